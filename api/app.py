@@ -1,0 +1,91 @@
+"""The Starlette application: GraphQL at ``/graphql``, health probes, the decision pages.
+
+``api.app:app`` builds the application from the environment when uvicorn first asks for
+it; tests call :func:`create_app` with settings of their own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from arq import create_pool
+from arq.connections import RedisSettings
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.routing import BaseRoute, Route
+
+from api.context import Resources
+from api.graphql_app import graphql_route
+from core.meili_client import meili_http_client
+from core.reference import load_reference
+from core.settings import Settings
+
+
+def create_app(settings: Settings) -> Starlette:
+    """The API application for these settings."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        meili = meili_http_client(settings)
+        redis = Redis.from_url(settings.redis_url)
+        arq = await create_pool(RedisSettings.from_dsn(settings.redis_url))
+        app.state.resources = Resources(settings, load_reference(), meili, redis, arq)
+        try:
+            yield
+        finally:
+            await arq.aclose()
+            await redis.aclose()
+            await meili.aclose()
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        graphql_route(settings),
+    ]
+    middleware = []
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Content-Type"],
+                max_age=600,
+            )
+        )
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+async def healthz(request: Request) -> PlainTextResponse:
+    """The process is up."""
+    return PlainTextResponse("ok")
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """Meilisearch and Redis answer."""
+    resources: Resources = request.app.state.resources
+    checks: dict[str, str] = {}
+    try:
+        response = await resources.meili.get("/health")
+        checks["meilisearch"] = "ok" if response.status_code == 200 else "unavailable"
+    except Exception:  # any failure means not ready
+        checks["meilisearch"] = "unavailable"
+    try:
+        await resources.redis.ping()
+        checks["redis"] = "ok"
+    except Exception:
+        checks["redis"] = "unavailable"
+    ready = all(value == "ok" for value in checks.values())
+    return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        return create_app(Settings.from_env())
+    raise AttributeError(name)

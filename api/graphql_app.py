@@ -1,0 +1,69 @@
+"""The strawberry GraphQL endpoint: schema limits, error masking, POST with JSON only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from api.context import Context
+from api.schema import Mutation, Query
+from core.settings import Settings
+
+MAX_QUERY_DEPTH = 10
+MAX_ALIASES = 15
+MAX_TOKENS = 2000
+
+
+def build_schema(development: bool) -> strawberry.Schema:
+    """The schema with its limits; introspection, suggestions and raw errors only in development."""
+    extensions: list[Any] = [
+        ParserCache(maxsize=1024),
+        ValidationCache(maxsize=1024),
+        QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
+        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        MaxTokensLimiter(max_token_count=MAX_TOKENS),
+    ]
+    if not development:
+        extensions.extend([DisableIntrospection(), MaskErrors()])
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=not development),
+    )
+
+
+class CourseGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI app with the service's context."""
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        assert isinstance(request, Request)
+        return Context(request.app.state.resources, request, response)
+
+
+def graphql_route(settings: Settings) -> Route:
+    app = CourseGraphQL(
+        build_schema(settings.development),
+        graphql_ide="graphiql" if settings.development else None,
+        allow_queries_via_get=False,
+        multipart_uploads_enabled=False,
+    )
+    return Route("/graphql", app, methods=["GET", "POST"])

@@ -1,0 +1,19 @@
+"""The GraphQL schema's root types, composed from the feature modules."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.search.queries import SearchQuery
+
+
+@strawberry.type(description="Course search, course details and reference data.")
+class Query(SearchQuery):
+    pass
+
+
+@strawberry.type(description="Study-visit registration and the provider's decision.")
+class Mutation:
+    @strawberry.field(description="Liveness of the mutation root; always true.")
+    def ping(self) -> bool:
+        return True

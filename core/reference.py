@@ -1,0 +1,100 @@
+"""Reference data shipped with the service: regions, municipalities, occupations.
+
+Loaded once from ``core/reference/data`` and shared read-only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).parent / "reference" / "data"
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A Swedish region (län) with its official two-digit code."""
+
+    code: str
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    """A Swedish municipality (kommun) with its official four-digit code and centre."""
+
+    code: str
+    name: str
+    region_code: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class OccupationField:
+    """An occupation field (yrkesområde)."""
+
+    id: str
+    name_sv: str
+    name_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Occupation:
+    """An SSYK 2012 unit group with everyday job titles used as search synonyms."""
+
+    ssyk: str
+    name_sv: str
+    name_en: str
+    field: str
+    synonyms_sv: tuple[str, ...]
+    synonyms_en: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """All reference data, keyed by code."""
+
+    regions: dict[str, Region]
+    municipalities: dict[str, Municipality]
+    occupation_fields: dict[str, OccupationField]
+    occupations: dict[str, Occupation]
+
+    def region_of(self, municipality_code: str) -> Region:
+        return self.regions[self.municipalities[municipality_code].region_code]
+
+
+def _read(name: str) -> list[dict[str, Any]]:
+    with (DATA_DIR / name).open(encoding="utf-8") as fh:
+        data: list[dict[str, Any]] = json.load(fh)
+    return data
+
+
+@cache
+def load_reference() -> Reference:
+    """Read the reference data files (once per process)."""
+    regions = {r["code"]: Region(r["code"], r["name"], r["name_en"]) for r in _read("regions.json")}
+    municipalities = {
+        m["code"]: Municipality(m["code"], m["name"], m["region_code"], m["lat"], m["lon"])
+        for m in _read("municipalities.json")
+    }
+    fields = {
+        f["id"]: OccupationField(f["id"], f["name_sv"], f["name_en"])
+        for f in _read("occupation_fields.json")
+    }
+    occupations = {
+        o["ssyk"]: Occupation(
+            o["ssyk"],
+            o["name_sv"],
+            o["name_en"],
+            o["field"],
+            tuple(o.get("synonyms_sv", ())),
+            tuple(o.get("synonyms_en", ())),
+        )
+        for o in _read("occupations.json")
+    }
+    return Reference(regions, municipalities, fields, occupations)

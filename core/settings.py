@@ -1,0 +1,203 @@
+"""The one settings object, built from the environment at start-up and passed along.
+
+No other module reads ``os.environ``: entry points call :func:`Settings.from_env` once
+(Starlette lifespan, arq ``on_startup``, the indexer CLI) and hand the result down.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+T = TypeVar("T")
+
+DEFAULT_MAIL_FROM = "Studiebesök <no-reply@studiebesok.localhost>"
+
+
+class SettingsError(ValueError):
+    """One or more environment variables are missing or malformed."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid configuration: " + "; ".join(problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Configuration of every process of the service."""
+
+    meili_url: str
+    meili_master_key: str
+    redis_url: str
+    secret_key: str
+    meili_index: str = "courses"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 10.0
+    mail_from: str = DEFAULT_MAIL_FROM
+    public_base_url: str = "http://127.0.0.1:8000"
+    development: bool = False
+    cors_origins: tuple[str, ...] = ()
+    meili_task_timeout_seconds: float = 120.0
+    personal_data_retention_days: int = 30
+    search_max_page_size: int = 100
+    email_max_tries: int = 8
+    registration_rate_limit_per_ip: int = 20
+    registration_rate_limit_per_email: int = 5
+    registration_rate_window_seconds: int = 3600
+    search_cache_size: int = 2048
+    search_cache_redis: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build the settings from ``environ`` (default: the process environment).
+
+        Every problem is collected so that one error names every bad variable.
+        """
+        env = os.environ if environ is None else environ
+        reader = _Reader(env)
+        settings = cls(
+            meili_url=reader.get("MEILI_URL", _url(("http", "https"))),
+            meili_master_key=reader.get("MEILI_MASTER_KEY", _secret(16)),
+            redis_url=reader.get("REDIS_URL", _url(("redis", "rediss", "unix"))),
+            secret_key=reader.get("SECRET_KEY", _secret(32)),
+            meili_index=reader.get("MEILI_INDEX", _index_uid, "courses"),
+            smtp_host=reader.get("SMTP_HOST", _non_empty, "127.0.0.1"),
+            smtp_port=reader.get("SMTP_PORT", _port, 1025),
+            smtp_username=reader.get("SMTP_USERNAME", str, ""),
+            smtp_password=reader.get("SMTP_PASSWORD", str, ""),
+            smtp_starttls=reader.get("SMTP_STARTTLS", _bool, False),
+            smtp_timeout_seconds=reader.get("SMTP_TIMEOUT_SECONDS", _positive_float, 10.0),
+            mail_from=reader.get("MAIL_FROM", _non_empty, DEFAULT_MAIL_FROM),
+            public_base_url=reader.get(
+                "PUBLIC_BASE_URL", _url(("http", "https")), "http://127.0.0.1:8000"
+            ).rstrip("/"),
+            development=reader.get("DEVELOPMENT", _bool, False),
+            cors_origins=reader.get("CORS_ORIGINS", _csv, ()),
+            meili_task_timeout_seconds=reader.get(
+                "MEILI_TASK_TIMEOUT_SECONDS", _positive_float, 120.0
+            ),
+            personal_data_retention_days=reader.get(
+                "PERSONAL_DATA_RETENTION_DAYS", _positive_int, 30
+            ),
+            search_max_page_size=reader.get("SEARCH_MAX_PAGE_SIZE", _positive_int, 100),
+            email_max_tries=reader.get("EMAIL_MAX_TRIES", _positive_int, 8),
+            registration_rate_limit_per_ip=reader.get(
+                "REGISTRATION_RATE_LIMIT_PER_IP", _positive_int, 20
+            ),
+            registration_rate_limit_per_email=reader.get(
+                "REGISTRATION_RATE_LIMIT_PER_EMAIL", _positive_int, 5
+            ),
+            registration_rate_window_seconds=reader.get(
+                "REGISTRATION_RATE_WINDOW_SECONDS", _positive_int, 3600
+            ),
+            search_cache_size=reader.get("SEARCH_CACHE_SIZE", _non_negative_int, 2048),
+            search_cache_redis=reader.get("SEARCH_CACHE_REDIS", _bool, False),
+        )
+        if reader.problems:
+            raise SettingsError(reader.problems)
+        return settings
+
+
+_MISSING: Any = object()
+
+
+class _Reader:
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self.problems: list[str] = []
+
+    def get(self, name: str, parse: Callable[[str], T], default: T = _MISSING) -> T:
+        raw = self.env.get(name)
+        if raw is None or raw.strip() == "":
+            if default is _MISSING:
+                self.problems.append(f"{name} is required but not set")
+            return default
+        try:
+            return parse(raw.strip())
+        except ValueError as exc:
+            self.problems.append(f"{name} is malformed: {exc}")
+            return default
+
+
+def _url(schemes: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in schemes or not (parts.netloc or parts.scheme == "unix"):
+            raise ValueError(
+                f"expected a URL starting with {' or '.join(s + '://' for s in schemes)}"
+            )
+        return value
+
+    return parse
+
+
+def _secret(min_length: int) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if len(value) < min_length:
+            raise ValueError(f"must be at least {min_length} characters long")
+        return value
+
+    return parse
+
+
+def _non_empty(value: str) -> str:
+    return value
+
+
+def _index_uid(value: str) -> str:
+    if not all(c.isascii() and (c.isalnum() or c in "-_") for c in value):
+        raise ValueError("only ASCII letters, digits, '-' and '_' are allowed")
+    return value
+
+
+def _bool(value: str) -> bool:
+    lowered = value.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("expected true or false")
+
+
+def _port(value: str) -> int:
+    port = _positive_int(value)
+    if port > 65535:
+        raise ValueError("expected a port number from 1 to 65535")
+    return port
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError("expected a whole number") from None
+    if number <= 0:
+        raise ValueError("expected a number greater than 0")
+    return number
+
+
+def _non_negative_int(value: str) -> int:
+    if value == "0":
+        return 0
+    return _positive_int(value)
+
+
+def _positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError("expected a number") from None
+    if number <= 0:
+        raise ValueError("expected a number greater than 0")
+    return number
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())

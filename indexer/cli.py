@@ -1,0 +1,76 @@
+"""Command line of the indexer: ``python -m indexer load|settings|status``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from meilisearch import Client
+
+from core.reference import load_reference
+from core.settings import Settings, SettingsError
+from indexer.loader import CourseIndexer
+from indexer.tasks import TaskFailed
+
+EXIT_OK = 0
+EXIT_REJECTED = 2
+EXIT_FAILED = 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m indexer", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    load = commands.add_parser("load", help="validate feed files and load them into the index")
+    load.add_argument("feeds", nargs="+", type=Path, help="feed files or folders of them")
+    load.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="build a fresh index from exactly these feeds and swap it in with no downtime",
+    )
+    load.add_argument("--quiet", action="store_true", help="no progress lines")
+    commands.add_parser("settings", help="apply the declared index settings")
+    commands.add_parser("status", help="show the live index's state as JSON")
+    return parser
+
+
+def make_indexer(settings: Settings, quiet: bool = False) -> CourseIndexer:
+    client = Client(settings.meili_url, settings.meili_master_key, timeout=60)
+    return CourseIndexer(
+        client,
+        settings.meili_index,
+        load_reference(),
+        settings.meili_task_timeout_seconds,
+        progress=(lambda _: None) if quiet else (lambda line: print(line, file=sys.stderr)),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    indexer = make_indexer(settings, quiet=getattr(args, "quiet", False))
+    try:
+        if args.command == "settings":
+            changed = indexer.apply_settings()
+            print(f"settings changed: {', '.join(changed)}" if changed else "settings up to date")
+            return EXIT_OK
+        if args.command == "status":
+            print(json.dumps(indexer.status(), indent=2))
+            return EXIT_OK
+        missing = [str(p) for p in args.feeds if not p.exists()]
+        if missing:
+            print(f"error: no such feed file or folder: {', '.join(missing)}", file=sys.stderr)
+            return EXIT_FAILED
+        summary = indexer.rebuild(args.feeds) if args.rebuild else indexer.load(args.feeds)
+    except TaskFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    for rejection in summary.rejections:
+        print(f"rejected: {rejection}", file=sys.stderr)
+    print(summary.describe())
+    return EXIT_REJECTED if summary.rejections else EXIT_OK

@@ -1,0 +1,235 @@
+"""Reading and validating provider feeds against the feed contract.
+
+A feed whose envelope (schema version, provider) is broken is rejected whole: without a
+valid provider nothing can be attributed. Inside a valid envelope each course is checked
+on its own; a bad course is reported and skipped, the good ones go on.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.utils import parseaddr
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from core.reference import Reference
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "course-feed.schema.json"
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\"<>(),;:\\\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """Why one record (or a whole file) was not indexed."""
+
+    file: str
+    record_id: str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: record {self.record_id}: {self.field}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A feed whose envelope is valid, with its accepted courses and rejections."""
+
+    file: str
+    provider: dict[str, Any]
+    courses: list[dict[str, Any]]
+    rejections: list[Rejection]
+
+
+def _check_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    date.fromisoformat(value)
+    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
+
+
+def _check_datetime(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    parsed = datetime.fromisoformat(value)
+    return parsed.tzinfo is not None and "T" in value
+
+
+def _check_email(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    return _EMAIL.fullmatch(value) is not None and parseaddr(value)[1] == value
+
+
+def _check_uri(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    parts = urlsplit(value)
+    return bool(parts.scheme and parts.netloc) and not any(c.isspace() for c in value)
+
+
+def _format_checker() -> FormatChecker:
+    checker = FormatChecker(formats=())
+    checker.checks("date", raises=ValueError)(_check_date)
+    checker.checks("date-time", raises=ValueError)(_check_datetime)
+    checker.checks("email")(_check_email)
+    checker.checks("uri")(_check_uri)
+    return checker
+
+
+@cache
+def feed_validator() -> Draft202012Validator:
+    """The contract's validator, with real format checks for dates, e-mail and URLs."""
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=_format_checker())
+
+
+@cache
+def _course_validator() -> Draft202012Validator:
+    outer = feed_validator().schema
+    schema = {"$defs": outer["$defs"], "$ref": "#/$defs/course"}
+    return Draft202012Validator(schema, format_checker=_format_checker())
+
+
+def _field_path(error: ValidationError, prefix: str = "") -> str:
+    parts = [str(p) for p in error.absolute_path]
+    path = ".".join(parts)
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = re.search(r"'([^']+)' is a required property", error.message)
+        if missing:
+            path = f"{path}.{missing.group(1)}" if path else missing.group(1)
+    if prefix:
+        return f"{prefix}.{path}" if path else prefix
+    return path or "(root)"
+
+
+def _best_error(errors: Iterable[ValidationError]) -> ValidationError | None:
+    ordered = sorted(errors, key=lambda e: (list(e.absolute_path), e.validator != "required"))
+    if not ordered:
+        return None
+    first = ordered[0]
+    # For oneOf, explain with the closest branch rather than "is not valid under any".
+    while first.context:
+        first = min(first.context, key=lambda e: (-len(e.absolute_path), e.validator == "const"))
+    return first
+
+
+def _reason(error: ValidationError) -> str:
+    if error.validator == "pattern" and "u0000" in str(error.validator_value):
+        return "contains control characters"
+    if error.validator == "format":
+        return f"{error.instance!r} is not a valid {error.validator_value}"
+    return str(error.message)
+
+
+def organisation_number_is_valid(number: str) -> bool:
+    """Luhn check of a Swedish organisation number (NNNNNN-NNNN)."""
+    digits = number.replace("-", "")
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = 0
+    for index, char in enumerate(digits):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def check_course_rules(course: dict[str, Any], reference: Reference) -> tuple[str, str] | None:
+    """Rules the JSON Schema cannot express; returns (field, reason) for the first broken."""
+    code = course["location"]["municipalityCode"]
+    if code not in reference.municipalities:
+        return "location.municipalityCode", f"{code!r} is not a Swedish municipality code"
+    if course["occupationField"] not in reference.occupation_fields:
+        return "occupationField", f"{course['occupationField']!r} is not a known occupation field"
+    intake = course["intake"]
+    if intake["type"] == "fixed" and intake["endDate"] < intake["startDate"]:
+        return "intake.endDate", "is before intake.startDate"
+    if course["programmeType"] == "reinforced_work_training":
+        needed = math.ceil(course["places"] / 20)
+        if course.get("supervisors", 0) < needed:
+            return (
+                "supervisors",
+                f"reinforced work training needs at least one supervisor per 20 places "
+                f"({needed} for {course['places']} places)",
+            )
+    seen: set[str] = set()
+    for index, visit in enumerate(course["studyVisits"]):
+        if visit["id"] in seen:
+            return f"studyVisits.{index}.id", f"duplicate study visit id {visit['id']!r}"
+        seen.add(visit["id"])
+    return None
+
+
+def validate_feed(document: Any, file: str, reference: Reference) -> Feed | Rejection:
+    """Validate a parsed feed: the envelope as a whole, then each course on its own."""
+    if not isinstance(document, dict):
+        return Rejection(file, "(file)", "(root)", "a feed must be a JSON object")
+    envelope = {**document, "courses": []}
+    error = _best_error(feed_validator().iter_errors(envelope))
+    if error is not None:
+        return Rejection(file, "(file)", _field_path(error), _reason(error))
+    if not isinstance(document["courses"], list):
+        return Rejection(file, "(file)", "courses", "must be an array")
+    provider = document["provider"]
+    if not organisation_number_is_valid(provider["organisationNumber"]):
+        return Rejection(
+            file, "(file)", "provider.organisationNumber", "check digit does not match"
+        )
+    accepted: list[dict[str, Any]] = []
+    rejections: list[Rejection] = []
+    seen_ids: set[str] = set()
+    for index, course in enumerate(document["courses"]):
+        record_id = _record_id(course, index)
+        rejection = _check_course(course, reference)
+        if rejection is None and course["id"] in seen_ids:
+            rejection = ("id", f"duplicate course id {course['id']!r}")
+        if rejection is not None:
+            rejections.append(Rejection(file, record_id, rejection[0], rejection[1]))
+            continue
+        seen_ids.add(course["id"])
+        accepted.append(course)
+    return Feed(file, provider, accepted, rejections)
+
+
+def _record_id(course: Any, index: int) -> str:
+    if isinstance(course, dict) and isinstance(course.get("id"), str) and course["id"]:
+        return str(course["id"][:64])
+    return f"courses[{index}]"
+
+
+def _check_course(course: Any, reference: Reference) -> tuple[str, str] | None:
+    error = _best_error(_course_validator().iter_errors(course))
+    if error is not None:
+        return _field_path(error), _reason(error)
+    return check_course_rules(course, reference)
+
+
+def read_feed(path: Path, reference: Reference) -> Feed | Rejection:
+    """Read one feed file from disk and validate it."""
+    try:
+        document = json.loads(path.read_bytes())
+    except (OSError, UnicodeDecodeError) as exc:
+        return Rejection(str(path), "(file)", "(file)", f"cannot be read: {exc}")
+    except json.JSONDecodeError as exc:
+        return Rejection(str(path), "(file)", "(file)", f"is not valid JSON: {exc}")
+    return validate_feed(document, str(path), reference)
+
+
+def iter_feed_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Expand directories into the feed files (``*.json``) they hold, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.glob("*.json") if p.is_file())
+        else:
+            yield path

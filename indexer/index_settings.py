@@ -1,0 +1,106 @@
+"""The one declared place for the course index's Meilisearch settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.reference import Reference
+
+SEARCHABLE_ATTRIBUTES = [
+    "title",
+    "titleEn",
+    "occupationName",
+    "occupationNameEn",
+    "providerName",
+    "municipalityName",
+    "regionName",
+    "description",
+    "descriptionEn",
+    "certificate",
+]
+
+FILTERABLE_ATTRIBUTES = [
+    "id",
+    "loadId",
+    "regionCode",
+    "municipalityCode",
+    "municipalityName",
+    "occupationField",
+    "occupationCode",
+    "programmeType",
+    "pace",
+    "schedule",
+    "delivery",
+    "isDistance",
+    "languages",
+    "intake",
+    "startDate",
+    "durationWeeks",
+    "minimumAge",
+    "studyVisitIds",
+    "studyVisitStarts",
+    "providerOrgNumber",
+    "providerName",
+    "isFree",
+    "_geo",
+]
+
+SORTABLE_ATTRIBUTES = ["startDate", "durationWeeks", "title", "_geo"]
+
+RANKING_RULES = ["words", "typo", "proximity", "attribute", "sort", "exactness"]
+
+MAX_VALUES_PER_FACET = 300  # every one of the 290 municipalities fits
+MAX_TOTAL_HITS = 150_000
+
+
+def occupation_synonyms(reference: Reference) -> dict[str, list[str]]:
+    """Two-way synonyms between everyday Swedish and English job titles of an occupation."""
+    synonyms: dict[str, set[str]] = {}
+    for occupation in reference.occupations.values():
+        group = {
+            term.lower()
+            for term in (*occupation.synonyms_sv, *occupation.synonyms_en)
+            if term.strip()
+        }
+        for term in group:
+            synonyms.setdefault(term, set()).update(group - {term})
+    return {term: sorted(others) for term, others in sorted(synonyms.items()) if others}
+
+
+def index_settings(reference: Reference) -> dict[str, Any]:
+    """The complete settings of the course index, as Meilisearch returns them."""
+    return {
+        "searchableAttributes": SEARCHABLE_ATTRIBUTES,
+        "filterableAttributes": sorted(FILTERABLE_ATTRIBUTES),
+        "sortableAttributes": sorted(SORTABLE_ATTRIBUTES),
+        "rankingRules": RANKING_RULES,
+        "displayedAttributes": ["*"],
+        "distinctAttribute": None,
+        "stopWords": [],
+        "synonyms": occupation_synonyms(reference),
+        "typoTolerance": {
+            "enabled": True,
+            "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9},
+            "disableOnWords": [],
+            "disableOnAttributes": [],
+            "disableOnNumbers": True,
+        },
+        "faceting": {
+            "maxValuesPerFacet": MAX_VALUES_PER_FACET,
+            "sortFacetValuesBy": {"*": "count"},
+        },
+        "pagination": {"maxTotalHits": MAX_TOTAL_HITS},
+        "proximityPrecision": "byAttribute",
+    }
+
+
+def settings_differ(current: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
+    """Names of the settings whose current value is not the wanted one."""
+    differing = []
+    for name, value in wanted.items():
+        have = current.get(name)
+        if name in ("filterableAttributes", "sortableAttributes") and isinstance(have, list):
+            have = sorted(str(v) for v in have)
+        if have != value:
+            differing.append(name)
+    return differing

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The main job: installs what is missing, starts Meilisearch, Redis (unless one runs on
+# 6379), an SMTP sink, the API and a worker, loads the sample data and prints the URLs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+exec .venv/bin/python -m devstack up "$@"
