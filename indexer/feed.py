@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
@@ -102,6 +103,33 @@ def _course_validator() -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=_format_checker())
 
 
+@cache
+def _fast_course_check() -> Any:
+    """The course schema compiled to Python: about ten times faster than jsonschema.
+
+    Only a course it rejects is run through jsonschema, for the precise explanation.
+    """
+    outer = feed_validator().schema
+    schema = {"$defs": outer["$defs"], "$ref": "#/$defs/course"}
+
+    def lenient(check: Any) -> Any:
+        def run(value: object) -> bool:
+            try:
+                return bool(check(value))
+            except ValueError:
+                return False
+
+        return run
+
+    formats = {
+        "date": lenient(_check_date),
+        "date-time": lenient(_check_datetime),
+        "email": _check_email,
+        "uri": _check_uri,
+    }
+    return fastjsonschema.compile(schema, formats=formats)
+
+
 def _field_path(error: ValidationError, prefix: str = "") -> str:
     parts = [str(p) for p in error.absolute_path]
     path = ".".join(parts)
@@ -119,17 +147,47 @@ def _best_error(errors: Iterable[ValidationError]) -> ValidationError | None:
     if not ordered:
         return None
     first = ordered[0]
-    # For oneOf, explain with the closest branch rather than "is not valid under any".
     while first.context:
-        first = min(first.context, key=lambda e: (-len(e.absolute_path), e.validator == "const"))
+        first = _explain_one_of(first)
     return first
+
+
+def _explain_one_of(error: ValidationError) -> ValidationError:
+    """For a ``oneOf`` of tagged objects, explain with the branch whose ``type`` matched.
+
+    When no branch's tag matched, the tag itself is what is wrong.
+    """
+    branches: dict[int, list[ValidationError]] = {}
+    for sub in error.context or ():
+        branches.setdefault(int(sub.relative_schema_path[0]), []).append(sub)
+    for errors in branches.values():
+        if not any(e.validator == "const" for e in errors):
+            best = _best_error(errors)
+            if best is not None:
+                return best
+    tags = [e for errors in branches.values() for e in errors if e.validator == "const"]
+    if tags:
+        tags[0].message = (
+            f"{tags[0].instance!r} is not one of "
+            f"{sorted(str(t.validator_value) for t in tags)}"
+        )
+        tags[0].context = []
+        return tags[0]
+    return min(error.context or [error], key=lambda e: -len(e.absolute_path))
 
 
 def _reason(error: ValidationError) -> str:
     if error.validator == "pattern" and "u0000" in str(error.validator_value):
         return "contains control characters"
+    if error.validator == "format" and error.validator_value == "date-time":
+        return (
+            f"{error.instance!r} is not a valid date-time with offset "
+            "(RFC 3339, e.g. 2026-12-08T10:00:00+01:00)"
+        )
     if error.validator == "format":
         return f"{error.instance!r} is not a valid {error.validator_value}"
+    if list(error.absolute_path) == ["schemaVersion"]:
+        return f"unsupported schema version {error.instance!r}; this indexer reads 1.x"
     return str(error.message)
 
 
@@ -209,9 +267,14 @@ def _record_id(course: Any, index: int) -> str:
 
 
 def _check_course(course: Any, reference: Reference) -> tuple[str, str] | None:
-    error = _best_error(_course_validator().iter_errors(course))
-    if error is not None:
-        return _field_path(error), _reason(error)
+    try:
+        _fast_course_check()(course)
+    except fastjsonschema.JsonSchemaValueException as fast_error:
+        error = _best_error(_course_validator().iter_errors(course))
+        if error is not None:
+            return _field_path(error), _reason(error)
+        path = ".".join(str(p) for p in fast_error.path[1:]) or "(root)"
+        return path, str(fast_error.message)
     return check_course_rules(course, reference)
 
 

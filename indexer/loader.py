@@ -87,7 +87,9 @@ class CourseIndexer:
     def read(self, paths: Iterable[Path]) -> tuple[list[Feed], list[Rejection]]:
         feeds: list[Feed] = []
         rejections: list[Rejection] = []
-        for path in iter_feed_paths(paths):
+        for number, path in enumerate(iter_feed_paths(paths), start=1):
+            if number % 100 == 0:
+                self.progress(f"{number} feed files read and validated")
             result = read_feed(path, self.reference)
             if isinstance(result, Rejection):
                 rejections.append(result)
