@@ -1,4 +1,5 @@
-"""The Starlette application: GraphQL at ``/graphql``, health probes, the decision pages.
+"""The Starlette application: GraphQL at ``/graphql``, health probes, the decision pages,
+the reference search page at ``/``.
 
 ``api.app:app`` builds the application from the environment when uvicorn first asks for
 it; tests call :func:`create_app` with settings of their own.
@@ -22,6 +23,9 @@ from starlette.routing import BaseRoute, Route
 
 from api.context import Resources
 from api.graphql_app import graphql_route
+from api.search.runtime import start_search
+from api.search_page import routes as search_page_routes
+from api.visits.pages import routes as visit_page_routes
 from core.meili_client import meili_http_client
 from core.reference import load_reference
 from core.settings import Settings
@@ -36,9 +40,11 @@ def create_app(settings: Settings) -> Starlette:
         redis = Redis.from_url(settings.redis_url)
         arq = await create_pool(RedisSettings.from_dsn(settings.redis_url))
         app.state.resources = Resources(settings, load_reference(), meili, redis, arq)
+        app.state.search = await start_search(app.state.resources)
         try:
             yield
         finally:
+            await app.state.search.aclose()
             await arq.aclose()
             await redis.aclose()
             await meili.aclose()
@@ -46,7 +52,9 @@ def create_app(settings: Settings) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        *visit_page_routes(),
         graphql_route(settings),
+        *search_page_routes(),
     ]
     middleware = []
     if settings.cors_origins:

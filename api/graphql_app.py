@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import strawberry
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -23,11 +25,24 @@ from strawberry.schema.config import StrawberryConfig
 
 from api.context import Context
 from api.schema import Mutation, Query
+from core.errors import InputError
 from core.settings import Settings
 
 MAX_QUERY_DEPTH = 10
 MAX_ALIASES = 15
 MAX_TOKENS = 2000
+
+
+def should_mask_error(error: GraphQLError) -> bool:
+    """Mask unexpected failures only.
+
+    Errors without a path are about the request itself (syntax, validation, limits,
+    variables) and are the client's to see; so are :class:`InputError` and the argument
+    errors GraphQL raises while resolving.
+    """
+    if error.path is None:
+        return False
+    return not isinstance(error.original_error, InputError | GraphQLError)
 
 
 def build_schema(development: bool) -> strawberry.Schema:
@@ -40,7 +55,7 @@ def build_schema(development: bool) -> strawberry.Schema:
         MaxTokensLimiter(max_token_count=MAX_TOKENS),
     ]
     if not development:
-        extensions.extend([DisableIntrospection(), MaskErrors()])
+        extensions.extend([DisableIntrospection(), MaskErrors(should_mask_error)])
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -57,6 +72,10 @@ class CourseGraphQL(GraphQL[Context, None]):
     ) -> Context:
         assert isinstance(request, Request)
         return Context(request.app.state.resources, request, response)
+
+    def encode_json(self, data: object) -> bytes:
+        """orjson: several times faster than json.dumps on large search results."""
+        return orjson.dumps(data)
 
 
 def graphql_route(settings: Settings) -> Route:

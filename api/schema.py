@@ -5,15 +5,17 @@ from __future__ import annotations
 import strawberry
 
 from api.search.queries import SearchQuery
+from api.visits.mutations import VisitsMutation
+from api.visits.queries import VisitsQuery
 
 
 @strawberry.type(description="Course search, course details and reference data.")
-class Query(SearchQuery):
+class Query(SearchQuery, VisitsQuery):
     pass
 
 
 @strawberry.type(description="Study-visit registration and the provider's decision.")
-class Mutation:
+class Mutation(VisitsMutation):
     @strawberry.field(description="Liveness of the mutation root; always true.")
     def ping(self) -> bool:
         return True

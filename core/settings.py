@@ -48,6 +48,9 @@ class Settings:
     personal_data_retention_days: int = 30
     search_max_page_size: int = 100
     email_max_tries: int = 8
+    email_retry_base_seconds: float = 30.0
+    email_retry_max_seconds: float = 3600.0
+    worker_job_timeout_seconds: float = 120.0
     registration_rate_limit_per_ip: int = 20
     registration_rate_limit_per_email: int = 5
     registration_rate_window_seconds: int = 3600
@@ -88,6 +91,15 @@ class Settings:
             ),
             search_max_page_size=reader.get("SEARCH_MAX_PAGE_SIZE", _positive_int, 100),
             email_max_tries=reader.get("EMAIL_MAX_TRIES", _positive_int, 8),
+            email_retry_base_seconds=reader.get(
+                "EMAIL_RETRY_BASE_SECONDS", _positive_float, 30.0
+            ),
+            email_retry_max_seconds=reader.get(
+                "EMAIL_RETRY_MAX_SECONDS", _positive_float, 3600.0
+            ),
+            worker_job_timeout_seconds=reader.get(
+                "WORKER_JOB_TIMEOUT_SECONDS", _positive_float, 120.0
+            ),
             registration_rate_limit_per_ip=reader.get(
                 "REGISTRATION_RATE_LIMIT_PER_IP", _positive_int, 20
             ),

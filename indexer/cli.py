@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from meilisearch import Client
 
 from core.reference import load_reference
 from core.settings import Settings, SettingsError
+from core.visits.dispatch import request_reconciliation
 from indexer.loader import CourseIndexer
 from indexer.tasks import TaskFailed
 
@@ -73,4 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     for rejection in summary.rejections:
         print(f"rejected: {rejection}", file=sys.stderr)
     print(summary.describe())
+    # Registrations of visits the load removed are cancelled by the worker (best effort:
+    # skipped when Redis is not reachable; the worker's cron catches up within minutes).
+    request_reconciliation(settings.redis_url, f"load-{time.time_ns()}")
     return EXIT_REJECTED if summary.rejections else EXIT_OK

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Creates .venv, installs the project with its development tools, and fetches the
-# sha256-verified Meilisearch binary into .cache/. Safe to run again.
+# Creates .venv, installs the project with its development tools, fetches the
+# sha256-verified Meilisearch binary into .cache/ and, as root, installs Debian's chromium
+# for the browser tests when it is missing. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
@@ -14,3 +15,9 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-* && touch "$stamp"
 fi
 .venv/bin/python -m devstack fetch-meilisearch >/dev/null
+# The browser tests drive Debian's Chromium (never a downloaded browser build).
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing Debian's chromium for the browser tests" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+    || echo "warning: chromium could not be installed; the browser tests will be skipped" >&2
+fi

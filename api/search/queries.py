@@ -1,41 +1,162 @@
-"""Search queries (minimal: free-text course search)."""
+"""Search queries: thin resolvers from GraphQL input to the search service and back."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.search import enums
+from api.search.course import Course
+from api.search.enums import to_core
+from api.search.inputs import CourseFilterInput, NearInput, filter_to_core, near_to_core
+from api.search.loaders import meili_runner
+from api.search.reference import ReferenceQuery
+from api.search.results import CourseConnection, FacetValue, Suggestion
+from api.search.runtime import search_runtime
+from api.search.selection import course_attributes, selected_names, selects
+from core.search.attributes import Facet
+from core.search.model import SearchRequest, SortOrder
+from core.search.vocabulary import Language
+
+DEFAULT_PAGE_SIZE = 20
 
 
-@strawberry.type(description="A course in search results.")
-class CourseHit:
-    id: strawberry.ID = strawberry.field(description="The course's id.")
-    title: str = strawberry.field(description="The course title in Swedish.")
-    provider_name: str = strawberry.field(description="Name of the training provider.")
-    municipality_name: str = strawberry.field(description="Where the course takes place.")
+def _arg(description: str) -> Any:
+    return strawberry.argument(description=description)
 
 
-@strawberry.type(description="Course search.")
-class SearchQuery:
-    @strawberry.field(description="Courses matching a free-text query.")
-    async def search_courses(self, info: Info[Context, None], query: str = "",
-                             first: int = 20) -> list[CourseHit]:
-        resources = info.context.resources
-        response = await resources.meili.post(
-            f"/indexes/{resources.settings.meili_index}/search",
-            json={"q": query, "limit": min(first, 100)},
+QueryText = Annotated[str, _arg("Free text in Swedish or English; typo-tolerant.")]
+FilterArg = Annotated[CourseFilterInput | None, _arg("Facet selections.")]
+NearArg = Annotated[NearInput | None, _arg("Only courses within a radius; results carry "
+                                           "their distance.")]
+SortArg = Annotated[enums.CourseSort, _arg("Order of the results.")]
+FirstArg = Annotated[int, _arg("Page size (at most the configured cap).")]
+AfterArg = Annotated[str | None, _arg("Cursor of the result before this page.")]
+FacetsArg = Annotated[list[enums.FacetAttribute] | None,
+                      _arg("Facets to count when 'facets' is selected (default: all).")]
+LanguageArg = Annotated[enums.Language, _arg("Language of labels.")]
+
+
+def _wanted_facets(info: Info[Context, None], facets: list[enums.FacetAttribute] | None
+                   ) -> tuple[Facet, ...]:
+    if not selects(info.selected_fields[0].selections, ("facets",)):
+        return ()
+    chosen = facets if facets is not None else list(enums.FacetAttribute)
+    return tuple(to_core(f, Facet) for f in chosen)
+
+
+@strawberry.type(description="A training provider with courses in the index.")
+class Provider:
+    organisation_number: str = strawberry.field(description="Organisation number NNNNNN-NNNN.")
+    name: str = strawberry.field(description="Name.")
+
+    @strawberry.field(description="The provider's courses, one page at a time.")
+    async def courses(
+        self,
+        info: Info[Context, None],
+        first: FirstArg = DEFAULT_PAGE_SIZE,
+        after: AfterArg = None,
+        sort: SortArg = enums.CourseSort.START_DATE_ASC,
+    ) -> CourseConnection:
+        service = search_runtime(info).service
+        nodes = selected_names(info.selected_fields[0].selections, ("edges", "node"))
+        request = SearchRequest(first=first, after=after, sort=to_core(sort, SortOrder),
+                                attributes=course_attributes(nodes))
+        page = await service.provider_courses(self.organisation_number, request,
+                                              meili_runner(info))
+        return CourseConnection.build(page, info.context.resources.reference)
+
+
+@strawberry.type(description="Course search, course details and reference data.")
+class SearchQuery(ReferenceQuery):
+    @strawberry.field(description="Search courses by text, facets and place; with facet "
+                                  "counts, highlights and Relay paging.")
+    async def search_courses(
+        self,
+        info: Info[Context, None],
+        query: QueryText = "",
+        filter: FilterArg = None,
+        near: NearArg = None,
+        sort: SortArg = enums.CourseSort.RELEVANCE,
+        first: FirstArg = DEFAULT_PAGE_SIZE,
+        after: AfterArg = None,
+        facets: FacetsArg = None,
+        language: LanguageArg = enums.Language.SV,
+    ) -> CourseConnection:
+        service = search_runtime(info).service
+        selections = info.selected_fields[0].selections
+        request = SearchRequest(
+            query=query,
+            filter=filter_to_core(filter),
+            near=near_to_core(near),
+            sort=to_core(sort, SortOrder),
+            first=first,
+            after=after,
+            facets=_wanted_facets(info, facets),
+            language=to_core(language, Language),
+            highlight=selects(selections, ("edges", "highlights")),
+            attributes=course_attributes(selected_names(selections, ("edges", "node"))),
         )
-        response.raise_for_status()
-        hits: list[dict[str, Any]] = response.json()["hits"]
-        return [
-            CourseHit(
-                id=strawberry.ID(h["id"]),
-                title=h["title"],
-                provider_name=h["providerName"],
-                municipality_name=h["municipalityName"],
-            )
-            for h in hits
-        ]
+        page = await service.search(request, meili_runner(info))
+        return CourseConnection.build(page, info.context.resources.reference)
+
+    @strawberry.field(description="A course by id, with every field of its feed record.")
+    async def course(
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, _arg("The course's service-wide id.")],
+    ) -> Course | None:
+        fields = selected_names(info.selected_fields[0].selections)
+        record = await search_runtime(info).service.course(
+            str(id), meili_runner(info), course_attributes(fields))
+        return None if record is None else Course.build(record, info.context.resources.reference)
+
+    @strawberry.field(description="A training provider by organisation number, with its "
+                                  "courses; null when it has none in the index.")
+    def provider(
+        self,
+        info: Info[Context, None],
+        organisation_number: Annotated[str, _arg("Organisation number NNNNNN-NNNN.")],
+    ) -> Provider | None:
+        found = search_runtime(info).service.provider(organisation_number)
+        return None if found is None else Provider(
+            organisation_number=found.organisation_number, name=found.name)
+
+    @strawberry.field(description="Values of a facet whose label matches typed text (e.g. "
+                                  "'Lund' among providers or municipalities), counted within "
+                                  "the search given.")
+    async def facet_values(
+        self,
+        info: Info[Context, None],
+        attribute: Annotated[enums.FacetAttribute, _arg("The facet.")],
+        text: Annotated[str, _arg("The typed text: prefixes of label words.")],
+        query: Annotated[str, _arg("The search's text.")] = "",
+        filter: FilterArg = None,
+        near: NearArg = None,
+        first: Annotated[int, _arg("Most values to return.")] = 10,
+        language: LanguageArg = enums.Language.SV,
+    ) -> list[FacetValue]:
+        facet = to_core(attribute, Facet)
+        request = SearchRequest(query=query, filter=filter_to_core(filter),
+                                near=near_to_core(near), first=0,
+                                language=to_core(language, Language))
+        values = await search_runtime(info).service.facet_values(
+            facet, text, request, first, meili_runner(info))
+        return [FacetValue.build(facet, value) for value in values]
+
+    @strawberry.field(description="Autocomplete for the search box: occupations with courses "
+                                  "and course titles.")
+    async def suggestions(
+        self,
+        info: Info[Context, None],
+        prefix: Annotated[str, _arg("What the user has typed so far.")],
+        first: Annotated[int, _arg("Most suggestions (1-20).")] = 8,
+        language: Annotated[enums.Language, _arg("Preferred language of course titles.")] = (
+            enums.Language.SV),
+    ) -> list[Suggestion]:
+        found = await search_runtime(info).service.suggestions(
+            prefix, first, to_core(language, Language), meili_runner(info))
+        return [Suggestion.build(s) for s in found]

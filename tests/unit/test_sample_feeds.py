@@ -22,7 +22,7 @@ from devstack.sample_feeds import (
     main,
     write_feeds,
 )
-from indexer.feed import Feed, Rejection, organisation_number_is_valid, read_feed, validate_feed
+from indexer.feed import Feed, organisation_number_is_valid, read_feed, validate_feed
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "data" / "sample"

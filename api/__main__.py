@@ -1,0 +1,39 @@
+"""``python -m api``: serve the API with uvicorn (settings from the environment)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import uvicorn
+
+from core.settings import Settings, SettingsError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m api", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (8000)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (1)")
+    parser.add_argument("--log-level", default="info", help="uvicorn log level (info)")
+    parser.add_argument("--no-access-log", action="store_true", help="no access log lines")
+    args = parser.parse_args(argv)
+    try:
+        Settings.from_env()  # fail early, with every problem named
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    uvicorn.run(
+        "api.app:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+        access_log=not args.no_access_log,
+        proxy_headers=False,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

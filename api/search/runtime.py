@@ -1,0 +1,90 @@
+"""The search part of the API process: service, provider directory and its refresher.
+
+Started once in the application's lifespan (:func:`start_search`) and reached from
+resolvers with :func:`search_runtime`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from strawberry.types import Info
+
+from api.context import Context, Resources
+from core import reference as ref
+from core.search.meili import MultiSearch
+from core.search.providers import ProviderDirectory, keep_fresh, refresh, stop
+from core.search.service import SearchService
+
+log = logging.getLogger(__name__)
+
+PROVIDER_REFRESH_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class Menus:
+    """Reference data in menu order, sorted once at start-up."""
+
+    regions: list[ref.Region]
+    municipalities: list[ref.Municipality]
+    municipalities_by_region: dict[str, list[ref.Municipality]]
+    occupation_fields: list[ref.OccupationField]
+    occupations: list[ref.Occupation]
+
+    @classmethod
+    def build(cls, reference: ref.Reference) -> Menus:
+        municipalities = sorted(reference.municipalities.values(), key=lambda m: m.name)
+        by_region: dict[str, list[ref.Municipality]] = {code: [] for code in reference.regions}
+        for municipality in municipalities:
+            by_region.setdefault(municipality.region_code, []).append(municipality)
+        return cls(
+            regions=[r for _, r in sorted(reference.regions.items())],
+            municipalities=municipalities,
+            municipalities_by_region=by_region,
+            occupation_fields=list(reference.occupation_fields.values()),
+            occupations=[o for _, o in sorted(reference.occupations.items())],
+        )
+
+
+@dataclass
+class SearchRuntime:
+    service: SearchService
+    multi_search: MultiSearch
+    directory: ProviderDirectory
+    menus: Menus
+    refresher: asyncio.Task[None] | None = None
+
+    async def aclose(self) -> None:
+        if self.refresher is not None:
+            await stop(self.refresher)
+            self.refresher = None
+
+
+async def start_search(resources: Resources,
+                       refresh_seconds: float = PROVIDER_REFRESH_SECONDS) -> SearchRuntime:
+    """Build the service and load the provider directory (a failure is logged, not fatal)."""
+    settings = resources.settings
+    directory = ProviderDirectory()
+    multi_search = MultiSearch(resources.meili, settings.meili_index)
+    service = SearchService(resources.reference, directory, settings.search_max_page_size)
+    try:
+        await refresh(directory, multi_search)
+    except Exception:
+        log.warning("the provider directory could not be loaded at start-up", exc_info=True)
+    runtime = SearchRuntime(service, multi_search, directory, Menus.build(resources.reference))
+    runtime.refresher = asyncio.create_task(
+        _refresh_later(directory, multi_search, refresh_seconds), name="provider-directory")
+    return runtime
+
+
+async def _refresh_later(directory: ProviderDirectory, multi_search: MultiSearch,
+                         interval: float) -> None:
+    await asyncio.sleep(interval)
+    await keep_fresh(directory, multi_search, interval)
+
+
+def search_runtime(info: Info[Context, None]) -> SearchRuntime:
+    runtime: SearchRuntime = info.context.request.app.state.search
+    return runtime

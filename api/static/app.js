@@ -1,0 +1,219 @@
+// The reference search page: routing between the search and a course, and the search loop.
+
+import { graphql, isAbort } from "./api.js";
+import { setupAutocomplete } from "./autocomplete.js";
+import { coursePage } from "./course.js";
+import { h, replaceChildren } from "./dom.js";
+import { facetAttributes, renderActiveFilters, renderFacets } from "./facets.js";
+import { apiLanguage, language, setLanguage, t, tCount } from "./i18n.js";
+import { readNear, renderNearOptions, showNear } from "./near.js";
+import { COURSE, PLACES, SEARCH_COURSES, SUGGESTIONS } from "./queries.js";
+import { resultCards } from "./results.js";
+import { SORTS, emptySearch, parseRoute, searchHash, searchVariables } from "./state.js";
+
+const $ = (id) => document.getElementById(id);
+
+let search = emptySearch();
+let regions = [];
+let searchController = null;
+let endCursor = null;
+let shown = 0;
+let rendered = null; // the hash and language of the results on screen
+let lastSearchHash = "#/";
+let lastCourseId = null;
+
+function applyStaticStrings() {
+  document.documentElement.lang = language();
+  document.title = t("page.title");
+  for (const element of document.querySelectorAll("[data-i18n]")) {
+    element.textContent = t(element.dataset.i18n);
+  }
+  $("language-toggle").lang = language() === "sv" ? "en" : "sv";
+  renderNearOptions($("near-municipality"), $("near-radius"), regions);
+  showControls();
+}
+
+/** Show the current search in the form controls. */
+function showControls() {
+  $("query").value = search.query;
+  showNear($("near-municipality"), $("near-radius"), search.near);
+  replaceChildren($("sort"), SORTS.map((sort) => h("option", {
+    value: sort, disabled: sort === "DISTANCE" && !search.near,
+  }, t(`sort.${sort}`))));
+  $("sort").value = search.sort;
+}
+
+/** A new search from the controls: update the URL and run it. */
+function update(next) {
+  search = next;
+  if (!search.near && search.sort === "DISTANCE") search.sort = "RELEVANCE";
+  lastSearchHash = searchHash(search);
+  history.replaceState(null, "", lastSearchHash);
+  showControls();
+  runSearch();
+}
+
+async function runSearch({ more = false } = {}) {
+  searchController?.abort();
+  const controller = new AbortController();
+  searchController = controller;
+  const section = $("results").closest("section");
+  section.dataset.state = "loading";
+  $("results").setAttribute("aria-busy", "true");
+  const variables = {
+    ...searchVariables(search, apiLanguage(), more ? endCursor : null),
+    facets: facetAttributes(search),
+  };
+  try {
+    const { searchCourses: result } = await graphql(SEARCH_COURSES, variables, { signal: controller.signal });
+    const cards = resultCards(result.edges);
+    if (more) {
+      $("results").append(...cards);
+      shown += cards.length;
+      cards[0]?.querySelector("a")?.focus();
+    } else {
+      replaceChildren($("results"), cards);
+      shown = cards.length;
+      renderFacets($("facets"), result.facets, search, update);
+      renderActiveFilters($("active-filters"), result.facets, search, update);
+      rendered = { hash: lastSearchHash, language: language() };
+    }
+    endCursor = result.pageInfo.endCursor;
+    $("load-more").hidden = !result.pageInfo.hasNextPage;
+    const count = $("result-count");
+    count.dataset.total = String(result.totalCount);
+    count.textContent = result.totalCount ? tCount("results.count", result.totalCount) : t("results.none");
+    $("results-shown").textContent = result.totalCount
+      ? t("results.shown", { shown, total: result.totalCount })
+      : "";
+    $("search-error").hidden = true;
+    section.dataset.state = "ready";
+  } catch (error) {
+    if (isAbort(error)) return;
+    $("search-error").textContent = t("results.error");
+    $("search-error").hidden = false;
+    section.dataset.state = "error";
+  } finally {
+    if (searchController === controller) $("results").removeAttribute("aria-busy");
+  }
+}
+
+async function showCourse(id) {
+  lastCourseId = id;
+  $("search-view").hidden = true;
+  const view = $("course-view");
+  view.hidden = false;
+  view.dataset.state = "loading";
+  replaceChildren(view, h("p", { role: "status" }, t("course.loading")));
+  const back = () => h("p", {}, h("a", { href: lastSearchHash, class: "back" }, t("course.back")));
+  const heading = (text) => h("h1", { tabindex: "-1" }, text);
+  try {
+    const { course } = await graphql(COURSE, { id });
+    if (parseRoute(location.hash).id !== id) return;
+    if (course) {
+      replaceChildren(view, coursePage(course, lastSearchHash));
+      document.title = `${view.querySelector("h1").textContent} – ${t("page.title")}`;
+    } else {
+      replaceChildren(view, back(), heading(t("course.notFound")));
+    }
+    view.dataset.state = "ready";
+  } catch {
+    replaceChildren(view, back(), heading(t("course.error")));
+    view.dataset.state = "error";
+  }
+  window.scrollTo(0, 0);
+  view.querySelector("h1").focus();
+}
+
+function route() {
+  if (location.hash && !location.hash.startsWith("#/")) return; // an in-page anchor
+  const current = parseRoute(location.hash);
+  if (current.view === "course") {
+    showCourse(current.id);
+    return;
+  }
+  $("course-view").hidden = true;
+  $("search-view").hidden = false;
+  document.title = t("page.title");
+  const hash = searchHash(current.search);
+  const cardLink = lastCourseId && document.querySelector(`[data-course-id="${CSS.escape(lastCourseId)}"] a`);
+  if (rendered?.hash === hash && rendered.language === language()) {
+    cardLink?.focus(); // back from a course: the results are still on screen
+    return;
+  }
+  search = current.search;
+  lastSearchHash = hash;
+  showControls();
+  runSearch();
+}
+
+function setupSearchForm() {
+  const autocomplete = setupAutocomplete($("query"), $("suggestions"), {
+    load: async (prefix, signal) => {
+      const data = await graphql(SUGGESTIONS, { prefix, language: apiLanguage() }, { signal });
+      return data.suggestions;
+    },
+    describe: (s) => ({
+      text: s.text,
+      note: s.kind === "OCCUPATION"
+        ? `${t("suggest.occupation")}${s.count ? ` · ${tCount("suggest.courses", s.count)}` : ""}`
+        : t("suggest.title"),
+    }),
+    onChoose: (s) => {
+      const next = structuredClone(search);
+      if (s.kind === "OCCUPATION" && s.occupationCode) {
+        next.query = "";
+        next.filter.occupations = [...new Set([...next.filter.occupations, s.occupationCode])];
+      } else {
+        next.query = s.text;
+      }
+      update(next);
+    },
+  });
+  $("search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    autocomplete.close();
+    update({ ...structuredClone(search), query: $("query").value.trim() });
+  });
+  const nearChanged = () => {
+    update({ ...structuredClone(search), near: readNear($("near-municipality"), $("near-radius")) });
+  };
+  $("near-municipality").addEventListener("change", nearChanged);
+  $("near-radius").addEventListener("change", () => {
+    if (search.near) nearChanged();
+  });
+  $("sort").addEventListener("change", () => update({ ...structuredClone(search), sort: $("sort").value }));
+  $("load-more").addEventListener("click", () => runSearch({ more: true }));
+  document.querySelector(".skip-link").addEventListener("click", (event) => {
+    event.preventDefault(); // keep the search in the URL
+    $("results-heading").focus();
+  });
+  $("filters-toggle").addEventListener("click", () => {
+    const open = $("filters-toggle").getAttribute("aria-expanded") !== "true";
+    $("filters-toggle").setAttribute("aria-expanded", String(open));
+    $("filters-panel").classList.toggle("open", open);
+  });
+  $("language-toggle").addEventListener("click", () => {
+    setLanguage(language() === "sv" ? "en" : "sv");
+    applyStaticStrings();
+    rendered = null;
+    route();
+  });
+}
+
+async function loadPlaces() {
+  try {
+    regions = (await graphql(PLACES)).regions;
+    renderNearOptions($("near-municipality"), $("near-radius"), regions);
+    showNear($("near-municipality"), $("near-radius"), search.near);
+  } catch {
+    // Without the list, the picker offers "anywhere" only; searching still works.
+  }
+}
+
+setLanguage(language());
+setupSearchForm();
+applyStaticStrings();
+window.addEventListener("hashchange", route);
+route();
+loadPlaces();

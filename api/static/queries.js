@@ -1,0 +1,136 @@
+// Every GraphQL operation of the reference search page. Each is a plain string a frontend
+// team can copy; the page sends them to POST /graphql with variables (see api.js).
+
+/** Search with facets (disjunctive counts), place, sort and cursor paging ("load more"
+ * sends `after` and `withFacets: false`). Highlights come as fragments: render `text`
+ * as text, and wrap the `matched` ones in <mark>. */
+export const SEARCH_COURSES = `
+query SearchCourses(
+  $query: String!
+  $filter: CourseFilterInput
+  $near: NearInput
+  $sort: CourseSort!
+  $first: Int!
+  $after: String
+  $facets: [FacetAttribute!]
+  $withFacets: Boolean!
+  $language: Language!
+) {
+  searchCourses(
+    query: $query
+    filter: $filter
+    near: $near
+    sort: $sort
+    first: $first
+    after: $after
+    facets: $facets
+    language: $language
+  ) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    facets @include(if: $withFacets) {
+      attribute
+      values { value label count selected }
+    }
+    edges {
+      distanceKm
+      highlights {
+        title { fragments { text matched } }
+        titleEn { fragments { text matched } }
+        description { fragments { text matched } }
+        descriptionEn { fragments { text matched } }
+      }
+      node {
+        id
+        title
+        titleEn
+        description
+        descriptionEn
+        provider { name }
+        location {
+          municipality { name }
+          region { name nameEn }
+        }
+        intake { type startDate endDate durationWeeks }
+        pace { type percent }
+        schedule
+        delivery
+        studyVisits { id start seatsLeft }
+      }
+    }
+  }
+}`;
+
+/** Autocomplete for the search box: occupations (filter on `occupationCode`) and course titles. */
+export const SUGGESTIONS = `
+query Suggestions($prefix: String!, $language: Language!) {
+  suggestions(prefix: $prefix, first: 8, language: $language) {
+    text kind occupationCode count
+  }
+}`;
+
+/** Regions with their municipalities, for the "near a municipality" picker. */
+export const PLACES = `
+query Places {
+  regions {
+    code
+    name
+    nameEn
+    municipalities { code name }
+  }
+}`;
+
+/** One course with everything the course page shows, and its study visits with seats left. */
+export const COURSE = `
+query Course($id: ID!) {
+  course(id: $id) {
+    id
+    title
+    titleEn
+    description
+    descriptionEn
+    occupation { code name nameEn }
+    programmeType
+    provider { name organisationNumber }
+    location {
+      municipality { name }
+      region { name nameEn }
+      address { street postalCode city }
+    }
+    intake { type startDate endDate durationWeeks }
+    pace { type percent }
+    schedule
+    delivery
+    isDistance
+    languages
+    eligibility { minimumAge requirements requirementsEn }
+    certificate
+    participationFee { amount currency note }
+    freeOfCharge
+    places
+    contact { name email phone }
+    url
+    studyVisits {
+      id
+      start
+      durationMinutes
+      capacity
+      seatsLeft
+      address { street postalCode city }
+    }
+  }
+}`;
+
+/** Register for a study visit. Expected failures come back in `errors`, each naming the
+ * input `field` at fault (visitId, name, email, phone, consent) or none. */
+export const REGISTER_FOR_STUDY_VISIT = `
+mutation RegisterForStudyVisit($input: RegisterForStudyVisitInput!) {
+  registerForStudyVisit(input: $input) {
+    registration {
+      id
+      status
+      visit { id start seatsLeft }
+    }
+    errors { field message code }
+  }
+}`;

@@ -1,0 +1,73 @@
+"""Study-visit mutations: thin resolvers over :class:`core.visits.service.VisitService`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context
+from api.search.enums import to_core
+from api.visits.runtime import client_address, visit_service
+from api.visits.types import (
+    RegisterForStudyVisitInput,
+    RegisterForStudyVisitPayload,
+    RegistrationActionPayload,
+    action_payload,
+    error,
+    registration,
+)
+from core.visits.models import Language
+from core.visits.tokens import TokenAction
+from core.visits.validation import RawRegistration
+
+TokenArg = Annotated[str, strawberry.argument(description="The token from the emailed link.")]
+
+
+@strawberry.type(description="Study-visit registration and the provider's decision.")
+class VisitsMutation:
+    @strawberry.mutation(description="Register for a study visit. Expected failures come back "
+                                     "in `errors`; the provider is emailed on success.")
+    async def register_for_study_visit(
+        self, info: Info[Context, None], input: RegisterForStudyVisitInput,
+    ) -> RegisterForStudyVisitPayload:
+        request = info.context.request
+        outcome = await visit_service(request).register(
+            RawRegistration(
+                visit_id=str(input.visit_id),
+                name=input.name,
+                email=input.email,
+                phone=input.phone,
+                language=to_core(input.language, Language),
+                consent=input.consent,
+            ),
+            client_address(request),
+        )
+        if outcome.registration is None:
+            return RegisterForStudyVisitPayload(
+                registration=None, errors=[error(e) for e in outcome.errors])
+        return RegisterForStudyVisitPayload(
+            registration=registration(outcome.registration, outcome.seats_taken or 0), errors=[])
+
+    @strawberry.mutation(description="The provider's decision, with the token of the confirm or "
+                                     "decline link. Only a pending registration can be decided.")
+    async def decide_study_visit_registration(
+        self, info: Info[Context, None], token: TokenArg) -> RegistrationActionPayload:
+        outcome = await visit_service(info.context.request).act(
+            token, (TokenAction.CONFIRM, TokenAction.DECLINE))
+        return action_payload(outcome.result, outcome.status)
+
+    @strawberry.mutation(description="Cancel a registration with the token of the jobseeker's "
+                                     "cancel link; frees the seat.")
+    async def cancel_study_visit_registration(
+        self, info: Info[Context, None], token: TokenArg) -> RegistrationActionPayload:
+        outcome = await visit_service(info.context.request).act(token, (TokenAction.CANCEL,))
+        return action_payload(outcome.result, outcome.status)
+
+    @strawberry.mutation(description="Delete a registration and its personal data now (right "
+                                     "to erasure), with the token of the emailed link.")
+    async def erase_study_visit_registration(
+        self, info: Info[Context, None], token: TokenArg) -> RegistrationActionPayload:
+        outcome = await visit_service(info.context.request).act(token, (TokenAction.ERASE,))
+        return action_payload(outcome.result, outcome.status)

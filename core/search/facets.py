@@ -1,0 +1,179 @@
+"""Disjunctive facet counts: planning the extra queries and reading their results (pure).
+
+A facet without a selection is counted by the main query. A facet with a selection is
+counted by a query of its own whose filter leaves out that facet's clause, so its counts
+show what choosing another value would give. All queries go in one multi-search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from core.search.attributes import FACET_ATTRIBUTES, NUMERIC_FACETS, RANGE_ONLY_FACETS, Facet
+from core.search.filters import FilterPlan, date_timestamp, upcoming_visits_clause
+from core.search.labels import Labeller
+from core.search.model import CourseFilter
+from core.search.vocabulary import Language
+
+UPCOMING = Facet.HAS_UPCOMING_STUDY_VISITS
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValueCount:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FacetResult:
+    """The values of one facet with their counts; numeric facets also carry min and max."""
+
+    facet: Facet
+    values: tuple[FacetValueCount, ...]
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FacetPlan:
+    """Which facets the main query counts, and one extra query per facet with a selection."""
+
+    main_attributes: tuple[str, ...]
+    extra: tuple[tuple[Facet, dict[str, Any]], ...]
+
+
+def plan_facets(plan: FilterPlan, wanted: Sequence[Facet], now_ts: int) -> FacetPlan:
+    """The facet part of the main query and the extra (limit 0) queries."""
+    selected = plan.selected()
+    main: list[str] = []
+    extra: list[tuple[Facet, dict[str, Any]]] = []
+    for facet in dict.fromkeys(wanted):
+        if facet is UPCOMING:
+            clause = upcoming_visits_clause(now_ts)
+            body = _count_only(plan.expression(without=UPCOMING) if facet in selected
+                               else plan.expression(extra=[clause]))
+            extra.append((facet, body))
+            continue
+        attribute = str(FACET_ATTRIBUTES[facet])
+        if facet in selected:
+            body = _count_only(plan.expression(without=facet))
+            body["facets"] = [attribute]
+            extra.append((facet, body))
+        else:
+            main.append(attribute)
+    return FacetPlan(tuple(main), tuple(extra))
+
+
+def _count_only(expression: str | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"page": 1, "hitsPerPage": 0}
+    if expression is not None:
+        body["filter"] = expression
+    return body
+
+
+def selected_values(course_filter: CourseFilter) -> dict[Facet, frozenset[str]]:
+    """The selected values of the list and boolean facets, as facet values are spelled."""
+    f = course_filter
+    lists: dict[Facet, tuple[str, ...]] = {
+        Facet.REGION: f.regions,
+        Facet.MUNICIPALITY: f.municipalities,
+        Facet.OCCUPATION_FIELD: f.occupation_fields,
+        Facet.OCCUPATION: f.occupations,
+        Facet.PROGRAMME_TYPE: tuple(v.value for v in f.programme_types),
+        Facet.PACE: tuple(v.value for v in f.paces),
+        Facet.SCHEDULE: tuple(v.value for v in f.schedules),
+        Facet.DELIVERY: tuple(v.value for v in f.deliveries),
+        Facet.LANGUAGE: f.languages,
+        Facet.PROVIDER: f.providers,
+    }
+    result = {facet: frozenset(values) for facet, values in lists.items()}
+    for facet, flag in ((Facet.FREE_OF_CHARGE, f.free_of_charge),
+                        (UPCOMING, f.has_upcoming_study_visits)):
+        result[facet] = frozenset() if flag is None else frozenset({"true" if flag else "false"})
+    return result
+
+
+def _numeric_selected(facet: Facet, value: float, f: CourseFilter) -> bool:
+    if facet is Facet.DURATION_WEEKS and f.duration_weeks is not None:
+        low, high = f.duration_weeks.minimum, f.duration_weeks.maximum
+        return (low is None or value >= low) and (high is None or value <= high)
+    if facet is Facet.MINIMUM_AGE and f.eligible_at_age is not None:
+        return value <= f.eligible_at_age
+    if facet is Facet.START_DATE and f.start_date is not None:
+        start, end = f.start_date.start, f.start_date.end
+        return ((start is None or value >= date_timestamp(start))
+                and (end is None or value <= date_timestamp(end)))
+    return False
+
+
+def read_facets(
+    wanted: Sequence[Facet],
+    facet_plan: FacetPlan,
+    main: dict[str, Any],
+    extra: Sequence[dict[str, Any]],
+    course_filter: CourseFilter,
+    labeller: Labeller,
+    language: Language,
+) -> list[FacetResult]:
+    """The facets in the order wanted, from the main result and the extra results."""
+    own = {facet: result for (facet, _), result in zip(facet_plan.extra, extra, strict=True)}
+    chosen = selected_values(course_filter)
+    results = []
+    for facet in dict.fromkeys(wanted):
+        if facet is UPCOMING:
+            results.append(_upcoming(main, own[facet], course_filter, labeller, language))
+            continue
+        attribute = str(FACET_ATTRIBUTES[facet])
+        source = own.get(facet, main)
+        distribution: dict[str, int] = (source.get("facetDistribution") or {}).get(attribute, {})
+        stats = (source.get("facetStats") or {}).get(attribute)
+        if facet in NUMERIC_FACETS:
+            values = [] if facet in RANGE_ONLY_FACETS else [
+                FacetValueCount(value, labeller.label(facet, value, language), count,
+                                _numeric_selected(facet, float(value), course_filter))
+                for value, count in sorted(distribution.items(), key=lambda kv: float(kv[0]))
+            ]
+            results.append(FacetResult(
+                facet, tuple(values),
+                float(stats["min"]) if stats else None, float(stats["max"]) if stats else None,
+            ))
+            continue
+        picked = chosen.get(facet, frozenset())
+        counts = dict(distribution)
+        for value in picked:
+            counts.setdefault(value, 0)
+        listed = [
+            FacetValueCount(value, labeller.label(facet, value, language), count, value in picked)
+            for value, count in counts.items()
+        ]
+        listed.sort(key=lambda v: (-v.count, v.label.casefold(), v.value))
+        results.append(FacetResult(facet, tuple(listed)))
+    return results
+
+
+def _upcoming(main: dict[str, Any], own: dict[str, Any], course_filter: CourseFilter,
+              labeller: Labeller, language: Language) -> FacetResult:
+    main_total = total_hits(main)
+    own_total = total_hits(own)
+    flag = course_filter.has_upcoming_study_visits
+    if flag is None:
+        with_visits, total = own_total, main_total
+    elif flag:
+        with_visits, total = main_total, own_total
+    else:
+        with_visits, total = own_total - main_total, own_total
+    counts = {"true": with_visits, "false": total - with_visits}
+    picked = selected_values(course_filter)[UPCOMING]
+    return FacetResult(UPCOMING, tuple(
+        FacetValueCount(value, labeller.label(UPCOMING, value, language), count, value in picked)
+        for value, count in counts.items()
+    ))
+
+
+def total_hits(result: dict[str, Any]) -> int:
+    """The exact count of a page-mode result (the estimate of an offset-mode one)."""
+    return int(result["totalHits"] if "totalHits" in result else result["estimatedTotalHits"])

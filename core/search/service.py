@@ -1,0 +1,235 @@
+"""The course search service: typed request in, plain dataclasses out.
+
+Each public method sends at most one batch of queries, through the :data:`Runner` it is
+given; the API's runner merges the batches of one GraphQL request into one multi-search.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from core.errors import InputError
+from core.reference import Reference
+from core.search.attributes import Attribute, Facet
+from core.search.cursor import decode_cursor, encode_cursor, fingerprint
+from core.search.documents import (
+    CourseRecord,
+    Highlights,
+    course_from_document,
+    highlights_from_hit,
+    retrieval_list,
+)
+from core.search.facets import (
+    FacetPlan,
+    FacetResult,
+    FacetValueCount,
+    plan_facets,
+    read_facets,
+    total_hits,
+)
+from core.search.filters import build_filter_plan, equals
+from core.search.geo import haversine_km
+from core.search.highlight import search_parameters
+from core.search.labels import Labeller
+from core.search.lookup import FacetValueLookup
+from core.search.meili import Query, Runner
+from core.search.model import GeoCircle, GeoPoint, SearchRequest
+from core.search.providers import ProviderDirectory
+from core.search.sorting import sort_expression
+from core.search.suggest import OccupationTerms, Suggestion, read_suggestions, suggestion_query
+from core.search.validation import (
+    validate_course_id,
+    validate_organisation_number,
+    validate_page_size,
+    validate_query,
+    validate_request,
+)
+from core.search.vocabulary import Language
+
+MAX_SUGGESTIONS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One result: the course, its cursor, its distance from ``near`` and its highlights."""
+
+    course: CourseRecord
+    cursor: str
+    distance_km: float | None
+    highlights: Highlights | None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    hits: tuple[Hit, ...]
+    total_count: int
+    has_next_page: bool
+    has_previous_page: bool
+    facets: tuple[FacetResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    organisation_number: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchCall:
+    """The queries of one search and what is needed to read their results."""
+
+    request: SearchRequest
+    queries: tuple[Query, ...]
+    facet_plan: FacetPlan
+    circle: GeoCircle | None
+    offset: int
+    search_fingerprint: str
+
+
+class SearchService:
+    """Long-lived (one per process); holds the label tables and matchers built at start-up."""
+
+    def __init__(self, reference: Reference, providers: ProviderDirectory, max_page_size: int,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.reference = reference
+        self.providers = providers
+        self.max_page_size = max_page_size
+        self.clock = clock
+        self.labeller = Labeller(reference, providers)
+        self.lookup = FacetValueLookup(self.labeller)
+        self.occupation_terms = OccupationTerms(reference)
+
+    # -- course search ---------------------------------------------------------------
+
+    def plan_search(self, request: SearchRequest, scope: Sequence[str] = ()) -> SearchCall:
+        """Validate a request and build its queries (no I/O)."""
+        circle = validate_request(request, self.reference, self.max_page_size)
+        search_fingerprint = fingerprint(request.query, request.filter, request.near,
+                                         request.sort, tuple(scope))
+        offset = 0
+        if request.after is not None:
+            offset = decode_cursor(request.after, search_fingerprint) + 1
+        now_ts = int(self.clock())
+        plan = build_filter_plan(request.filter, circle, now_ts, scope)
+        facet_plan = plan_facets(plan, request.facets, now_ts)
+        attributes = request.attributes
+        if attributes is not None and circle is not None:
+            attributes = attributes | {"_geo"}  # for the distance
+        main: Query = {
+            "q": request.query,
+            "attributesToRetrieve": retrieval_list(attributes),
+            **_paging(offset, request.first),
+        }
+        expression = plan.expression()
+        if expression is not None:
+            main["filter"] = expression
+        sort = sort_expression(request.sort, circle)
+        if sort:
+            main["sort"] = sort
+        if facet_plan.main_attributes:
+            main["facets"] = list(facet_plan.main_attributes)
+        if request.highlight and request.query.strip():
+            main.update(search_parameters())
+        extra = [{"q": request.query, **body} for _, body in facet_plan.extra]
+        return SearchCall(request, (main, *extra), facet_plan, circle, offset,
+                          search_fingerprint)
+
+    def read_search(self, call: SearchCall, results: Sequence[dict[str, Any]]) -> SearchPage:
+        """The page of a planned search from its results."""
+        main, *extra = results
+        hits = tuple(
+            Hit(
+                course_from_document(doc),
+                encode_cursor(call.search_fingerprint, call.offset + position),
+                _distance(call.circle, doc),
+                highlights_from_hit(doc),
+            )
+            for position, doc in enumerate(main["hits"])
+        )
+        total = total_hits(main)
+        request = call.request
+        facets = read_facets(request.facets, call.facet_plan, main, extra, request.filter,
+                             self.labeller, request.language)
+        return SearchPage(
+            hits=hits,
+            total_count=total,
+            has_next_page=len(hits) == request.first and call.offset + len(hits) < total,
+            has_previous_page=call.offset > 0,
+            facets=tuple(facets),
+        )
+
+    async def search(self, request: SearchRequest, run: Runner,
+                     scope: Sequence[str] = ()) -> SearchPage:
+        call = self.plan_search(request, scope)
+        return self.read_search(call, await run(call.queries))
+
+    # -- single records --------------------------------------------------------------
+
+    async def course(self, course_id: str, run: Runner,
+                     attributes: frozenset[str] | None = None) -> CourseRecord | None:
+        """A course by id; only ``attributes`` (default: all) are retrieved."""
+        validate_course_id(course_id)
+        (result,) = await run([{
+            "q": "",
+            "filter": equals(Attribute.ID, course_id),
+            "limit": 1,
+            "attributesToRetrieve": retrieval_list(attributes),
+        }])
+        hits = result["hits"]
+        return course_from_document(hits[0]) if hits else None
+
+    def provider(self, organisation_number: str) -> Provider | None:
+        """A provider with courses in the index (from the directory; no query)."""
+        validate_organisation_number(organisation_number)
+        name = self.providers.name(organisation_number)
+        return None if name is None else Provider(organisation_number, name)
+
+    async def provider_courses(self, organisation_number: str, request: SearchRequest,
+                               run: Runner) -> SearchPage:
+        validate_organisation_number(organisation_number)
+        scope = [equals(Attribute.PROVIDER_ORG_NUMBER, organisation_number)]
+        return await self.search(request, run, scope)
+
+    # -- type-ahead ------------------------------------------------------------------
+
+    async def facet_values(self, facet: Facet, text: str, request: SearchRequest,
+                           limit: int, run: Runner) -> list[FacetValueCount]:
+        """Values of ``facet`` whose label matches ``text``, counted within the search."""
+        validate_query(text, "text")
+        validate_page_size(limit, self.max_page_size, "first")
+        circle = validate_request(request, self.reference, self.max_page_size)
+        plan = build_filter_plan(request.filter, circle, int(self.clock()))
+        call = self.lookup.plan(facet, text, plan, request.query)
+        if call is None:
+            return []
+        (result,) = await run([call.query])
+        return self.lookup.read(call, result, request.filter, limit, request.language)
+
+    async def suggestions(self, prefix: str, limit: int, language: Language, run: Runner
+                          ) -> list[Suggestion]:
+        validate_query(prefix, "prefix")
+        if not 1 <= limit <= MAX_SUGGESTIONS:
+            raise InputError("first", f"must be from 1 to {MAX_SUGGESTIONS}")
+        if not prefix.strip():
+            return []
+        (result,) = await run([suggestion_query(prefix, limit)])
+        return read_suggestions(prefix, result, self.occupation_terms, limit, language)
+
+
+def _paging(offset: int, first: int) -> dict[str, int]:
+    """Page mode (exact total) when the offset is a whole number of pages, else offset mode."""
+    if first == 0:
+        return {"page": 1, "hitsPerPage": 0}
+    if offset % first == 0:
+        return {"page": offset // first + 1, "hitsPerPage": first}
+    return {"offset": offset, "limit": first}
+
+
+def _distance(circle: GeoCircle | None, doc: dict[str, Any]) -> float | None:
+    if circle is None:
+        return None
+    geo = doc["_geo"]
+    return haversine_km(circle.centre, GeoPoint(float(geo["lat"]), float(geo["lng"])))

@@ -1,0 +1,109 @@
+"""Autocomplete for the search box: occupations and course titles for a typed prefix.
+
+One Meilisearch query (the prefix as the search text) gives course titles and, through
+its occupation facet, which occupations have courses; occupation names and everyday job
+titles in Swedish and English are matched in memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from core.reference import Reference
+from core.search.attributes import Attribute
+from core.search.matching import PrefixMatcher, normalise, words
+from core.search.vocabulary import Language
+
+_TERM_SEPARATOR = "\x1f"
+
+
+class SuggestionKind(Enum):
+    OCCUPATION = "occupation"
+    COURSE_TITLE = "course_title"
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A completion of the typed text; occupations carry their SSYK code and course count."""
+
+    text: str
+    kind: SuggestionKind
+    occupation_code: str | None = None
+    count: int | None = None
+
+
+class OccupationTerms:
+    """Every name and job title of every occupation, matched by prefix (built once)."""
+
+    def __init__(self, reference: Reference) -> None:
+        entries: list[tuple[str, list[str]]] = []
+        for occupation in reference.occupations.values():
+            terms = dict.fromkeys([occupation.name_sv, occupation.name_en,
+                                   *occupation.synonyms_sv, *occupation.synonyms_en])
+            for term in terms:
+                if term.strip():
+                    entries.append((f"{occupation.ssyk}{_TERM_SEPARATOR}{term}", [term]))
+        self.matcher = PrefixMatcher(entries)
+
+    def match(self, prefix: str, limit: int) -> list[tuple[str, str]]:
+        """(SSYK code, matching term) pairs, best first, one per occupation."""
+        seen: set[str] = set()
+        found = []
+        for key in self.matcher.match(prefix, limit * 8):
+            code, term = key.split(_TERM_SEPARATOR, 1)
+            if code not in seen:
+                seen.add(code)
+                found.append((code, term))
+        return found
+
+
+def suggestion_query(prefix: str, limit: int) -> dict[str, Any]:
+    return {
+        "q": prefix,
+        "limit": limit * 2,
+        "attributesToRetrieve": ["title", "titleEn"],
+        "facets": [str(Attribute.OCCUPATION_CODE)],
+    }
+
+
+def read_suggestions(prefix: str, result: dict[str, Any], terms: OccupationTerms,
+                     limit: int, language: Language) -> list[Suggestion]:
+    """Occupations with courses first (at most half), then distinct course titles."""
+    counts: dict[str, int] = (result.get("facetDistribution") or {}).get(
+        str(Attribute.OCCUPATION_CODE), {})
+    occupations = [
+        Suggestion(term, SuggestionKind.OCCUPATION, code, counts[code])
+        for code, term in terms.match(prefix, limit)
+        if counts.get(code)
+    ][: max(1, limit // 2)]
+    typed, typed_words = normalise(prefix), words(prefix)
+    titles: list[tuple[int, int, str]] = []
+    for position, hit in enumerate(result.get("hits", [])):
+        candidates = [hit.get("title"), hit.get("titleEn")]
+        if language is Language.EN:
+            candidates.reverse()
+        ranked = [(_title_rank(typed, typed_words, title), order, title)
+                  for order, title in enumerate(candidates) if isinstance(title, str) and title]
+        if ranked:  # the hit's best-matching title, the preferred language on a tie
+            rank, _, title = min(ranked)
+            titles.append((rank, position, title))
+    titles.sort()
+    seen = {normalise(s.text) for s in occupations}
+    courses = []
+    for _, _, title in titles:
+        key = normalise(title)
+        if key not in seen:
+            seen.add(key)
+            courses.append(Suggestion(title, SuggestionKind.COURSE_TITLE))
+    return [*occupations, *courses][:limit]
+
+
+def _title_rank(typed: str, typed_words: tuple[str, ...], title: str) -> int:
+    """0: the title starts with the text; 1: every typed word starts a word of the title;
+    2: a typo-tolerant match only."""
+    if normalise(title).startswith(typed):
+        return 0
+    title_words = words(title)
+    return 1 if all(any(w.startswith(t) for w in title_words) for t in typed_words) else 2

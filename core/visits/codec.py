@@ -1,0 +1,101 @@
+"""The registration hash's fields: to and from flat strings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from core.visits.models import (
+    Address,
+    CancelReason,
+    Language,
+    Registration,
+    RegistrationStatus,
+    Visit,
+)
+
+MAIL_MARKER_PREFIX = "mail:"
+MAIL_FAILURE_PREFIX = "mailFailure:"
+
+
+def encode_registration(registration: Registration, email_hash: str) -> dict[str, str]:
+    """The hash fields of a new registration (the visit is kept as it was registered)."""
+    visit = registration.visit
+    fields = {
+        "id": registration.id,
+        "status": registration.status.value,
+        "name": registration.name,
+        "email": registration.email,
+        "phone": registration.phone or "",
+        "language": registration.language.value,
+        "emailHash": email_hash,
+        "consentAt": str(registration.created_at),
+        "createdAt": str(registration.created_at),
+        "updatedAt": str(registration.updated_at),
+        "expiresAt": str(registration.expires_at),
+        "visitId": visit.id,
+        "providerVisitId": visit.visit_id,
+        "courseId": visit.course_id,
+        "courseTitle": visit.course_title,
+        "courseTitleEn": visit.course_title_en or "",
+        "providerName": visit.provider_name,
+        "municipalityName": visit.municipality_name,
+        "start": visit.start,
+        "startTs": str(visit.start_ts),
+        "durationMinutes": str(visit.duration_minutes),
+        "capacity": str(visit.capacity),
+        "street": visit.address.street,
+        "postalCode": visit.address.postal_code,
+        "city": visit.address.city,
+        "contactName": visit.contact_name,
+        "contactEmail": visit.contact_email,
+    }
+    return fields
+
+
+def _optional_int(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
+def decode_hash(fields: Mapping[str, str]) -> Registration:
+    visit = Visit(
+        id=fields["visitId"],
+        visit_id=fields["providerVisitId"],
+        course_id=fields["courseId"],
+        course_title=fields["courseTitle"],
+        course_title_en=fields.get("courseTitleEn") or None,
+        provider_name=fields["providerName"],
+        municipality_name=fields["municipalityName"],
+        start=fields["start"],
+        start_ts=int(fields["startTs"]),
+        duration_minutes=int(fields["durationMinutes"]),
+        capacity=int(fields["capacity"]),
+        address=Address(fields["street"], fields["postalCode"], fields["city"]),
+        contact_name=fields["contactName"],
+        contact_email=fields["contactEmail"],
+    )
+    reason = fields.get("cancelReason")
+    return Registration(
+        id=fields["id"],
+        status=RegistrationStatus(fields["status"]),
+        visit=visit,
+        name=fields["name"],
+        email=fields["email"],
+        phone=fields.get("phone") or None,
+        language=Language(fields["language"]),
+        created_at=int(fields["createdAt"]),
+        updated_at=int(fields["updatedAt"]),
+        expires_at=int(fields["expiresAt"]),
+        decided_at=_optional_int(fields.get("decidedAt")),
+        cancelled_at=_optional_int(fields.get("cancelledAt")),
+        cancel_reason=CancelReason(reason) if reason else None,
+        mail_failures={
+            name.removeprefix(MAIL_FAILURE_PREFIX): value
+            for name, value in fields.items()
+            if name.startswith(MAIL_FAILURE_PREFIX)
+        },
+        mail_states={
+            name.removeprefix(MAIL_MARKER_PREFIX): value.split(":", 1)[0]
+            for name, value in fields.items()
+            if name.startswith(MAIL_MARKER_PREFIX)
+        },
+    )

@@ -1,0 +1,74 @@
+"""The worker jobs the service enqueues, their dedupe ids, and the outbox behind them.
+
+Each email owed is written to the outbox in the same Lua script that changes the
+registration, and the job that sends it removes it. Enqueuing right after the change is
+the fast path; the worker's outbox cron re-enqueues whatever was owed but never queued
+(a crash between the change and the enqueue), so no email that is owed is forgotten.
+Jobs carry only a registration id, never personal data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from enum import StrEnum
+
+from arq import create_pool
+from arq.connections import ArqRedis, RedisSettings
+
+logger = logging.getLogger(__name__)
+
+
+class Job(StrEnum):
+    """The per-registration email jobs, by the arq function name."""
+
+    PROVIDER_NOTIFICATION = "send_provider_notification"
+    JOBSEEKER_RECEIPT = "send_jobseeker_receipt"
+    DECISION = "send_decision"
+    VISIT_CANCELLED = "send_visit_cancelled"
+    PROVIDER_CANCELLATION = "send_provider_cancellation"
+    REMINDER = "send_reminder_email"
+
+
+RECONCILE_JOB = "reconcile_study_visits"
+ALL_EMAIL_JOBS: tuple[str, ...] = tuple(job.value for job in Job)
+
+
+def job_id(job: Job, registration_id: str) -> str:
+    """One job per registration and email: enqueuing it again while it exists is a no-op."""
+    return f"{job.value}:{registration_id}"
+
+
+async def enqueue(queue: ArqRedis, job: Job, registration_id: str) -> bool:
+    """Enqueue the job; ``False`` when it could not be (the outbox will bring it back)."""
+    try:
+        await queue.enqueue_job(job.value, registration_id, _job_id=job_id(job, registration_id))
+    except Exception:  # the outbox cron re-enqueues; never fail the caller's request
+        logger.warning("could not enqueue %s for registration %s; left to the outbox",
+                       job.value, registration_id)
+        return False
+    return True
+
+
+async def _enqueue_reconcile(redis_url: str, job_key: str) -> bool:
+    redis_settings = RedisSettings.from_dsn(redis_url)
+    redis_settings.conn_timeout = 2
+    redis_settings.conn_retries = 0
+    pool = await create_pool(redis_settings)
+    try:
+        await pool.enqueue_job(RECONCILE_JOB, _job_id=f"{RECONCILE_JOB}:{job_key}")
+    finally:
+        await pool.aclose()
+    return True
+
+
+def request_reconciliation(redis_url: str, job_key: str) -> bool:
+    """After an index load: ask the worker to cancel registrations of removed visits.
+
+    Best effort, for the indexer CLI: ``False`` (and nothing else) when Redis is not
+    reachable; the worker's cron reconciles on its own a few minutes later anyway.
+    """
+    try:
+        return asyncio.run(_enqueue_reconcile(redis_url, job_key))
+    except Exception:
+        return False

@@ -1,0 +1,52 @@
+"""Every Redis key of study-visit registrations, in one place.
+
+Personal data (name, email, phone) lives only in the registration hash, which expires a
+set number of days after the visit. Every other key holds ids, timestamps or keyed
+hashes (HMAC with the secret key) of an email address or a client address.
+
+* ``studyvisit:registration:{id}`` – hash: the registration (system of record), with
+  its sent-markers ``mail:{kind}`` and failures ``mailFailure:{kind}``.
+* ``studyvisit:{visit_id}:active`` – set of the visit's active registration ids (see
+  :mod:`core.visits.seats`).
+* ``studyvisit:{visit_id}:emails`` – hash: email HMAC → active registration id.
+* ``studyvisit:index:visits`` – sorted set: visit ids that have had registrations, by
+  start time (reconciliation against the index).
+* ``studyvisit:index:confirmed`` – sorted set: confirmed registration ids by visit start
+  (reminders).
+* ``studyvisit:index:expiries`` – sorted set: registration ids by expiry (purge).
+* ``studyvisit:index:registration-visits`` – hash: registration id → visit id (purge).
+* ``studyvisit:index:outbox`` – sorted set: ``{job}:{registration id}`` of emails owed,
+  by the time they were owed (re-enqueued if a job never got queued).
+* ``ratelimit:registration:{ip|email}:{hmac}`` – sorted sets of recent attempts.
+"""
+
+from __future__ import annotations
+
+from core.visits.seats import active_registrations_key
+
+PREFIX = "studyvisit"
+VISITS = f"{PREFIX}:index:visits"
+CONFIRMED = f"{PREFIX}:index:confirmed"
+EXPIRIES = f"{PREFIX}:index:expiries"
+REGISTRATION_VISITS = f"{PREFIX}:index:registration-visits"
+OUTBOX = f"{PREFIX}:index:outbox"
+
+
+def registration(registration_id: str) -> str:
+    return f"{PREFIX}:registration:{registration_id}"
+
+
+def active(visit_id: str) -> str:
+    return active_registrations_key(visit_id)
+
+
+def emails(visit_id: str) -> str:
+    return f"{PREFIX}:{visit_id}:emails"
+
+
+def rate_limit(kind: str, digest: str) -> str:
+    return f"ratelimit:registration:{kind}:{digest}"
+
+
+def outbox_member(job: str, registration_id: str) -> str:
+    return f"{job}:{registration_id}"

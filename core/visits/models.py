@@ -1,0 +1,153 @@
+"""Study visits and registrations as plain, immutable values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class RegistrationStatus(StrEnum):
+    """``PENDING → CONFIRMED | DECLINED | CANCELLED``; ``CONFIRMED → CANCELLED``."""
+
+    PENDING = "PENDING"
+    CONFIRMED = "CONFIRMED"
+    DECLINED = "DECLINED"
+    CANCELLED = "CANCELLED"
+
+    @property
+    def active(self) -> bool:
+        """Whether the registration holds a seat."""
+        return self in (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
+
+
+class Language(StrEnum):
+    SV = "sv"
+    EN = "en"
+
+
+class ErrorCode(StrEnum):
+    """Expected failures of a registration, returned as data."""
+
+    INVALID = "INVALID"
+    NOT_FOUND = "NOT_FOUND"
+    VISIT_FULL = "VISIT_FULL"
+    VISIT_PASSED = "VISIT_PASSED"
+    ALREADY_REGISTERED = "ALREADY_REGISTERED"
+    RATE_LIMITED = "RATE_LIMITED"
+    CONSENT_REQUIRED = "CONSENT_REQUIRED"
+
+
+class CancelReason(StrEnum):
+    JOBSEEKER = "jobseeker"
+    VISIT_REMOVED = "visit_removed"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One expected failure: which input field (``None``: not one field), a human
+    message, a machine code. Messages never repeat what the user typed.
+    """
+
+    field: str | None
+    message: str
+    code: ErrorCode
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    street: str
+    postal_code: str
+    city: str
+
+    def one_line(self) -> str:
+        return f"{self.street}, {self.postal_code} {self.city}"
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """A study visit as the index has it, with what the emails need about its course."""
+
+    id: str
+    visit_id: str
+    course_id: str
+    course_title: str
+    course_title_en: str | None
+    provider_name: str
+    municipality_name: str
+    start: str
+    start_ts: int
+    duration_minutes: int
+    capacity: int
+    address: Address
+    contact_name: str
+    contact_email: str
+
+    @property
+    def end_ts(self) -> int:
+        return self.start_ts + self.duration_minutes * 60
+
+    def title(self, language: Language) -> str:
+        if language is Language.EN and self.course_title_en:
+            return self.course_title_en
+        return self.course_title
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any], visit: Mapping[str, Any]) -> Visit:
+        """The visit ``visit`` (one of ``document["studyVisits"]``) of a course document."""
+        address = visit["address"]
+        contact = document["contact"]
+        return cls(
+            id=visit["id"],
+            visit_id=visit["visitId"],
+            course_id=document["id"],
+            course_title=document["title"],
+            course_title_en=document.get("titleEn"),
+            provider_name=document["providerName"],
+            municipality_name=document["municipalityName"],
+            start=visit["start"],
+            start_ts=int(visit["startTs"]),
+            duration_minutes=int(visit["durationMinutes"]),
+            capacity=int(visit["capacity"]),
+            address=Address(address["street"], address["postalCode"], address["city"]),
+            contact_name=contact["name"],
+            contact_email=contact["email"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationInput:
+    """What a jobseeker submits, after validation and normalisation."""
+
+    visit_id: str
+    name: str
+    email: str
+    phone: str | None
+    language: Language
+    consent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """The system-of-record registration, as stored in Redis (personal data included)."""
+
+    id: str
+    status: RegistrationStatus
+    visit: Visit
+    name: str
+    email: str
+    phone: str | None
+    language: Language
+    created_at: int
+    updated_at: int
+    expires_at: int
+    decided_at: int | None = None
+    cancelled_at: int | None = None
+    cancel_reason: CancelReason | None = None
+    mail_failures: dict[str, str] = field(default_factory=dict)
+    mail_states: dict[str, str] = field(default_factory=dict)
+
+    def mail_handed_over(self, job: str) -> bool:
+        """Whether the email of ``job`` went (or may have gone) to the SMTP server."""
+        return self.mail_states.get(job) in ("sent", "committing", "uncertain")

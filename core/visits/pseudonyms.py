@@ -1,0 +1,21 @@
+"""Keyed hashes that let Redis index people without holding their details in clear."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+
+def _digest(secret_key: str, purpose: str, value: str) -> str:
+    message = f"{purpose}\x00{value}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:40]
+
+
+def email_digest(secret_key: str, email: str) -> str:
+    """The HMAC of a normalised (lower-cased, trimmed) email address."""
+    return _digest(secret_key, "email", email.strip().lower())
+
+
+def client_digest(secret_key: str, address: str) -> str:
+    """The HMAC of a client IP address (an IP address is personal data too)."""
+    return _digest(secret_key, "client", address)

@@ -1,0 +1,190 @@
+"""Registering for a study visit and acting on a link token: the service layer.
+
+Resolvers and pages call this; it talks to Meilisearch (one request to find the visit),
+Redis (rate limits, the store's Lua scripts) and the job queue.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import httpx
+from arq.connections import ArqRedis
+from redis.asyncio import Redis
+
+from core.settings import Settings
+from core.visits import dispatch
+from core.visits.catalog import find_visit
+from core.visits.dispatch import Job
+from core.visits.models import (
+    CancelReason,
+    ErrorCode,
+    FieldError,
+    Registration,
+    RegistrationStatus,
+)
+from core.visits.pseudonyms import email_digest
+from core.visits.ratelimit import RateLimits, RegistrationRateLimiter
+from core.visits.store import RegistrationStore, ReserveOutcome, TransitionOutcome
+from core.visits.tokens import TokenAction, TokenClaims, TokenError, TokenProblem, verify
+from core.visits.validation import RawRegistration, message, validate
+
+DAY = 86_400
+
+_FAILURES = {
+    ReserveOutcome.FULL: ("visitId", ErrorCode.VISIT_FULL, {
+        "sv": "Studiebesöket är fullbokat.", "en": "The study visit is fully booked."}),
+    ReserveOutcome.ALREADY: ("email", ErrorCode.ALREADY_REGISTERED, {
+        "sv": "Du är redan anmäld till det här studiebesöket.",
+        "en": "You are already registered for this study visit."}),
+}
+_PASSED = {"sv": "Studiebesöket har redan ägt rum.",
+           "en": "The study visit has already taken place."}
+_RATE = {"sv": "För många anmälningar på kort tid. Försök igen senare.",
+         "en": "Too many registrations in a short time. Please try again later."}
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterOutcome:
+    registration: Registration | None = None
+    seats_taken: int | None = None
+    errors: list[FieldError] = field(default_factory=list)
+
+
+class ActionResult(StrEnum):
+    DONE = "DONE"
+    ALREADY_DONE = "ALREADY_DONE"
+    NOT_ALLOWED = "NOT_ALLOWED"
+    NOT_FOUND = "NOT_FOUND"
+    INVALID_TOKEN = "INVALID_TOKEN"
+    EXPIRED_TOKEN = "EXPIRED_TOKEN"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionOutcome:
+    result: ActionResult
+    action: TokenAction | None = None
+    status: RegistrationStatus | None = None
+    registration: Registration | None = None
+
+
+_TARGETS = {
+    TokenAction.CONFIRM: RegistrationStatus.CONFIRMED,
+    TokenAction.DECLINE: RegistrationStatus.DECLINED,
+    TokenAction.CANCEL: RegistrationStatus.CANCELLED,
+}
+
+
+def registration_expiry(end_ts: int, retention_days: int) -> int:
+    """Personal data goes this many days after the visit ends."""
+    return end_ts + retention_days * DAY
+
+
+class VisitService:
+    """One per process (or per request: it holds nothing but clients and scripts)."""
+
+    def __init__(self, settings: Settings, redis: Redis, meili: httpx.AsyncClient,
+                 queue: ArqRedis) -> None:
+        self.settings = settings
+        self.meili = meili
+        self.queue = queue
+        self.store = RegistrationStore(redis)
+        self.limiter = RegistrationRateLimiter(redis, settings.secret_key, RateLimits(
+            settings.registration_rate_limit_per_ip,
+            settings.registration_rate_limit_per_email,
+            settings.registration_rate_window_seconds,
+        ))
+
+    async def register(self, raw: RawRegistration, client_address: str) -> RegisterOutcome:
+        checked = validate(raw)
+        if isinstance(checked, list):
+            return RegisterOutcome(errors=checked)
+        lang = checked.language.value
+        if not await self.limiter.allow(client_address, checked.email):
+            return RegisterOutcome(errors=[FieldError(None, _RATE[lang], ErrorCode.RATE_LIMITED)])
+        visit = await find_visit(self.meili, self.settings.meili_index, checked.visit_id)
+        if visit is None:
+            return RegisterOutcome(errors=[
+                FieldError("visitId", message("visit", checked.language), ErrorCode.NOT_FOUND)])
+        now = int(time.time())
+        if visit.start_ts <= now:
+            return RegisterOutcome(errors=[
+                FieldError("visitId", _PASSED[lang], ErrorCode.VISIT_PASSED)])
+        registration = Registration(
+            id=secrets.token_urlsafe(16),
+            status=RegistrationStatus.PENDING,
+            visit=visit,
+            name=checked.name,
+            email=checked.email,
+            phone=checked.phone,
+            language=checked.language,
+            created_at=now,
+            updated_at=now,
+            expires_at=registration_expiry(
+                visit.end_ts, self.settings.personal_data_retention_days),
+        )
+        owed = (Job.PROVIDER_NOTIFICATION, Job.JOBSEEKER_RECEIPT)
+        reserved = await self.store.reserve(
+            registration, email_digest(self.settings.secret_key, checked.email), now,
+            outbox=tuple(job.value for job in owed),
+        )
+        if reserved.outcome is not ReserveOutcome.OK:
+            field_name, code, texts = _FAILURES[reserved.outcome]
+            return RegisterOutcome(errors=[FieldError(field_name, texts[lang], code)])
+        for job in owed:
+            await dispatch.enqueue(self.queue, job, registration.id)
+        return RegisterOutcome(registration=registration, seats_taken=reserved.seats_taken)
+
+    def read_token(self, token: str, allowed: tuple[TokenAction, ...]
+                   ) -> TokenClaims | ActionOutcome:
+        try:
+            claims = verify(self.settings.secret_key, token)
+        except TokenError as exc:
+            expired = exc.problem is TokenProblem.EXPIRED
+            return ActionOutcome(
+                ActionResult.EXPIRED_TOKEN if expired else ActionResult.INVALID_TOKEN)
+        if claims.action not in allowed:
+            return ActionOutcome(ActionResult.INVALID_TOKEN)
+        return claims
+
+    async def preview(self, token: str, allowed: tuple[TokenAction, ...]) -> ActionOutcome:
+        """What a link would act on, changing nothing (GET of a link page)."""
+        claims = self.read_token(token, allowed)
+        if isinstance(claims, ActionOutcome):
+            return claims
+        registration = await self.store.get(claims.registration_id)
+        if registration is None:
+            return ActionOutcome(ActionResult.NOT_FOUND, claims.action)
+        return ActionOutcome(ActionResult.DONE, claims.action, registration.status, registration)
+
+    async def act(self, token: str, allowed: tuple[TokenAction, ...]) -> ActionOutcome:
+        """Carry out the token's action: decide, cancel or erase."""
+        claims = self.read_token(token, allowed)
+        if isinstance(claims, ActionOutcome):
+            return claims
+        if claims.action is TokenAction.ERASE:
+            erased = await self.store.erase(claims.registration_id, dispatch.ALL_EMAIL_JOBS)
+            return ActionOutcome(
+                ActionResult.DONE if erased else ActionResult.NOT_FOUND, claims.action)
+        target = _TARGETS[claims.action]
+        if claims.action is TokenAction.CANCEL:
+            allowed_from: tuple[RegistrationStatus, ...] = (
+                RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
+            job, reason = Job.PROVIDER_CANCELLATION, CancelReason.JOBSEEKER
+        else:
+            allowed_from, job, reason = (RegistrationStatus.PENDING,), Job.DECISION, None
+        changed = await self.store.transition(
+            claims.registration_id, allowed_from, target, int(time.time()),
+            outbox_job=job.value, cancel_reason=reason,
+        )
+        if changed.outcome is TransitionOutcome.NOT_FOUND:
+            return ActionOutcome(ActionResult.NOT_FOUND, claims.action)
+        if changed.outcome is TransitionOutcome.CONFLICT:
+            result = (ActionResult.ALREADY_DONE if changed.previous is target
+                      else ActionResult.NOT_ALLOWED)
+            return ActionOutcome(result, claims.action, changed.previous)
+        await dispatch.enqueue(self.queue, job, claims.registration_id)
+        return ActionOutcome(ActionResult.DONE, claims.action, target)

@@ -1,0 +1,258 @@
+"""Registrations in Redis, the system of record; every change is one Lua script.
+
+* reserve: not already registered (same email on the visit), not full, then take the seat
+  and store the registration with its expiry, atomically – N seats accept exactly N.
+* transition: compare-and-set of the status; leaving the active states frees the seat.
+* erase: the registration and every pointer to it, gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from redis.asyncio import Redis
+
+from core.visits import keys
+from core.visits.awaiting import result
+from core.visits.codec import decode_hash, encode_registration
+from core.visits.models import CancelReason, Registration, RegistrationStatus
+
+_RESERVE = """
+local existing = redis.call('HGET', KEYS[2], ARGV[2])
+if existing then
+  if redis.call('SISMEMBER', KEYS[1], existing) == 1 then
+    return {'ALREADY', existing}
+  end
+  redis.call('HDEL', KEYS[2], ARGV[2])
+end
+local taken = redis.call('SCARD', KEYS[1])
+if taken >= tonumber(ARGV[1]) then
+  return {'FULL', tostring(taken)}
+end
+redis.call('SADD', KEYS[1], ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('HSET', KEYS[3], unpack(ARGV, 9 + tonumber(ARGV[8])))
+redis.call('EXPIREAT', KEYS[3], ARGV[4])
+redis.call('EXPIREAT', KEYS[1], ARGV[4])
+redis.call('EXPIREAT', KEYS[2], ARGV[4])
+redis.call('ZADD', KEYS[4], ARGV[6], ARGV[5])
+redis.call('ZADD', KEYS[5], ARGV[4], ARGV[3])
+redis.call('HSET', KEYS[6], ARGV[3], ARGV[5])
+for i = 9, 8 + tonumber(ARGV[8]) do
+  redis.call('ZADD', KEYS[7], ARGV[7], ARGV[i])
+end
+return {'OK', tostring(taken + 1)}
+"""
+
+_TRANSITION = """
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then
+  return {'NOT_FOUND', ''}
+end
+local allowed = false
+for s in string.gmatch(ARGV[2], '[^,]+') do
+  if s == status then allowed = true end
+end
+if not allowed then
+  return {'CONFLICT', status}
+end
+redis.call('HSET', KEYS[1], 'status', ARGV[3], 'updatedAt', ARGV[4], ARGV[5], ARGV[4],
+           unpack(ARGV, 7))
+if ARGV[3] == 'CONFIRMED' then
+  redis.call('ZADD', KEYS[4], redis.call('HGET', KEYS[1], 'startTs'), ARGV[1])
+else
+  redis.call('SREM', KEYS[2], ARGV[1])
+  local digest = redis.call('HGET', KEYS[1], 'emailHash')
+  if digest and redis.call('HGET', KEYS[3], digest) == ARGV[1] then
+    redis.call('HDEL', KEYS[3], digest)
+  end
+  redis.call('ZREM', KEYS[4], ARGV[1])
+end
+if ARGV[6] ~= '' then
+  redis.call('ZADD', KEYS[5], ARGV[4], ARGV[6])
+end
+return {'OK', status}
+"""
+
+_ERASE = """
+local digest = redis.call('HGET', KEYS[1], 'emailHash')
+local existed = redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[2], ARGV[1])
+if digest then
+  if redis.call('HGET', KEYS[3], digest) == ARGV[1] then
+    redis.call('HDEL', KEYS[3], digest)
+  end
+else
+  local all = redis.call('HGETALL', KEYS[3])
+  for i = 1, #all, 2 do
+    if all[i + 1] == ARGV[1] then redis.call('HDEL', KEYS[3], all[i]) end
+  end
+end
+redis.call('ZREM', KEYS[4], ARGV[1])
+redis.call('ZREM', KEYS[5], ARGV[1])
+redis.call('HDEL', KEYS[6], ARGV[1])
+for i = 2, #ARGV do
+  redis.call('ZREM', KEYS[7], ARGV[i])
+end
+return existed
+"""
+
+
+class ReserveOutcome(StrEnum):
+    OK = "OK"
+    FULL = "FULL"
+    ALREADY = "ALREADY"
+
+
+@dataclass(frozen=True, slots=True)
+class ReserveResult:
+    outcome: ReserveOutcome
+    seats_taken: int | None = None
+
+
+class TransitionOutcome(StrEnum):
+    OK = "OK"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionResult:
+    outcome: TransitionOutcome
+    previous: RegistrationStatus | None
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class RegistrationStore:
+    """Reads and atomic writes of registrations."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self._reserve: Any = redis.register_script(_RESERVE)
+        self._transition: Any = redis.register_script(_TRANSITION)
+        self._erase: Any = redis.register_script(_ERASE)
+
+    async def reserve(
+        self,
+        registration: Registration,
+        email_hash: str,
+        now: int,
+        outbox: tuple[str, ...] = (),
+    ) -> ReserveResult:
+        """Take a seat of the registration's visit and store it, or say why not.
+
+        ``outbox`` names the emails owed from now on (see :mod:`core.visits.dispatch`).
+        """
+        visit = registration.visit
+        fields = encode_registration(registration, email_hash)
+        flat = [item for pair in fields.items() for item in pair]
+        members = [keys.outbox_member(job, registration.id) for job in outbox]
+        reply = await self._reserve(
+            keys=[
+                keys.active(visit.id),
+                keys.emails(visit.id),
+                keys.registration(registration.id),
+                keys.VISITS,
+                keys.EXPIRIES,
+                keys.REGISTRATION_VISITS,
+                keys.OUTBOX,
+            ],
+            args=[
+                visit.capacity,
+                email_hash,
+                registration.id,
+                registration.expires_at,
+                visit.id,
+                visit.start_ts,
+                now,
+                len(members),
+                *members,
+                *flat,
+            ],
+        )
+        outcome = ReserveOutcome(_text(reply[0]))
+        taken = int(_text(reply[1])) if outcome is not ReserveOutcome.ALREADY else None
+        return ReserveResult(outcome, taken)
+
+    async def get(self, registration_id: str) -> Registration | None:
+        raw = await result(self.redis.hgetall(keys.registration(registration_id)))
+        if not raw:
+            return None
+        return decode_hash({_text(k): _text(v) for k, v in raw.items()})
+
+    async def transition(
+        self,
+        registration_id: str,
+        allowed_from: tuple[RegistrationStatus, ...],
+        to: RegistrationStatus,
+        now: int,
+        outbox_job: str | None = None,
+        cancel_reason: CancelReason | None = None,
+    ) -> TransitionResult:
+        """Compare-and-set the status; ``outbox_job`` names the email this change owes."""
+        visit_id = await self._visit_of(registration_id)
+        if visit_id is None:
+            return TransitionResult(TransitionOutcome.NOT_FOUND, None)
+        stamp = {
+            RegistrationStatus.CONFIRMED: "decidedAt",
+            RegistrationStatus.DECLINED: "decidedAt",
+            RegistrationStatus.CANCELLED: "cancelledAt",
+        }.get(to, "updatedAt")
+        extra: list[str] = ["cancelReason", cancel_reason.value] if cancel_reason else []
+        reply = await self._transition(
+            keys=[
+                keys.registration(registration_id),
+                keys.active(visit_id),
+                keys.emails(visit_id),
+                keys.CONFIRMED,
+                keys.OUTBOX,
+            ],
+            args=[
+                registration_id,
+                ",".join(s.value for s in allowed_from),
+                to.value,
+                now,
+                stamp,
+                keys.outbox_member(outbox_job, registration_id) if outbox_job else "",
+                *extra,
+            ],
+        )
+        outcome = TransitionOutcome(_text(reply[0]))
+        previous = _text(reply[1])
+        return TransitionResult(outcome, RegistrationStatus(previous) if previous else None)
+
+    async def erase(self, registration_id: str, outbox_jobs: tuple[str, ...]) -> bool:
+        """Delete the registration and every pointer to it; whether it still existed."""
+        visit_id = await self._visit_of(registration_id)
+        if visit_id is None:
+            return False
+        existed = await self._erase(
+            keys=[
+                keys.registration(registration_id),
+                keys.active(visit_id),
+                keys.emails(visit_id),
+                keys.CONFIRMED,
+                keys.EXPIRIES,
+                keys.REGISTRATION_VISITS,
+                keys.OUTBOX,
+            ],
+            args=[registration_id, *(keys.outbox_member(j, registration_id) for j in outbox_jobs)],
+        )
+        return int(existed) == 1
+
+    async def _visit_of(self, registration_id: str) -> str | None:
+        visit_id = await result(self.redis.hget(keys.REGISTRATION_VISITS, registration_id))
+        if visit_id is None:
+            visit_id = await result(
+                self.redis.hget(keys.registration(registration_id), "visitId"))
+        return None if visit_id is None else _text(visit_id)
+
+
+def as_text_mapping(raw: Mapping[Any, Any]) -> dict[str, str]:
+    return {_text(k): _text(v) for k, v in raw.items()}

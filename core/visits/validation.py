@@ -1,0 +1,148 @@
+"""Validation and normalisation of a registration's input.
+
+Messages are in the jobseeker's language and never repeat the value that was typed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from core.visits.models import ErrorCode, FieldError, Language, RegistrationInput
+
+NAME_MIN = 2
+NAME_MAX = 100
+EMAIL_MAX = 254
+EMAIL_LOCAL_MAX = 64
+VISIT_ID_MAX = 200
+
+_VISIT_ID = re.compile(r"[0-9]{10}-[A-Za-z0-9_-]{1,64}~[A-Za-z0-9_-]{1,64}")
+_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_DOMAIN_LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_PHONE = re.compile(r"\+?[0-9][0-9 ()-]{5,19}")
+# Zero-width (non-)joiners are part of some scripts' spelling; every other format or
+# control character (including bidi overrides) is refused.
+_ALLOWED_FORMAT = {"\u200c", "\u200d"}
+
+_MESSAGES: dict[str, dict[Language, str]] = {
+    "visit": {
+        Language.SV: "Studiebesöket finns inte.",
+        Language.EN: "The study visit does not exist.",
+    },
+    "name_length": {
+        Language.SV: f"Ange ett namn på {NAME_MIN}–{NAME_MAX} tecken.",
+        Language.EN: f"Enter a name of {NAME_MIN} to {NAME_MAX} characters.",
+    },
+    "name_chars": {
+        Language.SV: "Namnet innehåller otillåtna tecken.",
+        Language.EN: "The name contains characters that are not allowed.",
+    },
+    "email": {
+        Language.SV: "Ange en giltig e-postadress, till exempel namn@example.se.",
+        Language.EN: "Enter a valid email address, for example name@example.com.",
+    },
+    "phone": {
+        Language.SV: "Ange ett telefonnummer med 7–15 siffror, till exempel 070-123 45 67.",
+        Language.EN: "Enter a phone number of 7 to 15 digits, for example +46 70 123 45 67.",
+    },
+    "consent": {
+        Language.SV: "Du behöver godkänna att uppgifterna skickas till utbildningsanordnaren.",
+        Language.EN: "You need to agree to your details being shared with the provider.",
+    },
+}
+
+
+def message(key: str, language: Language) -> str:
+    return _MESSAGES[key][language]
+
+
+@dataclass(frozen=True, slots=True)
+class RawRegistration:
+    """The input as it arrived (strings straight from the client)."""
+
+    visit_id: str
+    name: str
+    email: str
+    phone: str | None
+    language: Language
+    consent: bool
+
+
+def validate(raw: RawRegistration) -> RegistrationInput | list[FieldError]:
+    """The normalised input, or every problem with it."""
+    lang = raw.language
+    errors: list[FieldError] = []
+    visit_id = raw.visit_id.strip()
+    if not valid_visit_id(visit_id):
+        errors.append(FieldError("visitId", message("visit", lang), ErrorCode.NOT_FOUND))
+    name = " ".join(raw.name.split()) if not has_forbidden_characters(raw.name) else None
+    if name is None:
+        errors.append(FieldError("name", message("name_chars", lang), ErrorCode.INVALID))
+    elif not NAME_MIN <= len(name) <= NAME_MAX or not any(c.isalpha() for c in name):
+        errors.append(FieldError("name", message("name_length", lang), ErrorCode.INVALID))
+    email = normalise_email(raw.email)
+    if email is None:
+        errors.append(FieldError("email", message("email", lang), ErrorCode.INVALID))
+    phone = None
+    if raw.phone is not None and raw.phone.strip():
+        phone = normalise_phone(raw.phone)
+        if phone is None:
+            errors.append(FieldError("phone", message("phone", lang), ErrorCode.INVALID))
+    if not raw.consent:
+        errors.append(
+            FieldError("consent", message("consent", lang), ErrorCode.CONSENT_REQUIRED)
+        )
+    if errors or name is None or email is None:
+        return errors
+    return RegistrationInput(visit_id, name, email, phone, lang, True)
+
+
+def valid_visit_id(value: str) -> bool:
+    return len(value) <= VISIT_ID_MAX and _VISIT_ID.fullmatch(value) is not None
+
+
+def has_forbidden_characters(value: str) -> bool:
+    """Control, format, surrogate, private-use, unassigned and line-separator characters.
+
+    Plain spaces and tabs are allowed (and collapsed by the caller); CR and LF are not.
+    """
+    for char in value:
+        if char in (" ", "\t") or char in _ALLOWED_FORMAT:
+            continue
+        category = unicodedata.category(char)
+        if category[0] == "C" or category in ("Zl", "Zp"):
+            return True
+    return False
+
+
+def normalise_email(value: str) -> str | None:
+    """The address with its domain lower-cased, or ``None`` when it is not one.
+
+    Only ASCII addresses are accepted: every SMTP server takes them.
+    """
+    email = value.strip()
+    if not email.isascii() or len(email) > EMAIL_MAX or email.count("@") != 1:
+        return None
+    local, domain = email.split("@")
+    if len(local) > EMAIL_LOCAL_MAX or _EMAIL_LOCAL.fullmatch(local) is None:
+        return None
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(_DOMAIN_LABEL.fullmatch(label) for label in labels):
+        return None
+    if not labels[-1].isalpha() or len(labels[-1]) < 2:
+        return None
+    return f"{local}@{domain.lower()}"
+
+
+def normalise_phone(value: str) -> str | None:
+    """The number with runs of spaces collapsed, or ``None`` when it is not one."""
+    if has_forbidden_characters(value):
+        return None
+    phone = " ".join(value.split())
+    if _PHONE.fullmatch(phone) is None:
+        return None
+    digits = sum(c.isdigit() for c in phone)
+    if not 7 <= digits <= 15:
+        return None
+    return phone

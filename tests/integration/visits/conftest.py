@@ -1,0 +1,215 @@
+"""Study-visit tests: a small index of our own, the real API over HTTP, a real worker.
+
+The index holds one provider's courses with visits at known times and capacities
+(relative to now). Every test gets a Redis database of its own, emptied first, so keys
+and queued jobs can be counted exactly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import json
+import threading
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from arq.worker import Worker, get_kwargs
+from meilisearch import Client
+from redis.asyncio import Redis
+
+from api.app import create_app
+from core.reference import load_reference
+from core.settings import Settings
+from devstack.mailsink import MailSink
+from devstack.processes import free_port
+from indexer.documents import course_document_id, study_visit_id
+from indexer.loader import CourseIndexer
+from tests.conftest import MeiliServer, RedisServer, make_settings
+from tests.factories import make_course, make_feed, organisation_number
+from workers.settings import worker_settings
+
+ORG = organisation_number("559012345")
+VISITS_DB = 5
+TEST_ENV = {
+    "REGISTRATION_RATE_LIMIT_PER_IP": "10000",
+    "REGISTRATION_RATE_LIMIT_PER_EMAIL": "100",
+    "EMAIL_RETRY_BASE_SECONDS": "0.2",
+    "EMAIL_RETRY_MAX_SECONDS": "1",
+    "EMAIL_MAX_TRIES": "6",
+    "SMTP_TIMEOUT_SECONDS": "2",
+    "WORKER_JOB_TIMEOUT_SECONDS": "10",
+}
+
+
+def _iso(moment: datetime.datetime) -> str:
+    return moment.replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class VisitIndex:
+    """The index's visits by role, and the settings pointing at it."""
+
+    meili: MeiliServer
+    index: str
+    feed_path: Path
+    feed: dict[str, Any]
+    five_seats: str
+    two_seats: str
+    tomorrow: str
+    roomy: str
+    past: str
+
+    def course_of(self, visit_id: str) -> str:
+        return visit_id.split("~")[0]
+
+
+def build_feed(now: datetime.datetime) -> dict[str, Any]:
+    tz = datetime.timezone(datetime.timedelta(hours=1))
+    local = now.astimezone(tz)
+    in_ten_days = local + datetime.timedelta(days=10)
+    tomorrow = (local + datetime.timedelta(days=1)).replace(hour=13, minute=0)
+    visits = [
+        {"id": "FIVE", "start": _iso(in_ten_days), "durationMinutes": 90, "capacity": 5},
+        {"id": "TWO", "start": _iso(in_ten_days + datetime.timedelta(days=1)),
+         "durationMinutes": 60, "capacity": 2},
+        {"id": "TOMORROW", "start": _iso(tomorrow), "durationMinutes": 60, "capacity": 10},
+        {"id": "PAST", "start": _iso(local - datetime.timedelta(days=2)), "durationMinutes": 60,
+         "capacity": 10},
+    ]
+    roomy = [{"id": "ROOMY", "start": _iso(in_ten_days + datetime.timedelta(days=2)),
+              "durationMinutes": 120, "capacity": 200}]
+    return make_feed([
+        make_course("VISITS1", studyVisits=visits),
+        make_course("VISITS2", studyVisits=roomy,
+                    contact={"name": "Olle Berg", "email": "olle@utbildning.example"}),
+    ], ORG)
+
+
+def load_feed(meili: MeiliServer, index: str, path: Path, feed: dict[str, Any]) -> None:
+    path.write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
+    client = Client(meili.url, meili.master_key)
+    summary = CourseIndexer(client, index, load_reference(), 60).load([path])
+    assert summary.rejected == 0, [str(r) for r in summary.rejections]
+
+
+@pytest.fixture(scope="session")
+def visit_index(meili_server: MeiliServer, tmp_path_factory: pytest.TempPathFactory
+                ) -> VisitIndex:
+    feed = build_feed(datetime.datetime.now(datetime.UTC))
+    path = tmp_path_factory.mktemp("visit-feed") / "feed.json"
+    index = "visits_test"
+    load_feed(meili_server, index, path, feed)
+
+    def vid(course: str, visit: str) -> str:
+        return study_visit_id(course_document_id(ORG, course), visit)
+
+    return VisitIndex(meili_server, index, path, feed, vid("VISITS1", "FIVE"),
+                      vid("VISITS1", "TWO"), vid("VISITS1", "TOMORROW"),
+                      vid("VISITS2", "ROOMY"), vid("VISITS1", "PAST"))
+
+
+def visit_settings(visit_index: VisitIndex, redis_url: str, sink: MailSink, **env: str
+                   ) -> Settings:
+    return make_settings(visit_index.meili, redis_url, sink,
+                         **{**TEST_ENV, "MEILI_INDEX": visit_index.index, **env})
+
+
+@pytest.fixture
+async def redis_url(redis_server: RedisServer) -> AsyncIterator[str]:
+    """A Redis database of this test's own, empty at the start."""
+    url = f"redis://127.0.0.1:{redis_server.port}/{VISITS_DB}"
+    client = Redis.from_url(url)
+    await client.flushdb()
+    await client.aclose()
+    yield url
+
+
+@pytest.fixture
+def vsettings(visit_index: VisitIndex, redis_url: str, smtp_sink: MailSink) -> Settings:
+    smtp_sink.clear()
+    return visit_settings(visit_index, redis_url, smtp_sink)
+
+
+@contextlib.contextmanager
+def serve(settings: Settings) -> Iterator[str]:
+    """The real application under uvicorn in a thread of its own; yields its base URL."""
+    port = free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                            log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = datetime.datetime.now() + datetime.timedelta(seconds=20)
+        while not server.started:
+            if datetime.datetime.now() > deadline or not thread.is_alive():
+                raise RuntimeError("the API did not start")
+            threading.Event().wait(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def api(vsettings: Settings) -> Iterator[str]:
+    with serve(vsettings) as base_url:
+        yield base_url
+
+
+def make_worker(settings: Settings, **overrides: Any) -> Worker:
+    kwargs = {**get_kwargs(worker_settings(settings)), "burst": True, "handle_signals": False,
+              "poll_delay": 0.05, **overrides}
+    return Worker(**kwargs)
+
+
+async def run_worker(settings: Settings, **overrides: Any) -> Worker:
+    """A real arq worker in burst mode: runs until the queue is empty."""
+    worker = make_worker(settings, **overrides)
+    try:
+        await worker.async_run()
+    finally:
+        await worker.close()
+    return worker
+
+
+REGISTER = """
+mutation Register($input: RegisterForStudyVisitInput!) {
+  registerForStudyVisit(input: $input) {
+    registration { id status courseTitle visit { id capacity seatsLeft start } }
+    errors { field message code }
+  }
+}
+"""
+
+
+def registration_input(visit_id: str, email: str, name: str = "Ann Andersson",
+                       **extra: Any) -> dict[str, Any]:
+    return {"visitId": visit_id, "name": name, "email": email, "phone": "070-123 45 67",
+            "language": "SV", "consent": True, **extra}
+
+
+async def register(client: httpx.AsyncClient, base_url: str, variables: dict[str, Any]
+                   ) -> dict[str, Any]:
+    response = await client.post(f"{base_url}/graphql",
+                                 json={"query": REGISTER, "variables": {"input": variables}})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body
+    payload: dict[str, Any] = body["data"]["registerForStudyVisit"]
+    return payload
+
+
+async def wait_for(predicate: Any, timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.02)

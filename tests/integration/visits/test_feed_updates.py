@@ -1,0 +1,209 @@
+"""Feed updates against live registrations, reminders and the outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from arq.connections import RedisSettings, create_pool
+from redis.asyncio import Redis
+
+from core.settings import Settings
+from core.visits import keys
+from core.visits.catalog import find_visit
+from core.visits.models import Language, Registration, RegistrationStatus
+from core.visits.pseudonyms import email_digest
+from core.visits.store import RegistrationStore
+from devstack.mailsink import MailSink
+from indexer.cli import main as indexer_main
+from tests.integration.visits.conftest import (
+    VisitIndex,
+    load_feed,
+    register,
+    registration_input,
+    run_worker,
+    serve,
+    visit_settings,
+)
+from tests.integration.visits.mail_helpers import calendar_of, links, to, token_of, validate_ics
+
+PROVIDER = "karin@utbildning.example"
+
+
+def _with_visits(feed: dict[str, Any], change: Any) -> dict[str, Any]:
+    updated = copy.deepcopy(feed)
+    visits = updated["courses"][0]["studyVisits"]
+    updated["courses"][0]["studyVisits"] = change(visits)
+    return updated
+
+
+async def _statuses(redis: Redis, ids: list[str]) -> list[str]:
+    return [(await redis.hget(keys.registration(i), "status") or b"").decode() for i in ids]
+
+
+@pytest.fixture
+def own_index(visit_index: VisitIndex, tmp_path: Path) -> tuple[str, Path]:
+    """An index of this test's own, loaded with the shared feed."""
+    uid = f"visits_{uuid.uuid4().hex[:10]}"
+    path = tmp_path / "feed.json"
+    load_feed(visit_index.meili, uid, path, visit_index.feed)
+    return uid, path
+
+
+async def _register_and_confirm_first(settings: Settings, visit_id: str, count: int,
+                                      sink: MailSink) -> list[str]:
+    sink.clear()
+    with serve(settings) as base:
+        async with httpx.AsyncClient(timeout=10) as client:
+            ids = [(await register(client, base, registration_input(
+                visit_id, f"p{i}@example.se", name=f"Person {i}")))["registration"]["id"]
+                for i in range(count)]
+            await run_worker(settings)
+            confirm = links(to(sink.messages, PROVIDER)[0].message)["/visits/decision#0"]
+            response = await client.post(f"{base}/visits/decision",
+                                         data={"token": token_of(confirm)})
+            assert response.status_code == 200
+    return ids
+
+
+async def test_lowering_capacity_never_cancels_registrations(
+    visit_index: VisitIndex, own_index: tuple[str, Path], redis_url: str, smtp_sink: MailSink
+) -> None:
+    uid, path = own_index
+    settings = visit_settings(visit_index, redis_url, smtp_sink, MEILI_INDEX=uid)
+    ids = await _register_and_confirm_first(settings, visit_index.five_seats, 3, smtp_sink)
+    load_feed(visit_index.meili, uid, path, _with_visits(visit_index.feed, lambda visits: [
+        {**v, "capacity": 1} if v["id"] == "FIVE" else v for v in visits]))
+    queue = await create_pool(RedisSettings.from_dsn(redis_url))
+    await queue.enqueue_job("reconcile_study_visits")
+    await queue.aclose()
+    await run_worker(settings)
+    redis = Redis.from_url(redis_url)
+    assert sorted(await _statuses(redis, ids)) == ["CONFIRMED", "PENDING", "PENDING"]
+    with serve(settings) as base:
+        async with httpx.AsyncClient(timeout=10) as client:
+            late = await register(client, base, registration_input(visit_index.five_seats,
+                                                                   "late@example.se"))
+            seen = await client.post(f"{base}/graphql", json={
+                "query": "query($id: ID!) { studyVisit(id: $id) { visit { capacity seatsLeft }}}",
+                "variables": {"id": visit_index.five_seats}})
+    assert late["errors"][0]["code"] == "VISIT_FULL"
+    assert seen.json()["data"]["studyVisit"]["visit"] == {"capacity": 1, "seatsLeft": 0}
+    await redis.aclose()
+
+
+async def test_removing_a_visit_cancels_its_registrations_and_tells_the_jobseekers(
+    visit_index: VisitIndex, own_index: tuple[str, Path], redis_url: str, smtp_sink: MailSink,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    uid, path = own_index
+    settings = visit_settings(visit_index, redis_url, smtp_sink, MEILI_INDEX=uid)
+    ids = await _register_and_confirm_first(settings, visit_index.five_seats, 2, smtp_sink)
+    await run_worker(settings)
+    smtp_sink.clear()
+    path.write_text(json.dumps(_with_visits(visit_index.feed, lambda visits: [
+        v for v in visits if v["id"] != "FIVE"]), ensure_ascii=False), encoding="utf-8")
+    for name, value in {"MEILI_URL": settings.meili_url, "REDIS_URL": redis_url,
+                        "MEILI_MASTER_KEY": settings.meili_master_key, "MEILI_INDEX": uid,
+                        "SECRET_KEY": settings.secret_key}.items():
+        monkeypatch.setenv(name, value)
+    # The CLI (its own thread, as in its own process) enqueues the reconciliation.
+    assert await asyncio.to_thread(indexer_main, ["load", str(path), "--quiet"]) == 0
+    redis = Redis.from_url(redis_url)
+    queued = [k.decode() for k in await redis.keys("arq:job:reconcile_study_visits:load-*")]
+    assert len(queued) == 1
+    await run_worker(settings)
+    assert await _statuses(redis, ids) == ["CANCELLED", "CANCELLED"]
+    assert await redis.hget(keys.registration(ids[0]), "cancelReason") == b"visit_removed"
+    assert await redis.scard(keys.active(visit_index.five_seats)) == 0
+    notices = smtp_sink.messages
+    assert sorted(r for m in notices for r in m.recipients) == ["p0@example.se", "p1@example.se"]
+    for notice in notices:
+        assert str(notice.message["Subject"]).startswith("Inställt studiebesök")
+    confirmed_notice = to(notices, "p0@example.se")[0].message
+    calendar = calendar_of(confirmed_notice)
+    assert calendar is not None and validate_ics(calendar)["METHOD"] == "CANCEL"
+    await redis.aclose()
+
+
+async def test_an_unreadable_index_cancels_nothing(
+    visit_index: VisitIndex, own_index: tuple[str, Path], redis_url: str, smtp_sink: MailSink,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    uid, _ = own_index
+    settings = visit_settings(visit_index, redis_url, smtp_sink, MEILI_INDEX=uid)
+    ids = await _register_and_confirm_first(settings, visit_index.five_seats, 1, smtp_sink)
+    missing = visit_settings(visit_index, redis_url, smtp_sink, MEILI_INDEX="no_such_index")
+    queue = await create_pool(RedisSettings.from_dsn(redis_url))
+    await queue.enqueue_job("reconcile_study_visits")
+    await queue.aclose()
+    await run_worker(missing)
+    assert "index unavailable; nothing cancelled" in caplog.text
+    redis = Redis.from_url(redis_url)
+    assert await _statuses(redis, ids) == ["CONFIRMED"]
+    await redis.aclose()
+
+
+async def test_confirmed_visits_tomorrow_get_one_reminder(
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink
+) -> None:
+    async with httpx.AsyncClient(timeout=10) as client:
+        confirmed = await register(client, api, registration_input(
+            visit_index.tomorrow, "kom@example.se", language="EN"))
+        pending = await register(client, api, registration_input(
+            visit_index.tomorrow, "vantar@example.se"))
+        assert confirmed["registration"] and pending["registration"]
+        await run_worker(vsettings)
+        first_provider_mail = to(smtp_sink.messages, PROVIDER)[0].message
+        reply_to = first_provider_mail["Reply-To"].addresses[0].addr_spec
+        provider_links = links(next(
+            m.message for m in to(smtp_sink.messages, PROVIDER)
+            if m.message["Reply-To"].addresses[0].addr_spec == "kom@example.se"))
+        assert reply_to in ("kom@example.se", "vantar@example.se")
+        await client.post(f"{api}/visits/decision",
+                          data={"token": token_of(provider_links["/visits/decision#0"])})
+    await run_worker(vsettings)
+    smtp_sink.clear()
+    queue = await create_pool(RedisSettings.from_dsn(vsettings.redis_url))
+    for round_ in range(2):
+        await queue.enqueue_job("send_reminder", _job_id=f"reminder-round-{round_}")
+        await run_worker(vsettings)
+    await queue.aclose()
+    reminders = smtp_sink.messages
+    assert [m.recipients for m in reminders] == [("kom@example.se",)]
+    assert str(reminders[0].message["Subject"]).startswith("Reminder: study visit tomorrow")
+
+
+async def test_emails_owed_but_never_enqueued_are_sent_by_the_outbox(
+    vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink
+) -> None:
+    """A crash between storing a registration and enqueuing its jobs loses no email."""
+    redis = Redis.from_url(vsettings.redis_url)
+    meili = httpx.AsyncClient(base_url=vsettings.meili_url,
+                              headers={"Authorization": f"Bearer {vsettings.meili_master_key}"})
+    visit = await find_visit(meili, vsettings.meili_index, visit_index.roomy)
+    await meili.aclose()
+    assert visit is not None
+    long_ago = int(time.time()) - 600
+    registration = Registration(
+        id="outbox-test", status=RegistrationStatus.PENDING, visit=visit, name="Olle Outbox",
+        email="olle.outbox@example.se", phone=None, language=Language.SV,
+        created_at=long_ago, updated_at=long_ago, expires_at=int(time.time()) + 3600)
+    await RegistrationStore(redis).reserve(
+        registration, email_digest(vsettings.secret_key, registration.email), long_ago,
+        outbox=("send_provider_notification", "send_jobseeker_receipt"))
+    queue = await create_pool(RedisSettings.from_dsn(vsettings.redis_url))
+    await queue.enqueue_job("redispatch_outbox")
+    await queue.aclose()
+    await run_worker(vsettings)
+    assert sorted(r for m in smtp_sink.messages for r in m.recipients) == [
+        "olle.outbox@example.se", "olle@utbildning.example"]
+    assert await redis.zcard(keys.OUTBOX) == 0
+    await redis.aclose()

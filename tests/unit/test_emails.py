@@ -1,0 +1,117 @@
+"""Composing emails: escaping, headers, envelope, Message-ID, retry backoff."""
+
+import dataclasses
+
+import pytest
+
+from core.settings import Settings
+from core.visits.models import Address, Language, Registration, RegistrationStatus, Visit
+from workers.delivery import backoff_seconds
+from workers.emails import MailKind, compose, message_id, render
+
+SETTINGS = Settings.from_env({
+    "MEILI_URL": "http://127.0.0.1:7700", "MEILI_MASTER_KEY": "m" * 20,
+    "REDIS_URL": "redis://127.0.0.1:6379/0", "SECRET_KEY": "s" * 40,
+    "PUBLIC_BASE_URL": "https://studiebesok.example",
+    "EMAIL_RETRY_BASE_SECONDS": "10", "EMAIL_RETRY_MAX_SECONDS": "300",
+})
+VISIT = Visit(
+    id="5590123450-K1~SB1", visit_id="SB1", course_id="5590123450-K1",
+    course_title="Svetsare <MIG/MAG> & co", course_title_en="Welder <MIG/MAG>",
+    provider_name="Öresunds Yrkesutbildning AB", municipality_name="Malmö",
+    start="2027-03-02T10:00:00+01:00", start_ts=1803978000, duration_minutes=90, capacity=5,
+    address=Address("Industrigatan 4", "212 14", "Malmö"),
+    contact_name="Karin Lindqvist", contact_email="karin@utbildning.example",
+)
+REGISTRATION = Registration(
+    id="abcDEF123_-", status=RegistrationStatus.CONFIRMED, visit=VISIT,
+    name='Ann "<script>" Andersson', email="ann@example.se", phone="070-123 45 67",
+    language=Language.EN, created_at=1_800_000_000, updated_at=1_800_000_000,
+    expires_at=1_810_000_000,
+)
+
+
+@pytest.mark.parametrize("kind", list(MailKind))
+@pytest.mark.parametrize("language", list(Language))
+def test_every_template_renders_with_values_escaped_in_html(kind: MailKind,
+                                                            language: Language) -> None:
+    registration = dataclasses.replace(REGISTRATION, language=language)
+    subject, text, page = render(kind, registration, SETTINGS)
+    assert subject and "\n" not in subject and "\r" not in subject
+    assert "$" not in text and "$" not in page
+    assert "<script>" not in page and "<MIG/MAG>" not in page
+    assert "&lt;MIG/MAG&gt;" in page or "&lt;script&gt;" in page
+    assert page.startswith("<!DOCTYPE html>")
+    if not kind.to_provider:
+        assert "/visits/cancel?token=" in text or "/visits/erase?token=" in text
+
+
+def test_the_jobseeker_gets_their_language_and_the_provider_swedish() -> None:
+    english = dataclasses.replace(REGISTRATION, language=Language.EN)
+    assert render(MailKind.DECISION_CONFIRMED, english, SETTINGS)[0].startswith("Confirmed")
+    assert "Welder" in render(MailKind.DECISION_CONFIRMED, english, SETTINGS)[0]
+    assert render(MailKind.PROVIDER_NOTIFICATION, english, SETTINGS)[0].startswith("Ny anmälan")
+    assert "tuesday" in render(MailKind.REMINDER, english, SETTINGS)[1].lower()
+    swedish = dataclasses.replace(REGISTRATION, language=Language.SV)
+    assert "tisdag 2 mars 2027 kl. 10:00–11:30" in render(MailKind.REMINDER, swedish,
+                                                           SETTINGS)[1]
+
+
+def test_headers_envelope_and_reply_to() -> None:
+    provider = compose(MailKind.PROVIDER_NOTIFICATION, "send_provider_notification",
+                       REGISTRATION, SETTINGS, 1_800_000_000)
+    assert provider.sender == "no-reply@studiebesok.localhost"
+    assert provider.recipients == ("karin@utbildning.example",)
+    assert provider.message["Reply-To"].addresses[0].addr_spec == "ann@example.se"
+    assert provider.message["Auto-Submitted"] == "auto-generated"
+    receipt = compose(MailKind.JOBSEEKER_RECEIPT, "send_jobseeker_receipt", REGISTRATION,
+                      SETTINGS, 1_800_000_000)
+    assert receipt.recipients == ("ann@example.se",)
+    assert receipt.message["Reply-To"].addresses[0].addr_spec == "karin@utbildning.example"
+    data = receipt.as_bytes()
+    assert data.isascii() and b"\r\n" in data
+
+
+def test_the_message_id_is_the_same_for_every_attempt() -> None:
+    first = compose(MailKind.DECISION_CONFIRMED, "send_decision", REGISTRATION, SETTINGS, 1)
+    again = compose(MailKind.DECISION_CONFIRMED, "send_decision", REGISTRATION, SETTINGS, 99)
+    assert first.message["Message-ID"] == again.message["Message-ID"] == message_id(
+        "send_decision", REGISTRATION.id, SETTINGS)
+    other = compose(MailKind.JOBSEEKER_RECEIPT, "send_jobseeker_receipt", REGISTRATION,
+                    SETTINGS, 1)
+    assert other.message["Message-ID"] != first.message["Message-ID"]
+
+
+@pytest.mark.parametrize("field", ["name", "contact_name", "course_title", "provider_name"])
+def test_crlf_in_any_value_adds_no_header_and_no_recipient(field: str) -> None:
+    evil = "X\r\nBcc: x@y.example\r\nTo: z@y.example\n\nbody"
+    visit = VISIT if field == "name" else dataclasses.replace(VISIT, **{field: evil})
+    registration = dataclasses.replace(REGISTRATION, visit=visit,
+                                       name=evil if field == "name" else REGISTRATION.name)
+    for kind in (MailKind.PROVIDER_NOTIFICATION, MailKind.DECISION_CONFIRMED):
+        mail = compose(kind, "job", registration, SETTINGS, 1)
+        assert len(mail.recipients) == 1
+        head = mail.as_bytes().split(b"\r\n\r\n", 1)[0]
+        names = [line.split(b":", 1)[0].lower() for line in head.split(b"\r\n")
+                 if line and not line.startswith((b" ", b"\t"))]
+        assert b"bcc" not in names and b"cc" not in names
+        assert names.count(b"to") == 1 and names.count(b"subject") == 1
+        assert len(mail.message["To"].addresses) == 1
+
+
+def test_only_confirmations_and_cancelled_visits_carry_a_calendar() -> None:
+    def calendars(kind: MailKind) -> list[str]:
+        mail = compose(kind, "job", REGISTRATION, SETTINGS, 1)
+        return [p.get_content_type() for p in mail.message.iter_attachments()]
+
+    assert calendars(MailKind.DECISION_CONFIRMED) == ["text/calendar"]
+    assert calendars(MailKind.VISIT_CANCELLED) == ["text/calendar"]
+    for kind in (MailKind.JOBSEEKER_RECEIPT, MailKind.DECISION_DECLINED, MailKind.REMINDER,
+                 MailKind.PROVIDER_NOTIFICATION):
+        assert calendars(kind) == []
+
+
+def test_backoff_is_exponential_and_capped() -> None:
+    delays = [backoff_seconds(SETTINGS, n) for n in range(1, 10)]
+    assert 9 <= delays[0] <= 11 and 18 <= delays[1] <= 22 and 36 <= delays[2] <= 44
+    assert max(delays) <= 330 and delays[-1] >= 270

@@ -1,0 +1,153 @@
+"""Housekeeping jobs: purge, reconciliation with the index, reminders, the outbox.
+
+None takes an argument; each returns a short summary of counts.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from arq.connections import ArqRedis
+
+from core.settings import Settings
+from core.visits import dispatch, keys
+from core.visits.awaiting import result
+from core.visits.catalog import CatalogUnavailable, existing_visit_ids
+from core.visits.dispatch import Job
+from core.visits.formatting import TIMEZONE
+from core.visits.models import CancelReason, RegistrationStatus
+from core.visits.store import RegistrationStore, TransitionOutcome
+
+logger = logging.getLogger("workers.maintenance")
+
+OUTBOX_GRACE_SECONDS = 60
+BATCH = 500
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+async def purge_expired(ctx: dict[str, Any]) -> str:
+    """Erase registrations past their expiry, and whatever pointed at them.
+
+    Redis already deleted the hashes at their expiry; this removes the ids left in sets
+    and indexes, and erases any registration whose hash lost its expiry (a restore, a
+    manual edit): the expiry in its ``expiresAt`` field still counts.
+    """
+    settings: Settings = ctx["settings"]
+    redis: ArqRedis = ctx["redis"]
+    store: RegistrationStore = ctx["store"]
+    now = int(time.time())
+    purged = 0
+    while True:
+        ids = await redis.zrangebyscore(keys.EXPIRIES, "-inf", now, start=0, num=BATCH)
+        if not ids:
+            break
+        for registration_id in ids:
+            await store.erase(_text(registration_id), dispatch.ALL_EMAIL_JOBS)
+            await redis.zrem(keys.EXPIRIES, registration_id)
+            purged += 1
+    missed = 0
+    async for key in redis.scan_iter(match=keys.registration("*"), count=BATCH):
+        if await redis.ttl(key) != -1:
+            continue
+        registration_id = _text(key).rsplit(":", 1)[1]
+        expires = await result(redis.hget(key, "expiresAt"))
+        if expires is None or int(_text(expires)) <= now:
+            await store.erase(registration_id, dispatch.ALL_EMAIL_JOBS)
+            missed += 1
+        else:
+            await redis.expireat(key, int(_text(expires)))
+    retention = settings.personal_data_retention_days * 86_400
+    await redis.zremrangebyscore(keys.VISITS, "-inf", now - retention)
+    await redis.zremrangebyscore(keys.OUTBOX, "-inf", now - retention)
+    logger.info("purge_expired: %d expired, %d without expiry", purged, missed)
+    return f"purged {purged}, missed {missed}"
+
+
+async def reconcile_study_visits(ctx: dict[str, Any]) -> str:
+    """Cancel the registrations of upcoming visits that the index no longer has.
+
+    Only upcoming visits count: a feed may leave out visits that have passed. When the
+    index cannot be read, or is empty (being rebuilt), nothing is cancelled.
+    """
+    settings: Settings = ctx["settings"]
+    redis: ArqRedis = ctx["redis"]
+    store: RegistrationStore = ctx["store"]
+    meili: httpx.AsyncClient = ctx["meili"]
+    now = int(time.time())
+    upcoming = [_text(v) for v in await redis.zrangebyscore(keys.VISITS, now, "+inf")]
+    taken = {}
+    for visit_id in upcoming:
+        count = await result(redis.scard(keys.active(visit_id)))
+        if count:
+            taken[visit_id] = count
+    if not taken:
+        return "no upcoming visits with registrations"
+    try:
+        existing = await existing_visit_ids(meili, settings.meili_index, taken)
+    except CatalogUnavailable:
+        logger.warning("reconcile_study_visits: index unavailable; nothing cancelled")
+        return "index unavailable"
+    cancelled = 0
+    for visit_id in sorted(set(taken) - existing):
+        for member in await result(redis.smembers(keys.active(visit_id))):
+            registration_id = _text(member)
+            changed = await store.transition(
+                registration_id,
+                (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED),
+                RegistrationStatus.CANCELLED,
+                now,
+                outbox_job=Job.VISIT_CANCELLED.value,
+                cancel_reason=CancelReason.VISIT_REMOVED,
+            )
+            if changed.outcome is TransitionOutcome.OK:
+                cancelled += 1
+                await dispatch.enqueue(redis, Job.VISIT_CANCELLED, registration_id)
+        logger.info("reconcile_study_visits: visit %s was removed from the index", visit_id)
+    return f"checked {len(taken)} visits, cancelled {cancelled} registrations"
+
+
+def tomorrow_bounds(now: float) -> tuple[int, int]:
+    """Start and end (Unix s) of tomorrow in Swedish time."""
+    today = datetime.fromtimestamp(now, TIMEZONE).date()
+    start = datetime.combine(today + timedelta(days=1), datetime.min.time(), TIMEZONE)
+    end = datetime.combine(today + timedelta(days=2), datetime.min.time(), TIMEZONE)
+    return int(start.timestamp()), int(end.timestamp())
+
+
+async def send_reminder(ctx: dict[str, Any]) -> str:
+    """Cron: enqueue a reminder for every confirmed registration of a visit tomorrow.
+
+    It runs every few hours during the day; the sent-marker makes each reminder go once.
+    """
+    redis: ArqRedis = ctx["redis"]
+    start, end = tomorrow_bounds(time.time())
+    ids = [_text(v) for v in await redis.zrangebyscore(keys.CONFIRMED, start, end - 1)]
+    for registration_id in ids:
+        await dispatch.enqueue(redis, Job.REMINDER, registration_id)
+    return f"reminders enqueued: {len(ids)}"
+
+
+async def redispatch_outbox(ctx: dict[str, Any]) -> str:
+    """Cron: enqueue again every email owed for over a minute whose job is gone.
+
+    Enqueuing uses the job's dedupe id, so a job still queued or retrying is left alone.
+    """
+    redis: ArqRedis = ctx["redis"]
+    cutoff = int(time.time()) - OUTBOX_GRACE_SECONDS
+    members = await redis.zrangebyscore(keys.OUTBOX, "-inf", cutoff, start=0, num=BATCH)
+    enqueued = 0
+    for member in members:
+        job_name, _, registration_id = _text(member).partition(":")
+        if job_name not in dispatch.ALL_EMAIL_JOBS or not registration_id:
+            await redis.zrem(keys.OUTBOX, member)
+            continue
+        await dispatch.enqueue(redis, Job(job_name), registration_id)
+        enqueued += 1
+    return f"outbox: {enqueued} re-enqueued"

@@ -1,0 +1,98 @@
+"""The arq worker: ``arq workers.settings.WorkerSettings``.
+
+``WorkerSettings`` is built on first access from :meth:`Settings.from_env` (once per
+process): arq needs the Redis address before any start-up hook runs, so the settings
+cannot wait for ``on_startup``. Tests and benchmarks call :func:`worker_settings` with
+settings of their own. ``on_startup`` opens the clients and keeps them in ``ctx``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from arq import cron
+from arq.connections import RedisSettings
+from arq.worker import func
+
+from core.meili_client import meili_http_client
+from core.settings import Settings
+from core.visits.formatting import TIMEZONE
+from core.visits.store import RegistrationStore
+from workers.jobs import EMAIL_JOBS
+from workers.mailer import Mailer
+from workers.maintenance import (
+    purge_expired,
+    reconcile_study_visits,
+    redispatch_outbox,
+    send_reminder,
+)
+from workers.markers import Markers
+
+MAINTENANCE_TRIES = 3
+KEEP_RESULT_SECONDS = 3600
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    """Clients for the jobs; ``ctx["redis"]`` is arq's own pool (a redis.asyncio client)."""
+    settings: Settings = ctx["settings"]
+    ctx["meili"] = meili_http_client(settings)
+    ctx["store"] = RegistrationStore(ctx["redis"])
+    ctx["markers"] = Markers(ctx["redis"])
+    ctx["mailer"] = Mailer(settings)
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    meili = ctx.get("meili")
+    if meili is not None:
+        await meili.aclose()
+
+
+def worker_settings(settings: Settings) -> type:
+    """The arq settings class for these settings (see arq's ``Worker`` arguments)."""
+    timeout = settings.worker_job_timeout_seconds
+    emails = [
+        func(job, name=name.value, max_tries=settings.email_max_tries, timeout=timeout)
+        for name, job in EMAIL_JOBS.items()
+    ]
+    housekeeping = [
+        func(job, name=job.__name__, max_tries=MAINTENANCE_TRIES, timeout=timeout, keep_result=0)
+        for job in (reconcile_study_visits, purge_expired, send_reminder, redispatch_outbox)
+    ]
+    crons = [
+        cron(redispatch_outbox, name="cron:redispatch_outbox", second=30, timeout=timeout,
+             max_tries=1),
+        cron(reconcile_study_visits, name="cron:reconcile_study_visits",
+             minute=set(range(3, 60, 10)), second=0, timeout=timeout, max_tries=1),
+        cron(purge_expired, name="cron:purge_expired", minute=17, second=0, timeout=timeout,
+             max_tries=1, run_at_startup=True),
+        cron(send_reminder, name="cron:send_reminder", hour={8, 11, 14, 17, 20}, minute=5,
+             second=0, timeout=timeout, max_tries=1),
+    ]
+    attributes: dict[str, Any] = {
+        "__doc__": "arq settings of the study-visit worker.",
+        "functions": [*emails, *housekeeping],
+        "cron_jobs": crons,
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "ctx": {"settings": settings},
+        "max_tries": settings.email_max_tries,
+        "job_timeout": timeout,
+        "keep_result": KEEP_RESULT_SECONDS,
+        "max_jobs": 20,
+        "timezone": TIMEZONE,
+        "health_check_interval": 60,
+    }
+    return type("WorkerSettings", (), attributes)
+
+
+@cache
+def _from_environment() -> type:
+    return worker_settings(Settings.from_env())
+
+
+def __getattr__(name: str) -> type:
+    if name == "WorkerSettings":
+        return _from_environment()
+    raise AttributeError(name)
