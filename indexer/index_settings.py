@@ -47,7 +47,9 @@ FILTERABLE_ATTRIBUTES = [
 
 SORTABLE_ATTRIBUTES = ["startDate", "durationWeeks", "title", "_geo"]
 
-RANKING_RULES = ["words", "typo", "proximity", "attribute", "sort", "exactness"]
+# "sort" right after "words": a chosen order (start date, length, distance) is kept among
+# the courses that match every word of the query, instead of only breaking relevance ties.
+RANKING_RULES = ["words", "sort", "typo", "proximity", "attribute", "exactness"]
 
 MAX_VALUES_PER_FACET = 300  # every one of the 290 municipalities fits
 MAX_TOTAL_HITS = 150_000

@@ -130,3 +130,13 @@ async def test_sorting(api: Api, courses: list[FeedCourse], sort: str, key: str,
     if key == "start":  # continuous intake (no start date) comes last either way
         assert values == present + [None] * (len(values) - len(present))
         assert len(present) < len(values)
+
+
+@pytest.mark.parametrize("query", ["svetsare", "undersköterska", "lastbilsförare"])
+async def test_a_chosen_sort_orders_a_text_search(api: Api, courses: list[FeedCourse],
+                                                  query: str) -> None:
+    edges, total = await search_all(api, query=query, sort="DURATION_ASC")
+    by_id = {c.id: c for c in courses}
+    weeks = [by_id[e["node"]["id"]].weeks for e in edges]
+    assert total == len(edges) > 5
+    assert weeks == sorted(weeks)
