@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLObjectType,
+    parse,
+    validate,
 )
 
 from api.export_schema import SDL_PATH, current_sdl
@@ -39,3 +45,13 @@ def test_every_type_and_field_has_an_english_description() -> None:
                            for value_name, value in graphql_type.values.items()
                            if not value.description)
     assert missing == []
+
+
+def test_the_readme_query_is_valid_against_the_schema() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    bodies = re.findall(r"-d '(\{\"query\".*?\})'", readme)
+    assert bodies, "the README shows a first query"
+    schema = build_schema(development=False)._schema
+    for body in bodies:
+        query = json.loads(body)["query"]
+        assert validate(schema, parse(query)) == [], query
