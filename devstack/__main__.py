@@ -21,6 +21,12 @@ def main(argv: list[str]) -> int:
     up = commands.add_parser("up", help="start every service, load the sample data, serve the API")
     up.add_argument("--var", type=Path, default=ROOT / "var", help="state and logs folder")
     up.add_argument("--port", type=int, default=8000, help="API port")
+    up.add_argument("--meili-port", type=int, default=7700, help="Meilisearch port")
+    up.add_argument("--redis-port", type=int, default=6379,
+                    help="Redis port (a Redis already answering there is used)")
+    up.add_argument("--smtp-port", type=int, default=1025, help="SMTP sink port")
+    up.add_argument("--providers", type=int, default=80, help="sample providers")
+    up.add_argument("--courses", type=int, default=2000, help="sample courses")
     commands.add_parser("sample", help="generate sample feeds (see sample --help)")
     mail = commands.add_parser("mail", help="list or show the emails the SMTP sink received")
     mail.add_argument("--var", type=Path, default=ROOT / "var")
@@ -28,7 +34,16 @@ def main(argv: list[str]) -> int:
     commands.add_parser("fetch-meilisearch", help="fetch and verify the Meilisearch binary")
     args = parser.parse_args(argv)
     if args.command == "up":
-        return run_stack(StackOptions(var_dir=args.var, api_port=args.port), os.environ)
+        options = StackOptions(
+            var_dir=args.var,
+            api_port=args.port,
+            meili_port=args.meili_port,
+            redis_port=args.redis_port,
+            smtp_port=args.smtp_port,
+            providers=args.providers,
+            courses=args.courses,
+        )
+        return run_stack(options, os.environ)
     if args.command == "fetch-meilisearch":
         print(ensure_meilisearch())
         return 0
