@@ -13,4 +13,4 @@ COPY data ./data
 RUN pip install . && useradd --system --uid 10001 app
 USER app
 EXPOSE 8000
-CMD ["uvicorn", "api.app:app", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["python", "-m", "api", "--host", "0.0.0.0", "--port", "8000", "--no-access-log"]

@@ -14,7 +14,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m api", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (8000)")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes (1)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes (1: the bench's choice on 2 cores shared with "
+                             "Meilisearch, see README 'Search performance')")
     parser.add_argument("--log-level", default="info", help="uvicorn log level (info)")
     parser.add_argument("--no-access-log", action="store_true", help="no access log lines")
     args = parser.parse_args(argv)
@@ -31,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
         log_level=args.log_level,
         access_log=not args.no_access_log,
         proxy_headers=False,
+        loop="uvloop",  # the fast event loop and HTTP parser (uvicorn[standard])
+        http="httptools",
     )
     return 0
 

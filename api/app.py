@@ -23,6 +23,9 @@ from starlette.routing import BaseRoute, Route
 
 from api.context import Resources
 from api.graphql_app import graphql_route
+from api.search.compiled.executor import search_executor
+from api.search.compiled.registry import Registry
+from api.search.compiled.result_fields import SEARCH_TYPES
 from api.search.runtime import start_search
 from api.search_page import routes as search_page_routes
 from api.visits.pages import routes as visit_page_routes
@@ -31,8 +34,13 @@ from core.reference import load_reference
 from core.settings import Settings
 
 
-def create_app(settings: Settings) -> Starlette:
-    """The API application for these settings."""
+def create_app(settings: Settings, compiled_search: bool = True) -> Starlette:
+    """The API application for these settings.
+
+    ``compiled_search=False`` leaves every request to strawberry (the differential tests
+    compare both).
+    """
+    registry = Registry(SEARCH_TYPES) if compiled_search else None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -41,9 +49,14 @@ def create_app(settings: Settings) -> Starlette:
         arq = await create_pool(RedisSettings.from_dsn(settings.redis_url))
         app.state.resources = Resources(settings, load_reference(), meili, redis, arq)
         app.state.search = await start_search(app.state.resources)
+        if registry is not None:
+            app.state.search_executor = search_executor(registry, app.state.resources,
+                                                        app.state.search)
         try:
             yield
         finally:
+            if registry is not None:
+                await app.state.search_executor.reads.aclose()
             await app.state.search.aclose()
             await arq.aclose()
             await redis.aclose()
@@ -53,7 +66,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         *visit_page_routes(),
-        graphql_route(settings),
+        graphql_route(settings, registry),
         *search_page_routes(),
     ]
     middleware = []

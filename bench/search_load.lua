@@ -2,7 +2,10 @@
 -- turn, stops each thread after its share of the request budget, and prints one
 -- "BENCH_RESULT {json}" line with throughput, latency percentiles and failures.
 --
---   wrk -t T -c C -d Ds --latency -s bench/search_load.lua URL -- BODIES_FILE PER_THREAD
+--   wrk -t T -c C -d Ds --latency -s bench/search_load.lua URL -- BODIES_FILE PER_THREAD T
+--
+-- Thread i starts at line i * (lines / T) + 1, so that threads whose budget is at most
+-- lines / T never send the same line (the bench's distinct mixes rely on it).
 
 local threads = {}
 
@@ -19,8 +22,8 @@ function init(args)
       end
    end
    budget = math.max(1, tonumber(args[2]))
-   -- Threads start at different bodies so that they do not all send the same request.
-   position = (id * 7919) % #bodies
+   local count = math.max(1, tonumber(args[3] or "1"))
+   position = id * math.floor(#bodies / count)
    sent = 0
    answered = 0
    failed = 0

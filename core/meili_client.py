@@ -1,9 +1,11 @@
-"""The pooled async HTTP client for reading from Meilisearch on the request path."""
+"""The pooled HTTP clients for reading from Meilisearch: httpx for the odd request, and the
+lean client of the search path."""
 
 from __future__ import annotations
 
 import httpx
 
+from core.meili_http import MeiliHttp
 from core.settings import Settings
 
 
@@ -23,3 +25,8 @@ def meili_http_client(settings: Settings) -> httpx.AsyncClient:
         timeout=httpx.Timeout(10.0, connect=2.0),
         limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
     )
+
+
+def meili_search_http(settings: Settings) -> MeiliHttp:
+    """The lean client of the search path (see ``core.meili_http``), one pool per process."""
+    return MeiliHttp(settings.meili_url, settings.meili_master_key, timeout=10.0)

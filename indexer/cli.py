@@ -9,8 +9,11 @@ import time
 from pathlib import Path
 
 from meilisearch import Client
+from redis import Redis
+from redis.exceptions import RedisError
 
 from core.reference import load_reference
+from core.search import index_version
 from core.settings import Settings, SettingsError
 from core.visits.dispatch import request_reconciliation
 from indexer.loader import CourseIndexer
@@ -37,15 +40,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def make_indexer(settings: Settings, quiet: bool = False) -> CourseIndexer:
+def make_indexer(settings: Settings, quiet: bool = False,
+                 redis: Redis | None = None) -> CourseIndexer:
+    """The indexer; with ``redis``, every completed write bumps the search-index version."""
     client = Client(settings.meili_url, settings.meili_master_key, timeout=60)
+
+    def bump() -> None:
+        assert redis is not None
+        index_version.bump(redis, settings.meili_index)
+
     return CourseIndexer(
         client,
         settings.meili_index,
         load_reference(),
         settings.meili_task_timeout_seconds,
         progress=(lambda _: None) if quiet else (lambda line: print(line, file=sys.stderr)),
+        on_write=None if redis is None else bump,
     )
+
+
+def _redis_or_none(settings: Settings) -> Redis | None:
+    """Redis, answering; None (after saying so) when it cannot be reached."""
+    redis = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
+    try:
+        redis.ping()
+    except (RedisError, OSError) as exc:
+        print(f"error: Redis at {settings.redis_url} cannot be reached ({exc}). The indexer "
+              "must record every index change there so that the API's search caches never "
+              "serve results from before it; nothing was changed.", file=sys.stderr)
+        return None
+    return redis
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    indexer = make_indexer(settings, quiet=getattr(args, "quiet", False))
+    redis = None
+    if args.command in ("load", "settings"):  # they write to the index
+        redis = _redis_or_none(settings)
+        if redis is None:
+            return EXIT_FAILED
+    indexer = make_indexer(settings, quiet=getattr(args, "quiet", False), redis=redis)
     try:
         if args.command == "settings":
             changed = indexer.apply_settings()
@@ -71,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
         summary = indexer.rebuild(args.feeds) if args.rebuild else indexer.load(args.feeds)
     except TaskFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except RedisError as exc:
+        print(f"error: the index was changed but its version could not be recorded in Redis "
+              f"({exc}); the API's search caches may serve results from before the change "
+              f"until Redis answers and the load is run again.", file=sys.stderr)
         return EXIT_FAILED
     for rejection in summary.rejections:
         print(f"rejected: {rejection}", file=sys.stderr)

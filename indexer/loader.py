@@ -63,12 +63,16 @@ class CourseIndexer:
         reference: Reference,
         task_timeout_seconds: float = 120.0,
         progress: Progress = _quiet,
+        on_write: Callable[[], None] | None = None,
     ) -> None:
         self.client = client
         self.index_uid = index_uid
         self.reference = reference
         self.timeout = task_timeout_seconds
         self.progress = progress
+        # Called after every completed write task (the CLI bumps the search-index version
+        # in Redis with it, so that API caches never outlive an index change).
+        self.on_write = on_write
 
     # -- settings ---------------------------------------------------------------------
 
@@ -286,4 +290,7 @@ class CourseIndexer:
                 self._drop_index(index.uid)
 
     def _wait(self, task: TaskInfo) -> Any:
-        return wait_for_task(self.client, task, self.timeout)
+        result = wait_for_task(self.client, task, self.timeout)
+        if self.on_write is not None:
+            self.on_write()
+        return result

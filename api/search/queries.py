@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import Selection
 
 from api.context import Context
 from api.search import enums
@@ -40,12 +43,54 @@ FacetsArg = Annotated[list[enums.FacetAttribute] | None,
 LanguageArg = Annotated[enums.Language, _arg("Language of labels.")]
 
 
-def _wanted_facets(info: Info[Context, None], facets: list[enums.FacetAttribute] | None
-                   ) -> tuple[Facet, ...]:
-    if not selects(info.selected_fields[0].selections, ("facets",)):
-        return ()
-    chosen = facets if facets is not None else list(enums.FacetAttribute)
-    return tuple(to_core(f, Facet) for f in chosen)
+@dataclass(frozen=True, slots=True)
+class SearchSelection:
+    """What a search's selection asks the service for: facets, highlights, node fields.
+
+    Read from the field's first node with fragments followed and directives ignored, the
+    same for the resolver and the compiled path, so that both send Meilisearch the same
+    queries.
+    """
+
+    facets: bool
+    highlight: bool
+    node_fields: frozenset[str]
+
+    @classmethod
+    def of(cls, selections: Iterable[Selection]) -> SearchSelection:
+        selections = list(selections)
+        return cls(selects(selections, ("facets",)), selects(selections, ("edges", "highlights")),
+                   frozenset(selected_names(selections, ("edges", "node"))))
+
+
+def search_request(
+    selection: SearchSelection,
+    query: str = "",
+    filter: CourseFilterInput | None = None,
+    near: NearInput | None = None,
+    sort: enums.CourseSort = enums.CourseSort.RELEVANCE,
+    first: int = DEFAULT_PAGE_SIZE,
+    after: str | None = None,
+    facets: list[enums.FacetAttribute] | None = None,
+    language: enums.Language = enums.Language.SV,
+) -> SearchRequest:
+    """The core request of ``searchCourses`` with these (converted) arguments."""
+    wanted: tuple[Facet, ...] = ()
+    if selection.facets:
+        chosen = facets if facets is not None else list(enums.FacetAttribute)
+        wanted = tuple(to_core(f, Facet) for f in chosen)
+    return SearchRequest(
+        query=query,
+        filter=filter_to_core(filter),
+        near=near_to_core(near),
+        sort=to_core(sort, SortOrder),
+        first=first,
+        after=after,
+        facets=wanted,
+        language=to_core(language, Language),
+        highlight=selection.highlight,
+        attributes=course_attributes(selection.node_fields),
+    )
 
 
 @strawberry.type(description="A training provider with courses in the index.")
@@ -87,19 +132,8 @@ class SearchQuery(ReferenceQuery):
         language: LanguageArg = enums.Language.SV,
     ) -> CourseConnection:
         service = search_runtime(info).service
-        selections = info.selected_fields[0].selections
-        request = SearchRequest(
-            query=query,
-            filter=filter_to_core(filter),
-            near=near_to_core(near),
-            sort=to_core(sort, SortOrder),
-            first=first,
-            after=after,
-            facets=_wanted_facets(info, facets),
-            language=to_core(language, Language),
-            highlight=selects(selections, ("edges", "highlights")),
-            attributes=course_attributes(selected_names(selections, ("edges", "node"))),
-        )
+        request = search_request(SearchSelection.of(info.selected_fields[0].selections),
+                                 query, filter, near, sort, first, after, facets, language)
         page = await service.search(request, meili_runner(info))
         return CourseConnection.build(page, info.context.resources.reference)
 

@@ -14,6 +14,7 @@ from strawberry.types import Info
 
 from api.context import Context, Resources
 from core import reference as ref
+from core.meili_client import meili_search_http
 from core.search.meili import MultiSearch
 from core.search.providers import ProviderDirectory, keep_fresh, refresh, stop
 from core.search.service import SearchService
@@ -60,6 +61,7 @@ class SearchRuntime:
         if self.refresher is not None:
             await stop(self.refresher)
             self.refresher = None
+        await self.multi_search.http.aclose()
 
 
 async def start_search(resources: Resources,
@@ -67,7 +69,7 @@ async def start_search(resources: Resources,
     """Build the service and load the provider directory (a failure is logged, not fatal)."""
     settings = resources.settings
     directory = ProviderDirectory()
-    multi_search = MultiSearch(resources.meili, settings.meili_index)
+    multi_search = MultiSearch(meili_search_http(settings), settings.meili_index)
     service = SearchService(resources.reference, directory, settings.search_max_page_size)
     try:
         await refresh(directory, multi_search)

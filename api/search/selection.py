@@ -1,14 +1,15 @@
 """What a query selects: which computations it needs and which document attributes to fetch.
 
 Meilisearch returns a hit's highlighted copy with every retrieved attribute, so fetching
-only what the selected ``Course`` fields need keeps responses small.
+only what the selected ``Course`` fields need keeps responses small. Named fragments are
+followed like inline ones (a spread is not a field of the fragment's name).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from strawberry.types.nodes import Selection
+from strawberry.types.nodes import SelectedField, Selection
 
 # The search-document attributes each field of the GraphQL Course type is built from.
 COURSE_FIELD_ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -45,11 +46,11 @@ COURSE_FIELD_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 def selects(selections: Iterable[Selection], path: Sequence[str]) -> bool:
     """Whether the selection set asks for the field at ``path`` (through fragments too)."""
     for selection in selections:
-        name = getattr(selection, "name", None)
-        if name is None:  # a fragment: look inside
+        if not isinstance(selection, SelectedField):  # a fragment (named or inline): look inside
             if selects(selection.selections, path):
                 return True
-        elif name == path[0] and (len(path) == 1 or selects(selection.selections, path[1:])):
+        elif selection.name == path[0] and (
+                len(path) == 1 or selects(selection.selections, path[1:])):
             return True
     return False
 
@@ -58,10 +59,11 @@ def selected_names(selections: Iterable[Selection], path: Sequence[str] = ()) ->
     """The names of the fields selected at ``path`` (through fragments too)."""
     names: set[str] = set()
     for selection in selections:
-        name = getattr(selection, "name", None)
-        if name is None:
+        if not isinstance(selection, SelectedField):
             names |= selected_names(selection.selections, path)
-        elif not path:
+            continue
+        name = selection.name
+        if not path:
             names.add(name)
         elif name == path[0]:
             names |= selected_names(selection.selections, path[1:])

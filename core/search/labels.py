@@ -5,6 +5,8 @@ The tables are built once per process; labelling a value is a dictionary look-up
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from core.reference import Reference
 from core.search.attributes import Facet
 from core.search.providers import ProviderDirectory
@@ -53,6 +55,10 @@ class Labeller:
                 for facet, values in _ENUMS.items()
             },
         }
+        self._by_language: dict[tuple[Facet, Language], dict[str, str]] = {
+            (facet, language): {value: pick(labels, language) for value, labels in table.items()}
+            for facet, table in self.tables.items() for language in Language
+        }
 
     def labels(self, facet: Facet, value: str) -> Labels:
         """(Swedish, English) labels of a value; unknown values are labelled by themselves."""
@@ -68,6 +74,17 @@ class Labeller:
 
     def label(self, facet: Facet, value: str, language: Language) -> str:
         return pick(self.labels(facet, value), language)
+
+    def labelling(self, facet: Facet, language: Language) -> Callable[[str], str]:
+        """``label`` for one facet and language, as one dictionary look-up per value."""
+        if facet is Facet.PROVIDER:
+            name = self.providers.name
+            return lambda value: name(value) or value
+        table = self._by_language.get((facet, language))
+        if table is None:
+            return lambda value: self.label(facet, value, language)
+        get = table.get
+        return lambda value: get(value, value)
 
     def known_values(self, facet: Facet) -> list[tuple[str, Labels]]:
         """Every value the reference data or vocabularies know for a facet, in their order."""

@@ -1,7 +1,8 @@
 """Sending searches to Meilisearch: one multi-search per call, on the pooled async client.
 
-Bodies are encoded and decoded with orjson; the client asks for identity encoding
-(see ``core.meili_client``), since compressing on the loopback costs far more than it saves.
+Bodies are encoded and decoded with orjson; the client (``core.meili_http``, far cheaper
+than httpx per request) asks for identity encoding, since compressing on the loopback costs
+far more than it saves.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-import httpx
 import orjson
+
+from core.meili_http import MeiliHttp
 
 Query = dict[str, Any]
 Runner = Callable[[Sequence[Query]], Awaitable[list[dict[str, Any]]]]
@@ -28,20 +30,23 @@ def multi_search_body(index_uid: str, queries: Sequence[Query]) -> bytes:
 class MultiSearch:
     """A :data:`Runner`: all queries of one call in one ``POST /multi-search``."""
 
-    def __init__(self, client: httpx.AsyncClient, index_uid: str) -> None:
-        self.client = client
+    def __init__(self, http: MeiliHttp, index_uid: str) -> None:
+        self.http = http
         self.index_uid = index_uid
+
+    async def raw(self, queries: Sequence[Query]) -> bytes:
+        """The answer's JSON body as it came (``{"results": [...]}``)."""
+        status, _, body = await self.http.post("/multi-search",
+                                               multi_search_body(self.index_uid, queries))
+        if status != 200:
+            raise MeilisearchError(
+                f"Meilisearch multi-search failed with {status}: "
+                f"{body[:500].decode('utf-8', 'replace')}"
+            )
+        return body
 
     async def __call__(self, queries: Sequence[Query]) -> list[dict[str, Any]]:
         if not queries:
             return []
-        response = await self.client.post(
-            "/multi-search", content=multi_search_body(self.index_uid, queries)
-        )
-        if response.status_code != 200:
-            raise MeilisearchError(
-                f"Meilisearch multi-search failed with {response.status_code}: "
-                f"{response.text[:500]}"
-            )
-        results: list[dict[str, Any]] = orjson.loads(response.content)["results"]
+        results: list[dict[str, Any]] = orjson.loads(await self.raw(queries))["results"]
         return results

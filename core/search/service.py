@@ -89,6 +89,24 @@ class SearchCall:
     search_fingerprint: str
 
 
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """A page whose hits are Meilisearch's documents themselves (for the compiled path)."""
+
+    call: SearchCall
+    documents: list[dict[str, Any]]
+    total_count: int
+    has_next_page: bool
+    has_previous_page: bool
+    facets: tuple[FacetResult, ...]
+
+    def cursor(self, position: int) -> str:
+        return encode_cursor(self.call.search_fingerprint, self.call.offset + position)
+
+    def distance_km(self, doc: dict[str, Any]) -> float | None:
+        return _distance(self.call.circle, doc)
+
+
 class SearchService:
     """Long-lived (one per process); holds the label tables and matchers built at start-up."""
 
@@ -137,29 +155,36 @@ class SearchService:
         return SearchCall(request, (main, *extra), facet_plan, circle, offset,
                           search_fingerprint)
 
-    def read_search(self, call: SearchCall, results: Sequence[dict[str, Any]]) -> SearchPage:
-        """The page of a planned search from its results."""
+    def read_search_raw(self, call: SearchCall, results: Sequence[dict[str, Any]],
+                        facet_values: int | None = None) -> RawPage:
+        """The page of a planned search with its documents as Meilisearch sent them; with
+        ``facet_values``, only that many values of each facet (and the selected ones)."""
         main, *extra = results
-        hits = tuple(
-            Hit(
-                course_from_document(doc),
-                encode_cursor(call.search_fingerprint, call.offset + position),
-                _distance(call.circle, doc),
-                highlights_from_hit(doc),
-            )
-            for position, doc in enumerate(main["hits"])
-        )
+        documents: list[dict[str, Any]] = main["hits"]
         total = total_hits(main)
         request = call.request
         facets = read_facets(request.facets, call.facet_plan, main, extra, request.filter,
-                             self.labeller, request.language)
-        return SearchPage(
-            hits=hits,
+                             self.labeller, request.language, facet_values)
+        return RawPage(
+            call=call,
+            documents=documents,
             total_count=total,
-            has_next_page=len(hits) == request.first and call.offset + len(hits) < total,
+            has_next_page=len(documents) == request.first and call.offset + len(documents) < total,
             has_previous_page=call.offset > 0,
             facets=tuple(facets),
         )
+
+    def read_search(self, call: SearchCall, results: Sequence[dict[str, Any]]) -> SearchPage:
+        """The page of a planned search from its results."""
+        raw = self.read_search_raw(call, results)
+        hits = tuple(
+            Hit(course_from_document(doc), raw.cursor(position), raw.distance_km(doc),
+                highlights_from_hit(doc))
+            for position, doc in enumerate(raw.documents)
+        )
+        return SearchPage(hits=hits, total_count=raw.total_count,
+                          has_next_page=raw.has_next_page,
+                          has_previous_page=raw.has_previous_page, facets=raw.facets)
 
     async def search(self, request: SearchRequest, run: Runner,
                      scope: Sequence[str] = ()) -> SearchPage:

@@ -18,6 +18,7 @@ import httpx
 from starlette.applications import Starlette
 
 from api.app import create_app
+from core.meili_http import Exchange
 from core.reference import load_reference
 from core.settings import Settings
 
@@ -155,9 +156,9 @@ class Api:
 
 
 @contextlib.asynccontextmanager
-async def running_api(settings: Settings) -> AsyncIterator[Api]:
+async def running_api(settings: Settings, compiled_search: bool = True) -> AsyncIterator[Api]:
     """The app with its lifespan run, served through httpx's ASGI transport."""
-    app = create_app(settings)
+    app = create_app(settings, compiled_search)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
@@ -172,6 +173,16 @@ async def running_api(settings: Settings) -> AsyncIterator[Api]:
 
             meili.event_hooks["request"].append(on_request)
             meili.event_hooks["response"].append(on_response)
+
+            def on_search(exchange: Exchange) -> None:  # the search path's own client
+                request = httpx.Request("POST", exchange.url, headers=exchange.request_headers,
+                                        content=exchange.request_body)
+                api.meili_requests.append(request)
+                api.meili_responses.append(httpx.Response(
+                    exchange.status, headers=exchange.headers, content=exchange.body,
+                    request=request))
+
+            app.state.search.multi_search.http.observers.append(on_search)
             yield api
 
 

@@ -14,24 +14,24 @@ import pytest
 from tests.conftest import SampleIndex
 from tests.integration.search_support import running_api
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "search_load.py"
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "search_mixes.py"
 _NOW = re.compile(rb"studyVisitStarts > [0-9]+")
 
 
 def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("search_load", BENCH)
+    spec = importlib.util.spec_from_file_location("search_mixes", BENCH)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["search_load"] = module
+    sys.modules["search_mixes"] = module
     spec.loader.exec_module(module)
     return module
 
 
-@pytest.mark.parametrize("mix", ["text", "text+filters+facets", "geo+sort+facets"])
+@pytest.mark.parametrize("mix", ["text", "text+filters+facets", "geo+sort+facets", "zipf"])
 async def test_direct_bodies_equal_the_api_s(sample_index: SampleIndex, mix: str) -> None:
     bench = _bench()
     index = sample_index.settings.meili_index
-    api_bodies, meili_bodies = bench.build_bodies(mix, 8, 7, index)
+    api_bodies, meili_bodies = bench.bodies(mix, 8, 7, index)
     async with running_api(sample_index.settings) as api:
         for api_body, meili_body in zip(api_bodies, meili_bodies, strict=True):
             before = len(api.meili_requests)

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import httpx
 import pytest
 from meilisearch import Client
 
-from core.meili_client import meili_http_client
+from core.meili_client import meili_search_http
 from core.search.attributes import Attribute
 from core.search.filters import build_filter_plan, equals, one_of
 from core.search.meili import MultiSearch
@@ -68,7 +67,7 @@ def hostile_index(sample_index: SampleIndex) -> Iterator[str]:
 @pytest.fixture
 async def run(sample_index: SampleIndex, hostile_index: str) -> AsyncIterator[MultiSearch]:
     settings: Settings = sample_index.settings
-    client: httpx.AsyncClient = meili_http_client(settings)
+    client = meili_search_http(settings)
     try:
         yield MultiSearch(client, hostile_index)
     finally:

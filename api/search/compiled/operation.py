@@ -1,0 +1,241 @@
+"""One validated document and operation, compiled for the search roots it selects.
+
+Only query operations whose root fields are all ``searchCourses`` (or ``__typename``) are
+compiled; fragment variables and directives other than ``@skip``/``@include`` are not. The
+plan depends on the request's variables only through the ``@skip``/``@include``
+conditions, so it is compiled once per distinct set of their values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import strawberry
+from graphql import (
+    DirectiveNode,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    VariableNode,
+)
+from graphql.execution.collect_fields import FragmentDetails, collect_fields
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+from strawberry.types.arguments import StrawberryArgument
+
+from api.search.queries import SearchSelection
+
+from .arguments import argument_converter
+from .plan import Compiler, FieldPlan, FieldTable, NotCompilable, ObjectPlan
+
+SEARCH_FIELD = "searchCourses"
+MAX_VARIANTS = 64  # distinct @skip/@include value sets kept per operation
+_CONDITIONS = frozenset({"skip", "include"})
+
+
+@dataclass(frozen=True)
+class SearchRoot:
+    """A ``searchCourses`` root field of a plan."""
+
+    key: str
+    node: FieldNode
+    nullable: bool
+    plan: ObjectPlan
+    selection: SearchSelection
+
+    @cached_property
+    def facet_values(self) -> list[FieldPlan]:
+        """The ``Facet.values`` fields below this root (their ``first`` bounds what to read)."""
+        return [f for p in self.plan.walk() if p.type_name == "Facet"
+                for f in p.fields if f.name == "values"]
+
+
+Root = SearchRoot | str  # a search, or the __typename constant
+
+
+@dataclass(frozen=True)
+class RequestPlan:
+    roots: list[Root]
+    dynamic: bool  # per-request data (study visits): cache only the Meilisearch part
+    seats: bool  # seats left are selected: one Redis round trip
+
+    @classmethod
+    def of(cls, roots: list[Root]) -> RequestPlan:
+        plans = [p for root in roots if isinstance(root, SearchRoot) for p in root.plan.walk()]
+        visits = [p for p in plans if p.type_name == "StudyVisit"]
+        return cls(roots, bool(visits),
+                   any(f.name == "seatsLeft" for p in visits for f in p.fields))
+
+
+class CompiledOperation:
+    """A document and operation name that strawberry validated, ready for the compiled path."""
+
+    def __init__(self, schema: strawberry.Schema, document: DocumentNode,
+                 operation_name: str | None, tables: FieldTable) -> None:
+        self.schema = schema
+        self.gql = schema._schema
+        self.cache_id = b""  # the normalized document's hash (set by the registry)
+        self.tables = tables
+        operation, fragments = _pick(document, operation_name)
+        if operation.operation is not OperationType.QUERY:
+            raise NotCompilable("not a query")
+        self.operation = operation
+        self.fragments = {name: FragmentDetails(node) for name, node in fragments.items()}
+        self.fragment_nodes = fragments
+        conditions: set[str] = set()
+        for directive in _directives(document):
+            if directive.name.value not in _CONDITIONS:
+                raise NotCompilable(f"directive @{directive.name.value}")
+            for argument in directive.arguments or ():
+                if isinstance(argument.value, VariableNode):
+                    conditions.add(argument.value.name.value)
+        self.conditions = tuple(sorted(conditions))
+        query_type = self.gql.query_type
+        assert query_type is not None
+        self.query_type: GraphQLObjectType = query_type
+        self.search_field = query_type.fields[SEARCH_FIELD]
+        self.convert = argument_converter(_strawberry_arguments(schema), schema)
+        self._plans: dict[tuple[Any, ...], RequestPlan | None] = {}
+        roots = {f.name.value for f in _children(operation.selection_set, fragments)}
+        if not roots <= {SEARCH_FIELD, "__typename"} or SEARCH_FIELD not in roots:
+            raise NotCompilable(f"root fields {sorted(roots)}")
+
+    def coerce(self, raw: dict[str, Any]) -> VariableValues | None:
+        """The request's variables coerced as graphql-core does; None on any error."""
+        values = get_variable_values(self.gql, self.operation.variable_definitions or (), raw)
+        return None if isinstance(values, list) else values
+
+    def plan(self, variables: VariableValues) -> RequestPlan | None:
+        """The plan for these variables; None when their selection is not compilable."""
+        key = tuple(variables.coerced.get(name) for name in self.conditions)
+        if key in self._plans:
+            return self._plans[key]
+        try:
+            found: RequestPlan | None = RequestPlan.of(self._compile(variables))
+        except NotCompilable:
+            found = None
+        if len(self._plans) < MAX_VARIANTS:
+            self._plans[key] = found
+        return found
+
+    def _compile(self, variables: VariableValues) -> list[Root]:
+        compiler = Compiler(self.gql, self.fragments, self.operation, variables, self.tables)
+        collected = collect_fields(self.gql, self.fragments, variables, self.query_type,
+                                   self.operation)
+        if collected.new_defer_usages:
+            raise NotCompilable("@defer")
+        roots: list[Root] = []
+        for key, details in collected.grouped_field_set.items():
+            name = details[0].node.name.value
+            if name == "__typename":
+                roots.append(key)
+                continue
+            if name != SEARCH_FIELD:
+                raise NotCompilable(f"root field {name}")
+            type_ = self.search_field.type
+            inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+            assert isinstance(inner, GraphQLObjectType)
+            node = details[0].node
+            roots.append(SearchRoot(key, node, not isinstance(type_, GraphQLNonNull),
+                                    compiler.object_plan(inner, details),
+                                    self._selection(node)))
+        return roots
+
+    def search_kwargs(self, root: SearchRoot, variables: VariableValues) -> dict[str, Any]:
+        """The resolver's keyword arguments, converted by strawberry as for the resolver."""
+        return self.convert(get_argument_values(self.search_field, root.node, variables))
+
+    def _selection(self, node: FieldNode) -> SearchSelection:
+        """As the resolver reads it: the first node, fragments followed, no directives."""
+        return SearchSelection(
+            _ast_selects(node.selection_set, ("facets",), self.fragment_nodes),
+            _ast_selects(node.selection_set, ("edges", "highlights"), self.fragment_nodes),
+            frozenset(_ast_names(node.selection_set, ("edges", "node"), self.fragment_nodes)),
+        )
+
+
+def _pick(document: DocumentNode, name: str | None
+          ) -> tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode]]:
+    operation: OperationDefinitionNode | None = None
+    fragments: dict[str, FragmentDefinitionNode] = {}
+    for definition in document.definitions:
+        if isinstance(definition, FragmentDefinitionNode):
+            if definition.variable_definitions:
+                raise NotCompilable("fragment variables")
+            fragments[definition.name.value] = definition
+        elif isinstance(definition, OperationDefinitionNode):
+            if name is None:
+                if operation is not None:
+                    raise NotCompilable("several operations and no name")
+                operation = definition
+            elif definition.name is not None and definition.name.value == name:
+                operation = definition
+    if operation is None:
+        raise NotCompilable("no such operation")
+    return operation, fragments
+
+
+def _directives(document: DocumentNode) -> Iterator[DirectiveNode]:
+    def walk(node: Any) -> Iterator[DirectiveNode]:
+        yield from getattr(node, "directives", None) or ()
+        selection_set = getattr(node, "selection_set", None)
+        for child in (selection_set.selections if selection_set else ()):
+            yield from walk(child)
+        for variable in getattr(node, "variable_definitions", None) or ():
+            yield from variable.directives or ()
+
+    for definition in document.definitions:
+        yield from walk(definition)
+
+
+def _children(selection_set: SelectionSetNode | None,
+              fragments: dict[str, FragmentDefinitionNode]) -> Iterator[FieldNode]:
+    """The fields of a selection set, fragments followed, directives ignored."""
+    for selection in (selection_set.selections if selection_set else ()):
+        if isinstance(selection, FieldNode):
+            yield selection
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _children(selection.selection_set, fragments)
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = fragments.get(selection.name.value)
+            if fragment is not None:
+                yield from _children(fragment.selection_set, fragments)
+
+
+def _ast_selects(selection_set: SelectionSetNode | None, path: tuple[str, ...],
+                 fragments: dict[str, FragmentDefinitionNode]) -> bool:
+    return any(
+        field.name.value == path[0]
+        and (len(path) == 1 or _ast_selects(field.selection_set, path[1:], fragments))
+        for field in _children(selection_set, fragments)
+    )
+
+
+def _ast_names(selection_set: SelectionSetNode | None, path: tuple[str, ...],
+               fragments: dict[str, FragmentDefinitionNode]) -> set[str]:
+    names: set[str] = set()
+    for field in _children(selection_set, fragments):
+        if not path:
+            names.add(field.name.value)
+        elif field.name.value == path[0]:
+            names |= _ast_names(field.selection_set, path[1:], fragments)
+    return names
+
+
+def _strawberry_arguments(schema: strawberry.Schema) -> list[StrawberryArgument]:
+    query = schema.get_type_by_name("Query")
+    assert query is not None and hasattr(query, "fields")
+    for field in query.fields:
+        if schema.config.name_converter.get_graphql_name(field) == SEARCH_FIELD:
+            arguments: list[StrawberryArgument] = field.arguments
+            return arguments
+    raise LookupError(SEARCH_FIELD)

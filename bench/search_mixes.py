@@ -1,0 +1,233 @@
+"""The search bench's requests: GraphQL bodies for the API and, for each, the multi-search
+body the API sends Meilisearch for it (built by the same service code).
+
+Mixes: ``text`` (text only), ``text+filters+facets``, ``geo+sort+facets`` — each a list of
+distinct searches, none repeated within a bench run — and ``zipf``: a realistic query log,
+10,000 distinct searches over popular terms, regions and facet selections, drawn with a
+Zipf distribution (exponent 1.1) as real search traffic repeats. The ``zipf`` mix uses
+the reference search page's own query (``api/static/queries.js``), study visits with
+seats left included.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from api.search.selection import course_attributes
+from core.reference import Reference, load_reference
+from core.search.attributes import Facet
+from core.search.meili import multi_search_body
+from core.search.model import CourseFilter, Near, SearchRequest, SortOrder
+from core.search.providers import ProviderDirectory
+from core.search.service import SearchService
+from core.search.vocabulary import Delivery, Language, Pace, ProgrammeType
+
+PAGE_SIZE = 20
+ZIPF_EXPONENT = 1.1
+ZIPF_DISTINCT = 10_000
+CARD = "id title provider { name } location { municipality { name } } intake { startDate }"
+CARD_ATTRIBUTES = course_attributes(["id", "title", "provider", "location", "intake"])
+FACETS = "facets { attribute min max values { value label count selected } }"
+QUERIES = {
+    "text": f"""query Q($q: String!) {{ searchCourses(query: $q, first: {PAGE_SIZE}) {{
+        totalCount pageInfo {{ hasNextPage endCursor }}
+        edges {{ cursor highlights {{ title {{ html }} description {{ html }} }}
+                 node {{ {CARD} }} }} }} }}""",
+    "text+filters+facets": f"""query Q($q: String!, $f: CourseFilterInput) {{
+        searchCourses(query: $q, filter: $f, first: {PAGE_SIZE}) {{
+        totalCount pageInfo {{ hasNextPage endCursor }}
+        edges {{ cursor highlights {{ title {{ html }} }} node {{ {CARD} }} }} {FACETS} }} }}""",
+    "geo+sort+facets": f"""query Q($near: NearInput, $sort: CourseSort!) {{
+        searchCourses(near: $near, sort: $sort, first: {PAGE_SIZE}) {{
+        totalCount pageInfo {{ hasNextPage endCursor }}
+        edges {{ cursor distanceKm node {{ {CARD} }} }} {FACETS} }} }}""",
+    # The reference search page's SEARCH_COURSES (api/static/queries.js).
+    "zipf": """query SearchCourses($query: String!, $filter: CourseFilterInput, $near: NearInput,
+        $sort: CourseSort!, $first: Int!, $after: String, $facets: [FacetAttribute!],
+        $withFacets: Boolean!, $language: Language!) {
+      searchCourses(query: $query, filter: $filter, near: $near, sort: $sort, first: $first,
+                    after: $after, facets: $facets, language: $language) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        facets @include(if: $withFacets) { attribute values { value label count selected } }
+        edges {
+          distanceKm
+          highlights {
+            title { fragments { text matched } } titleEn { fragments { text matched } }
+            description { fragments { text matched } }
+            descriptionEn { fragments { text matched } }
+          }
+          node {
+            id title titleEn description descriptionEn provider { name }
+            location { municipality { name } region { name nameEn } }
+            intake { type startDate endDate durationWeeks } pace { type percent }
+            schedule delivery studyVisits { id start seatsLeft }
+          }
+        }
+      }
+    }""",
+}
+PAGE_FIELDS = ["id", "title", "titleEn", "description", "descriptionEn", "provider", "location",
+               "intake", "pace", "schedule", "delivery", "studyVisits"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One search as GraphQL variables and as the core request the API builds from them."""
+
+    variables: dict[str, Any]
+    request: SearchRequest
+
+    def key(self) -> str:
+        return json.dumps(self.variables, sort_keys=True, ensure_ascii=False)
+
+
+def search_terms(reference: Reference) -> list[str]:
+    """Occupation names and everyday job titles (Swedish and English), sorted."""
+    terms = set()
+    for occupation in reference.occupations.values():
+        terms.add(occupation.name_sv.lower())
+        terms.update(s.lower() for s in occupation.synonyms_sv + occupation.synonyms_en)
+    return sorted(terms)
+
+
+class Generator:
+    def __init__(self, rng: random.Random, reference: Reference) -> None:
+        self.rng = rng
+        self.reference = reference
+        self.terms = search_terms(reference)
+        self.regions = sorted(reference.regions)
+        self.municipalities = sorted(reference.municipalities)
+
+    def text(self) -> str:
+        term = self.rng.choice(self.terms)
+        if self.rng.random() < 0.5:
+            term += " " + self.reference.municipalities[self.rng.choice(self.municipalities)].name
+        return term.lower()
+
+    def text_case(self) -> Case:
+        q = self.text()
+        return Case({"q": q}, SearchRequest(query=q, first=PAGE_SIZE, highlight=True,
+                                            attributes=CARD_ATTRIBUTES))
+
+    def filter_case(self) -> Case:
+        rng = self.rng
+        q = self.text()
+        regions = rng.sample(self.regions, rng.randint(1, 3))
+        paces = rng.sample(list(Pace), 1)
+        variables: dict[str, Any] = {"regions": regions, "paces": [p.name for p in paces]}
+        core = CourseFilter(regions=tuple(regions), paces=tuple(paces))
+        if rng.random() < 0.5:
+            types = rng.sample(list(ProgrammeType), 2)
+            deliveries = rng.sample(list(Delivery), 2)
+            variables |= {"programmeTypes": [t.name for t in types],
+                          "deliveries": [d.name for d in deliveries]}
+            core = CourseFilter(regions=core.regions, paces=core.paces,
+                                programme_types=tuple(types), deliveries=tuple(deliveries))
+        return Case({"q": q, "f": variables},
+                    SearchRequest(query=q, filter=core, first=PAGE_SIZE, facets=tuple(Facet),
+                                  highlight=True, attributes=CARD_ATTRIBUTES))
+
+    def geo_case(self) -> Case:
+        code = self.rng.choice(self.municipalities)
+        radius = float(self.rng.randint(5, 150))
+        sort = self.rng.choice([SortOrder.DISTANCE, SortOrder.START_DATE_ASC])
+        return Case({"near": {"municipalityCode": code, "radiusKm": radius}, "sort": sort.name},
+                    SearchRequest(near=Near(radius, municipality_code=code), sort=sort,
+                                  first=PAGE_SIZE, facets=tuple(Facet), language=Language.SV,
+                                  attributes=CARD_ATTRIBUTES))
+
+    def page_case(self) -> Case:
+        """A search of the reference page: popular terms, a region or two, some facets."""
+        rng = self.rng
+        q = rng.choice(self.terms[:150]) if rng.random() < 0.8 else ""
+        selections: dict[str, Any] = {}
+        core: dict[str, Any] = {}
+        if rng.random() < 0.6:
+            regions = rng.sample(self.regions[:8], rng.randint(1, 2))
+            selections["regions"], core["regions"] = regions, tuple(regions)
+        if rng.random() < 0.3:
+            pace = rng.choice(list(Pace))
+            selections["paces"], core["paces"] = [pace.name], (pace,)
+        if rng.random() < 0.2:
+            selections["hasUpcomingStudyVisits"] = core["has_upcoming_study_visits"] = True
+        language = rng.choice([Language.SV] * 4 + [Language.EN])
+        variables = {"query": q, "filter": selections or None, "near": None,
+                     "sort": "RELEVANCE", "first": PAGE_SIZE, "after": None, "facets": None,
+                     "withFacets": True, "language": language.name}
+        return Case(variables, SearchRequest(
+            query=q, filter=CourseFilter(**core), first=PAGE_SIZE, facets=tuple(Facet),
+            language=language, highlight=True, attributes=course_attributes(PAGE_FIELDS)))
+
+
+MIXES: dict[str, Callable[[Generator], Case]] = {
+    "text": Generator.text_case,
+    "text+filters+facets": Generator.filter_case,
+    "geo+sort+facets": Generator.geo_case,
+    "zipf": Generator.page_case,
+}
+
+
+def distinct_cases(mix: str, count: int, seed: int) -> list[Case]:
+    """``count`` different searches of a mix (deterministic for a seed)."""
+    generator = Generator(random.Random(f"{seed}-{mix}"), load_reference())
+    seen: dict[str, Case] = {}
+    for _ in itertools.count():
+        case = MIXES[mix](generator)
+        seen.setdefault(case.key(), case)
+        if len(seen) == count:
+            return list(seen.values())
+    raise AssertionError("unreachable")
+
+
+def zipf_sequence(distinct: int, length: int, seed: int,
+                  exponent: float = ZIPF_EXPONENT) -> Iterator[int]:
+    """Ranks (0 = most popular) drawn with probability proportional to 1/(rank+1)^s."""
+    rng = random.Random(f"{seed}-zipf-draws")
+    weights = list(itertools.accumulate(1.0 / (rank + 1) ** exponent for rank in range(distinct)))
+    for _ in range(length):
+        yield min(distinct - 1, _bisect(weights, rng.random() * weights[-1]))
+
+
+def _bisect(cumulative: list[float], value: float) -> int:
+    low, high = 0, len(cumulative)
+    while low < high:
+        middle = (low + high) // 2
+        if cumulative[middle] < value:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def bodies(mix: str, count: int, seed: int, index_uid: str, offset: int = 0
+           ) -> tuple[list[bytes], list[bytes]]:
+    """``count`` API bodies and, for each, the multi-search body the API sends Meilisearch.
+
+    Distinct mixes give cases ``offset`` to ``offset + count`` of one distinct list, so that
+    runs given disjoint ranges never repeat a search; ``zipf`` draws ``count`` requests.
+    """
+    service = SearchService(load_reference(), ProviderDirectory(), max_page_size=100)
+    if mix == "zipf":
+        population = distinct_cases(mix, ZIPF_DISTINCT, seed)
+        rng = random.Random(f"{seed}-zipf-ranks")
+        rng.shuffle(population)  # popularity does not follow generation order
+        cases = [population[rank] for rank in zipf_sequence(ZIPF_DISTINCT, offset + count, seed)]
+        cases = cases[offset:]
+    else:
+        cases = distinct_cases(mix, offset + count, seed)[offset:]
+    api, meili = [], []
+    plans: dict[str, bytes] = {}
+    for case in cases:
+        api.append(json.dumps({"query": QUERIES[mix], "variables": case.variables},
+                              ensure_ascii=False).encode())
+        key = case.key()
+        if key not in plans:
+            plans[key] = multi_search_body(index_uid, service.plan_search(case.request).queries)
+        meili.append(plans[key])
+    return api, meili

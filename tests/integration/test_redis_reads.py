@@ -1,0 +1,56 @@
+"""The search path's lean Redis reads against a real Redis."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from redis import Redis
+
+from core.redis_reads import RedisReadError, RedisReads
+from devstack.processes import free_port
+from tests.conftest import RedisServer
+
+
+async def test_replies_come_back_in_order_even_when_interleaved(
+        redis_server: RedisServer) -> None:
+    writer = Redis.from_url(redis_server.url)
+    writer.set("reads:a", b"1")
+    writer.sadd("reads:set", "x", "y", "z")
+    reads = RedisReads(redis_server.url)
+    try:
+        results = await asyncio.gather(*[
+            reads.execute(("GET", "reads:a"), ("GET", "reads:none"), ("SCARD", "reads:set"))
+            for _ in range(50)])
+        assert results == [[b"1", None, 3]] * 50
+        assert await reads.execute(("GET", "reads:a")) == [b"1"]
+    finally:
+        await reads.aclose()
+
+
+async def test_an_error_reply_is_an_error_and_the_connection_still_works(
+        redis_server: RedisServer) -> None:
+    Redis.from_url(redis_server.url).set("reads:string", "s")
+    reads = RedisReads(redis_server.url)
+    try:
+        with pytest.raises(RedisReadError, match="WRONGTYPE"):
+            await reads.execute(("SCARD", "reads:string"))
+        assert await reads.execute(("GET", "reads:string")) == [b"s"]
+    finally:
+        await reads.aclose()
+
+
+async def test_the_database_of_the_url_is_selected(redis_server: RedisServer) -> None:
+    url = redis_server.url.rsplit("/", 1)[0] + "/3"
+    Redis.from_url(url).set("reads:db", "three")
+    reads = RedisReads(url)
+    try:
+        assert await reads.execute(("GET", "reads:db")) == [b"three"]
+    finally:
+        await reads.aclose()
+
+
+async def test_an_unreachable_redis_is_an_error() -> None:
+    reads = RedisReads(f"redis://127.0.0.1:{free_port()}/0", timeout=1.0)
+    with pytest.raises(RedisReadError):
+        await reads.execute(("GET", "anything"))

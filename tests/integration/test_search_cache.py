@@ -1,0 +1,188 @@
+"""The search-result cache against a real Meilisearch and a real Redis.
+
+Correctness first: after the indexer completes an update (documents, a rebuild swap, a
+settings change), the very next search shows it, from one API process or from two that
+share the Redis cache; seats left are never cached; an indexer that cannot reach Redis
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from meilisearch import Client
+from redis import Redis
+
+from api.search.compiled.executor import SearchExecutor
+from core.search import index_version
+from core.settings import Settings
+from core.visits.seats import active_registrations_key
+from indexer.cli import main as indexer_main
+from indexer.tasks import wait_for_task
+from tests.factories import make_course, make_feed, organisation_number
+from tests.integration.search_support import Api, running_api
+
+ORG = organisation_number("556677889")
+DOC = ORG.replace("-", "")
+SEARCH = """query S($q: String!) { searchCourses(query: $q, first: 10) {
+  totalCount edges { node { id title } } facets { attribute values { value count } } } }"""
+WITH_SEATS = """query V($q: String!) { searchCourses(query: $q, first: 10) {
+  edges { node { id studyVisits { id seatsLeft } } } } }"""
+
+
+def _course(course_id: str, title: str) -> dict[str, Any]:
+    start = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=20)
+    return make_course(course_id, title={"sv": title}, studyVisits=[{
+        "id": "SB1", "start": start.replace(microsecond=0).isoformat(), "durationMinutes": 60,
+        "capacity": 6}])
+
+
+@pytest.fixture
+def cli(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+        ) -> Iterator[Any]:
+    """Runs ``python -m indexer`` in-process with the test's settings."""
+    for name, value in {"MEILI_URL": settings.meili_url,
+                        "MEILI_MASTER_KEY": settings.meili_master_key,
+                        "MEILI_INDEX": settings.meili_index, "REDIS_URL": settings.redis_url,
+                        "SECRET_KEY": settings.secret_key}.items():
+        monkeypatch.setenv(name, value)
+
+    def run(*args: str, courses: list[dict[str, Any]] | None = None) -> int:
+        if courses is not None:
+            path = tmp_path / "feeds" / "a.json"
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(json.dumps(make_feed(courses, ORG)), encoding="utf-8")
+            args = (*args, str(path.parent))
+        return indexer_main([*args, "--quiet"] if args[0] == "load" else list(args))
+
+    yield run
+
+
+async def _search(api: Api, query: str = SEARCH, q: str = "") -> dict[str, Any]:
+    return (await api.data(query, {"q": q}))["searchCourses"]
+
+
+def _executor(api: Api) -> SearchExecutor:
+    executor: SearchExecutor = api.app.state.search_executor
+    return executor
+
+
+async def _cached(api: Api, query: str = SEARCH, q: str = "") -> dict[str, Any]:
+    """The search, made sure to be in the cache (and answered from it)."""
+    cache = _executor(api).cache
+    assert cache is not None
+    for _ in range(2):  # strawberry registers the document, then the compiled path stores
+        await _search(api, query, q)
+    hits = cache.hits
+    result = await _search(api, query, q)
+    assert cache.hits == hits + 1
+    return result
+
+
+def _titles(result: dict[str, Any]) -> set[str]:
+    return {edge["node"]["title"] for edge in result["edges"]}
+
+
+async def test_the_next_search_after_a_load_shows_it(settings: Settings, cli: Any) -> None:
+    assert cli("load", courses=[_course("K1", "Svetsare A")]) == 0
+    async with running_api(settings) as api:
+        assert _titles(await _cached(api)) == {"Svetsare A"}
+        assert cli("load", courses=[_course("K1", "Svetsare B"), _course("K2", "Kock")]) == 0
+        after = await _search(api)
+        assert _titles(after) == {"Svetsare B", "Kock"} and after["totalCount"] == 2
+        assert cli("load", courses=[_course("K2", "Kock")]) == 0  # K1 withdrawn
+        assert _titles(await _search(api)) == {"Kock"}
+
+
+async def test_the_next_search_after_a_rebuild_swap_shows_it(settings: Settings,
+                                                             cli: Any) -> None:
+    assert cli("load", "--rebuild", courses=[_course("K1", "Svetsare A")]) == 0
+    async with running_api(settings) as api:
+        assert _titles(await _cached(api)) == {"Svetsare A"}
+        assert cli("load", "--rebuild", courses=[_course("K3", "Elektriker")]) == 0
+        assert _titles(await _search(api)) == {"Elektriker"}
+
+
+async def test_the_next_search_after_a_settings_change_shows_it(settings: Settings,
+                                                                cli: Any) -> None:
+    assert cli("load", courses=[_course("K1", "Svetsare A")]) == 0
+    client = Client(settings.meili_url, settings.meili_master_key)
+    index = client.index(settings.meili_index)
+    wait_for_task(client, index.update_searchable_attributes(["courseId"]), 60)  # drift
+    async with running_api(settings) as api:
+        assert (await _cached(api, q="svetsare"))["totalCount"] == 0
+        assert cli("settings") == 0  # the declared settings again
+        assert (await _search(api, q="svetsare"))["totalCount"] == 1
+
+
+async def test_two_api_processes_share_the_cache_and_see_updates(settings: Settings,
+                                                                 cli: Any) -> None:
+    shared = dataclasses.replace(settings, search_cache_redis=True)
+    assert cli("load", courses=[_course("K1", "Svetsare A")]) == 0
+    async with running_api(shared) as first, running_api(shared) as second:
+        assert _titles(await _cached(first)) == {"Svetsare A"}
+        await _search(second)  # strawberry registers the document in this process
+        sent = len(second.meili_requests)
+        assert _titles(await _search(second)) == {"Svetsare A"}
+        assert len(second.meili_requests) == sent  # from the shared cache, not Meilisearch
+        assert cli("load", courses=[_course("K1", "Svetsare B")]) == 0
+        assert _titles(await _search(second)) == {"Svetsare B"}
+        assert _titles(await _search(first)) == {"Svetsare B"}
+
+
+async def test_seats_left_are_fresh_from_a_cached_search(settings: Settings,
+                                                         cli: Any) -> None:
+    assert cli("load", courses=[_course("K1", "Svetsare A")]) == 0
+    async with running_api(settings) as api:
+        (edge,) = (await _cached(api, WITH_SEATS))["edges"]
+        (visit,) = edge["node"]["studyVisits"]
+        assert visit["seatsLeft"] == 6
+        redis = Redis.from_url(settings.redis_url)
+        redis.sadd(active_registrations_key(visit["id"]), "registration-1", "registration-2")
+        sent = len(api.meili_requests)
+        (edge,) = (await _search(api, WITH_SEATS))["edges"]
+        assert edge["node"]["studyVisits"][0]["seatsLeft"] == 4
+        assert len(api.meili_requests) == sent  # the Meilisearch part came from the cache
+
+
+async def test_a_lost_version_invalidates_every_entry(settings: Settings, cli: Any) -> None:
+    assert cli("load", courses=[_course("K1", "Svetsare A")]) == 0
+    redis = Redis.from_url(settings.redis_url)
+    async with running_api(settings) as api:
+        await _cached(api)
+        redis.delete(index_version.version_key(settings.meili_index))
+        cache = _executor(api).cache
+        assert cache is not None
+        misses = cache.misses
+        await _search(api)
+        assert cache.misses == misses + 1
+        assert redis.get(index_version.version_key(settings.meili_index)) is not None
+
+
+def test_the_indexer_refuses_to_write_without_redis(settings: Settings, cli: Any,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    assert cli("load", courses=[_course("K1", "Svetsare A")]) == 1
+    assert "Redis" in capsys.readouterr().err
+    stats = Client(settings.meili_url, settings.meili_master_key).get_all_stats()
+    assert settings.meili_index not in stats.get("indexes", {})
+    assert cli("settings") == 1
+
+
+def test_every_completed_write_changes_the_version(settings: Settings, cli: Any) -> None:
+    redis = Redis.from_url(settings.redis_url)
+    key = index_version.version_key(settings.meili_index)
+    versions = set()
+    for title in ("A", "B"):
+        assert cli("load", courses=[_course("K1", title)]) == 0
+        versions.add(redis.get(key))
+    assert cli("load", "--rebuild", courses=[_course("K1", "C")]) == 0
+    versions.add(redis.get(key))
+    assert len(versions) == 3 and None not in versions
