@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from meilisearch import Client
 from redis import Redis
@@ -65,7 +66,9 @@ def _redis_or_none(settings: Settings) -> Redis | None:
     try:
         redis.ping()
     except (RedisError, OSError) as exc:
-        print(f"error: Redis at {settings.redis_url} cannot be reached ({exc}). The indexer "
+        where = urlsplit(settings.redis_url)
+        print(f"error: Redis at {where.hostname}:{where.port or 6379} cannot be reached "
+              f"({exc}). The indexer "
               "must record every index change there so that the API's search caches never "
               "serve results from before it; nothing was changed.", file=sys.stderr)
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
 
 from arq import create_pool
@@ -68,7 +69,12 @@ def request_reconciliation(redis_url: str, job_key: str) -> bool:
     Best effort, for the indexer CLI: ``False`` (and nothing else) when Redis is not
     reachable; the worker's cron reconciles on its own a few minutes later anyway.
     """
-    try:
+    def enqueue() -> bool:
         return asyncio.run(_enqueue_reconcile(redis_url, job_key))
+
+    try:
+        # A thread of its own, so that it also works when the caller runs an event loop.
+        with ThreadPoolExecutor(max_workers=1) as executor:
+            return executor.submit(enqueue).result()
     except Exception:
         return False
