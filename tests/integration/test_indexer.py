@@ -239,3 +239,24 @@ def test_failed_task_leaves_the_live_index_untouched(
         ]
     ]
     assert not [n for n in names if n.startswith(f"{settings.meili_index}_build_")]
+
+
+def test_cli_refuses_to_write_without_redis_and_never_prints_its_password(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from devstack.processes import free_port
+
+    closed = free_port()
+    for name, value in {
+        "MEILI_URL": settings.meili_url, "MEILI_MASTER_KEY": settings.meili_master_key,
+        "MEILI_INDEX": settings.meili_index, "SECRET_KEY": settings.secret_key,
+        "REDIS_URL": f"redis://:hunter2-secret@127.0.0.1:{closed}/0",
+    }.items():
+        monkeypatch.setenv(name, value)
+    feed = _write(tmp_path, "a.json", make_feed([make_course("K1")], ORG_A))
+    assert indexer_main(["load", str(feed), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert f"Redis at 127.0.0.1:{closed} cannot be reached" in err
+    assert "hunter2" not in err
+    assert _indexer(settings).status() == {"index": settings.meili_index, "exists": False}
