@@ -1,6 +1,6 @@
 """Search load test: the API's searchCourses against the same searches sent to Meilisearch.
 
-    .venv/bin/python bench/search_load.py --stack /tmp/bench100k/feeds [--workers 2] \\
+    .venv/bin/python bench/search_load.py --stack /tmp/bench100k/feeds [--workers 1] \\
         [--quick] [--soak 300] [--json results.json]
     .venv/bin/python bench/search_load.py --api http://127.0.0.1:8000   # a running stack
 
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
                        help="start Meilisearch (with these feeds), Redis and the API")
     where.add_argument("--api", help="the base URL of an API already running")
     parser.add_argument("--stack-data", type=Path, help="Meilisearch data (FEEDS/../stack)")
-    parser.add_argument("--workers", type=int, default=2, help="API workers with --stack (2)")
+    parser.add_argument("--workers", type=int, default=1, help="API workers with --stack (1)")
     parser.add_argument("--meili-url", default=os.environ.get("MEILI_URL"))
     parser.add_argument("--meili-key", default=os.environ.get("MEILI_MASTER_KEY"))
     parser.add_argument("--index", default=os.environ.get("MEILI_INDEX", "courses"))

@@ -1,7 +1,7 @@
 """The search bench's own services: Meilisearch with a loaded index, Redis, and the API.
 
     .venv/bin/python bench/search_stack.py --feeds /tmp/bench100k/feeds \\
-        [--data /tmp/bench100k/stack] [--workers 2]
+        [--data /tmp/bench100k/stack] [--workers 1]
 
 starts them on free loopback ports, prints the environment to reach them and waits for
 Ctrl-C; ``bench/search_load.py --stack FEEDS`` uses the same code and stops everything at
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--feeds", type=Path, required=True, help="folder of feed files")
     parser.add_argument("--data", type=Path, help="Meilisearch data (default: FEEDS/../stack)")
-    parser.add_argument("--workers", type=int, default=2, help="API worker processes (2)")
+    parser.add_argument("--workers", type=int, default=1, help="API worker processes (1)")
     args = parser.parse_args(argv)
     data = args.data or args.feeds.resolve().parent / "stack"
 
