@@ -18,7 +18,7 @@ def meili_http_client(settings: Settings) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         base_url=settings.meili_url,
         headers={
-            "Authorization": f"Bearer {settings.meili_master_key}",
+            "Authorization": f"Bearer {settings.meili_read_key}",
             "Accept-Encoding": "identity",
             "Content-Type": "application/json",
         },
@@ -29,4 +29,4 @@ def meili_http_client(settings: Settings) -> httpx.AsyncClient:
 
 def meili_search_http(settings: Settings) -> MeiliHttp:
     """The lean client of the search path (see ``core.meili_http``), one pool per process."""
-    return MeiliHttp(settings.meili_url, settings.meili_master_key, timeout=10.0)
+    return MeiliHttp(settings.meili_url, settings.meili_read_key, timeout=10.0)

@@ -45,6 +45,7 @@ class Settings:
     development: bool = False
     cors_origins: tuple[str, ...] = ()
     meili_task_timeout_seconds: float = 120.0
+    meili_api_key: str = ""
     personal_data_retention_days: int = 30
     search_max_page_size: int = 100
     email_max_tries: int = 8
@@ -56,6 +57,14 @@ class Settings:
     registration_rate_window_seconds: int = 3600
     search_cache_size: int = 2048
     search_cache_redis: bool = False
+
+    @property
+    def meili_read_key(self) -> str:
+        """The key the API and the workers read with: ``MEILI_API_KEY``, else the master key.
+
+        Only the indexer writes, so only it needs the master key.
+        """
+        return self.meili_api_key or self.meili_master_key
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -83,6 +92,7 @@ class Settings:
             ).rstrip("/"),
             development=reader.get("DEVELOPMENT", _bool, False),
             cors_origins=reader.get("CORS_ORIGINS", _csv, ()),
+            meili_api_key=reader.get("MEILI_API_KEY", _secret(16), ""),
             meili_task_timeout_seconds=reader.get(
                 "MEILI_TASK_TIMEOUT_SECONDS", _positive_float, 120.0
             ),

@@ -95,3 +95,11 @@ def test_secret_values_never_appear_in_errors() -> None:
     with pytest.raises(SettingsError) as raised:
         Settings.from_env({**VALID, "SECRET_KEY": "tooshort-secret"})
     assert "tooshort-secret" not in str(raised.value)
+
+
+def test_the_read_key_defaults_to_the_master_key() -> None:
+    assert Settings.from_env(VALID).meili_read_key == VALID["MEILI_MASTER_KEY"]
+    with_key = Settings.from_env({**VALID, "MEILI_API_KEY": "a-search-only-key-123"})
+    assert with_key.meili_read_key == "a-search-only-key-123"
+    with pytest.raises(SettingsError, match="MEILI_API_KEY is malformed"):
+        Settings.from_env({**VALID, "MEILI_API_KEY": "short"})
