@@ -4,20 +4,11 @@ to Meilisearch (one request per API request, uncompressed)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
-
-import pytest
 
 from core.settings import Settings
 from devstack.processes import free_port
 from tests.conftest import SampleIndex
 from tests.integration.search_support import Api, running_api
-
-
-@pytest.fixture(scope="module")
-async def api(sample_index: SampleIndex) -> AsyncIterator[Api]:
-    async with running_api(sample_index.settings) as running:
-        yield running
 
 
 async def test_probes(api: Api) -> None:

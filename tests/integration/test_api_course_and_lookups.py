@@ -7,16 +7,14 @@ import datetime
 import json
 import unicodedata
 from collections import Counter
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from redis.asyncio import Redis
 
 from core.reference import DATA_DIR, load_reference
 from core.visits.seats import active_registrations_key
 from tests.conftest import SampleIndex
-from tests.integration.search_support import Api, feed_courses, running_api, search_all
+from tests.integration.search_support import Api, feed_courses, search_all
 
 COURSE = """query($id: ID!) { course(id: $id) {
   id providerCourseId title titleEn description descriptionEn
@@ -30,12 +28,6 @@ COURSE = """query($id: ID!) { course(id: $id) {
   studyVisits { id start end durationMinutes capacity seatsLeft
                 address { street postalCode city } }
 } }"""
-
-
-@pytest.fixture(scope="module")
-async def api(sample_index: SampleIndex) -> AsyncIterator[Api]:
-    async with running_api(sample_index.settings) as running:
-        yield running
 
 
 def _pick(sample_index: SampleIndex) -> tuple[dict[str, Any], dict[str, Any]]:

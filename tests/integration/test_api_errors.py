@@ -19,12 +19,6 @@ SEARCH = """query($f: CourseFilterInput, $near: NearInput, $first: Int!, $after:
 
 
 @pytest.fixture(scope="module")
-async def api(sample_index: SampleIndex) -> AsyncIterator[Api]:
-    async with running_api(sample_index.settings) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 async def dev_api(sample_index: SampleIndex) -> AsyncIterator[Api]:
     settings = dataclasses.replace(sample_index.settings, development=True)
     async with running_api(settings) as running:

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
-import pytest
-
-from tests.conftest import SampleIndex
 from tests.integration.search_support import (
     Api,
     FeedCourse,
     count_values,
-    feed_courses,
-    running_api,
     search_all,
 )
 
@@ -100,17 +95,6 @@ def matches(c: FeedCourse, f: dict[str, Any], now: datetime.datetime,
         and (upcoming is None or c.has_upcoming_visits(now) is upcoming)
         and (free is None or c.free is free)
     )
-
-
-@pytest.fixture(scope="module")
-async def api(sample_index: SampleIndex) -> AsyncIterator[Api]:
-    async with running_api(sample_index.settings) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def courses(sample_index: SampleIndex) -> list[FeedCourse]:
-    return feed_courses(sample_index.feeds)
 
 
 def _today_plus(days: int) -> str:

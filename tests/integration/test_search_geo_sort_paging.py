@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from core.reference import load_reference
-from tests.conftest import SampleIndex
 from tests.integration.search_support import (
     Api,
     FeedCourse,
-    feed_courses,
     haversine_km,
-    running_api,
     search_all,
 )
 
 EDGE_TOLERANCE = 0.005  # courses within 0.5 % of the rim may fall either way
-
-
-@pytest.fixture(scope="module")
-async def api(sample_index: SampleIndex) -> AsyncIterator[Api]:
-    async with running_api(sample_index.settings) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def courses(sample_index: SampleIndex) -> list[FeedCourse]:
-    return feed_courses(sample_index.feeds)
 
 
 def _expected_within(courses: list[FeedCourse], lat: float, lon: float, radius: float

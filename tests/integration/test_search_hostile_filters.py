@@ -21,7 +21,7 @@ from core.search.model import CourseFilter
 from core.settings import Settings
 from indexer.tasks import wait_for_task
 from tests.conftest import SampleIndex
-from tests.integration.search_support import Api, running_api
+from tests.integration.search_support import Api
 
 HOSTILE = [
     'x" OR regionCode = "12',
@@ -106,12 +106,6 @@ async def test_hostile_values_through_the_filter_plan_never_widen(run: MultiSear
         for facet in plan.selected():  # each disjunctive expression too
             narrowed = await _ids(run, plan.expression(without=facet))
             assert narrowed <= {"plain"} or narrowed == await _ids(run, None)
-
-
-@pytest.fixture(scope="module")
-async def api(sample_index: SampleIndex) -> AsyncIterator[Api]:
-    async with running_api(sample_index.settings) as running:
-        yield running
 
 
 @pytest.mark.parametrize(("key", "argument"), [

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from tests.conftest import SampleIndex
-from tests.integration.search_support import Api, FeedCourse, feed_courses, running_api, search_all
+from tests.integration.search_support import Api, FeedCourse, search_all
 
 ASSISTANT_NURSES = "5321"  # Undersköterskor, hemtjänst, hemsjukvård och äldreboende
 WELDERS = "7212"  # Svetsare och gasskärare
-
-
-@pytest.fixture(scope="module")
-async def api(sample_index: SampleIndex) -> AsyncIterator[Api]:
-    async with running_api(sample_index.settings) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def courses(sample_index: SampleIndex) -> list[FeedCourse]:
-    return feed_courses(sample_index.feeds)
 
 
 async def _found(api: Api, query: str) -> set[str]:
