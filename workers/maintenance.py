@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 from arq.connections import ArqRedis
 
+from core.redis_values import as_text
 from core.settings import Settings
 from core.visits import dispatch, keys
 from core.visits.awaiting import result
@@ -26,10 +27,6 @@ logger = logging.getLogger("workers.maintenance")
 
 OUTBOX_GRACE_SECONDS = 60
 BATCH = 500
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 async def purge_expired(ctx: dict[str, Any]) -> str:
@@ -49,20 +46,20 @@ async def purge_expired(ctx: dict[str, Any]) -> str:
         if not ids:
             break
         for registration_id in ids:
-            await store.erase(_text(registration_id), dispatch.ALL_EMAIL_JOBS)
+            await store.erase(as_text(registration_id), dispatch.ALL_EMAIL_JOBS)
             await redis.zrem(keys.EXPIRIES, registration_id)
             purged += 1
     missed = 0
     async for key in redis.scan_iter(match=keys.registration("*"), count=BATCH):
         if await redis.ttl(key) != -1:
             continue
-        registration_id = _text(key).rsplit(":", 1)[1]
+        registration_id = as_text(key).rsplit(":", 1)[1]
         expires = await result(redis.hget(key, "expiresAt"))
-        if expires is None or int(_text(expires)) <= now:
+        if expires is None or int(as_text(expires)) <= now:
             await store.erase(registration_id, dispatch.ALL_EMAIL_JOBS)
             missed += 1
         else:
-            await redis.expireat(key, int(_text(expires)))
+            await redis.expireat(key, int(as_text(expires)))
     retention = settings.personal_data_retention_days * 86_400
     await redis.zremrangebyscore(keys.VISITS, "-inf", now - retention)
     await redis.zremrangebyscore(keys.OUTBOX, "-inf", now - retention)
@@ -81,7 +78,7 @@ async def reconcile_study_visits(ctx: dict[str, Any]) -> str:
     store: RegistrationStore = ctx["store"]
     meili: httpx.AsyncClient = ctx["meili"]
     now = int(time.time())
-    upcoming = [_text(v) for v in await redis.zrangebyscore(keys.VISITS, now, "+inf")]
+    upcoming = [as_text(v) for v in await redis.zrangebyscore(keys.VISITS, now, "+inf")]
     taken = {}
     for visit_id in upcoming:
         count = await result(redis.scard(keys.active(visit_id)))
@@ -97,7 +94,7 @@ async def reconcile_study_visits(ctx: dict[str, Any]) -> str:
     cancelled = 0
     for visit_id in sorted(set(taken) - existing):
         for member in await result(redis.smembers(keys.active(visit_id))):
-            registration_id = _text(member)
+            registration_id = as_text(member)
             changed = await store.transition(
                 registration_id,
                 (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED),
@@ -128,7 +125,7 @@ async def send_reminder(ctx: dict[str, Any]) -> str:
     """
     redis: ArqRedis = ctx["redis"]
     start, end = tomorrow_bounds(time.time())
-    ids = [_text(v) for v in await redis.zrangebyscore(keys.CONFIRMED, start, end - 1)]
+    ids = [as_text(v) for v in await redis.zrangebyscore(keys.CONFIRMED, start, end - 1)]
     for registration_id in ids:
         await dispatch.enqueue(redis, Job.REMINDER, registration_id)
     return f"reminders enqueued: {len(ids)}"
@@ -144,7 +141,7 @@ async def redispatch_outbox(ctx: dict[str, Any]) -> str:
     members = await redis.zrangebyscore(keys.OUTBOX, "-inf", cutoff, start=0, num=BATCH)
     enqueued = 0
     for member in members:
-        job_name, _, registration_id = _text(member).partition(":")
+        job_name, _, registration_id = as_text(member).partition(":")
         if job_name not in dispatch.ALL_EMAIL_JOBS or not registration_id:
             await redis.zrem(keys.OUTBOX, member)
             continue

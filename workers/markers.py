@@ -21,6 +21,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from core.redis_values import as_text
 from core.visits import keys
 
 _CLAIM = """
@@ -80,10 +81,6 @@ class ClaimLost(RuntimeError):
     """Another attempt took the email over; this one must not hand the message over."""
 
 
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
 class Markers:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
@@ -95,8 +92,8 @@ class Markers:
             keys=[keys.registration(registration_id)],
             args=[f"mail:{job}", attempt, lease_ms],
         )
-        state = ClaimState(_text(reply[0]))
-        retry = int(_text(reply[1])) if state is ClaimState.BUSY else 0
+        state = ClaimState(as_text(reply[0]))
+        retry = int(as_text(reply[1])) if state is ClaimState.BUSY else 0
         return Claim(state, retry)
 
     async def _set(self, registration_id: str, job: str, attempt: str, value: str,
@@ -110,7 +107,7 @@ class Markers:
                 required,
             ],
         )
-        return _text(reply)
+        return as_text(reply)
 
     async def commit(self, registration_id: str, job: str, attempt: str) -> None:
         """Mark the message as being handed over; :class:`ClaimLost` if it is not ours."""

@@ -15,6 +15,8 @@ import time
 from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
+from core.redis_values import as_text
+
 
 def version_key(index_uid: str) -> str:
     return f"search:index-version:{index_uid}"
@@ -38,4 +40,4 @@ async def current(redis: Redis, index_uid: str) -> str:
     if value is None:
         await redis.set(key, new_version(), nx=True)
         value = await redis.get(key)
-    return value.decode() if isinstance(value, bytes) else str(value)
+    return as_text(value)

@@ -15,6 +15,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from core.redis_values import as_text
 from core.visits import keys
 from core.visits.awaiting import result
 from core.visits.codec import decode_hash, encode_registration
@@ -125,10 +126,6 @@ class TransitionResult:
     previous: RegistrationStatus | None
 
 
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
 class RegistrationStore:
     """Reads and atomic writes of registrations."""
 
@@ -176,15 +173,15 @@ class RegistrationStore:
                 *flat,
             ],
         )
-        outcome = ReserveOutcome(_text(reply[0]))
-        taken = int(_text(reply[1])) if outcome is not ReserveOutcome.ALREADY else None
+        outcome = ReserveOutcome(as_text(reply[0]))
+        taken = int(as_text(reply[1])) if outcome is not ReserveOutcome.ALREADY else None
         return ReserveResult(outcome, taken)
 
     async def get(self, registration_id: str) -> Registration | None:
         raw = await result(self.redis.hgetall(keys.registration(registration_id)))
         if not raw:
             return None
-        return decode_hash({_text(k): _text(v) for k, v in raw.items()})
+        return decode_hash({as_text(k): as_text(v) for k, v in raw.items()})
 
     async def transition(
         self,
@@ -223,8 +220,8 @@ class RegistrationStore:
                 *extra,
             ],
         )
-        outcome = TransitionOutcome(_text(reply[0]))
-        previous = _text(reply[1])
+        outcome = TransitionOutcome(as_text(reply[0]))
+        previous = as_text(reply[1])
         return TransitionResult(outcome, RegistrationStatus(previous) if previous else None)
 
     async def erase(self, registration_id: str, outbox_jobs: tuple[str, ...]) -> bool:
@@ -251,8 +248,8 @@ class RegistrationStore:
         if visit_id is None:
             visit_id = await result(
                 self.redis.hget(keys.registration(registration_id), "visitId"))
-        return None if visit_id is None else _text(visit_id)
+        return None if visit_id is None else as_text(visit_id)
 
 
 def as_text_mapping(raw: Mapping[Any, Any]) -> dict[str, str]:
-    return {_text(k): _text(v) for k, v in raw.items()}
+    return {as_text(k): as_text(v) for k, v in raw.items()}
