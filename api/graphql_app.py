@@ -9,7 +9,7 @@ import strawberry
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.types import ASGIApp
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import (
@@ -89,13 +89,16 @@ class CourseGraphQL(GraphQL[Context, None]):
         return orjson.dumps(data)
 
 
-def graphql_route(settings: Settings, registry: Registry | None = None) -> Route:
-    """``/graphql``; with a ``registry``, search queries take the compiled path first."""
+GRAPHQL_PATH = "/graphql"
+
+
+def graphql_endpoint(settings: Settings, registry: Registry | None = None) -> ASGIApp:
+    """The ASGI app of ``/graphql``; with a ``registry``, search queries take the compiled
+    path first."""
     app = CourseGraphQL(
         build_schema(settings.development, registry),
         graphql_ide="graphiql" if settings.development else None,
         allow_queries_via_get=False,
         multipart_uploads_enabled=False,
     )
-    endpoint = app if registry is None else CompiledSearchEndpoint(app)
-    return Route("/graphql", endpoint, methods=["GET", "POST"])
+    return app if registry is None else CompiledSearchEndpoint(app)

@@ -9,14 +9,18 @@ a fresh Redis and the API (``python -m api``, uvloop + httptools, no access log)
 loopback ports and stops them at the end; ``--api`` measures an API already running, with
 Meilisearch from MEILI_URL, MEILI_MASTER_KEY and MEILI_INDEX. For each mix (see
 ``bench/search_mixes.py``) and concurrency, wrk (a C load generator, fed by
-``bench/search_load.lua``) sends the API's GraphQL requests, then the very multi-search
-bodies the API sends Meilisearch for them straight to Meilisearch. Each run is bounded by
---duration seconds and --max-requests requests; the distinct mixes never repeat a search
-within the whole bench. Reported per run: requests/s, p50/p95/p99 latency, CPU of the API
-processes and of Meilisearch (from /proc, as % of one core), the API/Meilisearch ratios,
-and the API's resident memory at rest and under load. ``--soak S`` then runs the query log
-for S seconds, samples the API's resident memory every 10 s and says whether it stayed
-flat. Only loopback addresses are accepted; nothing is installed.
+``bench/search_load.lua``) sends the API's GraphQL requests, and the very multi-search
+bodies the API sends Meilisearch for them straight to Meilisearch: in ``--rounds`` rounds
+that take turns in going first, the first side running for its share of --duration
+seconds (and at most --max-requests requests) and the other then getting exactly as many
+of the same requests, so both are measured on the same searches and a drift in the
+machine's speed weighs on both alike. Latency percentiles come from the rounds' merged
+histograms. The distinct mixes never repeat a search within the whole bench on either
+side. Reported per comparison: requests/s, p50/p95/p99 latency, CPU of the API processes
+and of Meilisearch (from /proc, as % of one core), the API/Meilisearch ratios, and the
+API's resident memory at rest and under load. ``--soak S`` then runs the query log for S
+seconds, samples the API's resident memory every 10 s and says whether it stayed flat.
+Only loopback addresses are accepted; nothing is installed.
 """
 
 from __future__ import annotations
@@ -25,13 +29,16 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -94,6 +101,7 @@ class Monitor:
 def run_wrk(url: str, lines: list[bytes], concurrency: int, duration: int, max_requests: int,
             headers: dict[str, str], monitor: Monitor, sample_every: float = 1.0,
             samples: list[tuple[float, int]] | None = None) -> dict[str, Any]:
+    """One wrk run, ended by the duration or, as soon as it is spent, by the request budget."""
     threads = max(1, min(concurrency, os.cpu_count() or 1))
     with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", delete=False) as fh:
         fh.write(b"\n".join(lines) + b"\n")
@@ -102,34 +110,109 @@ def run_wrk(url: str, lines: list[bytes], concurrency: int, duration: int, max_r
                "--timeout", "10s", "--latency", "-s", str(LUA)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    command += [url, "--", path, str(max(1, max_requests // threads)), str(threads)]
+    command += [url, "--", path, str(max(1, max_requests // threads)), str(threads),
+                "1" if concurrency == 1 else "0"]  # one at a time: time each request
     api_cpu, meili_cpu = monitor.cpu()
     started = time.monotonic()
     peak = monitor.rss()
+    output: list[str] = []
+    spent = threading.Event()
     try:
         with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as wrk:
+            assert wrk.stdout is not None
+            reader = threading.Thread(target=_read_wrk, args=(wrk.stdout, output, threads, spent),
+                                      daemon=True)
+            reader.start()
+            interrupted = False
             while wrk.poll() is None:
-                time.sleep(sample_every)
+                if spent.wait(sample_every) and not interrupted:
+                    wrk.send_signal(signal.SIGINT)  # wrk then reports at once
+                    interrupted = True
                 rss = monitor.rss()
                 peak = max(peak, rss)
                 if samples is not None:
                     samples.append((time.monotonic() - started, rss))
-            output = wrk.stdout.read() if wrk.stdout else ""
+            reader.join()
     finally:
         os.unlink(path)
     wall = time.monotonic() - started
     api_after, meili_after = monitor.cpu()
-    for line in output.splitlines():
+    for line in output:
         if line.startswith("BENCH_RESULT "):
             result: dict[str, Any] = json.loads(line.removeprefix("BENCH_RESULT "))
             result |= {"api_cpu_s": api_after - api_cpu, "meili_cpu_s": meili_after - meili_cpu,
-                       "wall_s": wall, "api_rss_peak": peak,
-                       "budget_reached": result["requests"] >= max_requests - threads}
-            if result["budget_reached"]:  # wrk still waits out the duration
-                print(f"  note: {url}: the request budget ran out before the duration; its "
-                      "req/s understates the rate", flush=True)
+                       "wall_s": wall, "api_rss_peak": peak}
             return result
-    raise RuntimeError(f"wrk printed no result:\n{output}")
+    raise RuntimeError(f"wrk printed no result:\n{''.join(output)}")
+
+
+def _read_wrk(stream: IO[str], output: list[str], threads: int, spent: threading.Event) -> None:
+    done = 0
+    for line in stream:
+        output.append(line)
+        if line.startswith("BENCH_THREAD_DONE"):
+            done += 1
+            if done == threads:
+                spent.set()
+
+
+def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The runs of one side of a comparison as one: sums, and percentiles of the merged
+    latency histograms (as wrk computes them)."""
+    histogram: Counter[int] = Counter()
+    for part in parts:
+        histogram.update({value: count for value, count in part["histogram"]})
+    total = sum(histogram.values())
+
+    def percentile(p: float) -> float:
+        rank, seen = p / 100 * total, 0
+        for value in sorted(histogram):
+            seen += histogram[value]
+            if seen >= rank:
+                return value / 1000
+        return 0.0
+
+    requests = sum(p["requests"] for p in parts)
+    seconds = sum(p["seconds"] for p in parts)
+    summed = {key: sum(p[key] for p in parts) for key in (
+        "failed", "socket_errors", "api_cpu_s", "meili_cpu_s", "wall_s")}
+    return {"requests": requests, "seconds": seconds, "rps": requests / seconds,
+            "p50_ms": percentile(50), "p95_ms": percentile(95), "p99_ms": percentile(99),
+            "max_ms": max(p["max_ms"] for p in parts), **summed,
+            "api_rss_peak": max(p["api_rss_peak"] for p in parts),
+            "runs": [{k: v for k, v in p.items() if k not in ("histogram", "timings")}
+                     for p in parts]}
+
+
+Run = tuple[str, list[bytes], dict[str, str]]  # URL, bodies, headers
+
+
+def compare(api_run: Run, meili_run: Run, concurrency: int, duration: int, rounds: int,
+            monitor: Monitor) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The API and Meilisearch on the same requests, in ``rounds`` rounds that take turns
+    in going first (so that a drift in the machine's speed, or caches warmed by whoever
+    went first, weigh on both alike). Round k uses the k-th part of the bodies; the side
+    that goes first runs for ``duration / rounds`` seconds, and the other then gets exactly
+    as many requests from the same part."""
+    api_url, api_bodies, _ = api_run
+    results: dict[str, list[dict[str, Any]]] = {api_url: [], meili_run[0]: []}
+    added: list[float] = []  # per request: API latency minus Meilisearch latency (c = 1)
+    step = len(api_bodies) // rounds
+    seconds = max(1, round(duration / rounds))
+    for k in range(rounds):
+        part = slice(k * step, (k + 1) * step)
+        first, second = (api_run, meili_run) if k % 2 == 0 else (meili_run, api_run)
+        lead = run_wrk(first[0], first[1][part], concurrency, seconds, step, first[2], monitor)
+        follow = run_wrk(second[0], second[1][part], concurrency, 10 * seconds + 30,
+                         lead["requests"], second[2], monitor)
+        results[first[0]].append(lead)
+        results[second[0]].append(follow)
+        a, m = (lead, follow) if first is api_run else (follow, lead)
+        meili_us = dict(m["timings"])
+        added += [(us - meili_us[line]) / 1000 for line, us in a["timings"] if line in meili_us]
+    api, meili = merge(results[api_url]), merge(results[meili_run[0]])
+    api["paired_added_ms"] = sorted(added)[len(added) // 2] if added else None
+    return api, meili
 
 
 def _cpu(result: dict[str, Any], key: str) -> str:
@@ -141,6 +224,7 @@ def soak(api: str, lines: list[bytes], seconds: int, monitor: Monitor) -> dict[s
     samples: list[tuple[float, int]] = []
     result = run_wrk(f"{api}/graphql", lines, 32, seconds, 10**9,
                      {"Content-Type": "application/json"}, monitor, 10.0, samples)
+    del result["histogram"], result["timings"]
     print(f"\nsoak: {seconds} s of the zipf query log at concurrency 32: "
           f"{result['rps']:.0f} req/s, p99 {result['p99_ms']:.1f} ms, "
           f"{result['failed']} failed, {result['socket_errors']} socket errors")
@@ -173,7 +257,7 @@ def run(args: argparse.Namespace, api: str, meili: str, key: str, index: str) ->
           f"{monitor.meili}; API RSS at rest {at_rest / MIB:.0f} MiB\n")
     header = (f"{'mix':<20} {'conc':>4} | {'API req/s':>9} {'p50':>6} {'p95':>6} {'p99':>6} "
               f"{'cpuAPI':>6} {'cpuM':>5} | {'Meili req/s':>11} {'p50':>6} {'p95':>6} "
-              f"{'p99':>6} {'cpuM':>5} | {'ratio':>5} {'p50+ms':>6}")
+              f"{'p99':>6} {'cpuM':>5} | {'ratio':>5} {'p50+ms':>6} {'paired':>6}")
     print(header + "\n" + "-" * len(header), flush=True)
     rows = []
     started = time.monotonic()
@@ -182,22 +266,20 @@ def run(args: argparse.Namespace, api: str, meili: str, key: str, index: str) ->
         api_bodies, meili_bodies = sets[mix]
         for number, concurrency in enumerate(levels):
             window = slice(number * per_run, (number + 1) * per_run)
-            api_run = (f"{api}/graphql", api_bodies[window],
-                       {"Content-Type": "application/json"})
+            api_run = (f"{api}/graphql", api_bodies[window], {"Content-Type": "application/json"})
             meili_run = (f"{meili}/multi-search", meili_bodies[window], meili_headers)
-            # Whichever goes second meets warm Meilisearch caches for the same searches.
-            order = [meili_run, api_run] if args.meili_first else [api_run, meili_run]
-            results = {run[0]: run_wrk(run[0], run[1], concurrency, args.duration, per_run,
-                                       run[2], monitor) for run in order}
-            a, m = results[api_run[0]], results[meili_run[0]]
+            a, m = compare(api_run, meili_run, concurrency, args.duration, args.rounds, monitor)
             row = {"mix": mix, "concurrency": concurrency, "api": a, "meilisearch": m,
-                   "rps_ratio": a["rps"] / m["rps"], "p50_added_ms": a["p50_ms"] - m["p50_ms"]}
+                   "rps_ratio": a["rps"] / m["rps"], "p50_added_ms": a["p50_ms"] - m["p50_ms"],
+                   "paired_added_ms": a.pop("paired_added_ms")}
+            paired = row["paired_added_ms"]
             rows.append(row)
             print(f"{mix:<20} {concurrency:>4} | {a['rps']:>9.1f} {a['p50_ms']:>6.2f} "
                   f"{a['p95_ms']:>6.2f} {a['p99_ms']:>6.2f} {_cpu(a, 'api_cpu_s'):>6} "
                   f"{_cpu(a, 'meili_cpu_s'):>5} | {m['rps']:>11.1f} {m['p50_ms']:>6.2f} "
                   f"{m['p95_ms']:>6.2f} {m['p99_ms']:>6.2f} {_cpu(m, 'meili_cpu_s'):>5} | "
-                  f"{row['rps_ratio']:>5.2f} {row['p50_added_ms']:>+6.2f}", flush=True)
+                  f"{row['rps_ratio']:>5.2f} {row['p50_added_ms']:>+6.2f} "
+                  f"{'' if paired is None else f'{paired:+.2f}':>6}", flush=True)
             for name, result in (("API", a), ("Meilisearch", m)):
                 if result["failed"] or result["socket_errors"]:
                     print(f"  warning: {name}: {result['failed']} failed responses, "
@@ -205,7 +287,9 @@ def run(args: argparse.Namespace, api: str, meili: str, key: str, index: str) ->
     under_load = max(row["api"]["api_rss_peak"] for row in rows)
     print(f"\nlatencies in ms; cpu as % of one core during the run (cpuAPI: all API "
           f"processes, cpuM: Meilisearch); ratio = API/Meilisearch req/s; p50+ms = API p50 "
-          f"minus Meilisearch p50; {time.monotonic() - started:.0f} s of load")
+          f"minus Meilisearch p50; paired (concurrency 1) = the median, over the same "
+          f"requests, of each request's API latency minus its Meilisearch latency; "
+          f"{time.monotonic() - started:.0f} s of load")
     print(f"API RSS: {at_rest / MIB:.0f} MiB at rest, {under_load / MIB:.0f} MiB peak under "
           f"load")
     report: dict[str, Any] = {"documents": documents, "rows": rows, "rss_at_rest": at_rest,
@@ -235,8 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", default="1,8,32", help="connections (1,8,32)")
     parser.add_argument("--mixes", default=",".join(MIXES), help=f"({','.join(MIXES)})")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--meili-first", action="store_true",
-                        help="send each run's requests to Meilisearch before the API")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="rounds per comparison, taking turns in going first (2)")
     parser.add_argument("--quick", action="store_true",
                         help="for development: 3 s and 3000 requests per run, concurrency 1,32")
     parser.add_argument("--soak", type=int, default=0, metavar="SECONDS",
@@ -250,8 +334,9 @@ def main(argv: list[str] | None = None) -> int:
               "(apt-get install -y wrk)", file=sys.stderr)
         return 2
     if not 1 <= args.duration <= 60 or not 1 <= args.max_requests <= 100_000 \
-            or not 0 <= args.soak <= 900:
-        print("error: --duration must be 1-60 s, --max-requests 1-100000, --soak 0-900 s",
+            or not 0 <= args.soak <= 900 or not 1 <= args.rounds <= 10:
+        print("error: --duration must be 1-60 s, --max-requests 1-100000, --soak 0-900 s, "
+              "--rounds 1-10",
               file=sys.stderr)
         return 2
     unknown = [m for m in args.mixes.split(",") if m and m not in MIXES]

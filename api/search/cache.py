@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from core.redis_reads import RedisReadError, RedisReads
+from core.redis_reads import PendingReads, RedisReadError, RedisReads
 from core.search import index_version
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,9 @@ class BoundedLru:
             old_key, old = self._items.popitem(last=False)
             self.bytes -= len(old.payload) + len(old_key)
 
+    def __contains__(self, key: bytes) -> bool:
+        return key in self._items
+
     def pop(self, key: bytes) -> None:
         old = self._items.pop(key, None)
         if old is not None:
@@ -99,14 +102,16 @@ class SearchCache:
     def _shared_key(self, key: bytes) -> str:
         return f"search:cache:{self.index_uid}:{key.hex()}"
 
-    async def lookup(self, key: bytes) -> tuple[str | None, Entry | None]:
-        """The current index version (None: Redis unreachable, do not cache) and the entry."""
+    def begin(self) -> Lookup:
+        """Start a request's look-up: the index version is read now, and answered while
+        the request is parsed and planned."""
+        return Lookup(self, self.reads.start(("GET", self.version_key)))
+
+    async def _finish(self, key: bytes, version_read: PendingReads,
+                      shared_read: PendingReads | None) -> tuple[str | None, Entry | None]:
         try:
-            if self.shared:
-                raw_version, shared = await self.reads.execute(
-                    ("GET", self.version_key), ("GET", self._shared_key(key)))
-            else:
-                (raw_version,), shared = await self.reads.execute(("GET", self.version_key)), None
+            (raw_version,) = await version_read.replies()
+            shared = (await shared_read.replies())[0] if shared_read is not None else None
             if raw_version is None:
                 version = await index_version.current(self.redis, self.index_uid)
             else:
@@ -150,3 +155,43 @@ class SearchCache:
             self._warned = now
             log.warning("Redis is unreachable: searches are answered without the cache",
                         exc_info=True)
+
+
+class Lookup:
+    """One request's look-up (see :meth:`SearchCache.begin`): :meth:`find` names the entry,
+    :meth:`result` gives the same answer however often awaited, or :meth:`discard` ends it."""
+
+    __slots__ = ("_cache", "_outcome", "_shared_read", "_version_read", "key")
+
+    def __init__(self, cache: SearchCache, version_read: PendingReads) -> None:
+        self._cache = cache
+        self._version_read = version_read
+        self._shared_read: PendingReads | None = None
+        self._outcome: tuple[str | None, Entry | None] | None = None
+        self.key = b""
+
+    def find(self, key: bytes) -> None:
+        """Look for ``key`` (in the shared cache too, whose read is sent now)."""
+        self.key = key
+        if self._cache.shared:
+            self._shared_read = self._cache.reads.start(("GET", self._cache._shared_key(key)))
+
+    @property
+    def may_hit(self) -> bool:
+        """Whether an entry may be found (one is held here, or the shared cache may have
+        one); when not, planning the search meanwhile is never wasted."""
+        return self._cache.shared or self.key in self._cache.local
+
+    async def result(self) -> tuple[str | None, Entry | None]:
+        """The current index version (None: Redis unreachable, do not cache) and the entry."""
+        if self._outcome is None:
+            self._outcome = await self._cache._finish(self.key, self._version_read,
+                                                      self._shared_read)
+        return self._outcome
+
+    def discard(self) -> None:
+        """The request ends without the result."""
+        if self._outcome is None:
+            self._version_read.discard()
+            if self._shared_read is not None:
+                self._shared_read.discard()

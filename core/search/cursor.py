@@ -16,6 +16,7 @@ from core.errors import InputError
 
 VERSION = "c1"
 MAX_OFFSET = 1_000_000
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
 _PAYLOAD = re.compile(rf"{VERSION}:([0-9a-f]{{12}}):(0|[1-9][0-9]{{0,6}})")
 
 
@@ -28,7 +29,8 @@ def fingerprint(*parts: object) -> str:
 def encode_cursor(search_fingerprint: str, offset: int) -> str:
     """The cursor of the result at ``offset`` (0-based)."""
     payload = f"{VERSION}:{search_fingerprint}:{offset}".encode("ascii")
-    return base64.urlsafe_b64encode(payload).decode("ascii").rstrip("=")
+    encoded = binascii.b2a_base64(payload, newline=False).translate(_URL_SAFE)
+    return encoded.rstrip(b"=").decode("ascii")  # URL-safe base64, unpadded
 
 
 def decode_cursor(cursor: str, search_fingerprint: str, argument: str = "after") -> int:

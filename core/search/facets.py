@@ -7,8 +7,7 @@ show what choosing another value would give. All queries go in one multi-search.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ from core.search.model import CourseFilter
 from core.search.vocabulary import Language
 
 UPCOMING = Facet.HAS_UPCOMING_STUDY_VISITS
+_ATTRIBUTE_NAMES = {facet: str(attribute) for facet, attribute in FACET_ATTRIBUTES.items()}
 
 
 @dataclass(slots=True)
@@ -62,7 +62,7 @@ def plan_facets(plan: FilterPlan, wanted: Sequence[Facet], now_ts: int) -> Facet
                                else plan.expression(extra=[clause]))
             extra.append((facet, body))
             continue
-        attribute = str(FACET_ATTRIBUTES[facet])
+        attribute = _ATTRIBUTE_NAMES[facet]
         if facet in selected:
             body = _count_only(plan.expression(without=facet))
             body["facets"] = [attribute]
@@ -101,17 +101,19 @@ def selected_values(course_filter: CourseFilter) -> dict[Facet, frozenset[str]]:
     return result
 
 
-def _numeric_selected(facet: Facet, value: float, f: CourseFilter) -> bool:
+def _numeric_selection(facet: Facet, f: CourseFilter) -> Callable[[float], bool] | None:
+    """Whether a value of a numeric facet is within the filter's range (None: no range)."""
     if facet is Facet.DURATION_WEEKS and f.duration_weeks is not None:
         low, high = f.duration_weeks.minimum, f.duration_weeks.maximum
-        return (low is None or value >= low) and (high is None or value <= high)
+        return lambda value: (low is None or value >= low) and (high is None or value <= high)
     if facet is Facet.MINIMUM_AGE and f.eligible_at_age is not None:
-        return value <= f.eligible_at_age
+        age = f.eligible_at_age
+        return lambda value: value <= age
     if facet is Facet.START_DATE and f.start_date is not None:
-        start, end = f.start_date.start, f.start_date.end
-        return ((start is None or value >= date_timestamp(start))
-                and (end is None or value <= date_timestamp(end)))
-    return False
+        start = None if f.start_date.start is None else date_timestamp(f.start_date.start)
+        end = None if f.start_date.end is None else date_timestamp(f.start_date.end)
+        return lambda value: (start is None or value >= start) and (end is None or value <= end)
+    return None
 
 
 def read_facets(
@@ -135,20 +137,18 @@ def read_facets(
     results = []
     for facet in dict.fromkeys(wanted):
         if facet is UPCOMING:
-            results.append(_upcoming(main, own[facet], course_filter, labeller, language))
+            results.append(_upcoming(main, own[facet], course_filter, chosen[facet], labeller,
+                                     language))
             continue
-        attribute = str(FACET_ATTRIBUTES[facet])
+        attribute = _ATTRIBUTE_NAMES[facet]
         source = own.get(facet, main)
         distribution: dict[str, int] = (source.get("facetDistribution") or {}).get(attribute, {})
-        stats = (source.get("facetStats") or {}).get(attribute)
         if facet in NUMERIC_FACETS:
-            values = [] if facet in RANGE_ONLY_FACETS else [
-                FacetValueCount(value, labeller.label(facet, value, language), count,
-                                _numeric_selected(facet, float(value), course_filter))
-                for value, count in sorted(distribution.items(), key=lambda kv: float(kv[0]))
-            ]
+            stats = (source.get("facetStats") or {}).get(attribute)
+            values = () if facet in RANGE_ONLY_FACETS else _numeric_values(
+                facet, distribution, course_filter, labeller, language, limit)
             results.append(FacetResult(
-                facet, tuple(values),
+                facet, values,
                 float(stats["min"]) if stats else None, float(stats["max"]) if stats else None,
             ))
             continue
@@ -164,6 +164,23 @@ def read_facets(
     return results
 
 
+def _numeric_values(facet: Facet, distribution: dict[str, int], course_filter: CourseFilter,
+                    labeller: Labeller, language: Language, limit: int | None
+                    ) -> tuple[FacetValueCount, ...]:
+    """In numeric order; with a ``limit``, the first ``limit`` and the selected ones."""
+    ordered = sorted(distribution.items(), key=lambda kv: float(kv[0]))
+    label = labeller.labelling(facet, language)
+    within = _numeric_selection(facet, course_filter)
+    if within is None:
+        return tuple(FacetValueCount(value, label(value), count, False)
+                     for value, count in ordered[:limit])
+    return tuple(
+        FacetValueCount(value, label(value), count, selected)
+        for position, (value, count) in enumerate(ordered)
+        if (selected := within(float(value))) or limit is None or position < limit
+    )
+
+
 def _candidates(distribution: dict[str, int], limit: int | None) -> dict[str, int]:
     """The values that can be among the first ``limit`` by count (all when None).
 
@@ -174,7 +191,7 @@ def _candidates(distribution: dict[str, int], limit: int | None) -> dict[str, in
     if limit is None or limit < 0 or len(distribution) <= limit:
         return dict(distribution)
     counts = list(distribution.values())
-    if any(a < b for a, b in itertools.pairwise(counts)):
+    if counts != sorted(counts, reverse=True):
         return dict(distribution)
     threshold = counts[limit - 1] if limit > 0 else None
     found: dict[str, int] = {}
@@ -191,7 +208,7 @@ def _order(value: FacetValueCount) -> tuple[int, str, str]:
 
 
 def _upcoming(main: dict[str, Any], own: dict[str, Any], course_filter: CourseFilter,
-              labeller: Labeller, language: Language) -> FacetResult:
+              picked: frozenset[str], labeller: Labeller, language: Language) -> FacetResult:
     main_total = total_hits(main)
     own_total = total_hits(own)
     flag = course_filter.has_upcoming_study_visits
@@ -202,7 +219,6 @@ def _upcoming(main: dict[str, Any], own: dict[str, Any], course_filter: CourseFi
     else:
         with_visits, total = own_total - main_total, own_total
     counts = {"true": with_visits, "false": total - with_visits}
-    picked = selected_values(course_filter)[UPCOMING]
     return FacetResult(UPCOMING, tuple(
         FacetValueCount(value, labeller.label(UPCOMING, value, language), count, value in picked)
         for value, count in counts.items()

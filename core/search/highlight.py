@@ -46,6 +46,9 @@ class Highlighted:
 
 def split_marks(value: str) -> Highlighted:
     """Split text marked with :data:`PRE_TAG`/:data:`POST_TAG` into fragments."""
+    if PRE_TAG not in value:  # most texts of most hits: no match
+        text = value.replace(POST_TAG, "")
+        return Highlighted((Fragment(text, False),) if text else ())
     first, *marked = value.split(PRE_TAG)
     fragments = [Fragment(first.replace(POST_TAG, ""), False)]
     for part in marked:

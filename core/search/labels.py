@@ -23,6 +23,12 @@ from core.search.vocabulary import (
     pick,
 )
 
+# Numeric facets: a value's label is a number with its unit.
+_UNITS: dict[Facet, Labels] = {
+    Facet.DURATION_WEEKS: ("{} veckor", "{} weeks"),
+    Facet.MINIMUM_AGE: ("{} år", "{} years"),
+}
+
 _ENUMS: dict[Facet, tuple[str, ...]] = {
     Facet.PROGRAMME_TYPE: tuple(ProgrammeType),
     Facet.PACE: tuple(Pace),
@@ -65,10 +71,9 @@ class Labeller:
         if facet is Facet.PROVIDER:
             name = self.providers.name(value) or value
             return name, name
-        if facet is Facet.DURATION_WEEKS:
-            return f"{value} veckor", f"{value} weeks"
-        if facet is Facet.MINIMUM_AGE:
-            return f"{value} år", f"{value} years"
+        units = _UNITS.get(facet)
+        if units is not None:
+            return units[0].format(value), units[1].format(value)
         found = self.tables.get(facet, {}).get(value)
         return found if found is not None else (value, value)
 
@@ -80,6 +85,9 @@ class Labeller:
         if facet is Facet.PROVIDER:
             name = self.providers.name
             return lambda value: name(value) or value
+        units = _UNITS.get(facet)
+        if units is not None:
+            return pick(units, language).format
         table = self._by_language.get((facet, language))
         if table is None:
             return lambda value: self.label(facet, value, language)

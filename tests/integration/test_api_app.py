@@ -60,6 +60,18 @@ async def test_cors_origins_come_from_settings(sample_index: SampleIndex) -> Non
         refused = await api.client.options(
             "/graphql", headers={**preflight, "Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in refused.headers
+        # POST /graphql skips the router (CourseApi); CORS still applies, whether the
+        # compiled search path or strawberry answers.
+        search = {"query": "query S { searchCourses(first: 1) { totalCount } }"}
+        for body in (search, search, {"query": "{ regions { code } }"}):
+            for origin, allowed_origin in (("https://jobb.example", True),
+                                           ("https://evil.example", False)):
+                answer = await api.client.post("/graphql", json=body,
+                                               headers={"Origin": origin})
+                assert answer.status_code == 200 and answer.json()["data"]
+                assert (answer.headers.get("access-control-allow-origin") == origin) \
+                    is allowed_origin
+        assert api.app.state.search_executor.stats.compiled >= 2
 
 
 async def test_one_api_request_makes_one_meilisearch_request(api: Api) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from api.context import Resources
-from api.search.cache import MEILI, RESPONSE, SearchCache
+from api.search.cache import MEILI, RESPONSE, Lookup, SearchCache
 from api.search.queries import search_request
 from api.search.runtime import Menus, SearchRuntime
 from core.redis_reads import RedisReads
@@ -61,6 +61,15 @@ class SearchExecutor:
         self.stats = Stats()
 
     async def execute(self, body: bytes) -> bytes | None:
+        # The cache's Redis read goes first: its round trip overlaps parsing and planning.
+        lookup = self.cache.begin() if self.cache is not None else None
+        try:
+            return await self._answer(body, lookup)
+        finally:
+            if lookup is not None:
+                lookup.discard()
+
+    async def _answer(self, body: bytes, lookup: Lookup | None) -> bytes | None:
         try:
             payload = orjson.loads(body)
         except orjson.JSONDecodeError:
@@ -77,14 +86,18 @@ class SearchExecutor:
         compiled = self.registry.get(query, name)
         if compiled is None:
             return self._fallback("not compiled")
-        variables = compiled.coerce(raw_variables)
-        if variables is None:
-            return self._fallback("variables")
-        plan = compiled.plan(variables)
-        if plan is None:
-            return self._fallback("selection")
+        if lookup is not None:
+            lookup.find(hashlib.blake2b(
+                compiled.cache_id + orjson.dumps(raw_variables, option=orjson.OPT_SORT_KEYS),
+                digest_size=20).digest())
         try:
-            answer = await self._run(compiled, plan, variables, raw_variables)
+            variables = compiled.coerce(raw_variables)
+            if variables is None:
+                return self._fallback("variables")
+            plan = compiled.plan(variables)
+            if plan is None:
+                return self._fallback("selection")
+            answer = await self._run(compiled, plan, variables, lookup)
         except Fallback as exc:
             log.debug("compiled search falls back: %s", exc)
             return self._fallback("projection")
@@ -98,13 +111,9 @@ class SearchExecutor:
         return None
 
     async def _run(self, compiled: CompiledOperation, plan: RequestPlan, variables: Any,
-                   raw_variables: dict[str, Any]) -> bytes:
-        key = version = entry = None
-        if self.cache is not None:
-            key = hashlib.blake2b(
-                compiled.cache_id + orjson.dumps(raw_variables, option=orjson.OPT_SORT_KEYS),
-                digest_size=20).digest()
-            version, entry = await self.cache.lookup(key)
+                   lookup: Lookup | None) -> bytes:
+        if lookup is not None and lookup.may_hit:  # a likely hit is answered unplanned
+            _, entry = await lookup.result()
             if entry is not None and entry.kind == RESPONSE:
                 return entry.payload  # only valid requests were stored; planning is pure
         calls: list[SearchCall] = []
@@ -112,16 +121,19 @@ class SearchExecutor:
             if isinstance(root, SearchRoot):
                 kwargs = compiled.search_kwargs(root, variables)
                 calls.append(self.service.plan_search(search_request(root.selection, **kwargs)))
+        version, entry = await lookup.result() if lookup is not None else (None, None)
+        if entry is not None and entry.kind == RESPONSE:
+            return entry.payload
         if entry is not None:
             return await self._project(plan, variables, calls, entry.payload)
         queries = [q for call in calls for q in call.queries]
         meili = await self.multi_search.raw(queries) if queries else b'{"results":[]}'
         answer = await self._project(plan, variables, calls, meili)
-        if self.cache is not None and key is not None and version is not None:
+        if self.cache is not None and lookup is not None and version is not None:
             if plan.dynamic:
-                await self.cache.store(key, version, MEILI, meili)
+                await self.cache.store(lookup.key, version, MEILI, meili)
             else:
-                await self.cache.store(key, version, RESPONSE, answer)
+                await self.cache.store(lookup.key, version, RESPONSE, answer)
         return answer
 
     async def _project(self, plan: RequestPlan, variables: Any, calls: list[SearchCall],

@@ -20,6 +20,9 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     InlineFragmentNode,
@@ -27,9 +30,22 @@ from graphql import (
     OperationType,
     SelectionSetNode,
     VariableNode,
+    get_nullable_type,
+    is_non_null_type,
 )
 from graphql.execution.collect_fields import FragmentDetails, collect_fields
-from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+from graphql.execution.get_variable_signature import (
+    GraphQLVariableSignature,
+    get_variable_signature,
+)
+from graphql.execution.values import (
+    VariableValues,
+    VariableValueSource,
+    get_argument_values,
+    get_variable_values,
+)
+from graphql.pyutils import Undefined
+from graphql.utilities.coerce_input_value import coerce_input_value
 from strawberry.types.arguments import StrawberryArgument
 
 from api.search.queries import SearchSelection
@@ -104,15 +120,46 @@ class CompiledOperation:
         self.query_type: GraphQLObjectType = query_type
         self.search_field = query_type.fields[SEARCH_FIELD]
         self.convert = argument_converter(_strawberry_arguments(schema), schema)
+        signatures = [get_variable_signature(self.gql, node)
+                      for node in operation.variable_definitions or ()]
+        self._signatures: list[GraphQLVariableSignature] | None = [
+            s for s in signatures if isinstance(s, GraphQLVariableSignature)]
+        if len(self._signatures) < len(signatures) or any(
+                s.default is not None or not _bounded(s.type) for s in self._signatures):
+            self._signatures = None
         self._plans: dict[tuple[Any, ...], RequestPlan | None] = {}
         roots = {f.name.value for f in _children(operation.selection_set, fragments)}
         if not roots <= {SEARCH_FIELD, "__typename"} or SEARCH_FIELD not in roots:
             raise NotCompilable(f"root fields {sorted(roots)}")
 
     def coerce(self, raw: dict[str, Any]) -> VariableValues | None:
-        """The request's variables coerced as graphql-core does; None on any error."""
-        values = get_variable_values(self.gql, self.operation.variable_definitions or (), raw)
-        return None if isinstance(values, list) else values
+        """The request's variables coerced as graphql-core does; None on any error.
+
+        graphql-core's own function works out each variable's signature and checks the
+        value's nesting on every call; here the signatures are worked out once, and the
+        check is left out when no input type can nest (see :func:`_bounded`). Operations
+        with variable defaults, or with input types that can nest, use graphql-core's.
+        """
+        if self._signatures is None:
+            values = get_variable_values(self.gql, self.operation.variable_definitions or (),
+                                         raw)
+            return None if isinstance(values, list) else values
+        sources: dict[str, VariableValueSource] = {}
+        coerced: dict[str, Any] = {}
+        for signature in self._signatures:
+            name = signature.name
+            value = raw.get(name, Undefined)
+            if value is Undefined:
+                if is_non_null_type(signature.type):
+                    return None
+                sources[name] = VariableValueSource(signature)
+                continue
+            sources[name] = VariableValueSource(signature, value)
+            result = coerce_input_value(value, signature.type)
+            if result is Undefined:
+                return None
+            coerced[name] = result
+        return VariableValues(sources, coerced)
 
     def plan(self, variables: VariableValues) -> RequestPlan | None:
         """The plan for these variables; None when their selection is not compilable."""
@@ -161,6 +208,19 @@ class CompiledOperation:
             _ast_selects(node.selection_set, ("edges", "highlights"), self.fragment_nodes),
             frozenset(_ast_names(node.selection_set, ("edges", "node"), self.fragment_nodes)),
         )
+
+
+def _bounded(type_: GraphQLInputType, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether values of the type nest no deeper than the type itself (no input object
+    type contains itself), so that coercing them cannot recurse without bound."""
+    named = get_nullable_type(type_)
+    while isinstance(named, GraphQLList):
+        named = get_nullable_type(named.of_type)
+    if not isinstance(named, GraphQLInputObjectType):
+        return True
+    if named.name in seen:
+        return False
+    return all(_bounded(f.type, seen | {named.name}) for f in named.fields.values())
 
 
 def _pick(document: DocumentNode, name: str | None

@@ -5,7 +5,8 @@ They give what ``CourseConnection.build`` and the result types' resolvers give (
 :class:`core.search.service.RawPage`; ``CourseEdge`` an :class:`EdgeSource`;
 ``CourseHighlights`` Meilisearch's ``_formatted`` dict; ``HighlightedText`` a
 :class:`core.search.highlight.Highlighted`; ``Facet`` a
-:class:`core.search.facets.FacetResult`; ``FacetValue`` a ``(facet, FacetValueCount)`` pair.
+:class:`core.search.facets.FacetResult`; ``FacetValue`` a pair of the value as the API
+spells it and its :class:`core.search.facets.FacetValueCount`.
 """
 
 from __future__ import annotations
@@ -67,18 +68,15 @@ def _timestamp_date(value: float | None) -> str | None:
 
 
 def _values(result: core_facets.FacetResult, p: Projection, a: Any
-            ) -> list[tuple[Facet, core_facets.FacetValueCount]]:
+            ) -> list[tuple[str, core_facets.FacetValueCount]]:
     first = a["first"]
     if not 0 <= first <= MAX_FACET_VALUES:
         raise Fallback("facet values: first out of range")  # graphql-core reports it
     values = result.values
     shown = list(values[:first]) + [v for v in values[first:] if v.selected]
-    return [(result.facet, v) for v in shown]
-
-
-def _facet_value(pair: tuple[Facet, core_facets.FacetValueCount]) -> str:
-    facet, value = pair
-    return value.value.upper() if facet in _ENUM_VALUED else value.value
+    if result.facet in _ENUM_VALUED:
+        return [(v.value.upper(), v) for v in shown]
+    return [(v.value, v) for v in shown]
 
 
 RESULT_TYPES: dict[str, dict[str, Getter]] = {
@@ -126,7 +124,7 @@ RESULT_TYPES: dict[str, dict[str, Getter]] = {
         if r.facet is Facet.START_DATE else None,
     },
     "FacetValue": {
-        "value": _i("_facet_value(src)"),
+        "value": _i("src[0]"),
         "label": _i("src[1].label"),
         "count": _i("src[1].count"),
         "selected": _i("src[1].selected"),
