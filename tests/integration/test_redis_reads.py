@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import pytest
 from redis import Redis
@@ -54,3 +55,37 @@ async def test_an_unreachable_redis_is_an_error() -> None:
     reads = RedisReads(f"redis://127.0.0.1:{free_port()}/0", timeout=1.0)
     with pytest.raises(RedisReadError):
         await reads.execute(("GET", "anything"))
+
+
+async def test_started_reads_are_sent_at_once_and_answered_later(
+        redis_server: RedisServer) -> None:
+    writer = Redis.from_url(redis_server.url)
+    writer.set("reads:early", "before")
+    reads = RedisReads(redis_server.url)
+    try:
+        unconnected = reads.start(("GET", "reads:early"))  # no connection yet: sent on await
+        assert await unconnected.replies() == [b"before"]
+        pending = reads.start(("GET", "reads:early"))  # connected: written now
+        await asyncio.sleep(0.05)  # Redis answers meanwhile
+        writer.set("reads:early", "after")
+        assert await pending.replies() == [b"before"]  # read when started, not when awaited
+    finally:
+        await reads.aclose()
+
+
+async def test_discarded_reads_leave_no_unretrieved_error(
+        redis_server: RedisServer) -> None:
+    Redis.from_url(redis_server.url).set("reads:text", "t")
+    reads = RedisReads(redis_server.url)
+    loop = asyncio.get_running_loop()
+    unhandled: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _, context: unhandled.append(context))
+    try:
+        await reads.execute(("GET", "reads:text"))  # connect
+        reads.start(("SCARD", "reads:text")).discard()  # its reply is an error
+        assert await reads.execute(("GET", "reads:text")) == [b"t"]
+        gc.collect()
+        assert unhandled == []
+    finally:
+        loop.set_exception_handler(None)
+        await reads.aclose()
