@@ -1,12 +1,13 @@
 """The search-result cache: keyed by query, variables and the index version; bounded.
 
 An entry is found only under the index version current when the request starts (one Redis
-GET; see ``core.search.index_version``), so a search never answers from before a completed
-index update. Entries are bounded in number (``SEARCH_CACHE_SIZE``) and bytes, and expire
+GET, sent as the request arrives and answered before Meilisearch is asked; see
+``core.search.index_version``), so a search never answers from before a completed index
+update. Entries are bounded in number (``SEARCH_CACHE_SIZE``) and bytes, and expire
 after :data:`TTL_SECONDS`, which bounds how stale the time-dependent parts (upcoming study
 visits as a filter or facet) may be. With ``SEARCH_CACHE_REDIS`` entries are also shared
-between API processes through Redis (with the same TTL), looked up in the same pipeline
-as the version. When Redis cannot be reached nothing is cached or served from the cache.
+between API processes through Redis (with the same TTL), read on the same connection
+right after the version. When Redis cannot be reached nothing is cached or served from the cache.
 
 What is cached is decided by the compiled path: a whole response, or only the
 Meilisearch part when the response has per-request data (seats left of study visits).
