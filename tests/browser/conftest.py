@@ -21,9 +21,9 @@ from tests.browser.support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     browser_missing,
-    serve,
 )
 from tests.conftest import RedisServer, SampleIndex
+from tests.live_app import serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
@@ -57,7 +57,7 @@ def page_settings(sample_index: SampleIndex, redis_server: RedisServer) -> Setti
 @pytest.fixture(scope="session")
 def site(page_settings: Settings) -> Iterator[str]:
     """Base URL of the real API (and page) under uvicorn on a free loopback port."""
-    with serve(page_settings) as base_url:
+    with serve(page_settings, startup_seconds=30) as base_url:
         yield base_url
 
 

@@ -8,24 +8,17 @@ on machines without it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import importlib.util
 import math
 import os
 import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
-import uvicorn
-from arq.worker import Worker, get_kwargs
 
-from api.app import create_app
 from core.settings import Settings
-from devstack.processes import free_port
-from workers.settings import worker_settings
+from tests.live_app import run_worker
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -53,27 +46,6 @@ def browser_missing() -> str | None:
     return None
 
 
-@contextlib.contextmanager
-def serve(settings: Settings) -> Iterator[str]:
-    """The real application under uvicorn on a free loopback port; yields its base URL."""
-    port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="search-page-api", daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the API did not start")
-            time.sleep(0.02)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-
-
 def run_worker_burst(settings: Settings) -> None:
     """A real arq worker (the project's WorkerSettings) that runs the queued jobs and stops.
 
@@ -82,18 +54,9 @@ def run_worker_burst(settings: Settings) -> None:
     """
     failures: list[BaseException] = []
 
-    async def burst() -> None:
-        kwargs: dict[str, Any] = {**get_kwargs(worker_settings(settings)), "burst": True,
-                                  "handle_signals": False, "poll_delay": 0.05}
-        worker = Worker(**kwargs)
-        try:
-            await worker.async_run()
-        finally:
-            await worker.close()
-
     def run() -> None:
         try:
-            asyncio.run(burst())
+            asyncio.run(run_worker(settings))
         except BaseException as exc:  # reported to the test below
             failures.append(exc)
 

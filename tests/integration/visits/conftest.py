@@ -8,10 +8,8 @@ and queued jobs can be counted exactly.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime
 import json
-import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,21 +17,17 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from arq.worker import Worker, get_kwargs
 from meilisearch import Client
 from redis.asyncio import Redis
 
-from api.app import create_app
 from core.reference import load_reference
 from core.settings import Settings
 from devstack.mailsink import MailSink
-from devstack.processes import free_port
 from indexer.documents import course_document_id, study_visit_id
 from indexer.loader import CourseIndexer
 from tests.conftest import MeiliServer, RedisServer, make_settings
 from tests.factories import make_course, make_feed, organisation_number
-from workers.settings import worker_settings
+from tests.live_app import serve
 
 ORG = organisation_number("559012345")
 VISITS_DB = 5
@@ -137,47 +131,10 @@ def vsettings(visit_index: VisitIndex, redis_url: str, smtp_sink: MailSink) -> S
     return visit_settings(visit_index, redis_url, smtp_sink)
 
 
-@contextlib.contextmanager
-def serve(settings: Settings) -> Iterator[str]:
-    """The real application under uvicorn in a thread of its own; yields its base URL."""
-    port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = datetime.datetime.now() + datetime.timedelta(seconds=20)
-        while not server.started:
-            if datetime.datetime.now() > deadline or not thread.is_alive():
-                raise RuntimeError("the API did not start")
-            threading.Event().wait(0.02)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-
-
 @pytest.fixture
 def api(vsettings: Settings) -> Iterator[str]:
     with serve(vsettings) as base_url:
         yield base_url
-
-
-def make_worker(settings: Settings, **overrides: Any) -> Worker:
-    kwargs = {**get_kwargs(worker_settings(settings)), "burst": True, "handle_signals": False,
-              "poll_delay": 0.05, **overrides}
-    return Worker(**kwargs)
-
-
-async def run_worker(settings: Settings, **overrides: Any) -> Worker:
-    """A real arq worker in burst mode: runs until the queue is empty."""
-    worker = make_worker(settings, **overrides)
-    try:
-        await worker.async_run()
-    finally:
-        await worker.close()
-    return worker
 
 
 REGISTER = """

@@ -28,11 +28,10 @@ from tests.integration.visits.conftest import (
     load_feed,
     register,
     registration_input,
-    run_worker,
-    serve,
     visit_settings,
 )
 from tests.integration.visits.mail_helpers import calendar_of, links, to, token_of, validate_ics
+from tests.live_app import run_worker, serve
 
 PROVIDER = "karin@utbildning.example"
 

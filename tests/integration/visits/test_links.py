@@ -17,9 +17,9 @@ from tests.integration.visits.conftest import (
     VisitIndex,
     register,
     registration_input,
-    run_worker,
 )
 from tests.integration.visits.mail_helpers import links, to, token_of
+from tests.live_app import run_worker
 
 PROVIDER = "karin@utbildning.example"
 JOBSEEKER = "bo.berg@example.se"

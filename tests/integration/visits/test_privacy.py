@@ -24,9 +24,9 @@ from tests.integration.visits.conftest import (
     VisitIndex,
     register,
     registration_input,
-    run_worker,
 )
 from tests.integration.visits.mail_helpers import links, to, token_of
+from tests.live_app import run_worker
 
 EMAIL = "tove.test@example.se"
 NAME = "Tove Testperson"

@@ -16,9 +16,9 @@ from tests.integration.visits.conftest import (
     VisitIndex,
     register,
     registration_input,
-    serve,
     visit_settings,
 )
+from tests.live_app import serve
 
 
 def _codes(payload: dict[str, Any]) -> list[tuple[str | None, str]]:

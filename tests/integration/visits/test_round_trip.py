@@ -17,7 +17,6 @@ from tests.integration.visits.conftest import (
     VisitIndex,
     register,
     registration_input,
-    run_worker,
 )
 from tests.integration.visits.mail_helpers import (
     calendar_of,
@@ -28,6 +27,7 @@ from tests.integration.visits.mail_helpers import (
     token_of,
     validate_ics,
 )
+from tests.live_app import run_worker
 
 JOBSEEKER = "ann.andersson@example.se"
 PROVIDER = "karin@utbildning.example"

@@ -19,13 +19,11 @@ from devstack.mailsink import MailSink
 from devstack.processes import ManagedProcess, free_port, wait_until
 from tests.integration.visits.conftest import (
     VisitIndex,
-    make_worker,
     register,
     registration_input,
-    run_worker,
-    serve,
     visit_settings,
 )
+from tests.live_app import make_worker, run_worker, serve
 
 ROOT = Path(__file__).resolve().parents[3]
 
