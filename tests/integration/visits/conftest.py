@@ -22,6 +22,8 @@ from redis.asyncio import Redis
 
 from core.reference import load_reference
 from core.settings import Settings
+from core.visits.catalog import find_visit
+from core.visits.models import Visit
 from devstack.mailsink import MailSink
 from indexer.documents import course_document_id, study_visit_id
 from indexer.loader import CourseIndexer
@@ -135,6 +137,16 @@ def vsettings(visit_index: VisitIndex, redis_url: str, smtp_sink: MailSink) -> S
 def api(vsettings: Settings) -> Iterator[str]:
     with serve(vsettings) as base_url:
         yield base_url
+
+
+async def indexed_visit(settings: Settings, visit_id: str) -> Visit:
+    """The visit as the index has it (for tests that store a registration directly)."""
+    async with httpx.AsyncClient(
+            base_url=settings.meili_url,
+            headers={"Authorization": f"Bearer {settings.meili_master_key}"}) as meili:
+        visit = await find_visit(meili, settings.meili_index, visit_id)
+    assert visit is not None
+    return visit
 
 
 REGISTER = """

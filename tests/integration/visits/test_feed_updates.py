@@ -17,7 +17,6 @@ from redis.asyncio import Redis
 
 from core.settings import Settings
 from core.visits import keys
-from core.visits.catalog import find_visit
 from core.visits.models import Language, Registration, RegistrationStatus
 from core.visits.pseudonyms import email_digest
 from core.visits.store import RegistrationStore
@@ -25,6 +24,7 @@ from devstack.mailsink import MailSink
 from indexer.cli import main as indexer_main
 from tests.integration.visits.conftest import (
     VisitIndex,
+    indexed_visit,
     load_feed,
     register,
     registration_input,
@@ -185,11 +185,7 @@ async def test_emails_owed_but_never_enqueued_are_sent_by_the_outbox(
 ) -> None:
     """A crash between storing a registration and enqueuing its jobs loses no email."""
     redis = Redis.from_url(vsettings.redis_url)
-    meili = httpx.AsyncClient(base_url=vsettings.meili_url,
-                              headers={"Authorization": f"Bearer {vsettings.meili_master_key}"})
-    visit = await find_visit(meili, vsettings.meili_index, visit_index.roomy)
-    await meili.aclose()
-    assert visit is not None
+    visit = await indexed_visit(vsettings, visit_index.roomy)
     long_ago = int(time.time()) - 600
     registration = Registration(
         id="outbox-test", status=RegistrationStatus.PENDING, visit=visit, name="Olle Outbox",

@@ -14,7 +14,6 @@ from redis.asyncio import Redis
 
 from core.settings import Settings
 from core.visits import keys
-from core.visits.catalog import find_visit
 from core.visits.dispatch import Job
 from core.visits.models import Language, Registration, RegistrationStatus
 from core.visits.pseudonyms import email_digest
@@ -22,6 +21,7 @@ from core.visits.store import RegistrationStore
 from devstack.mailsink import MailSink
 from tests.integration.visits.conftest import (
     VisitIndex,
+    indexed_visit,
     register,
     registration_input,
 )
@@ -64,11 +64,7 @@ async def test_crlf_in_a_name_cannot_add_a_header_or_a_recipient(
 ) -> None:
     """The API refuses such a name; this stores one directly to test the email layer."""
     redis = Redis.from_url(vsettings.redis_url)
-    meili = httpx.AsyncClient(base_url=vsettings.meili_url,
-                              headers={"Authorization": f"Bearer {vsettings.meili_master_key}"})
-    visit = await find_visit(meili, vsettings.meili_index, visit_index.five_seats)
-    await meili.aclose()
-    assert visit is not None
+    visit = await indexed_visit(vsettings, visit_index.five_seats)
     visit = dataclasses.replace(visit, contact_name="Karin\r\nBcc: evil@attacker.example",
                                 course_title="Svets\r\nCc: x@y.example")
     now = int(time.time())
@@ -185,11 +181,7 @@ async def test_an_unusable_address_fails_the_email_without_quoting_it(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     redis = Redis.from_url(vsettings.redis_url)
-    meili = httpx.AsyncClient(base_url=vsettings.meili_url,
-                              headers={"Authorization": f"Bearer {vsettings.meili_master_key}"})
-    visit = await find_visit(meili, vsettings.meili_index, visit_index.five_seats)
-    await meili.aclose()
-    assert visit is not None
+    visit = await indexed_visit(vsettings, visit_index.five_seats)
     visit = dataclasses.replace(visit, contact_email="secret contact@@nowhere")
     now = int(time.time())
     registration = Registration(
