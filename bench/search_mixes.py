@@ -21,6 +21,7 @@ from typing import Any
 from api.search.selection import course_attributes
 from core.reference import Reference, load_reference
 from core.search.attributes import Facet
+from core.search.highlight import HIGHLIGHTABLE
 from core.search.meili import multi_search_body
 from core.search.model import CourseFilter, Near, SearchRequest, SortOrder
 from core.search.providers import ProviderDirectory
@@ -31,7 +32,9 @@ PAGE_SIZE = 20
 ZIPF_EXPONENT = 1.1
 ZIPF_DISTINCT = 10_000
 CARD = "id title provider { name } location { municipality { name } } intake { startDate }"
-CARD_ATTRIBUTES = course_attributes(["id", "title", "provider", "location", "intake"])
+CARD_ATTRIBUTES = course_attributes(
+    ["id", "title", "provider", "location", "intake"],
+    {"provider": ["name"], "location": ["municipality"], "intake": ["startDate"]})
 FACETS = "facets { attribute min max values { value label count selected } }"
 QUERIES = {
     "text": f"""query Q($q: String!) {{ searchCourses(query: $q, first: {PAGE_SIZE}) {{
@@ -74,6 +77,9 @@ QUERIES = {
 }
 PAGE_FIELDS = ["id", "title", "titleEn", "description", "descriptionEn", "provider", "location",
                "intake", "pace", "schedule", "delivery", "studyVisits"]
+PAGE_SUBFIELDS = {"provider": ["name"], "location": ["municipality", "region"],
+                  "intake": ["type", "startDate", "endDate", "durationWeeks"],
+                  "pace": ["type", "percent"]}
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,8 @@ class Generator:
 
     def text_case(self) -> Case:
         q = self.text()
-        return Case({"q": q}, SearchRequest(query=q, first=PAGE_SIZE, highlight=True,
+        return Case({"q": q}, SearchRequest(query=q, first=PAGE_SIZE,
+                                            highlights=frozenset({"title", "description"}),
                                             attributes=CARD_ATTRIBUTES))
 
     def filter_case(self) -> Case:
@@ -131,7 +138,7 @@ class Generator:
                                 programme_types=tuple(types), deliveries=tuple(deliveries))
         return Case({"q": q, "f": variables},
                     SearchRequest(query=q, filter=core, first=PAGE_SIZE, facets=tuple(Facet),
-                                  highlight=True, attributes=CARD_ATTRIBUTES))
+                                  highlights=frozenset({"title"}), attributes=CARD_ATTRIBUTES))
 
     def geo_case(self) -> Case:
         code = self.rng.choice(self.municipalities)
@@ -162,7 +169,8 @@ class Generator:
                      "withFacets": True, "language": language.name}
         return Case(variables, SearchRequest(
             query=q, filter=CourseFilter(**core), first=PAGE_SIZE, facets=tuple(Facet),
-            language=language, highlight=True, attributes=course_attributes(PAGE_FIELDS)))
+            language=language, highlights=frozenset(HIGHLIGHTABLE),
+            attributes=course_attributes(PAGE_FIELDS, PAGE_SUBFIELDS)))
 
 
 MIXES: dict[str, Callable[[Generator], Case]] = {

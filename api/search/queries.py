@@ -19,8 +19,9 @@ from api.search.loaders import meili_runner
 from api.search.reference import ReferenceQuery
 from api.search.results import CourseConnection, FacetValue, Suggestion
 from api.search.runtime import search_runtime
-from api.search.selection import course_attributes, selected_names, selects
+from api.search.selection import NamesAt, selected_course_attributes, selected_names
 from core.search.attributes import Facet
+from core.search.highlight import HIGHLIGHTABLE, HIGHLIGHTED
 from core.search.model import SearchRequest, SortOrder
 from core.search.vocabulary import Language
 
@@ -45,7 +46,7 @@ LanguageArg = Annotated[enums.Language, _arg("Language of labels.")]
 
 @dataclass(frozen=True, slots=True)
 class SearchSelection:
-    """What a search's selection asks the service for: facets, highlights, node fields.
+    """What a search's selection asks the service for: facets, highlights, node attributes.
 
     Read from the field's first node with fragments followed and directives ignored, the
     same for the resolver and the compiled path, so that both send Meilisearch the same
@@ -53,14 +54,25 @@ class SearchSelection:
     """
 
     facets: bool
-    highlight: bool
-    node_fields: frozenset[str]
+    highlights: frozenset[str]  # attributes to mark matches in; empty: no highlights
+    attributes: frozenset[str]  # of the selected Course fields
+
+    @classmethod
+    def read(cls, names_at: NamesAt) -> SearchSelection:
+        """The selection of a ``CourseConnection``, read with ``names_at``."""
+        highlights: frozenset[str] = frozenset()
+        if "highlights" in names_at(("edges",)):
+            # Meilisearch sends a hit's highlighted copy only when it marks something.
+            highlights = frozenset(
+                name for name in names_at(("edges", "highlights")) if name in HIGHLIGHTABLE
+            ) or frozenset({HIGHLIGHTED[0]})
+        return cls("facets" in names_at(()), highlights,
+                   selected_course_attributes(lambda path: names_at(("edges", "node", *path))))
 
     @classmethod
     def of(cls, selections: Iterable[Selection]) -> SearchSelection:
         selections = list(selections)
-        return cls(selects(selections, ("facets",)), selects(selections, ("edges", "highlights")),
-                   frozenset(selected_names(selections, ("edges", "node"))))
+        return cls.read(lambda path: selected_names(selections, path))
 
 
 def search_request(
@@ -88,8 +100,8 @@ def search_request(
         after=after,
         facets=wanted,
         language=to_core(language, Language),
-        highlight=selection.highlight,
-        attributes=course_attributes(selection.node_fields),
+        highlights=selection.highlights,
+        attributes=selection.attributes,
     )
 
 
@@ -107,9 +119,11 @@ class Provider:
         sort: SortArg = enums.CourseSort.START_DATE_ASC,
     ) -> CourseConnection:
         service = search_runtime(info).service
-        nodes = selected_names(info.selected_fields[0].selections, ("edges", "node"))
+        selections = info.selected_fields[0].selections
         request = SearchRequest(first=first, after=after, sort=to_core(sort, SortOrder),
-                                attributes=course_attributes(nodes))
+                                attributes=selected_course_attributes(
+                                    lambda path: selected_names(selections, ("edges", "node",
+                                                                             *path))))
         page = await service.provider_courses(self.organisation_number, request,
                                               meili_runner(info))
         return CourseConnection.build(page, info.context.resources.reference)
@@ -143,9 +157,10 @@ class SearchQuery(ReferenceQuery):
         info: Info[Context, None],
         id: Annotated[strawberry.ID, _arg("The course's service-wide id.")],
     ) -> Course | None:
-        fields = selected_names(info.selected_fields[0].selections)
+        selections = info.selected_fields[0].selections
         record = await search_runtime(info).service.course(
-            str(id), meili_runner(info), course_attributes(fields))
+            str(id), meili_runner(info),
+            selected_course_attributes(lambda path: selected_names(selections, path)))
         return None if record is None else Course.build(record, info.context.resources.reference)
 
     @strawberry.field(description="A training provider by organisation number, with its "

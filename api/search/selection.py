@@ -7,9 +7,35 @@ followed like inline ones (a spread is not a field of the fragment's name).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from strawberry.types.nodes import SelectedField, Selection
+
+# The attributes of each sub-field of the Course fields whose sub-fields need different ones.
+SUBFIELD_ATTRIBUTES: dict[str, dict[str, tuple[str, ...]]] = {
+    "occupation": {"code": ("occupationCode",), "name": ("occupationName",),
+                   "nameEn": ("occupationNameEn",)},
+    "location": {
+        # Known codes come from the reference data; for a code it no longer knows, the
+        # document's own name, region and centre stand in.
+        "municipality": ("municipalityCode", "municipalityName", "regionCode", "_geo"),
+        "region": ("regionCode", "regionName"),
+        "address": ("address",),
+        "coordinates": ("_geo",),
+        "coordinatesApproximate": ("coordinatesFromMunicipality",),
+    },
+    "intake": {"type": ("intake",), "startDate": ("startDate",), "endDate": ("endDate",),
+               "durationWeeks": ("durationWeeks",)},
+    "pace": {"type": ("pace",), "percent": ("pacePercent",)},
+    "eligibility": {"minimumAge": ("minimumAge",), "requirements": ("requirements",),
+                    "requirementsEn": ("requirementsEn",)},
+    "provider": {"organisationNumber": ("providerOrgNumber",), "name": ("providerName",)},
+}
+
+
+def _all(parts: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(a for names in parts.values() for a in names))
+
 
 # The search-document attributes each field of the GraphQL Course type is built from.
 COURSE_FIELD_ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -19,40 +45,25 @@ COURSE_FIELD_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "titleEn": ("titleEn",),
     "description": ("description",),
     "descriptionEn": ("descriptionEn",),
-    "occupation": ("occupationCode", "occupationName", "occupationNameEn"),
     "occupationField": ("occupationField",),
     "programmeType": ("programmeType",),
-    "location": ("municipalityCode", "municipalityName", "regionCode", "regionName", "address",
-                 "_geo", "coordinatesFromMunicipality"),
-    "intake": ("intake", "startDate", "endDate", "durationWeeks"),
-    "pace": ("pace", "pacePercent"),
     "schedule": ("schedule",),
     "delivery": ("delivery",),
     "isDistance": ("isDistance",),
     "languages": ("languages",),
-    "eligibility": ("minimumAge", "requirements", "requirementsEn"),
     "certificate": ("certificate",),
-    "participationFee": ("feeAmount", "feeCurrency", "feeNote"),
+    "participationFee": ("feeAmount", "feeCurrency", "feeNote"),  # one record: all or none
     "freeOfCharge": ("isFree",),
     "places": ("places",),
     "supervisors": ("supervisors",),
     "contact": ("contact",),
     "url": ("url",),
-    "provider": ("providerOrgNumber", "providerName"),
     "studyVisits": ("studyVisits",),
+    **{name: _all(parts) for name, parts in SUBFIELD_ATTRIBUTES.items()},
 }
 
-
-def selects(selections: Iterable[Selection], path: Sequence[str]) -> bool:
-    """Whether the selection set asks for the field at ``path`` (through fragments too)."""
-    for selection in selections:
-        if not isinstance(selection, SelectedField):  # a fragment (named or inline): look inside
-            if selects(selection.selections, path):
-                return True
-        elif selection.name == path[0] and (
-                len(path) == 1 or selects(selection.selections, path[1:])):
-            return True
-    return False
+# The names of the fields selected at a path below some field, fragments followed.
+NamesAt = Callable[[Sequence[str]], Iterable[str]]
 
 
 def selected_names(selections: Iterable[Selection], path: Sequence[str] = ()) -> set[str]:
@@ -70,6 +81,22 @@ def selected_names(selections: Iterable[Selection], path: Sequence[str] = ()) ->
     return names
 
 
-def course_attributes(fields: Iterable[str]) -> frozenset[str]:
-    """The document attributes needed for these Course fields (``__typename`` needs none)."""
-    return frozenset(a for f in fields for a in COURSE_FIELD_ATTRIBUTES.get(f, ()))
+def course_attributes(fields: Iterable[str],
+                      subfields: Mapping[str, Iterable[str]] | None = None) -> frozenset[str]:
+    """The document attributes needed for these Course fields (``__typename`` needs none);
+    a field given in ``subfields`` with its selected sub-fields needs only theirs."""
+    wanted: set[str] = set()
+    for name in fields:
+        parts = SUBFIELD_ATTRIBUTES.get(name)
+        if parts is not None and subfields is not None and name in subfields:
+            wanted.update(a for sub in subfields[name] for a in parts.get(sub, ()))
+        else:
+            wanted.update(COURSE_FIELD_ATTRIBUTES.get(name, ()))
+    return frozenset(wanted)
+
+
+def selected_course_attributes(names_at: NamesAt) -> frozenset[str]:
+    """The attributes a Course selection needs; ``names_at`` reads it (path from the Course)."""
+    fields = set(names_at(()))
+    return course_attributes(fields, {
+        name: list(names_at((name,))) for name in fields if name in SUBFIELD_ATTRIBUTES})

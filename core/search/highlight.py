@@ -7,6 +7,7 @@ nothing in a course's own text can be mistaken for a mark.
 from __future__ import annotations
 
 import html
+from collections.abc import Collection
 from dataclasses import dataclass
 
 PRE_TAG = "\ue000"
@@ -15,7 +16,8 @@ CROP_MARKER = "…"
 SNIPPET_WORDS = 24
 
 HIGHLIGHTED = ("title", "titleEn")
-CROPPED = ("description", "descriptionEn")
+CROPPED = ("description", "descriptionEn")  # highlighted and cropped to a snippet
+HIGHLIGHTABLE = (*HIGHLIGHTED, *CROPPED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +60,20 @@ def split_marks(value: str) -> Highlighted:
     return Highlighted(tuple(f for f in fragments if f.text))
 
 
-def search_parameters() -> dict[str, object]:
-    """The highlighting and cropping parameters of a search."""
-    return {
-        "attributesToHighlight": [*HIGHLIGHTED, *CROPPED],
-        "attributesToCrop": list(CROPPED),
-        "cropLength": SNIPPET_WORDS,
-        "cropMarker": CROP_MARKER,
+def search_parameters(attributes: Collection[str]) -> dict[str, object]:
+    """The parameters that highlight these attributes (of :data:`HIGHLIGHTABLE`) and crop
+    those of :data:`CROPPED`; only what is asked for, as Meilisearch copies every
+    highlighted attribute into each hit's ``_formatted``."""
+    unknown = set(attributes).difference(HIGHLIGHTABLE)
+    if unknown:
+        raise ValueError(f"cannot highlight {sorted(unknown)}")
+    parameters: dict[str, object] = {
+        "attributesToHighlight": [name for name in HIGHLIGHTABLE if name in attributes],
         "highlightPreTag": PRE_TAG,
         "highlightPostTag": POST_TAG,
     }
+    cropped = [name for name in CROPPED if name in attributes]
+    if cropped:
+        parameters |= {"attributesToCrop": cropped, "cropLength": SNIPPET_WORDS,
+                       "cropMarker": CROP_MARKER}
+    return parameters

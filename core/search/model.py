@@ -103,5 +103,5 @@ class SearchRequest:
     after: str | None = None
     facets: tuple[Facet, ...] = ()
     language: Language = Language.SV
-    highlight: bool = False
+    highlights: frozenset[str] = frozenset()  # attributes to mark matches in (highlight.py)
     attributes: frozenset[str] | None = None  # document attributes to retrieve; None: all

@@ -149,8 +149,8 @@ class SearchService:
             main["sort"] = sort
         if facet_plan.main_attributes:
             main["facets"] = list(facet_plan.main_attributes)
-        if request.highlight and request.query.strip():
-            main.update(search_parameters())
+        if request.highlights and request.query.strip():
+            main.update(search_parameters(request.highlights))
         extra = [{"q": request.query, **body} for _, body in facet_plan.extra]
         return SearchCall(request, (main, *extra), facet_plan, circle, offset,
                           search_fingerprint)

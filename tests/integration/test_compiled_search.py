@@ -99,6 +99,15 @@ query A { searchCourses(first: 2) { totalCount } }
 query B($q: String!) { searchCourses(query: $q, first: 2) { edges { node { id } } } }
 """
 
+HIGHLIGHTS = """
+query Highlights($q: String!) {
+  some: searchCourses(query: $q, first: 5) {
+    edges { highlights { titleEn { html } description { text } } node { id } }
+  }
+  none: searchCourses(query: $q, first: 5) { edges { highlights { __typename } } }
+}
+"""
+
 CASES: list[tuple[str, str | None, dict[str, Any]]] = [
     (EVERYTHING, None, {"query": "", "sort": "RELEVANCE", "first": 20, "language": "SV",
                         "n": 50}),
@@ -122,6 +131,7 @@ CASES: list[tuple[str, str | None, dict[str, Any]]] = [
                   "f": {"regions": ["14"]}}),
     (CARD, None, {"q": "lager", "withFacets": False, "noHits": False}),
     (CARD, None, {"q": "", "withFacets": True, "noHits": True}),
+    (HIGHLIGHTS, None, {"q": "svetsare"}),
     (TWO_OPERATIONS, "B", {"q": "elektriker"}),
     (TWO_OPERATIONS, "A", {}),
 ]
@@ -235,3 +245,21 @@ async def test_facet_values_cut_short_keep_the_order_and_the_selected_ones(
     assert fast == expected
     facets = {f["attribute"]: f for f in orjson.loads(fast)["data"]["searchCourses"]["facets"]}
     assert set(rare) <= {v["value"] for v in facets["PROVIDER"]["values"]}
+
+
+async def test_only_the_selected_highlights_and_attributes_are_asked_for(
+        plain: Api, compiled: Api) -> None:
+    for api in (plain, compiled, compiled):
+        before = len(api.meili_requests)
+        data = await api.data(HIGHLIGHTS, {"q": "svetsare"})
+        (sent,) = api.meili_requests[before:]
+        some, none = orjson.loads(sent.content)["queries"]
+        assert some["attributesToHighlight"] == ["titleEn", "description"]
+        assert some["attributesToCrop"] == ["description"]
+        assert some["attributesToRetrieve"] == ["id"]
+        # Only something highlighted makes Meilisearch send the highlighted copy.
+        assert none["attributesToHighlight"] == ["title"] and "attributesToCrop" not in none
+        assert data["some"]["edges"] and all(
+            e["highlights"]["description"]["text"] for e in data["some"]["edges"])
+        assert data["none"]["edges"] and all(
+            e["highlights"] == {"__typename": "CourseHighlights"} for e in data["none"]["edges"])

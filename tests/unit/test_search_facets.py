@@ -120,7 +120,7 @@ def test_a_planned_search_sends_one_main_query_and_one_per_selected_facet() -> N
     request = SearchRequest(
         query="svets", filter=CourseFilter(regions=("12",)),
         near=Near(25, municipality_code="1280"), sort=SortOrder.DISTANCE, first=10,
-        facets=(Facet.REGION, Facet.PACE), highlight=True)
+        facets=(Facet.REGION, Facet.PACE), highlights=frozenset({"title"}))
     call = _service().plan_search(request)
     main, extra = call.queries
     assert main["q"] == extra["q"] == "svets"

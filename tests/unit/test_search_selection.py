@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from graphql import get_named_type
 
 from api.graphql_app import build_schema
 from api.search.course import Course
-from api.search.selection import COURSE_FIELD_ATTRIBUTES, course_attributes
+from api.search.selection import (
+    COURSE_FIELD_ATTRIBUTES,
+    SUBFIELD_ATTRIBUTES,
+    course_attributes,
+    selected_course_attributes,
+)
 from core.reference import load_reference
 from core.search.documents import RETRIEVED_ATTRIBUTES, course_from_document, retrieval_list
 from indexer.documents import to_search_document
@@ -74,3 +81,38 @@ def test_retrieval_list() -> None:
     assert retrieval_list(course_attributes(["__typename"])) == ["id"]
     with pytest.raises(ValueError):
         retrieval_list(frozenset({"loadId"}))
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"([A-Z])", r"_\1", name).lower()
+
+
+def test_every_sub_field_of_a_split_field_has_its_attributes() -> None:
+    schema = build_schema(development=False)._schema
+    course_type = schema.type_map["Course"]
+    for field, parts in SUBFIELD_ATTRIBUTES.items():
+        inner = get_named_type(course_type.fields[field].type)  # type: ignore[attr-defined]
+        assert set(inner.fields) == set(parts), field
+
+
+@pytest.mark.parametrize("municipality_code", ["1281", "9999"])  # known, and not (any more)
+@pytest.mark.parametrize(("field", "sub"), sorted(
+    (field, sub) for field, parts in SUBFIELD_ATTRIBUTES.items() for sub in parts))
+def test_a_sub_field_from_its_attributes_alone_equals_the_sub_field_from_the_full_document(
+    field: str, sub: str, municipality_code: str,
+) -> None:
+    full = _full_document() | {"municipalityCode": municipality_code}
+    wanted = retrieval_list(course_attributes([field], {field: [sub]}))
+    partial = {name: full[name] for name in wanted if name in full}
+    whole = Course.build(course_from_document(full), REFERENCE)
+    part = Course.build(course_from_document(partial), REFERENCE)
+    name = _PYTHON_NAME.get(field, field)
+    assert getattr(getattr(part, name), _snake(sub)) == getattr(getattr(whole, name), _snake(sub))
+
+
+def test_selected_course_attributes_follow_sub_selections() -> None:
+    selected = {(): ["id", "location", "intake", "contact"], ("location",): ["municipality"],
+                ("intake",): ["startDate"], ("contact",): ["email"]}
+    assert retrieval_list(selected_course_attributes(lambda path: selected[tuple(path)])) == [
+        "id", "municipalityCode", "municipalityName", "regionCode", "_geo", "startDate",
+        "contact"]

@@ -203,11 +203,8 @@ class CompiledOperation:
 
     def _selection(self, node: FieldNode) -> SearchSelection:
         """As the resolver reads it: the first node, fragments followed, no directives."""
-        return SearchSelection(
-            _ast_selects(node.selection_set, ("facets",), self.fragment_nodes),
-            _ast_selects(node.selection_set, ("edges", "highlights"), self.fragment_nodes),
-            frozenset(_ast_names(node.selection_set, ("edges", "node"), self.fragment_nodes)),
-        )
+        return SearchSelection.read(
+            lambda path: _ast_names(node.selection_set, tuple(path), self.fragment_nodes))
 
 
 def _bounded(type_: GraphQLInputType, seen: frozenset[str] = frozenset()) -> bool:
@@ -269,15 +266,6 @@ def _children(selection_set: SelectionSetNode | None,
             fragment = fragments.get(selection.name.value)
             if fragment is not None:
                 yield from _children(fragment.selection_set, fragments)
-
-
-def _ast_selects(selection_set: SelectionSetNode | None, path: tuple[str, ...],
-                 fragments: dict[str, FragmentDefinitionNode]) -> bool:
-    return any(
-        field.name.value == path[0]
-        and (len(path) == 1 or _ast_selects(field.selection_set, path[1:], fragments))
-        for field in _children(selection_set, fragments)
-    )
 
 
 def _ast_names(selection_set: SelectionSetNode | None, path: tuple[str, ...],
