@@ -38,6 +38,22 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
     raise TimeoutError(f"{what} did not become ready within {timeout:.0f} s")
 
 
+def wait_ready(process: ManagedProcess, ready: Callable[[], bool], timeout: float
+               ) -> ManagedProcess:
+    """Wait until ``ready()``; a process that exits first is reported at once, with its log."""
+    try:
+        wait_until(lambda: ready() or not process.running(), timeout, process.name)
+        if not process.running():
+            assert process.process is not None
+            where = f"; see {process.log_path}" if process.log_path is not None else ""
+            raise RuntimeError(f"{process.name} exited with code {process.process.returncode} "
+                               f"before it became ready{where}")
+    except BaseException:
+        process.stop()
+        raise
+    return process
+
+
 def http_ok(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=1) as response:
@@ -108,8 +124,7 @@ def meilisearch_process(
             str(binary),
             "--http-addr",
             f"127.0.0.1:{port}",
-            "--master-key",
-            master_key,
+            f"--master-key={master_key}",  # one argument: a key may begin with "-"
             "--env",
             "development",
             "--no-analytics",
@@ -133,8 +148,7 @@ def start_meilisearch(
     binary: Path, data_dir: Path, port: int, master_key: str, log_path: Path | None = None
 ) -> ManagedProcess:
     process = meilisearch_process(binary, data_dir, port, master_key, log_path).start()
-    wait_until(lambda: http_ok(f"http://127.0.0.1:{port}/health"), 30, "Meilisearch")
-    return process
+    return wait_ready(process, lambda: http_ok(f"http://127.0.0.1:{port}/health"), 30)
 
 
 def redis_process(
@@ -169,8 +183,7 @@ def start_redis(
     port: int, data_dir: Path, appendonly: bool = False, log_path: Path | None = None
 ) -> ManagedProcess:
     process = redis_process(port, data_dir, appendonly, log_path).start()
-    wait_until(lambda: redis_pings(port), 15, "Redis")
-    return process
+    return wait_ready(process, lambda: redis_pings(port), 15)
 
 
 def redis_pings(port: int) -> bool:
