@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from arq.connections import ArqRedis, RedisSettings, create_pool
 from meilisearch import Client
 from redis.asyncio import Redis
 
@@ -125,6 +126,26 @@ async def redis_url(redis_server: RedisServer) -> AsyncIterator[str]:
     await client.flushdb()
     await client.aclose()
     yield url
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    """A client of this test's Redis database, closed after the test."""
+    client = Redis.from_url(redis_url)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+@pytest.fixture
+async def queue(redis_url: str) -> AsyncIterator[ArqRedis]:
+    """An arq pool on this test's Redis database (jobs go to its queue), closed after."""
+    pool = await create_pool(RedisSettings.from_dsn(redis_url))
+    try:
+        yield pool
+    finally:
+        await pool.aclose()
 
 
 @pytest.fixture

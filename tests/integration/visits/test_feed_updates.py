@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from arq.connections import RedisSettings, create_pool
+from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
 from core.settings import Settings
@@ -73,18 +73,16 @@ async def _register_and_confirm_first(settings: Settings, visit_id: str, count: 
 
 
 async def test_lowering_capacity_never_cancels_registrations(
-    visit_index: VisitIndex, own_index: tuple[str, Path], redis_url: str, smtp_sink: MailSink
+    visit_index: VisitIndex, own_index: tuple[str, Path], redis_url: str, smtp_sink: MailSink,
+    redis: Redis, queue: ArqRedis
 ) -> None:
     uid, path = own_index
     settings = visit_settings(visit_index, redis_url, smtp_sink, MEILI_INDEX=uid)
     ids = await _register_and_confirm_first(settings, visit_index.five_seats, 3, smtp_sink)
     load_feed(visit_index.meili, uid, path, _with_visits(visit_index.feed, lambda visits: [
         {**v, "capacity": 1} if v["id"] == "FIVE" else v for v in visits]))
-    queue = await create_pool(RedisSettings.from_dsn(redis_url))
     await queue.enqueue_job("reconcile_study_visits")
-    await queue.aclose()
     await run_worker(settings)
-    redis = Redis.from_url(redis_url)
     assert sorted(await _statuses(redis, ids)) == ["CONFIRMED", "PENDING", "PENDING"]
     with serve(settings) as base:
         async with httpx.AsyncClient(timeout=10) as client:
@@ -95,12 +93,11 @@ async def test_lowering_capacity_never_cancels_registrations(
                 "variables": {"id": visit_index.five_seats}})
     assert late["errors"][0]["code"] == "VISIT_FULL"
     assert seen.json()["data"]["studyVisit"]["visit"] == {"capacity": 1, "seatsLeft": 0}
-    await redis.aclose()
 
 
 async def test_removing_a_visit_cancels_its_registrations_and_tells_the_jobseekers(
     visit_index: VisitIndex, own_index: tuple[str, Path], redis_url: str, smtp_sink: MailSink,
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, redis: Redis,
 ) -> None:
     uid, path = own_index
     settings = visit_settings(visit_index, redis_url, smtp_sink, MEILI_INDEX=uid)
@@ -115,7 +112,6 @@ async def test_removing_a_visit_cancels_its_registrations_and_tells_the_jobseeke
         monkeypatch.setenv(name, value)
     # The CLI (its own thread, as in its own process) enqueues the reconciliation.
     assert await asyncio.to_thread(indexer_main, ["load", str(path), "--quiet"]) == 0
-    redis = Redis.from_url(redis_url)
     queued = [k.decode() for k in await redis.keys("arq:job:reconcile_study_visits:load-*")]
     assert len(queued) == 1
     await run_worker(settings)
@@ -129,29 +125,24 @@ async def test_removing_a_visit_cancels_its_registrations_and_tells_the_jobseeke
     confirmed_notice = to(notices, "p0@example.se")[0].message
     calendar = calendar_of(confirmed_notice)
     assert calendar is not None and validate_ics(calendar)["METHOD"] == "CANCEL"
-    await redis.aclose()
 
 
 async def test_an_unreadable_index_cancels_nothing(
     visit_index: VisitIndex, own_index: tuple[str, Path], redis_url: str, smtp_sink: MailSink,
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, redis: Redis, queue: ArqRedis,
 ) -> None:
     uid, _ = own_index
     settings = visit_settings(visit_index, redis_url, smtp_sink, MEILI_INDEX=uid)
     ids = await _register_and_confirm_first(settings, visit_index.five_seats, 1, smtp_sink)
     missing = visit_settings(visit_index, redis_url, smtp_sink, MEILI_INDEX="no_such_index")
-    queue = await create_pool(RedisSettings.from_dsn(redis_url))
     await queue.enqueue_job("reconcile_study_visits")
-    await queue.aclose()
     await run_worker(missing)
     assert "index unavailable; nothing cancelled" in caplog.text
-    redis = Redis.from_url(redis_url)
     assert await _statuses(redis, ids) == ["CONFIRMED"]
-    await redis.aclose()
 
 
 async def test_confirmed_visits_tomorrow_get_one_reminder(
-    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, queue: ArqRedis
 ) -> None:
     async with httpx.AsyncClient(timeout=10) as client:
         confirmed = await register(client, api, registration_input(
@@ -170,21 +161,18 @@ async def test_confirmed_visits_tomorrow_get_one_reminder(
                           data={"token": token_of(provider_links["/visits/decision#0"])})
     await run_worker(vsettings)
     smtp_sink.clear()
-    queue = await create_pool(RedisSettings.from_dsn(vsettings.redis_url))
     for round_ in range(2):
         await queue.enqueue_job("send_reminder", _job_id=f"reminder-round-{round_}")
         await run_worker(vsettings)
-    await queue.aclose()
     reminders = smtp_sink.messages
     assert [m.recipients for m in reminders] == [("kom@example.se",)]
     assert str(reminders[0].message["Subject"]).startswith("Reminder: study visit tomorrow")
 
 
 async def test_emails_owed_but_never_enqueued_are_sent_by_the_outbox(
-    vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink
+    vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, redis: Redis, queue: ArqRedis
 ) -> None:
     """A crash between storing a registration and enqueuing its jobs loses no email."""
-    redis = Redis.from_url(vsettings.redis_url)
     visit = await indexed_visit(vsettings, visit_index.roomy)
     long_ago = int(time.time()) - 600
     registration = Registration(
@@ -194,11 +182,8 @@ async def test_emails_owed_but_never_enqueued_are_sent_by_the_outbox(
     await RegistrationStore(redis).reserve(
         registration, email_digest(vsettings.secret_key, registration.email), long_ago,
         outbox=("send_provider_notification", "send_jobseeker_receipt"))
-    queue = await create_pool(RedisSettings.from_dsn(vsettings.redis_url))
     await queue.enqueue_job("redispatch_outbox")
-    await queue.aclose()
     await run_worker(vsettings)
     assert sorted(r for m in smtp_sink.messages for r in m.recipients) == [
         "olle.outbox@example.se", "olle@utbildning.example"]
     assert await redis.zcard(keys.OUTBOX) == 0
-    await redis.aclose()

@@ -58,9 +58,8 @@ async def _gql(client: httpx.AsyncClient, api: str, query: str, token: str) -> d
 
 
 async def test_opening_any_link_changes_nothing(
-    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, redis: Redis
 ) -> None:
-    redis = Redis.from_url(vsettings.redis_url)
     async with httpx.AsyncClient(timeout=10) as client:
         registration_id, tokens = await _setup(client, api, vsettings, visit_index.five_seats,
                                                smtp_sink)
@@ -78,13 +77,11 @@ async def test_opening_any_link_changes_nothing(
         assert await _snapshot(redis, registration_id) == before
         await run_worker(vsettings)
         assert len(smtp_sink.messages) == sent
-    await redis.aclose()
 
 
 async def test_tampered_forged_expired_and_misused_tokens_change_nothing(
-    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, redis: Redis
 ) -> None:
-    redis = Redis.from_url(vsettings.redis_url)
     async with httpx.AsyncClient(timeout=10) as client:
         registration_id, tokens = await _setup(client, api, vsettings, visit_index.five_seats,
                                                smtp_sink)
@@ -121,13 +118,11 @@ async def test_tampered_forged_expired_and_misused_tokens_change_nothing(
         assert (await _gql(client, api, CANCEL, expired_cancel))["result"] == "EXPIRED_TOKEN"
         assert (await _gql(client, api, ERASE, tokens["confirm"]))["result"] == "INVALID_TOKEN"
         assert await _snapshot(redis, registration_id) == before
-    await redis.aclose()
 
 
 async def test_a_second_decision_is_refused_clearly_and_changes_nothing(
-    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, redis: Redis
 ) -> None:
-    redis = Redis.from_url(vsettings.redis_url)
     async with httpx.AsyncClient(timeout=10) as client:
         registration_id, tokens = await _setup(client, api, vsettings, visit_index.five_seats,
                                                smtp_sink)
@@ -148,16 +143,13 @@ async def test_a_second_decision_is_refused_clearly_and_changes_nothing(
         decisions = [m for m in to(smtp_sink.messages, JOBSEEKER)
                      if "Bekräftat" in str(m.message["Subject"])]
         assert len(decisions) == 1
-    await redis.aclose()
 
 
 async def test_the_decision_mutation_declines_and_frees_the_seat(
-    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, redis: Redis
 ) -> None:
-    redis = Redis.from_url(vsettings.redis_url)
     async with httpx.AsyncClient(timeout=10) as client:
-        _, tokens = await _setup(client, api, vsettings, visit_index.two_seats,
-                                               smtp_sink)
+        _, tokens = await _setup(client, api, vsettings, visit_index.two_seats, smtp_sink)
         assert (await seats_taken(redis, [visit_index.two_seats]))[visit_index.two_seats] == 1
         assert await _gql(client, api, DECIDE, tokens["decline"]) == {
             "result": "DONE", "status": "DECLINED"}
@@ -170,13 +162,11 @@ async def test_the_decision_mutation_declines_and_frees_the_seat(
         # declined: the same person may register again
         again = await register(client, api, registration_input(visit_index.two_seats, JOBSEEKER))
         assert again["registration"] is not None
-    await redis.aclose()
 
 
 async def test_erasure_deletes_the_registration_and_every_pointer_to_it(
-    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, redis: Redis
 ) -> None:
-    redis = Redis.from_url(vsettings.redis_url)
     async with httpx.AsyncClient(timeout=10) as client:
         registration_id, tokens = await _setup(client, api, vsettings, visit_index.five_seats,
                                                smtp_sink)
@@ -196,7 +186,6 @@ async def test_erasure_deletes_the_registration_and_every_pointer_to_it(
         for key in await redis.keys("*"):
             if await redis.type(key) == b"string":
                 assert JOBSEEKER.encode() not in (await redis.get(key) or b"")
-    await redis.aclose()
 
 
 async def test_an_oversized_form_is_refused_without_reading_it_all(api: str) -> None:

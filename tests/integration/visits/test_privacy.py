@@ -9,7 +9,7 @@ import time
 
 import httpx
 import pytest
-from arq.connections import RedisSettings, create_pool
+from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
 from core.settings import Settings
@@ -60,10 +60,9 @@ def _holds(contents: dict[bytes, bytes], needle: str) -> list[bytes]:
 
 
 async def test_crlf_in_a_name_cannot_add_a_header_or_a_recipient(
-    vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink
+    vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, redis: Redis, queue: ArqRedis
 ) -> None:
     """The API refuses such a name; this stores one directly to test the email layer."""
-    redis = Redis.from_url(vsettings.redis_url)
     visit = await indexed_visit(vsettings, visit_index.five_seats)
     visit = dataclasses.replace(visit, contact_name="Karin\r\nBcc: evil@attacker.example",
                                 course_title="Svets\r\nCc: x@y.example")
@@ -76,10 +75,8 @@ async def test_crlf_in_a_name_cannot_add_a_header_or_a_recipient(
     store = RegistrationStore(redis)
     await store.reserve(registration, email_digest(vsettings.secret_key, registration.email),
                         now)
-    queue = await create_pool(RedisSettings.from_dsn(vsettings.redis_url))
     for job in (Job.PROVIDER_NOTIFICATION, Job.JOBSEEKER_RECEIPT):
         await queue.enqueue_job(job.value, registration.id)
-    await queue.aclose()
     await run_worker(vsettings)
     messages = smtp_sink.messages
     assert len(messages) == 2
@@ -95,13 +92,12 @@ async def test_crlf_in_a_name_cannot_add_a_header_or_a_recipient(
         headers = received.data.split(b"\r\n\r\n", 1)[0]
         for line in headers.split(b"\r\n"):
             assert not line.lower().startswith((b"bcc:", b"cc:")), line
-    await redis.aclose()
 
 
 async def test_after_expiry_no_key_holds_the_persons_details(
-    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink,
+    redis: Redis, queue: ArqRedis
 ) -> None:
-    redis = Redis.from_url(vsettings.redis_url)
     async with httpx.AsyncClient(timeout=10) as client:
         payload = await register(client, api, {**registration_input(
             visit_index.five_seats, EMAIL, name=NAME), "phone": PHONE})
@@ -120,9 +116,7 @@ async def test_after_expiry_no_key_holds_the_persons_details(
     await redis.zadd(keys.EXPIRIES, {registration_id: int(time.time())})
     await asyncio.sleep(2.1)
     assert await redis.exists(key) == 0
-    queue = await create_pool(RedisSettings.from_dsn(vsettings.redis_url))
     await queue.enqueue_job("purge_expired")
-    await queue.aclose()
     await run_worker(vsettings)
     contents = await _dump(redis)
     for detail in (EMAIL, NAME, PHONE):
@@ -134,12 +128,11 @@ async def test_after_expiry_no_key_holds_the_persons_details(
     # The id is left only in arq's job results, kept for an hour.
     assert all(k.startswith(b"arq:") for k in _holds(contents, registration_id))
     assert await redis.scard(keys.active(visit_index.five_seats)) == 0
-    await redis.aclose()
 
 
 async def test_no_log_line_or_job_argument_holds_personal_data(
     api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink,
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, queue: ArqRedis,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     async with httpx.AsyncClient(timeout=10) as client:
@@ -158,9 +151,7 @@ async def test_no_log_line_or_job_argument_holds_personal_data(
         await client.post(f"{api}/visits/cancel", data={"token": token_of(cancel)})
         smtp_sink.reply_next("550 5.1.1 no such user here: " + EMAIL)
         await run_worker(vsettings)
-    queue = await create_pool(RedisSettings.from_dsn(vsettings.redis_url))
     results = await queue.all_job_results()
-    await queue.aclose()
     assert len(results) >= 4
     for result in results:
         assert all(isinstance(arg, str) and "@" not in arg for arg in result.args)
@@ -177,10 +168,9 @@ async def test_no_log_line_or_job_argument_holds_personal_data(
 
 async def test_an_unusable_address_fails_the_email_without_quoting_it(
     vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink,
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, redis: Redis, queue: ArqRedis,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    redis = Redis.from_url(vsettings.redis_url)
     visit = await indexed_visit(vsettings, visit_index.five_seats)
     visit = dataclasses.replace(visit, contact_email="secret contact@@nowhere")
     now = int(time.time())
@@ -190,9 +180,7 @@ async def test_an_unusable_address_fails_the_email_without_quoting_it(
         expires_at=now + 3600)
     await RegistrationStore(redis).reserve(
         registration, email_digest(vsettings.secret_key, EMAIL), now)
-    queue = await create_pool(RedisSettings.from_dsn(vsettings.redis_url))
     await queue.enqueue_job(Job.PROVIDER_NOTIFICATION.value, registration.id)
-    await queue.aclose()
     worker = await run_worker(vsettings)
     assert worker.jobs_retried == 0 and worker.jobs_failed == 0
     failure = await redis.hget(keys.registration(registration.id),
@@ -200,4 +188,3 @@ async def test_an_unusable_address_fails_the_email_without_quoting_it(
     assert failure is not None and failure.startswith(b"compose: ")
     assert smtp_sink.messages == []
     assert "secret contact" not in caplog.text and EMAIL not in caplog.text
-    await redis.aclose()

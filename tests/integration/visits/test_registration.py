@@ -26,7 +26,7 @@ def _codes(payload: dict[str, Any]) -> list[tuple[str | None, str]]:
 
 
 async def test_200_concurrent_registrations_for_5_seats_accept_exactly_5(
-    api: str, vsettings: Settings, visit_index: VisitIndex
+    api: str, vsettings: Settings, visit_index: VisitIndex, redis: Redis
 ) -> None:
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     async with httpx.AsyncClient(timeout=30, limits=limits) as client:
@@ -40,12 +40,10 @@ async def test_200_concurrent_registrations_for_5_seats_accept_exactly_5(
     assert len(accepted) == 5
     assert len(full) == 195
     assert {r["registration"]["status"] for r in accepted} == {"PENDING"}
-    redis = Redis.from_url(vsettings.redis_url)
     assert (await seats_taken(redis, [visit_index.five_seats]))[visit_index.five_seats] == 5
     active = {m.decode() for m in await redis.smembers(keys.active(visit_index.five_seats))}
     assert active == {r["registration"]["id"] for r in accepted}
     assert len(await redis.keys(keys.registration("*"))) == 5
-    await redis.aclose()
 
 
 async def test_the_same_email_holds_one_active_registration_per_visit(
@@ -102,7 +100,7 @@ async def test_messages_follow_the_chosen_language(api: str, visit_index: VisitI
 
 
 async def test_registrations_are_rate_limited_per_client_and_per_email(
-    visit_index: VisitIndex, redis_url: str, smtp_sink: MailSink
+    visit_index: VisitIndex, redis_url: str, smtp_sink: MailSink, redis: Redis
 ) -> None:
     settings = visit_settings(visit_index, redis_url, smtp_sink,
                               REGISTRATION_RATE_LIMIT_PER_IP="4",
@@ -118,8 +116,6 @@ async def test_registrations_are_rate_limited_per_client_and_per_email(
             assert by_client[0]["registration"] is not None
             assert by_client[1]["registration"] is not None
             assert _codes(by_client[2]) == [(None, "RATE_LIMITED")]
-    redis = Redis.from_url(redis_url)
     limit_keys = [k.decode() for k in await redis.keys("ratelimit:*")]
-    await redis.aclose()
     assert len(limit_keys) == 1 + 3  # one client, three emails (keyed hashes); refusals not kept
     assert not any("repeat" in k or "127.0.0.1" in k for k in limit_keys)

@@ -44,9 +44,8 @@ async def _status(redis: Redis, registration_id: str) -> str:
 
 
 async def test_register_confirm_decision_with_ics_and_cancel(
-    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, redis: Redis
 ) -> None:
-    redis = Redis.from_url(vsettings.redis_url)
     async with httpx.AsyncClient(timeout=10) as client:
         payload = await register(client, api, registration_input(
             visit_index.five_seats, JOBSEEKER, name="Ann Andersson", language="EN"))
@@ -119,4 +118,3 @@ async def test_register_confirm_decision_with_ics_and_cancel(
         await run_worker(vsettings)
         (notice,) = to(smtp_sink.messages, PROVIDER)[1:]
         assert notice.message["Subject"].startswith("Avbokat studiebesök")
-    await redis.aclose()

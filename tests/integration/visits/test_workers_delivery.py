@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
-from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
 from core.settings import Settings
@@ -54,7 +54,7 @@ def _expected_ids(registration_ids: list[str]) -> set[str]:
 
 
 async def test_smtp_down_then_back_up_delivers_everything_once(
-    visit_index: VisitIndex, redis_url: str, smtp_sink: MailSink
+    visit_index: VisitIndex, redis_url: str, smtp_sink: MailSink, redis: Redis
 ) -> None:
     port = free_port()
     settings = visit_settings(visit_index, redis_url, smtp_sink, SMTP_PORT=str(port))
@@ -73,13 +73,11 @@ async def test_smtp_down_then_back_up_delivers_everything_once(
         counts = _message_ids(sink)
         assert set(counts) == _expected_ids(ids)
         assert set(counts.values()) == {1}
-        redis = Redis.from_url(redis_url)
         for registration_id in ids:
             fields = await _fields(redis, registration_id)
             assert fields["mail:send_provider_notification"].startswith("sent:")
             assert not any(name.startswith("mailFailure:") for name in fields)
         assert await redis.zcard(keys.OUTBOX) == 0
-        await redis.aclose()
     finally:
         sink.stop()
 
@@ -95,35 +93,30 @@ async def test_a_4xx_reply_is_retried_and_delivered(
 
 
 async def test_a_550_reply_is_recorded_and_not_retried(
-    vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink
+    vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, redis: Redis, queue: ArqRedis
 ) -> None:
     (registration_id,) = await _register_many(vsettings, visit_index.roomy, 1)
     smtp_sink.reply_next("550 5.1.1 mailbox unavailable")
     worker = await run_worker(vsettings, max_jobs=1)
     assert worker.jobs_retried == 0
     assert len(smtp_sink.messages) == 1  # the other email of the two
-    redis = Redis.from_url(vsettings.redis_url)
     fields = await _fields(redis, registration_id)
     failures = {k: v for k, v in fields.items() if k.startswith("mailFailure:")}
     assert list(failures.values()) == ["data: smtp 550"]
     failed_job = next(iter(failures)).removeprefix("mailFailure:")
     assert fields[f"mail:{failed_job}"] == "failed:data: smtp 550"
     # Running the job again (as a redelivery would) sends nothing.
-    queue: ArqRedis = await create_pool(RedisSettings.from_dsn(vsettings.redis_url))
     await queue.enqueue_job(failed_job, registration_id, _job_id=f"again:{failed_job}")
     await run_worker(vsettings)
     assert len(smtp_sink.messages) == 1
-    await queue.aclose()
-    await redis.aclose()
 
 
 async def test_a_job_run_again_sends_nothing_more(
-    vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink
+    vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, queue: ArqRedis
 ) -> None:
     (registration_id,) = await _register_many(vsettings, visit_index.roomy, 1)
     await run_worker(vsettings)
     assert len(smtp_sink.messages) == 2
-    queue: ArqRedis = await create_pool(RedisSettings.from_dsn(vsettings.redis_url))
     for job in (Job.PROVIDER_NOTIFICATION, Job.JOBSEEKER_RECEIPT):
         await queue.enqueue_job(job.value, registration_id, _job_id=f"again:{job.value}")
         # the original id is still taken (its result is kept): enqueuing is a no-op
@@ -131,7 +124,6 @@ async def test_a_job_run_again_sends_nothing_more(
                                        _job_id=job_id(job, registration_id)) is None
     await run_worker(vsettings)
     assert len(smtp_sink.messages) == 2
-    await queue.aclose()
 
 
 def worker_env(settings: Settings) -> dict[str, str]:
