@@ -41,6 +41,7 @@ from devstack.processes import (
     http_ok,
     start_meilisearch,
     start_redis,
+    wait_ready,
     wait_until,
 )
 from indexer.documents import course_document_id, study_visit_id
@@ -159,7 +160,7 @@ def main(argv: list[str]) -> int:
                                  work / "api.log", env, ROOT).start()
             started.append(api)
             base = f"http://127.0.0.1:{api_port}"
-            wait_until(lambda: http_ok(f"{base}/readyz"), 60, "the API")
+            wait_ready(api, lambda: http_ok(f"{base}/readyz"), 60)
             asyncio.run(_register(base, visit_ids, min(50, args.registrations), 8))  # warm-up
             count = args.registrations
             seconds, latencies = asyncio.run(

@@ -36,7 +36,7 @@ from devstack.processes import (
     http_ok,
     start_meilisearch,
     start_redis,
-    wait_until,
+    wait_ready,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,11 +112,7 @@ def start_api(stack: Stack, workers: int, log: Path) -> ManagedProcess:
         log_path=log, env=stack.env, cwd=ROOT,
     ).start()
     stack.api_url = f"http://127.0.0.1:{port}"
-    wait_until(lambda: http_ok(f"{stack.api_url}/readyz") or not process.running(), 60,
-               "the API")
-    if not process.running():
-        raise RuntimeError(f"the API exited; see {log}")
-    return process
+    return wait_ready(process, lambda: http_ok(f"{stack.api_url}/readyz"), 60)
 
 
 @contextmanager

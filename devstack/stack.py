@@ -27,7 +27,7 @@ from devstack.processes import (
     redis_pings,
     start_meilisearch,
     start_redis,
-    wait_until,
+    wait_ready,
 )
 from devstack.sample_feeds import generate_feeds, write_feeds
 
@@ -161,9 +161,10 @@ def run_stack(options: StackOptions, inherited_env: Mapping[str, str]) -> int:
             cwd=ROOT,
         ).start()
         started.append(worker)
-        wait_until(lambda: http_ok(f"{base_url}/readyz") or not api.running(), 30, "the API")
-        if not api.running():
-            print(f"error: the API exited; see {var / 'logs' / 'api.log'}", file=sys.stderr)
+        try:
+            wait_ready(api, lambda: http_ok(f"{base_url}/readyz"), 30)
+        except RuntimeError as exc:  # it exited: its log says why
+            print(f"error: {exc}", file=sys.stderr)
             return 1
         print(
             f"\nReady.\n  Search page:  {base_url}/\n  GraphQL:      {base_url}/graphql\n"
