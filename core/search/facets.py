@@ -128,9 +128,9 @@ def read_facets(
 ) -> list[FacetResult]:
     """The facets in the order wanted, from the main result and the extra results.
 
-    With a ``limit``, a counted facet's values hold only those that can be among its first
-    ``limit`` (and the selected ones), in the same order: enough for any slice of at most
-    ``limit`` values plus the selected ones, and far cheaper for facets with hundreds.
+    With a ``limit``, a counted facet's values hold only its first ``limit`` and the selected
+    ones after them, in the same order: enough for any slice of at most ``limit`` values
+    plus the selected ones, and far cheaper for facets with hundreds.
     """
     own = {facet: result for (facet, _), result in zip(facet_plan.extra, extra, strict=True)}
     chosen = selected_values(course_filter)
@@ -156,11 +156,15 @@ def read_facets(
         counts = _candidates(distribution, limit)
         for value in picked:
             counts.setdefault(value, distribution.get(value, 0))
-        label = labeller.labelling(facet, language)
-        listed = [FacetValueCount(value, label(value), count, value in picked)
-                  for value, count in counts.items()]
-        listed.sort(key=_order)
-        results.append(FacetResult(facet, tuple(listed)))
+        labels, keys = labeller.ordering(facet, language)
+        # Most frequent first, then by label and value: two sorts with C-level keys.
+        order = sorted(counts, key=keys.__getitem__)
+        order.sort(key=counts.__getitem__, reverse=True)  # stable, also when reversed
+        if limit is not None and len(order) > limit:
+            order = order[:limit] + [value for value in order[limit:] if value in picked]
+        results.append(FacetResult(facet, tuple([
+            FacetValueCount(value, labels[value], counts[value], value in picked)
+            for value in order])))
     return results
 
 
@@ -200,11 +204,6 @@ def _candidates(distribution: dict[str, int], limit: int | None) -> dict[str, in
             break
         found[value] = count
     return found
-
-
-def _order(value: FacetValueCount) -> tuple[int, str, str]:
-    """Most frequent first, then by label and value."""
-    return -value.count, value.label.casefold(), value.value
 
 
 def _upcoming(main: dict[str, Any], own: dict[str, Any], course_filter: CourseFilter,

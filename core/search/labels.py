@@ -5,11 +5,11 @@ The tables are built once per process; labelling a value is a dictionary look-up
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from core.reference import Reference
 from core.search.attributes import Facet
-from core.search.providers import ProviderDirectory
 from core.search.vocabulary import (
     BOOLEAN_LABELS,
     LANGUAGE_LABELS,
@@ -23,6 +23,9 @@ from core.search.vocabulary import (
     pick,
 )
 
+if TYPE_CHECKING:  # the directory keeps its labels in this module's tables
+    from core.search.providers import ProviderDirectory
+
 # Numeric facets: a value's label is a number with its unit.
 _UNITS: dict[Facet, Labels] = {
     Facet.DURATION_WEEKS: ("{} veckor", "{} weeks"),
@@ -35,6 +38,33 @@ _ENUMS: dict[Facet, tuple[str, ...]] = {
     Facet.SCHEDULE: tuple(Schedule),
     Facet.DELIVERY: tuple(Delivery),
 }
+
+
+class LabelTable(dict[str, str]):
+    """The labels of one facet's values in one language; an unknown value is its own label."""
+
+    def __missing__(self, value: str) -> str:
+        return value
+
+
+class OrderKeys(dict[str, tuple[str, str]]):
+    """Where each value goes among values of equal count: by label (casefolded), then value.
+
+    Computed once per table, so that sorting a facet's values needs no Python call per value.
+    """
+
+    def __init__(self, labels: LabelTable) -> None:
+        super().__init__((value, (label.casefold(), value)) for value, label in labels.items())
+        self.labels = labels
+
+    def __missing__(self, value: str) -> tuple[str, str]:
+        return self.labels[value].casefold(), value
+
+
+def ordered_table(labels: Iterable[tuple[str, str]]) -> tuple[LabelTable, OrderKeys]:
+    """A facet's labels in one language, with their order keys."""
+    table = LabelTable(labels)
+    return table, OrderKeys(table)
 
 
 class Labeller:
@@ -61,10 +91,12 @@ class Labeller:
                 for facet, values in _ENUMS.items()
             },
         }
-        self._by_language: dict[tuple[Facet, Language], dict[str, str]] = {
-            (facet, language): {value: pick(labels, language) for value, labels in table.items()}
+        self._by_language: dict[tuple[Facet, Language], tuple[LabelTable, OrderKeys]] = {
+            (facet, language): ordered_table(
+                (value, pick(labels, language)) for value, labels in table.items())
             for facet, table in self.tables.items() for language in Language
         }
+        self._unknown = ordered_table(())
 
     def labels(self, facet: Facet, value: str) -> Labels:
         """(Swedish, English) labels of a value; unknown values are labelled by themselves."""
@@ -81,18 +113,18 @@ class Labeller:
         return pick(self.labels(facet, value), language)
 
     def labelling(self, facet: Facet, language: Language) -> Callable[[str], str]:
-        """``label`` for one facet and language, as one dictionary look-up per value."""
-        if facet is Facet.PROVIDER:
-            name = self.providers.name
-            return lambda value: name(value) or value
+        """``label`` for one facet and language, with no Python call per value."""
         units = _UNITS.get(facet)
         if units is not None:
             return pick(units, language).format
-        table = self._by_language.get((facet, language))
-        if table is None:
-            return lambda value: self.label(facet, value, language)
-        get = table.get
-        return lambda value: get(value, value)
+        return self.ordering(facet, language)[0].__getitem__
+
+    def ordering(self, facet: Facet, language: Language) -> tuple[LabelTable, OrderKeys]:
+        """The labels of a facet's values in a language, and their order keys (a facet
+        without a table labels each value by itself)."""
+        if facet is Facet.PROVIDER:
+            return self.providers.ordering
+        return self._by_language.get((facet, language), self._unknown)
 
     def known_values(self, facet: Facet) -> list[tuple[str, Labels]]:
         """Every value the reference data or vocabularies know for a facet, in their order."""

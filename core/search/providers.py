@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.search.attributes import Attribute
+from core.search.labels import LabelTable, OrderKeys
 from core.search.meili import Runner
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,8 @@ class ProviderDirectory:
     """Provider names by organisation number; replaced whole on each refresh."""
 
     def __init__(self, names: Mapping[str, str] | None = None) -> None:
-        self._names: dict[str, str] = dict(names or {})
+        self._names = LabelTable(names or {})
+        self.ordering = self._names, OrderKeys(self._names)  # the provider facet's labels
         self.refreshed_at: float | None = None
         self.version = 0
 
@@ -40,7 +42,8 @@ class ProviderDirectory:
         return len(self._names)
 
     def replace(self, names: Mapping[str, str]) -> None:
-        self._names = dict(names)
+        self._names = LabelTable(names)
+        self.ordering = self._names, OrderKeys(self._names)
         self.refreshed_at = time.monotonic()
         self.version += 1
 
