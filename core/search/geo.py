@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from core.search.model import GeoCircle, GeoPoint
 
@@ -11,11 +12,22 @@ EARTH_RADIUS_KM = 6371.0  # the radius Meilisearch's haversine uses
 
 def haversine_km(a: GeoPoint, b: GeoPoint) -> float:
     """Great-circle distance between two points in kilometres."""
-    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
-    dlat = lat2 - lat1
-    dlon = math.radians(b.lon - a.lon)
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    return distance_from(a)(b.lat, b.lon)
+
+
+def distance_from(centre: GeoPoint) -> Callable[[float, float], float]:
+    """The great-circle distance in kilometres from ``centre`` to a latitude and longitude;
+    the centre's terms are computed once (a page of results measures from one centre)."""
+    radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
+    lat1, lon1 = radians(centre.lat), centre.lon
+    cos_lat1 = cos(lat1)
+
+    def distance(lat: float, lon: float) -> float:
+        lat2 = radians(lat)
+        h = sin((lat2 - lat1) / 2) ** 2 + cos_lat1 * cos(lat2) * sin(radians(lon - lon1) / 2) ** 2
+        return 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(h)))
+
+    return distance
 
 
 def _number(value: float) -> str:

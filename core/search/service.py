@@ -31,12 +31,12 @@ from core.search.facets import (
     total_hits,
 )
 from core.search.filters import build_filter_plan, equals
-from core.search.geo import haversine_km
+from core.search.geo import distance_from
 from core.search.highlight import search_parameters
 from core.search.labels import Labeller
 from core.search.lookup import FacetValueLookup
 from core.search.meili import Query, Runner
-from core.search.model import GeoCircle, GeoPoint, SearchRequest
+from core.search.model import GeoCircle, SearchRequest
 from core.search.providers import ProviderDirectory
 from core.search.sorting import sort_expression
 from core.search.suggest import OccupationTerms, Suggestion, read_suggestions, suggestion_query
@@ -87,6 +87,7 @@ class SearchCall:
     circle: GeoCircle | None
     offset: int
     search_fingerprint: str
+    distance_to: Callable[[float, float], float] | None = None  # from the circle's centre
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +105,11 @@ class RawPage:
         return encode_cursor(self.call.search_fingerprint, self.call.offset + position)
 
     def distance_km(self, doc: dict[str, Any]) -> float | None:
-        return _distance(self.call.circle, doc)
+        distance_to = self.call.distance_to
+        if distance_to is None:
+            return None
+        geo = doc["_geo"]
+        return distance_to(float(geo["lat"]), float(geo["lng"]))
 
 
 class SearchService:
@@ -153,7 +158,8 @@ class SearchService:
             main.update(search_parameters(request.highlights))
         extra = [{"q": request.query, **body} for _, body in facet_plan.extra]
         return SearchCall(request, (main, *extra), facet_plan, circle, offset,
-                          search_fingerprint)
+                          search_fingerprint,
+                          None if circle is None else distance_from(circle.centre))
 
     def read_search_raw(self, call: SearchCall, results: Sequence[dict[str, Any]],
                         facet_values: int | None = None) -> RawPage:
@@ -252,9 +258,3 @@ def _paging(offset: int, first: int) -> dict[str, int]:
         return {"page": offset // first + 1, "hitsPerPage": first}
     return {"offset": offset, "limit": first}
 
-
-def _distance(circle: GeoCircle | None, doc: dict[str, Any]) -> float | None:
-    if circle is None:
-        return None
-    geo = doc["_geo"]
-    return haversine_km(circle.centre, GeoPoint(float(geo["lat"]), float(geo["lng"])))

@@ -12,6 +12,7 @@ municipalities and occupation fields the reference data; ``StudyVisit`` a
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,7 @@ _PROGRAMME, _PACE, _SCHEDULE = _names(ProgrammeType), _names(Pace), _names(Sched
 _DELIVERY, _INTAKE = _names(Delivery), _names(IntakeType)
 
 
+@functools.lru_cache(maxsize=4096)  # start dates are days: a few hundred distinct values
 def _date(timestamp: int | None) -> str | None:
     if timestamp is None:
         return None
