@@ -1,13 +1,17 @@
 """The search-result cache: keyed by query, variables and the index version; bounded.
 
-An entry is found only under the index version current when the request starts (one Redis
-GET, sent as the request arrives and answered before Meilisearch is asked; see
-``core.search.index_version``), so a search never answers from before a completed index
-update. Entries are bounded in number (``SEARCH_CACHE_SIZE``) and bytes, and expire
-after :data:`TTL_SECONDS`, which bounds how stale the time-dependent parts (upcoming study
+An entry is stored under an index version read before its search was sent to Meilisearch,
+and found only when a version read by the finding request (one Redis GET, sent as the
+request is planned; see ``core.search.index_version``) equals it. Versions are never
+reused, so the index had no completed update between the entry's search and its use: a
+search never answers from before a completed index update. A request that cannot find an
+entry (none held here, and no shared cache) reads nothing; its answer is stored under the
+last version read, if read within :data:`VERSION_MAX_AGE` (an older one is read anew
+first). Entries are bounded in number (``SEARCH_CACHE_SIZE``) and bytes, and expire after
+:data:`TTL_SECONDS`, which bounds how stale the time-dependent parts (upcoming study
 visits as a filter or facet) may be. With ``SEARCH_CACHE_REDIS`` entries are also shared
-between API processes through Redis (with the same TTL), read on the same connection
-right after the version. When Redis cannot be reached nothing is cached or served from the cache.
+between API processes through Redis (with the same TTL), read in the same round trip as
+the version. When Redis cannot be reached nothing is served from the cache.
 
 What is cached is decided by the compiled path: a whole response, or only the
 Meilisearch part when the response has per-request data (seats left of study visits).
@@ -35,6 +39,7 @@ MAX_BYTES = 64 * 1024 * 1024
 RESPONSE = b"R"  # the whole response body
 MEILI = b"M"  # Meilisearch's multi-search answer only
 _WARN_EVERY_SECONDS = 60.0
+VERSION_MAX_AGE = 1.0  # seconds; see SearchCache.lookup
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +93,8 @@ class SearchCache:
 
     def __init__(self, redis: Redis, reads: RedisReads, index_uid: str, max_entries: int,
                  shared: bool = False, max_bytes: int = MAX_BYTES, ttl: float = TTL_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 version_max_age: float = VERSION_MAX_AGE) -> None:
         self.redis = redis  # writes
         self.reads = reads  # the per-request reads, in one round trip
         self.index_uid = index_uid
@@ -97,22 +103,34 @@ class SearchCache:
         self.shared = shared
         self.ttl = ttl
         self.clock = clock
+        self.version_max_age = version_max_age
+        self._known: tuple[str, float] | None = None  # the last version read, and when
         self._warned = -_WARN_EVERY_SECONDS
         self.hits = self.misses = 0
 
     def _shared_key(self, key: bytes) -> str:
         return f"search:cache:{self.index_uid}:{key.hex()}"
 
-    def begin(self) -> Lookup:
-        """Start a request's look-up: the index version is read now, and answered while
-        the request is parsed and planned."""
-        return Lookup(self, self.reads.start(("GET", self.version_key)))
+    def lookup(self, key: bytes) -> Lookup:
+        """Start a request's look-up of ``key``.
 
-    async def _finish(self, key: bytes, version_read: PendingReads,
-                      shared_read: PendingReads | None) -> tuple[str | None, Entry | None]:
+        Redis is read (the version, and the shared entry when shared) when an entry may be
+        found, or when the last version read is older than ``version_max_age``; the reply
+        arrives while the request is planned. Otherwise the request is a miss, known at
+        once, and its answer is stored under the last version read.
+        """
+        known = self._known
+        if not self.shared and key not in self.local and known is not None \
+                and self.clock() - known[1] < self.version_max_age:
+            return Lookup(self, key, None, known[0])
+        commands = [("GET", self.version_key)]
+        if self.shared:
+            commands.append(("GET", self._shared_key(key)))
+        return Lookup(self, key, self.reads.start(*commands), None)
+
+    async def _finish(self, key: bytes, reads: PendingReads) -> tuple[str | None, Entry | None]:
         try:
-            (raw_version,) = await version_read.replies()
-            shared = (await shared_read.replies())[0] if shared_read is not None else None
+            raw_version, *shared = await reads.replies()
             if raw_version is None:
                 version = await index_version.current(self.redis, self.index_uid)
             else:
@@ -120,16 +138,13 @@ class SearchCache:
         except (RedisError, RedisReadError, OSError):
             self._warn()
             return None, None
+        self._known = version, self.clock()
         entry = self.local.get(key)
         if entry is not None and (entry.version != version or entry.expires <= self.clock()):
             self.local.pop(key)
             entry = None
-        if entry is None and shared:
-            entry = self._from_shared(key, version, shared)
-        if entry is None:
-            self.misses += 1
-        else:
-            self.hits += 1
+        if entry is None and shared and shared[0]:
+            entry = self._from_shared(key, version, shared[0])
         return version, entry
 
     def _from_shared(self, key: bytes, version: str, value: bytes) -> Entry | None:
@@ -159,40 +174,40 @@ class SearchCache:
 
 
 class Lookup:
-    """One request's look-up (see :meth:`SearchCache.begin`): :meth:`find` names the entry,
-    :meth:`result` gives the same answer however often awaited, or :meth:`discard` ends it."""
+    """One request's look-up (see :meth:`SearchCache.lookup`): :meth:`result` gives the
+    same answer however often awaited, or :meth:`discard` ends it."""
 
-    __slots__ = ("_cache", "_outcome", "_shared_read", "_version_read", "key")
+    __slots__ = ("_cache", "_known", "_outcome", "_reads", "key")
 
-    def __init__(self, cache: SearchCache, version_read: PendingReads) -> None:
+    def __init__(self, cache: SearchCache, key: bytes, reads: PendingReads | None,
+                 known: str | None) -> None:
         self._cache = cache
-        self._version_read = version_read
-        self._shared_read: PendingReads | None = None
-        self._outcome: tuple[str | None, Entry | None] | None = None
-        self.key = b""
-
-    def find(self, key: bytes) -> None:
-        """Look for ``key`` (in the shared cache too, whose read is sent now)."""
         self.key = key
-        if self._cache.shared:
-            self._shared_read = self._cache.reads.start(("GET", self._cache._shared_key(key)))
+        self._reads = reads  # None: a miss, to be stored under the version ``known``
+        self._known = known
+        self._outcome: tuple[str | None, Entry | None] | None = None
 
     @property
     def may_hit(self) -> bool:
         """Whether an entry may be found (one is held here, or the shared cache may have
         one); when not, planning the search meanwhile is never wasted."""
-        return self._cache.shared or self.key in self._cache.local
+        return self._reads is not None and (self._cache.shared or self.key in self._cache.local)
 
     async def result(self) -> tuple[str | None, Entry | None]:
-        """The current index version (None: Redis unreachable, do not cache) and the entry."""
+        """The version to store a miss under (None: Redis unreachable, do not cache) and
+        the entry found."""
         if self._outcome is None:
-            self._outcome = await self._cache._finish(self.key, self._version_read,
-                                                      self._shared_read)
+            if self._reads is None:
+                self._outcome = self._known, None
+            else:
+                self._outcome = await self._cache._finish(self.key, self._reads)
+            if self._outcome[1] is None:
+                self._cache.misses += 1
+            else:
+                self._cache.hits += 1
         return self._outcome
 
     def discard(self) -> None:
         """The request ends without the result."""
-        if self._outcome is None:
-            self._version_read.discard()
-            if self._shared_read is not None:
-                self._shared_read.discard()
+        if self._outcome is None and self._reads is not None:
+            self._reads.discard()

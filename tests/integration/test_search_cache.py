@@ -11,15 +11,19 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from meilisearch import Client
 from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
 
+from api.search.cache import RESPONSE, VERSION_MAX_AGE, SearchCache
 from api.search.compiled.executor import SearchExecutor
+from core.redis_reads import RedisReads
+from core.redis_values import as_text
 from core.search import index_version
 from core.settings import Settings
 from core.visits.seats import active_registrations_key
@@ -186,3 +190,63 @@ def test_every_completed_write_changes_the_version(settings: Settings, cli: Any)
     assert cli("load", "--rebuild", courses=[_course("K1", "C")]) == 0
     versions.add(redis.get(key))
     assert len(versions) == 3 and None not in versions
+
+
+@pytest.fixture
+async def cache_parts(settings: Settings) -> AsyncIterator[tuple[AsyncRedis, RedisReads]]:
+    redis = AsyncRedis.from_url(settings.redis_url)
+    reads = RedisReads(settings.redis_url)
+    yield redis, reads
+    await reads.aclose()
+    await redis.aclose()
+
+
+async def test_a_miss_is_stored_under_the_version_read_before_its_search(
+        cache_parts: tuple[AsyncRedis, RedisReads]) -> None:
+    redis, reads = cache_parts
+    now = [0.0]
+    cache = SearchCache(redis, reads, "race", 16, clock=lambda: now[0])
+    key = index_version.version_key("race")
+    first, _ = await cache.lookup(b"a").result()  # nothing known yet: the version is read
+    assert first == as_text(await redis.get(key))
+    searching = cache.lookup(b"b")  # a miss known at once; its search starts now
+    await redis.set(key, "changed")  # an index update completes meanwhile
+    now[0] += VERSION_MAX_AGE
+    assert (await cache.lookup(b"c").result())[0] == "changed"  # read by another request
+    version, entry = await searching.result()
+    assert (version, entry) == (first, None)
+    assert version is not None
+    await cache.store(b"b", version, RESPONSE, b"answer from before the update")
+    again = cache.lookup(b"b")
+    assert again.may_hit
+    assert await again.result() == ("changed", None)  # never served after the update
+    await cache.store(b"b", "changed", RESPONSE, b"answer after the update")
+    found = (await cache.lookup(b"b").result())[1]
+    assert found is not None and found.payload == b"answer after the update"
+
+
+async def test_misses_read_redis_only_when_the_last_version_read_is_old(
+        cache_parts: tuple[AsyncRedis, RedisReads]) -> None:
+    redis, reads = cache_parts
+    now = [0.0]
+    cache = SearchCache(redis, reads, "reads", 16, clock=lambda: now[0])
+
+    async def gets() -> int:
+        stats = await redis.info("commandstats")
+        return int(stats.get("cmdstat_get", {}).get("calls", 0))
+
+    version, _ = await cache.lookup(b"a").result()
+    assert version is not None
+    await redis.config_resetstat()
+    for key in (b"b", b"c", b"d"):
+        assert await cache.lookup(key).result() == (version, None)
+    now[0] += VERSION_MAX_AGE / 2
+    assert await cache.lookup(b"e").result() == (version, None)
+    assert await gets() == 0
+    now[0] += VERSION_MAX_AGE
+    assert await cache.lookup(b"f").result() == (version, None)
+    assert await gets() == 1
+    await cache.store(b"f", version, RESPONSE, b"answer")
+    assert (await cache.lookup(b"f").result())[1] is not None  # a possible hit reads
+    assert await gets() == 2
+    assert (cache.hits, cache.misses) == (1, 6)

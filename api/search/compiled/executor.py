@@ -61,15 +61,6 @@ class SearchExecutor:
         self.stats = Stats()
 
     async def execute(self, body: bytes) -> bytes | None:
-        # The cache's Redis read goes first: its round trip overlaps parsing and planning.
-        lookup = self.cache.begin() if self.cache is not None else None
-        try:
-            return await self._answer(body, lookup)
-        finally:
-            if lookup is not None:
-                lookup.discard()
-
-    async def _answer(self, body: bytes, lookup: Lookup | None) -> bytes | None:
         try:
             payload = orjson.loads(body)
         except orjson.JSONDecodeError:
@@ -86,8 +77,9 @@ class SearchExecutor:
         compiled = self.registry.get(query, name)
         if compiled is None:
             return self._fallback("not compiled")
-        if lookup is not None:
-            lookup.find(hashlib.blake2b(
+        lookup = None
+        if self.cache is not None:  # a Redis read it starts overlaps planning
+            lookup = self.cache.lookup(hashlib.blake2b(
                 compiled.cache_id + orjson.dumps(raw_variables, option=orjson.OPT_SORT_KEYS),
                 digest_size=20).digest())
         try:
@@ -103,6 +95,9 @@ class SearchExecutor:
             return self._fallback("projection")
         except Exception as exc:  # input errors and the like: graphql-core reports them
             return self._fallback(type(exc).__name__)
+        finally:
+            if lookup is not None:
+                lookup.discard()
         self.stats.compiled += 1
         return answer
 
