@@ -5,8 +5,8 @@ They give what ``CourseConnection.build`` and the result types' resolvers give (
 :class:`core.search.service.RawPage`; ``CourseEdge`` an :class:`EdgeSource`;
 ``CourseHighlights`` Meilisearch's ``_formatted`` dict; ``HighlightedText`` a
 :class:`core.search.highlight.Highlighted`; ``Facet`` a
-:class:`core.search.facets.FacetResult`; ``FacetValue`` a pair of the value as the API
-spells it and its :class:`core.search.facets.FacetValueCount`.
+:class:`core.search.facets.FacetResult`; ``FacetValue`` a
+:class:`core.search.facets.FacetValueCount` with the value as the API spells it.
 """
 
 from __future__ import annotations
@@ -68,15 +68,16 @@ def _timestamp_date(value: float | None) -> str | None:
 
 
 def _values(result: core_facets.FacetResult, p: Projection, a: Any
-            ) -> list[tuple[str, core_facets.FacetValueCount]]:
+            ) -> list[core_facets.FacetValueCount]:
     first = a["first"]
     if not 0 <= first <= MAX_FACET_VALUES:
         raise Fallback("facet values: first out of range")  # graphql-core reports it
     values = result.values
     shown = list(values[:first]) + [v for v in values[first:] if v.selected]
-    if result.facet in _ENUM_VALUED:
-        return [(v.value.upper(), v) for v in shown]
-    return [(v.value, v) for v in shown]
+    if result.facet in _ENUM_VALUED:  # a handful of values, spelled as GraphQL enums
+        return [core_facets.FacetValueCount(v.value.upper(), v.label, v.count, v.selected)
+                for v in shown]
+    return shown
 
 
 RESULT_TYPES: dict[str, dict[str, Getter]] = {
@@ -124,10 +125,10 @@ RESULT_TYPES: dict[str, dict[str, Getter]] = {
         if r.facet is Facet.START_DATE else None,
     },
     "FacetValue": {
-        "value": _i("src[0]"),
-        "label": _i("src[1].label"),
-        "count": _i("src[1].count"),
-        "selected": _i("src[1].selected"),
+        "value": _i("src.value"),
+        "label": _i("src.label"),
+        "count": _i("src.count"),
+        "selected": _i("src.selected"),
     },
 }
 
