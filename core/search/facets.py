@@ -172,17 +172,17 @@ def _numeric_values(facet: Facet, distribution: dict[str, int], course_filter: C
                     labeller: Labeller, language: Language, limit: int | None
                     ) -> tuple[FacetValueCount, ...]:
     """In numeric order; with a ``limit``, the first ``limit`` and the selected ones."""
-    ordered = sorted(distribution.items(), key=lambda kv: float(kv[0]))
+    ordered = sorted(distribution, key=float)
     label = labeller.labelling(facet, language)
     within = _numeric_selection(facet, course_filter)
     if within is None:
-        return tuple(FacetValueCount(value, label(value), count, False)
-                     for value, count in ordered[:limit])
-    return tuple(
-        FacetValueCount(value, label(value), count, selected)
-        for position, (value, count) in enumerate(ordered)
+        return tuple([FacetValueCount(value, label(value), distribution[value], False)
+                      for value in ordered[:limit]])
+    return tuple([
+        FacetValueCount(value, label(value), distribution[value], selected)
+        for position, value in enumerate(ordered)
         if (selected := within(float(value))) or limit is None or position < limit
-    )
+    ])
 
 
 def _candidates(distribution: dict[str, int], limit: int | None) -> dict[str, int]:
