@@ -93,8 +93,7 @@ class SearchCache:
 
     def __init__(self, redis: Redis, reads: RedisReads, index_uid: str, max_entries: int,
                  shared: bool = False, max_bytes: int = MAX_BYTES, ttl: float = TTL_SECONDS,
-                 clock: Callable[[], float] = time.monotonic,
-                 version_max_age: float = VERSION_MAX_AGE) -> None:
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.redis = redis  # writes
         self.reads = reads  # the per-request reads, in one round trip
         self.index_uid = index_uid
@@ -103,7 +102,6 @@ class SearchCache:
         self.shared = shared
         self.ttl = ttl
         self.clock = clock
-        self.version_max_age = version_max_age
         self._known: tuple[str, float] | None = None  # the last version read, and when
         self._warned = -_WARN_EVERY_SECONDS
         self.hits = self.misses = 0
@@ -115,13 +113,13 @@ class SearchCache:
         """Start a request's look-up of ``key``.
 
         Redis is read (the version, and the shared entry when shared) when an entry may be
-        found, or when the last version read is older than ``version_max_age``; the reply
+        found, or when the last version read is older than :data:`VERSION_MAX_AGE`; the reply
         arrives while the request is planned. Otherwise the request is a miss, known at
         once, and its answer is stored under the last version read.
         """
         known = self._known
         if not self.shared and key not in self.local and known is not None \
-                and self.clock() - known[1] < self.version_max_age:
+                and self.clock() - known[1] < VERSION_MAX_AGE:
             return Lookup(self, key, None, known[0])
         commands = [("GET", self.version_key)]
         if self.shared:
