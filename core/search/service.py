@@ -36,7 +36,7 @@ from core.search.highlight import search_parameters
 from core.search.labels import Labeller
 from core.search.lookup import FacetValueLookup
 from core.search.meili import Query, Runner
-from core.search.model import GeoCircle, SearchRequest
+from core.search.model import SearchRequest
 from core.search.providers import ProviderDirectory
 from core.search.sorting import sort_expression
 from core.search.suggest import OccupationTerms, Suggestion, read_suggestions, suggestion_query
@@ -84,10 +84,9 @@ class SearchCall:
     request: SearchRequest
     queries: tuple[Query, ...]
     facet_plan: FacetPlan
-    circle: GeoCircle | None
     offset: int
     search_fingerprint: str
-    distance_to: Callable[[float, float], float] | None = None  # from the circle's centre
+    distance_to: Callable[[float, float], float] | None  # from ``near``'s centre
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,8 +156,7 @@ class SearchService:
         if request.highlights and request.query.strip():
             main.update(search_parameters(request.highlights))
         extra = [{"q": request.query, **body} for _, body in facet_plan.extra]
-        return SearchCall(request, (main, *extra), facet_plan, circle, offset,
-                          search_fingerprint,
+        return SearchCall(request, (main, *extra), facet_plan, offset, search_fingerprint,
                           None if circle is None else distance_from(circle.centre))
 
     def read_search_raw(self, call: SearchCall, results: Sequence[dict[str, Any]],
