@@ -98,19 +98,9 @@ class Labeller:
         }
         self._unknown = ordered_table(())
 
-    def labels(self, facet: Facet, value: str) -> Labels:
-        """(Swedish, English) labels of a value; unknown values are labelled by themselves."""
-        if facet is Facet.PROVIDER:
-            name = self.providers.name(value) or value
-            return name, name
-        units = _UNITS.get(facet)
-        if units is not None:
-            return units[0].format(value), units[1].format(value)
-        found = self.tables.get(facet, {}).get(value)
-        return found if found is not None else (value, value)
-
     def label(self, facet: Facet, value: str, language: Language) -> str:
-        return pick(self.labels(facet, value), language)
+        """A value's label; unknown values are labelled by themselves."""
+        return self.labelling(facet, language)(value)
 
     def labelling(self, facet: Facet, language: Language) -> Callable[[str], str]:
         """``label`` for one facet and language, with no Python call per value."""
