@@ -18,3 +18,18 @@ class InputError(ValueError):
         self.reason = reason
         self.extensions: dict[str, str] = {"code": "BAD_USER_INPUT", "argument": argument}
         super().__init__(f"Invalid argument '{argument}': {reason}")
+
+
+class ServiceUnavailable(RuntimeError):
+    """A dependency (the search engine or the registration store) did not answer in time or
+    refused; the request cannot be served now.
+
+    ``dependency`` is ``"search"`` or ``"registrations"``: a public word, never a host, a
+    port or a driver message. The GraphQL layer answers it as a typed, unmasked error with
+    ``extensions.code == "SERVICE_UNAVAILABLE"`` and a fixed message.
+    """
+
+    def __init__(self, dependency: str) -> None:
+        self.dependency = dependency
+        self.extensions: dict[str, str] = {"code": "SERVICE_UNAVAILABLE", "dependency": dependency}
+        super().__init__(f"The {dependency} service is unavailable. Please try again shortly.")
