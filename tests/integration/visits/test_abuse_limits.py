@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import logging
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +32,7 @@ from tests.conftest import MeiliServer, make_settings
 from tests.factories import make_course, make_feed
 from tests.integration.visits.conftest import (
     ORG,
+    REGISTER,
     TEST_ENV,
     VisitIndex,
     load_feed,
@@ -170,3 +173,46 @@ async def test_a_huge_name_is_refused_before_any_redis_or_meilisearch_call(
 async def _commands_processed(redis: Redis) -> int:
     info = await redis.info("stats")
     return int(info["total_commands_processed"])
+
+
+MARK = "Zq"
+
+
+def _longest_echo(text: str) -> int:
+    return max((len(m) for m in re.findall(f"(?:{MARK})+", text)), default=0)
+
+
+async def test_no_answer_of_the_registration_path_pages_or_visit_queries_echoes_a_long_value(
+    api: str, visit_index: VisitIndex, caplog: pytest.LogCaptureFixture
+) -> None:
+    """48 KiB values (under the HTTP body cap) in every place a client can put one."""
+    value = MARK * 24_576
+    visits_query = "query V($id: ID!, $course: ID!) { studyVisit(id: $id) { visit { id } } " \
+                   "studyVisits(filter: {courseId: $course}) { visit { id } } }"
+    requests: list[dict[str, Any]] = [
+        {"query": REGISTER, "variables": {"input": registration_input(
+            visit_index.roomy, "a@example.se", language=value)}},
+        {"query": REGISTER, "variables": {"input": registration_input(
+            visit_index.roomy, "a@example.se", consent=value)}},
+        {"query": REGISTER, "variables": {"input": {
+            **registration_input(visit_index.roomy, "a@example.se"), value: 1}}},
+        {"query": REGISTER, "variables": {"input": registration_input(
+            value, value, name=value, phone=value)}},
+        {"query": visits_query, "variables": {"id": value, "course": value}},
+        {"query": "{ " + value + " }"},
+        {"query": REGISTER, "operationName": value,
+         "variables": {"input": registration_input(visit_index.roomy, "a@example.se")}},
+    ]
+    with caplog.at_level(logging.DEBUG):
+        async with httpx.AsyncClient(timeout=10) as client:
+            answers = [await client.post(f"{api}/graphql", json=body) for body in requests]
+            for path in ("/visits/decision", "/visits/cancel", "/visits/erase"):
+                answers.append(await client.get(f"{api}{path}", params={"token": value[:8000]}))
+                answers.append(await client.post(f"{api}{path}", data={"token": value[:4000]}))
+    for answer in answers:
+        assert answer.status_code in (200, 400, 413), answer.status_code
+        assert _longest_echo(answer.text) <= 32, answer.text[:300]
+    server_log = [caplog.handler.format(r) for r in caplog.records
+                  if not r.name.startswith(("httpx", "httpcore"))]  # not the test's client
+    assert server_log  # the request errors were logged, without their values:
+    assert not [line for line in server_log if MARK in line]
