@@ -50,7 +50,7 @@ return 0
 
 
 class Limit(StrEnum):
-    """Which limit refused, in the order the script checks them."""
+    """A limit, named as in its keys (:func:`core.visits.keys.rate_limit`)."""
 
     CLIENT = "ip"
     EMAIL = "email"
@@ -114,22 +114,22 @@ class RegistrationRateLimiter:
         """Record the attempt against every limit, or say which limit refuses it."""
         email_hash = email_digest(self._secret_key, email)
         limits = self._limits
-        subjects = [
-            (keys.rate_limit(Limit.CLIENT, client_digest(self._secret_key, client_address)),
+        subjects = [  # (limit, its key, at most, window in s), in the order checked
+            (Limit.CLIENT, client_digest(self._secret_key, client_address),
              limits.per_client, limits.window_seconds),
-            (keys.rate_limit(Limit.EMAIL, email_hash), limits.per_email, limits.window_seconds),
-            (keys.rate_limit(Limit.EMAILS_PER_DAY, email_hash),
-             limits.emails_per_address_per_day, DAY_SECONDS),
+            (Limit.EMAIL, email_hash, limits.per_email, limits.window_seconds),
+            (Limit.EMAILS_PER_DAY, email_hash, limits.emails_per_address_per_day, DAY_SECONDS),
         ]
+        subject_keys = [keys.rate_limit(limit, digest) for limit, digest, _, _ in subjects]
         member = secrets.token_hex(8)
         refused = int(await self._script(
-            keys=[key for key, _, _ in subjects],
-            args=[member, *(arg for _, limit, window in subjects
-                            for arg in (limit, window * 1000))],
+            keys=subject_keys,
+            args=[member, *(arg for _, _, most, window in subjects
+                            for arg in (most, window * 1000))],
         ))
         if refused:
-            return Refusal(list(Limit)[refused - 1])
-        return Admission(member, subjects[-1][0])
+            return Refusal(subjects[refused - 1][0])
+        return Admission(member, subject_keys[-1])
 
     async def release(self, admission: Admission) -> None:
         """Give the attempt's place in the daily cap back: it did not become a
