@@ -24,6 +24,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from api.context import Context
+from api.safe_errors import SafeErrorSchema
 from api.schema import Mutation, Query
 from api.search.compiled.endpoint import CompiledSearchEndpoint
 from api.search.compiled.registry import Registry
@@ -64,7 +65,7 @@ def build_schema(development: bool, registry: Registry | None = None) -> strawbe
         extensions.extend([DisableIntrospection(), MaskErrors(should_mask_error)])
     if registry is not None:
         extensions.append(registry.extension())
-    schema = strawberry.Schema(
+    schema = SafeErrorSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,

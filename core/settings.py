@@ -57,6 +57,7 @@ class Settings:
     registration_rate_window_seconds: int = 3600
     search_cache_size: int = 2048
     search_cache_redis: bool = False
+    emails_per_address_per_day: int = 10  # abuse limits: registrations per address per 24 h
 
     @property
     def meili_read_key(self) -> str:
@@ -121,6 +122,10 @@ class Settings:
             ),
             search_cache_size=reader.get("SEARCH_CACHE_SIZE", _non_negative_int, 2048),
             search_cache_redis=reader.get("SEARCH_CACHE_REDIS", _bool, False),
+            # abuse limits: registrations (each emails the address) per address per 24 h
+            emails_per_address_per_day=reader.get(
+                "EMAILS_PER_ADDRESS_PER_DAY", _positive_int, 10
+            ),
         )
         if reader.problems:
             raise SettingsError(reader.problems)

@@ -17,7 +17,8 @@ hashes (HMAC with the secret key) of an email address or a client address.
 * ``studyvisit:index:registration-visits`` – hash: registration id → visit id (purge).
 * ``studyvisit:index:outbox`` – sorted set: ``{job}:{registration id}`` of emails owed,
   by the time they were owed (re-enqueued if a job never got queued).
-* ``ratelimit:registration:{ip|email}:{hmac}`` – sorted sets of recent attempts.
+* ``ratelimit:registration:{ip|email|email-day}:{hmac}`` – sorted sets of recent attempts
+  (see :mod:`core.visits.ratelimit`).
 """
 
 from __future__ import annotations

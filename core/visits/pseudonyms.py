@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from core.visits.addresses import canonical_address
+
 
 def _digest(secret_key: str, purpose: str, value: str) -> str:
     message = f"{purpose}\x00{value}".encode()
@@ -12,8 +14,9 @@ def _digest(secret_key: str, purpose: str, value: str) -> str:
 
 
 def email_digest(secret_key: str, email: str) -> str:
-    """The HMAC of a normalised (lower-cased, trimmed) email address."""
-    return _digest(secret_key, "email", email.strip().lower())
+    """The HMAC of the canonical form of an email address (one per mailbox: case-folded,
+    ``+tag`` removed, see :mod:`core.visits.addresses`)."""
+    return _digest(secret_key, "email", canonical_address(email))
 
 
 def client_digest(secret_key: str, address: str) -> str:

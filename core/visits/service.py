@@ -24,10 +24,11 @@ from core.visits.models import (
     ErrorCode,
     FieldError,
     Registration,
+    RegistrationInput,
     RegistrationStatus,
 )
 from core.visits.pseudonyms import email_digest
-from core.visits.ratelimit import RateLimits, RegistrationRateLimiter
+from core.visits.ratelimit import RateLimits, Refusal, RegistrationRateLimiter
 from core.visits.store import RegistrationStore, ReserveOutcome, TransitionOutcome
 from core.visits.tokens import TokenAction, TokenClaims, TokenError, TokenProblem, verify
 from core.visits.validation import RawRegistration, message, validate
@@ -43,8 +44,6 @@ _FAILURES = {
 }
 _PASSED = {"sv": "Studiebesöket har redan ägt rum.",
            "en": "The study visit has already taken place."}
-_RATE = {"sv": "För många anmälningar på kort tid. Försök igen senare.",
-         "en": "Too many registrations in a short time. Please try again later."}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,15 +95,25 @@ class VisitService:
             settings.registration_rate_limit_per_ip,
             settings.registration_rate_limit_per_email,
             settings.registration_rate_window_seconds,
+            settings.emails_per_address_per_day,
         ))
 
     async def register(self, raw: RawRegistration, client_address: str) -> RegisterOutcome:
         checked = validate(raw)
         if isinstance(checked, list):
             return RegisterOutcome(errors=checked)
+        admission = await self.limiter.admit(client_address, checked.email)
+        if isinstance(admission, Refusal):
+            return RegisterOutcome(errors=[admission.error(checked.language)])
+        outcome = await self._register_admitted(checked)
+        if outcome.registration is None:
+            # No registration, no email: the attempt leaves the daily email cap. (After
+            # an exception it stays counted: the registration may have been stored.)
+            await self.limiter.release(admission)
+        return outcome
+
+    async def _register_admitted(self, checked: RegistrationInput) -> RegisterOutcome:
         lang = checked.language.value
-        if not await self.limiter.allow(client_address, checked.email):
-            return RegisterOutcome(errors=[FieldError(None, _RATE[lang], ErrorCode.RATE_LIMITED)])
         visit = await find_visit(self.meili, self.settings.meili_index, checked.visit_id)
         if visit is None:
             return RegisterOutcome(errors=[

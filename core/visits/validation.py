@@ -16,6 +16,10 @@ NAME_MAX = 100
 EMAIL_MAX = 254
 EMAIL_LOCAL_MAX = 64
 VISIT_ID_MAX = 200
+PHONE_MAX = 21  # the longest number _PHONE accepts
+# Characters of surrounding or repeated whitespace a raw value may have beyond its field's
+# maximum; anything longer is refused on its length alone, before it is looked at.
+WHITESPACE_SLACK = 100
 
 _VISIT_ID = re.compile(r"[0-9]{10}-[A-Za-z0-9_-]{1,64}~[A-Za-z0-9_-]{1,64}")
 _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
@@ -70,22 +74,25 @@ class RawRegistration:
 
 
 def validate(raw: RawRegistration) -> RegistrationInput | list[FieldError]:
-    """The normalised input, or every problem with it."""
+    """The normalised input, or every problem with it.
+
+    Each field's length is checked first (``len`` of a ``str`` costs nothing), so a huge
+    value is refused before any work proportional to its size: no character scan,
+    regular expression, hash or call to Redis or Meilisearch.
+    """
     lang = raw.language
     errors: list[FieldError] = []
-    visit_id = raw.visit_id.strip()
+    visit_id = raw.visit_id.strip() if within_raw_limit(raw.visit_id, VISIT_ID_MAX) else ""
     if not valid_visit_id(visit_id):
         errors.append(FieldError("visitId", message("visit", lang), ErrorCode.NOT_FOUND))
-    name = " ".join(raw.name.split()) if not has_forbidden_characters(raw.name) else None
-    if name is None:
-        errors.append(FieldError("name", message("name_chars", lang), ErrorCode.INVALID))
-    elif not NAME_MIN <= len(name) <= NAME_MAX or not any(c.isalpha() for c in name):
-        errors.append(FieldError("name", message("name_length", lang), ErrorCode.INVALID))
+    name, name_problem = normalise_name(raw.name)
+    if name_problem is not None:
+        errors.append(FieldError("name", message(name_problem, lang), ErrorCode.INVALID))
     email = normalise_email(raw.email)
     if email is None:
         errors.append(FieldError("email", message("email", lang), ErrorCode.INVALID))
     phone = None
-    if raw.phone is not None and raw.phone.strip():
+    if raw.phone is not None and not _blank(raw.phone, PHONE_MAX):
         phone = normalise_phone(raw.phone)
         if phone is None:
             errors.append(FieldError("phone", message("phone", lang), ErrorCode.INVALID))
@@ -96,6 +103,30 @@ def validate(raw: RawRegistration) -> RegistrationInput | list[FieldError]:
     if errors or name is None or email is None:
         return errors
     return RegistrationInput(visit_id, name, email, phone, lang, True)
+
+
+def within_raw_limit(value: str, limit: int) -> bool:
+    """Whether ``value`` is short enough to be looked at: ``limit`` (the longest valid
+    value) plus :data:`WHITESPACE_SLACK` for surrounding or repeated whitespace."""
+    return len(value) <= limit + WHITESPACE_SLACK
+
+
+def _blank(value: str, limit: int) -> bool:
+    """Whitespace only (an optional field left empty), checked within the raw limit."""
+    return within_raw_limit(value, limit) and not value.strip()
+
+
+def normalise_name(value: str) -> tuple[str | None, str | None]:
+    """The name with runs of whitespace collapsed, or the key of the message saying why
+    it is not one."""
+    if not within_raw_limit(value, NAME_MAX):
+        return None, "name_length"
+    if has_forbidden_characters(value):
+        return None, "name_chars"
+    name = " ".join(value.split())
+    if not NAME_MIN <= len(name) <= NAME_MAX or not any(c.isalpha() for c in name):
+        return None, "name_length"
+    return name, None
 
 
 def valid_visit_id(value: str) -> bool:
@@ -121,6 +152,8 @@ def normalise_email(value: str) -> str | None:
 
     Only ASCII addresses are accepted: every SMTP server takes them.
     """
+    if not within_raw_limit(value, EMAIL_MAX):
+        return None
     email = value.strip()
     if not email.isascii() or len(email) > EMAIL_MAX or email.count("@") != 1:
         return None
@@ -137,7 +170,7 @@ def normalise_email(value: str) -> str | None:
 
 def normalise_phone(value: str) -> str | None:
     """The number with runs of spaces collapsed, or ``None`` when it is not one."""
-    if has_forbidden_characters(value):
+    if not within_raw_limit(value, PHONE_MAX) or has_forbidden_characters(value):
         return None
     phone = " ".join(value.split())
     if _PHONE.fullmatch(phone) is None:

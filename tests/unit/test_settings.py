@@ -103,3 +103,12 @@ def test_the_read_key_defaults_to_the_master_key() -> None:
     assert with_key.meili_read_key == "a-search-only-key-123"
     with pytest.raises(SettingsError, match="MEILI_API_KEY is malformed"):
         Settings.from_env({**VALID, "MEILI_API_KEY": "short"})
+
+
+def test_the_daily_email_cap_per_address_is_read_with_a_default_of_10() -> None:
+    assert Settings.from_env(VALID).emails_per_address_per_day == 10
+    assert Settings.from_env(
+        {**VALID, "EMAILS_PER_ADDRESS_PER_DAY": "3"}).emails_per_address_per_day == 3
+    for bad in ("0", "ten"):
+        with pytest.raises(SettingsError, match="EMAILS_PER_ADDRESS_PER_DAY is malformed"):
+            Settings.from_env({**VALID, "EMAILS_PER_ADDRESS_PER_DAY": bad})

@@ -1,7 +1,15 @@
+import time
+from typing import NoReturn
+
 import pytest
 
 from core.visits.models import ErrorCode, Language, RegistrationInput
 from core.visits.validation import (
+    EMAIL_MAX,
+    NAME_MAX,
+    PHONE_MAX,
+    VISIT_ID_MAX,
+    WHITESPACE_SLACK,
     RawRegistration,
     has_forbidden_characters,
     normalise_email,
@@ -101,3 +109,47 @@ def test_messages_are_localised_and_never_echo_the_input() -> None:
 def test_forbidden_characters() -> None:
     assert not has_forbidden_characters("Ann Andersson\t")
     assert has_forbidden_characters("\u0085")
+
+
+class _Untouchable(str):
+    """A value whose characters must not be looked at: only ``len`` is allowed."""
+
+    def _refuse(self, *args: object, **kwargs: object) -> NoReturn:
+        raise AssertionError("the value was looked at before its length was checked")
+
+    __iter__ = __getitem__ = __contains__ = _refuse
+    strip = split = isascii = count = encode = casefold = lower = _refuse
+
+
+HUGE = 10 * 1024 * 1024
+
+
+@pytest.mark.parametrize(("field", "expected"), [
+    ("name", ("name", ErrorCode.INVALID)),
+    ("email", ("email", ErrorCode.INVALID)),
+    ("phone", ("phone", ErrorCode.INVALID)),
+    ("visit_id", ("visitId", ErrorCode.NOT_FOUND)),
+])
+def test_a_huge_value_is_refused_on_its_length_before_it_is_looked_at(
+        field: str, expected: tuple[str, ErrorCode]) -> None:
+    for value in (_Untouchable("a" * HUGE), _Untouchable(" " * HUGE)):
+        started = time.perf_counter()
+        result = validate(raw(**{field: value}))
+        elapsed = time.perf_counter() - started
+        assert codes(result) == [expected]
+        assert elapsed < 0.5  # a functional bound: the scan it replaces took seconds
+
+
+@pytest.mark.parametrize(("field", "limit"), [
+    ("name", NAME_MAX), ("email", EMAIL_MAX), ("phone", PHONE_MAX), ("visit_id", VISIT_ID_MAX),
+])
+def test_surrounding_whitespace_within_the_slack_is_still_trimmed(field: str, limit: int) -> None:
+    valid = {"name": "Ann Andersson", "email": "ann@example.se", "phone": "070-123 45 67",
+             "visit_id": VISIT}[field]
+    padding = " " * ((WHITESPACE_SLACK - len(valid) + limit) // 2)
+    assert isinstance(validate(raw(**{field: padding + valid + padding})), RegistrationInput)
+
+
+def test_a_blank_phone_longer_than_the_slack_is_refused_not_taken_as_empty() -> None:
+    assert codes(validate(raw(phone=" " * (PHONE_MAX + WHITESPACE_SLACK + 1)))) == [
+        ("phone", ErrorCode.INVALID)]

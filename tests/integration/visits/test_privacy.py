@@ -17,6 +17,7 @@ from core.visits import keys
 from core.visits.dispatch import Job
 from core.visits.models import Language, Registration, RegistrationStatus
 from core.visits.pseudonyms import email_digest
+from core.visits.ratelimit import DAY_SECONDS
 from core.visits.store import RegistrationStore
 from devstack.mailsink import MailSink
 from tests.integration.visits.conftest import (
@@ -121,10 +122,13 @@ async def test_after_expiry_no_key_holds_the_persons_details(
     contents = await _dump(redis)
     for detail in (EMAIL, NAME, PHONE):
         assert _holds(contents, detail) == [], detail
-    # The keyed hash of the email is left only in the rate-limit window, gone within it.
+    # The keyed hash of the email is left only in the rate-limit windows, gone within them
+    # (an hour for the hourly limit, a day for the daily email cap).
     for key in _holds(contents, email_digest(vsettings.secret_key, EMAIL)):
         assert key.startswith(b"ratelimit:")
-        assert 0 < await redis.ttl(key) <= vsettings.registration_rate_window_seconds
+        daily = b":email-day:" in key
+        window = DAY_SECONDS if daily else vsettings.registration_rate_window_seconds
+        assert 0 < await redis.ttl(key) <= window
     # The id is left only in arq's job results, kept for an hour.
     assert all(k.startswith(b"arq:") for k in _holds(contents, registration_id))
     assert await redis.scard(keys.active(visit_index.five_seats)) == 0

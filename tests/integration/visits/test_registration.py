@@ -117,5 +117,6 @@ async def test_registrations_are_rate_limited_per_client_and_per_email(
             assert by_client[1]["registration"] is not None
             assert _codes(by_client[2]) == [(None, "RATE_LIMITED")]
     limit_keys = [k.decode() for k in await redis.keys("ratelimit:*")]
-    assert len(limit_keys) == 1 + 3  # one client, three emails (keyed hashes); refusals not kept
+    # One client, three emails per hour and per day (keyed hashes); refusals not kept.
+    assert len(limit_keys) == 1 + 3 + 3
     assert not any("repeat" in k or "127.0.0.1" in k for k in limit_keys)
