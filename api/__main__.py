@@ -7,6 +7,7 @@ import sys
 
 import uvicorn
 
+from core.logs import log_config
 from core.settings import Settings, SettingsError
 
 
@@ -21,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-access-log", action="store_true", help="no access log lines")
     args = parser.parse_args(argv)
     try:
-        Settings.from_env()  # fail early, with every problem named
+        settings = Settings.from_env()  # fail early, with every problem named
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         workers=args.workers,
         log_level=args.log_level,
+        log_config=log_config(settings.log_format, args.log_level),
         access_log=not args.no_access_log,
         proxy_headers=False,
         loop="uvloop",  # the fast event loop and HTTP parser (uvicorn[standard])

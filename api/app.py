@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.context import Resources
 from api.graphql_app import GRAPHQL_PATH, graphql_endpoint
+from api.metrics import SEARCH_COUNTERS, RequestMetrics, metrics
 from api.search.compiled.executor import search_executor
 from api.search.compiled.registry import Registry
 from api.search.compiled.result_fields import SEARCH_TYPES
@@ -73,6 +74,7 @@ def create_app(settings: Settings, compiled_search: bool = True) -> CourseApi:
         if registry is not None:
             app.state.search_executor = search_executor(registry, app.state.resources,
                                                         app.state.search)
+            SEARCH_COUNTERS.watch(app.state.search_executor.cache, app.state.search_executor)
         try:
             yield
         finally:
@@ -86,6 +88,7 @@ def create_app(settings: Settings, compiled_search: bool = True) -> CourseApi:
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
         *visit_page_routes(),
         Route(GRAPHQL_PATH, graphql, methods=["GET", "POST"]),
         *search_page_routes(),
@@ -93,8 +96,11 @@ def create_app(settings: Settings, compiled_search: bool = True) -> CourseApi:
     cors: dict[str, Any] = {"allow_origins": list(settings.cors_origins),
                             "allow_methods": ["GET", "POST"], "allow_headers": ["Content-Type"],
                             "max_age": 600}
-    middleware = [Middleware(CORSMiddleware, **cors)] if settings.cors_origins else []
-    graphql_post = CORSMiddleware(graphql, **cors) if settings.cors_origins else graphql
+    middleware = [Middleware(RequestMetrics)]
+    if settings.cors_origins:
+        middleware.append(Middleware(CORSMiddleware, **cors))
+    graphql_post = RequestMetrics(
+        CORSMiddleware(graphql, **cors) if settings.cors_origins else graphql)
     return CourseApi(graphql_post, routes=routes, middleware=middleware, lifespan=lifespan)
 
 

@@ -24,6 +24,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from api.context import Context
+from api.metrics import OperationMetrics
 from api.safe_errors import SafeErrorSchema
 from api.schema import Mutation, Query
 from api.search.compiled.endpoint import CompiledSearchEndpoint
@@ -60,6 +61,7 @@ def build_schema(development: bool, registry: Registry | None = None) -> strawbe
         QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
         MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        OperationMetrics,
     ]
     if not development:
         extensions.extend([DisableIntrospection(), MaskErrors(should_mask_error)])

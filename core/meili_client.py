@@ -3,9 +3,12 @@ lean client of the search path."""
 
 from __future__ import annotations
 
+import time
+
 import httpx
 
 from core.meili_http import MeiliHttp
+from core.metrics import MEILISEARCH_REQUEST_SECONDS, meilisearch_endpoint
 from core.settings import Settings
 
 
@@ -24,7 +27,20 @@ def meili_http_client(settings: Settings) -> httpx.AsyncClient:
         },
         timeout=httpx.Timeout(10.0, connect=2.0),
         limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
+        event_hooks={"request": [_started], "response": [_answered]},
     )
+
+
+async def _started(request: httpx.Request) -> None:
+    request.extensions["studyvisits.started"] = time.perf_counter()
+
+
+async def _answered(response: httpx.Response) -> None:
+    """The time to the answer's headers goes to the Meilisearch latency histogram."""
+    started = response.request.extensions.get("studyvisits.started")
+    if started is not None:
+        MEILISEARCH_REQUEST_SECONDS.labels(meilisearch_endpoint(response.request.url.path)
+                                           ).observe(time.perf_counter() - started)
 
 
 def meili_search_http(settings: Settings) -> MeiliHttp:

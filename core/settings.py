@@ -58,6 +58,10 @@ class Settings:
     search_cache_size: int = 2048
     search_cache_redis: bool = False
     emails_per_address_per_day: int = 10  # abuse limits: registrations per address per 24 h
+    # observability
+    worker_metrics_port: int = 0
+    worker_metrics_host: str = "127.0.0.1"
+    log_format: str = "text"
 
     @property
     def meili_read_key(self) -> str:
@@ -126,6 +130,10 @@ class Settings:
             emails_per_address_per_day=reader.get(
                 "EMAILS_PER_ADDRESS_PER_DAY", _positive_int, 10
             ),
+            # observability
+            worker_metrics_port=reader.get("WORKER_METRICS_PORT", _port_or_off, 0),
+            worker_metrics_host=reader.get("WORKER_METRICS_HOST", _non_empty, "127.0.0.1"),
+            log_format=reader.get("LOG_FORMAT", _choice("text", "json"), "text"),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
@@ -198,6 +206,19 @@ def _port(value: str) -> int:
     if port > 65535:
         raise ValueError("expected a port number from 1 to 65535")
     return port
+
+
+def _port_or_off(value: str) -> int:
+    return 0 if value == "0" else _port(value)
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value.lower() not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}")
+        return value.lower()
+
+    return parse
 
 
 def _positive_int(value: str) -> int:

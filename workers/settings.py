@@ -15,6 +15,7 @@ from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import func
 
+from core.logs import configure_logging
 from core.meili_client import meili_http_client
 from core.settings import Settings
 from core.visits.formatting import TIMEZONE
@@ -28,6 +29,12 @@ from workers.maintenance import (
     send_reminder,
 )
 from workers.markers import Markers
+from workers.metrics import (
+    counted_cron,
+    counted_email,
+    start_metrics_server,
+    stop_metrics_server,
+)
 
 MAINTENANCE_TRIES = 3
 KEEP_RESULT_SECONDS = 3600
@@ -36,13 +43,17 @@ KEEP_RESULT_SECONDS = 3600
 async def startup(ctx: dict[str, Any]) -> None:
     """Clients for the jobs; ``ctx["redis"]`` is arq's own pool (a redis.asyncio client)."""
     settings: Settings = ctx["settings"]
+    if settings.log_format == "json":  # else arq's own plain lines stay
+        configure_logging(settings.log_format)
     ctx["meili"] = meili_http_client(settings)
     ctx["store"] = RegistrationStore(ctx["redis"])
     ctx["markers"] = Markers(ctx["redis"])
     ctx["mailer"] = Mailer(settings)
+    start_metrics_server(ctx, settings)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    stop_metrics_server(ctx)
     meili = ctx.get("meili")
     if meili is not None:
         await meili.aclose()
@@ -52,22 +63,23 @@ def worker_settings(settings: Settings) -> type:
     """The arq settings class for these settings (see arq's ``Worker`` arguments)."""
     timeout = settings.worker_job_timeout_seconds
     emails = [
-        func(job, name=name.value, max_tries=settings.email_max_tries, timeout=timeout)
+        func(counted_email(name.value, job), name=name.value, max_tries=settings.email_max_tries,
+             timeout=timeout)
         for name, job in EMAIL_JOBS.items()
     ]
     housekeeping = [
         func(job, name=job.__name__, max_tries=MAINTENANCE_TRIES, timeout=timeout, keep_result=0)
         for job in (reconcile_study_visits, purge_expired, send_reminder, redispatch_outbox)
     ]
+    def scheduled(job: Any, **when: Any) -> Any:
+        return cron(counted_cron(job), name=f"cron:{job.__name__}", timeout=timeout,
+                    max_tries=1, **when)
+
     crons = [
-        cron(redispatch_outbox, name="cron:redispatch_outbox", second=30, timeout=timeout,
-             max_tries=1),
-        cron(reconcile_study_visits, name="cron:reconcile_study_visits",
-             minute=set(range(3, 60, 10)), second=0, timeout=timeout, max_tries=1),
-        cron(purge_expired, name="cron:purge_expired", minute=17, second=0, timeout=timeout,
-             max_tries=1, run_at_startup=True),
-        cron(send_reminder, name="cron:send_reminder", hour={8, 11, 14, 17, 20}, minute=5,
-             second=0, timeout=timeout, max_tries=1),
+        scheduled(redispatch_outbox, second=30),
+        scheduled(reconcile_study_visits, minute=set(range(3, 60, 10)), second=0),
+        scheduled(purge_expired, minute=17, second=0, run_at_startup=True),
+        scheduled(send_reminder, hour={8, 11, 14, 17, 20}, minute=5, second=0),
     ]
     attributes: dict[str, Any] = {
         "__doc__": "arq settings of the study-visit worker.",

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.metrics import OK, REGISTRATIONS, UNAVAILABLE
 from api.search.enums import to_core
 from api.visits.runtime import client_address, visit_service
 from api.visits.types import (
@@ -18,6 +19,7 @@ from api.visits.types import (
     error,
     registration,
 )
+from core.errors import ServiceUnavailable
 from core.visits.models import Language
 from core.visits.tokens import TokenAction
 from core.visits.validation import RawRegistration
@@ -33,20 +35,26 @@ class VisitsMutation:
         self, info: Info[Context, None], input: RegisterForStudyVisitInput,
     ) -> RegisterForStudyVisitPayload:
         request = info.context.request
-        outcome = await visit_service(request).register(
-            RawRegistration(
-                visit_id=str(input.visit_id),
-                name=input.name,
-                email=input.email,
-                phone=input.phone,
-                language=to_core(input.language, Language),
-                consent=input.consent,
-            ),
-            client_address(request),
-        )
+        try:
+            outcome = await visit_service(request).register(
+                RawRegistration(
+                    visit_id=str(input.visit_id),
+                    name=input.name,
+                    email=input.email,
+                    phone=input.phone,
+                    language=to_core(input.language, Language),
+                    consent=input.consent,
+                ),
+                client_address(request),
+            )
+        except ServiceUnavailable:
+            REGISTRATIONS.labels(UNAVAILABLE).inc()
+            raise
         if outcome.registration is None:
+            REGISTRATIONS.labels(outcome.errors[0].code.value.lower()).inc()
             return RegisterForStudyVisitPayload(
                 registration=None, errors=[error(e) for e in outcome.errors])
+        REGISTRATIONS.labels(OK).inc()
         return RegisterForStudyVisitPayload(
             registration=registration(outcome.registration, outcome.seats_taken or 0), errors=[])
 

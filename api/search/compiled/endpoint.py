@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.metrics import OK, label_request
+
 from .executor import SearchExecutor
 
 STATE_KEY = "search_executor"
@@ -29,6 +31,7 @@ class CompiledSearchEndpoint:
         if answer is None:
             await self.graphql(scope, _replay(body, complete, receive), send)
             return
+        label_request(scope, "searchCourses", OK)
         await send({"type": "http.response.start", "status": 200, "headers": [
             (b"content-length", str(len(answer)).encode("ascii")),
             (b"content-type", b"application/json"),
