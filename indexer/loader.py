@@ -104,8 +104,11 @@ class CourseIndexer:
 
     def load(self, paths: Sequence[Path]) -> LoadSummary:
         """Upsert each feed's courses and remove the provider's courses it no longer lists."""
+        return self.load_feeds(*self.read(paths))
+
+    def load_feeds(self, feeds: list[Feed], rejections: list[Rejection]) -> LoadSummary:
+        """:meth:`load` of feeds already read (the CLI reads them once, to plan first)."""
         started = time.monotonic()
-        feeds, rejections = self.read(paths)
         summary = LoadSummary(files=len(feeds) + sum(r.record_id == "(file)" for r in rejections))
         summary.rejections = rejections
         self.apply_settings()
@@ -119,8 +122,11 @@ class CourseIndexer:
 
     def rebuild(self, paths: Sequence[Path]) -> LoadSummary:
         """Build a fresh index beside the live one, verify it, swap it in, drop the old."""
+        return self.rebuild_feeds(*self.read(paths))
+
+    def rebuild_feeds(self, feeds: list[Feed], rejections: list[Rejection]) -> LoadSummary:
+        """:meth:`rebuild` from feeds already read."""
         started = time.monotonic()
-        feeds, rejections = self.read(paths)
         summary = LoadSummary(files=len(feeds) + sum(r.record_id == "(file)" for r in rejections))
         summary.rejections = rejections
         self._drop_stale_builds()
@@ -236,7 +242,7 @@ class CourseIndexer:
         ids = [
             i for feed in feeds for i in self._rejected_ids(feed.provider, rejections, feed.file)
         ]
-        if not ids or self._document_count(self.index_uid) == 0:
+        if not ids or self.document_count(self.index_uid) == 0:
             return []
         found = self.client.index(self.index_uid).get_documents(
             {"filter": f"id IN {quote_list(ids)}", "limit": len(ids)}
@@ -257,7 +263,7 @@ class CourseIndexer:
             if not page.results or offset >= page.total:
                 return ids
 
-    def _document_count(self, uid: str) -> int:
+    def document_count(self, uid: str) -> int:
         try:
             return int(self.client.index(uid).get_stats().number_of_documents)
         except MeilisearchApiError as exc:
