@@ -27,6 +27,9 @@ def main(argv: list[str]) -> int:
     up.add_argument("--smtp-port", type=int, default=1025, help="SMTP sink port")
     up.add_argument("--providers", type=int, default=80, help="sample providers")
     up.add_argument("--courses", type=int, default=2000, help="sample courses")
+    up.add_argument("--load-sample", action="store_true",
+                    help="load the sample also into an index that already holds courses "
+                    "(a plain, guarded load; never a rebuild)")
     commands.add_parser("sample", help="generate sample feeds (see sample --help)")
     mail = commands.add_parser("mail", help="list or show the emails the SMTP sink received")
     mail.add_argument("--var", type=Path, default=ROOT / "var")
@@ -42,6 +45,7 @@ def main(argv: list[str]) -> int:
             smtp_port=args.smtp_port,
             providers=args.providers,
             courses=args.courses,
+            load_sample=args.load_sample,
         )
         return run_stack(options, os.environ)
     if args.command == "fetch-meilisearch":
