@@ -49,6 +49,18 @@ class LoadSummary:
         )
 
 
+def rejected_ids(
+    feed_provider: dict[str, Any], rejections: Iterable[Rejection], file: str
+) -> list[str]:
+    """Document ids of the file's rejected courses (those with an id): their live versions stay."""
+    number = feed_provider["organisationNumber"]
+    return [
+        course_document_id(number, r.record_id)
+        for r in rejections
+        if r.file == file and r.record_id != "(file)" and not r.record_id.startswith("courses[")
+    ]
+
+
 def _quiet(_: str) -> None:
     return None
 
@@ -207,16 +219,6 @@ class CourseIndexer:
             self.progress(f"{uid}: {done}/{len(documents)} documents indexed ({rate:.0f}/s)")
         return done
 
-    def _rejected_ids(
-        self, feed_provider: dict[str, Any], rejections: Iterable[Rejection], file: str
-    ) -> list[str]:
-        number = feed_provider["organisationNumber"]
-        return [
-            course_document_id(number, r.record_id)
-            for r in rejections
-            if r.file == file and r.record_id != "(file)" and not r.record_id.startswith("courses[")
-        ]
-
     def _remove_withdrawn(self, feed: Feed, load_id: str) -> int:
         """Delete the provider's documents this feed did not write, except rejected ones.
 
@@ -226,7 +228,7 @@ class CourseIndexer:
             f"providerOrgNumber = {quote(feed.provider['organisationNumber'])}",
             f"loadId != {quote(load_id)}",
         ]
-        kept = self._rejected_ids(feed.provider, feed.rejections, feed.file)
+        kept = rejected_ids(feed.provider, feed.rejections, feed.file)
         if kept:
             clauses.append(f"id NOT IN {quote_list(kept)}")
         task = self._wait(
@@ -240,7 +242,7 @@ class CourseIndexer:
     ) -> list[dict[str, Any]]:
         """Live documents of courses whose new record was rejected, carried into a rebuild."""
         ids = [
-            i for feed in feeds for i in self._rejected_ids(feed.provider, rejections, feed.file)
+            i for feed in feeds for i in rejected_ids(feed.provider, rejections, feed.file)
         ]
         if not ids or self.document_count(self.index_uid) == 0:
             return []

@@ -22,8 +22,9 @@ from redis import Redis
 from core.meili_filter import quote_list
 from core.reference import Reference
 from core.visits import keys
-from indexer.documents import course_document_id, to_search_document
+from indexer.documents import to_search_document
 from indexer.feed import Feed, Rejection
+from indexer.loader import rejected_ids
 
 PAGE_SIZE = 5_000
 # Fields the indexer adds for its own bookkeeping: not part of a course's content.
@@ -86,14 +87,9 @@ def new_documents(feeds: Iterable[Feed], reference: Reference) -> dict[str, dict
     }
 
 
-def kept_ids(feeds: Iterable[Feed], rejections: Iterable[Rejection]) -> set[str]:
+def kept_ids(feeds: Iterable[Feed], rejections: list[Rejection]) -> set[str]:
     """Courses whose new record was rejected: their live version is kept, as the loader does."""
-    files = {feed.file: feed.provider["organisationNumber"] for feed in feeds}
-    return {
-        course_document_id(files[r.file], r.record_id)
-        for r in rejections
-        if r.file in files and r.record_id != "(file)" and not r.record_id.startswith("courses[")
-    }
+    return {i for feed in feeds for i in rejected_ids(feed.provider, rejections, feed.file)}
 
 
 def compare(

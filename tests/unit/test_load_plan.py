@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from indexer.feed import Feed, Rejection
 from indexer.guard import refusal
-from indexer.plan import compare
+from indexer.plan import compare, kept_ids
 
 NOW = 1_800_000_000
 
@@ -51,3 +52,13 @@ def test_a_provider_left_with_no_course_is_vanishing_and_refused_unless_forced()
     assert "8020024385" not in message
     assert refusal(plan, remove_missing_providers=True) is None
     assert refusal(compare(live, {d["id"]: d for d in live}, set(), NOW), False) is None
+
+
+def test_kept_ids_are_the_rejected_courses_with_an_id_of_each_feed() -> None:
+    provider = {"organisationNumber": "556677-8899"}
+    feed = Feed("a.json", provider, [], [])
+    rejections = [Rejection("a.json", "K2", "places", "too small"),
+                  Rejection("a.json", "courses[3]", "id", "missing"),
+                  Rejection("b.json", "K9", "places", "too small"),
+                  Rejection("c.json", "(file)", "provider", "missing")]
+    assert kept_ids([feed], rejections) == {"5566778899-K2"}
