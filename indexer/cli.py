@@ -147,8 +147,14 @@ def _load(args: argparse.Namespace, settings: Settings, indexer: CourseIndexer,
         print(f"rejected: {rejection}", file=sys.stderr)
     code = EXIT_REJECTED if rejections else EXIT_OK
     indexer.progress("comparing the feeds with the live index")
-    plan = plan_load(indexer.client, indexer.index_uid, feeds, rejections, indexer.reference,
-                     rebuild=args.rebuild, redis=redis, now=int(time.time()))
+    try:
+        plan = plan_load(indexer.client, indexer.index_uid, feeds, rejections,
+                         indexer.reference, rebuild=args.rebuild, redis=redis,
+                         now=int(time.time()))
+    except RedisError as exc:
+        print(f"error: the registrations of the study visits this load changes could not be "
+              f"counted in Redis ({exc}); nothing was changed.", file=sys.stderr)
+        return EXIT_FAILED
     refused = refusal(plan, args.remove_missing_providers)
     if args.dry_run:
         print(f"dry run, nothing written: {plan.describe()}")
