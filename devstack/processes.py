@@ -116,7 +116,12 @@ class ManagedProcess:
 def meilisearch_process(
     binary: Path, data_dir: Path, port: int, master_key: str, log_path: Path | None = None
 ) -> ManagedProcess:
-    """A Meilisearch bound to 127.0.0.1 with a master key and analytics off."""
+    """A Meilisearch bound to 127.0.0.1 with a master key and analytics off.
+
+    The key goes in the child's environment (``MEILI_MASTER_KEY``), never on its command
+    line, where every user of the machine can read it (``ps``, ``/proc/PID/cmdline``). The
+    environment holds nothing else, so no ``MEILI_*`` variable of ours leaks into it.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
     return ManagedProcess(
         "meilisearch",
@@ -124,7 +129,6 @@ def meilisearch_process(
             str(binary),
             "--http-addr",
             f"127.0.0.1:{port}",
-            f"--master-key={master_key}",  # one argument: a key may begin with "-"
             "--env",
             "development",
             "--no-analytics",
@@ -140,6 +144,7 @@ def meilisearch_process(
             "WARN",
         ],
         log_path=log_path,
+        env={"MEILI_MASTER_KEY": master_key},
         cwd=data_dir,
     )
 

@@ -5,11 +5,9 @@ Ctrl-C (or SIGTERM) stops every process it started, in reverse order.
 
 from __future__ import annotations
 
-import datetime
 import json
 import secrets
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Mapping
@@ -17,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+from devstack.envfile import write_env_file
 from devstack.mailsink import MailSink
 from devstack.meilisearch_binary import ensure_meilisearch
 from devstack.processes import (
@@ -29,7 +28,7 @@ from devstack.processes import (
     start_redis,
     wait_ready,
 )
-from devstack.sample_feeds import generate_feeds, write_feeds
+from devstack.sample_load import load_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,6 +42,7 @@ class StackOptions:
     smtp_port: int = 1025
     providers: int = 80
     courses: int = 2000
+    load_sample: bool = False  # load the sample even into an index that holds courses
 
 
 def _port_or_free(port: int) -> int:
@@ -115,23 +115,14 @@ def run_stack(options: StackOptions, inherited_env: Mapping[str, str]) -> int:
             **keys,
         }
         child_env = {**env, **{k: v for k, v in inherited_env.items() if k not in env}}
-        sample = var / "sample"
-        write_feeds(
-            generate_feeds(
-                providers=options.providers, courses=options.courses, today=datetime.date.today()
-            ),
-            sample,
-        )
-        print(f"loading the sample feeds from {sample}", flush=True)
-        load = subprocess.run(
-            [sys.executable, "-m", "indexer", "load", str(sample), "--rebuild", "--quiet"],
-            env=child_env,
-            cwd=ROOT,
-            check=False,
-        )
-        if load.returncode not in (0, 2):
+        write_env_file(var / "env", env)
+        print(f"settings written to {var / 'env'} (for the indexer by hand: "
+              f"set -a; . {var / 'env'}; set +a)", flush=True)
+        if not load_sample(child_env, var / "sample", providers=options.providers,
+                           courses=options.courses, asked=options.load_sample, cwd=ROOT):
             print("error: loading the sample data failed", file=sys.stderr)
             return 1
+        print(f"starting the API on {base_url} and a worker", flush=True)
         api = ManagedProcess(
             "api",
             [
@@ -161,6 +152,7 @@ def run_stack(options: StackOptions, inherited_env: Mapping[str, str]) -> int:
             cwd=ROOT,
         ).start()
         started.append(worker)
+        print("waiting for the API to be ready", flush=True)
         try:
             wait_ready(api, lambda: http_ok(f"{base_url}/readyz"), 30)
         except RuntimeError as exc:  # it exited: its log says why

@@ -17,12 +17,15 @@ from core.reference import load_reference
 from core.search import index_version
 from core.settings import Settings, SettingsError
 from core.visits.dispatch import request_reconciliation
+from indexer.guard import FLAG, refusal
 from indexer.loader import CourseIndexer
+from indexer.plan import plan_load
 from indexer.tasks import TaskFailed
 
 EXIT_OK = 0
 EXIT_REJECTED = 2
 EXIT_FAILED = 1
+EXIT_REFUSED = 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +37,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--rebuild",
         action="store_true",
         help="build a fresh index from exactly these feeds and swap it in with no downtime",
+    )
+    load.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what the load would change (courses, study visits, registrations) "
+        "and write nothing",
+    )
+    load.add_argument(
+        FLAG,
+        action="store_true",
+        help="let the load remove every course of live providers it has no courses for "
+        "(refused otherwise, exit code 3)",
+    )
+    load.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="load only when the live index is missing or holds no course (the sample "
+        "loads of the main job and compose's demo profile)",
     )
     load.add_argument("--quiet", action="store_true", help="no progress lines")
     commands.add_parser("settings", help="apply the declared index settings")
@@ -100,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         if missing:
             print(f"error: no such feed file or folder: {', '.join(missing)}", file=sys.stderr)
             return EXIT_FAILED
-        summary = indexer.rebuild(args.feeds) if args.rebuild else indexer.load(args.feeds)
+        assert redis is not None
+        return _load(args, settings, indexer, redis)
     except TaskFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -109,10 +131,49 @@ def main(argv: list[str] | None = None) -> int:
               f"({exc}); the API's search caches may serve results from before the change "
               f"until Redis answers and the load is run again.", file=sys.stderr)
         return EXIT_FAILED
-    for rejection in summary.rejections:
+
+
+def _load(args: argparse.Namespace, settings: Settings, indexer: CourseIndexer,
+          redis: Redis) -> int:
+    """Read, plan, guard, then load (or only print the plan with ``--dry-run``)."""
+    if args.if_empty:
+        count = indexer.document_count(indexer.index_uid)
+        if count:
+            print(f"the live index {indexer.index_uid!r} already holds {count} courses; "
+                  f"nothing loaded")
+            return EXIT_OK
+    feeds, rejections = indexer.read(args.feeds)
+    for rejection in rejections:
         print(f"rejected: {rejection}", file=sys.stderr)
+    code = EXIT_REJECTED if rejections else EXIT_OK
+    indexer.progress("comparing the feeds with the live index")
+    try:
+        plan = plan_load(indexer.client, indexer.index_uid, feeds, rejections,
+                         indexer.reference, rebuild=args.rebuild, redis=redis,
+                         now=int(time.time()))
+    except RedisError as exc:
+        print(f"error: the registrations of the study visits this load changes could not be "
+              f"counted in Redis ({exc}); nothing was changed.", file=sys.stderr)
+        return EXIT_FAILED
+    refused = refusal(plan, args.remove_missing_providers)
+    if args.dry_run:
+        print(f"dry run, nothing written: {plan.describe()}")
+        for provider in plan.vanishing:
+            print(f"would remove provider {provider}")
+        if refused:
+            print(f"without {FLAG} the load would be refused (exit code {EXIT_REFUSED})")
+        return EXIT_REFUSED if refused else code
+    if refused:
+        print(refused, file=sys.stderr)
+        print(f"plan: {plan.describe()}", file=sys.stderr)
+        return EXIT_REFUSED
+    load = indexer.rebuild_feeds if args.rebuild else indexer.load_feeds
+    summary = load(feeds, rejections)
     print(summary.describe())
+    print(plan.describe())
+    for provider in plan.vanishing:
+        print(f"removed provider {provider}")
     # Registrations of visits the load removed are cancelled by the worker (best effort:
     # skipped when Redis is not reachable; the worker's cron catches up within minutes).
     request_reconciliation(settings.redis_url, f"load-{time.time_ns()}")
-    return EXIT_REJECTED if summary.rejections else EXIT_OK
+    return code

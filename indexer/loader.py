@@ -49,6 +49,18 @@ class LoadSummary:
         )
 
 
+def rejected_ids(
+    feed_provider: dict[str, Any], rejections: Iterable[Rejection], file: str
+) -> list[str]:
+    """Document ids of the file's rejected courses (those with an id): their live versions stay."""
+    number = feed_provider["organisationNumber"]
+    return [
+        course_document_id(number, r.record_id)
+        for r in rejections
+        if r.file == file and r.record_id != "(file)" and not r.record_id.startswith("courses[")
+    ]
+
+
 def _quiet(_: str) -> None:
     return None
 
@@ -104,8 +116,11 @@ class CourseIndexer:
 
     def load(self, paths: Sequence[Path]) -> LoadSummary:
         """Upsert each feed's courses and remove the provider's courses it no longer lists."""
+        return self.load_feeds(*self.read(paths))
+
+    def load_feeds(self, feeds: list[Feed], rejections: list[Rejection]) -> LoadSummary:
+        """:meth:`load` of feeds already read (the CLI reads them once, to plan first)."""
         started = time.monotonic()
-        feeds, rejections = self.read(paths)
         summary = LoadSummary(files=len(feeds) + sum(r.record_id == "(file)" for r in rejections))
         summary.rejections = rejections
         self.apply_settings()
@@ -119,8 +134,11 @@ class CourseIndexer:
 
     def rebuild(self, paths: Sequence[Path]) -> LoadSummary:
         """Build a fresh index beside the live one, verify it, swap it in, drop the old."""
+        return self.rebuild_feeds(*self.read(paths))
+
+    def rebuild_feeds(self, feeds: list[Feed], rejections: list[Rejection]) -> LoadSummary:
+        """:meth:`rebuild` from feeds already read."""
         started = time.monotonic()
-        feeds, rejections = self.read(paths)
         summary = LoadSummary(files=len(feeds) + sum(r.record_id == "(file)" for r in rejections))
         summary.rejections = rejections
         self._drop_stale_builds()
@@ -201,16 +219,6 @@ class CourseIndexer:
             self.progress(f"{uid}: {done}/{len(documents)} documents indexed ({rate:.0f}/s)")
         return done
 
-    def _rejected_ids(
-        self, feed_provider: dict[str, Any], rejections: Iterable[Rejection], file: str
-    ) -> list[str]:
-        number = feed_provider["organisationNumber"]
-        return [
-            course_document_id(number, r.record_id)
-            for r in rejections
-            if r.file == file and r.record_id != "(file)" and not r.record_id.startswith("courses[")
-        ]
-
     def _remove_withdrawn(self, feed: Feed, load_id: str) -> int:
         """Delete the provider's documents this feed did not write, except rejected ones.
 
@@ -220,7 +228,7 @@ class CourseIndexer:
             f"providerOrgNumber = {quote(feed.provider['organisationNumber'])}",
             f"loadId != {quote(load_id)}",
         ]
-        kept = self._rejected_ids(feed.provider, feed.rejections, feed.file)
+        kept = rejected_ids(feed.provider, feed.rejections, feed.file)
         if kept:
             clauses.append(f"id NOT IN {quote_list(kept)}")
         task = self._wait(
@@ -234,9 +242,9 @@ class CourseIndexer:
     ) -> list[dict[str, Any]]:
         """Live documents of courses whose new record was rejected, carried into a rebuild."""
         ids = [
-            i for feed in feeds for i in self._rejected_ids(feed.provider, rejections, feed.file)
+            i for feed in feeds for i in rejected_ids(feed.provider, rejections, feed.file)
         ]
-        if not ids or self._document_count(self.index_uid) == 0:
+        if not ids or self.document_count(self.index_uid) == 0:
             return []
         found = self.client.index(self.index_uid).get_documents(
             {"filter": f"id IN {quote_list(ids)}", "limit": len(ids)}
@@ -257,7 +265,7 @@ class CourseIndexer:
             if not page.results or offset >= page.total:
                 return ids
 
-    def _document_count(self, uid: str) -> int:
+    def document_count(self, uid: str) -> int:
         try:
             return int(self.client.index(uid).get_stats().number_of_documents)
         except MeilisearchApiError as exc:

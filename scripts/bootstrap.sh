@@ -5,15 +5,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
+say() { echo "bootstrap: $*" >&2; }
 if [ ! -x .venv/bin/python ]; then
+  say "creating the virtual environment .venv with $PYTHON"
   "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
+  say "installing the project and its development tools into .venv with pip" \
+      "(pyproject.toml changed or first run: about a minute)"
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e '.[dev]'
+  say "installed"
   rm -f .venv/.installed-* && touch "$stamp"
 fi
+# Says so on stderr when it downloads (once; then it only checks the cached binary's sha256).
 .venv/bin/python -m devstack fetch-meilisearch >/dev/null
 # The browser tests drive Debian's Chromium (never a downloaded browser build).
 if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

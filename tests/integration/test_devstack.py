@@ -61,6 +61,13 @@ def test_main_job_serves_the_sample_and_ctrl_c_stops_everything(tmp_path: Path) 
         lines = _read_until_ready(process, 120)
         assert f"GraphQL:      http://127.0.0.1:{ports['api']}/graphql" in "\n".join(lines)
         assert any("300 documents indexed, 0 rejected" in line for line in lines)
+        env_file = tmp_path / "var" / "env"
+        assert env_file.stat().st_mode & 0o777 == 0o600
+        written = env_file.read_text()
+        for name in ("MEILI_URL", "MEILI_MASTER_KEY", "MEILI_INDEX", "REDIS_URL", "SECRET_KEY",
+                     "SMTP_HOST", "SMTP_PORT", "PUBLIC_BASE_URL"):
+            assert f"\n{name}=" in written, name
+        assert f"REDIS_URL=redis://127.0.0.1:{ports['redis']}/0" in written
         body = json.dumps({"query": "{ searchCourses(query: \"utbildning\", first: 1) "
                                     "{ totalCount } }"}).encode()
         request = urllib.request.Request(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -47,3 +48,24 @@ def test_a_redis_that_cannot_start_is_reported_at_once(tmp_path: Path) -> None:
         port = taken.getsockname()[1]
         with pytest.raises(RuntimeError, match="redis exited with code"):
             start_redis(port, tmp_path, log_path=tmp_path / "redis.log")
+
+
+def test_the_master_key_is_not_on_meilisearchs_command_line(meili_binary: Path,
+                                                            tmp_path: Path) -> None:
+    port = free_port()
+    key = "k3y-" + "z" * 28
+    process = start_meilisearch(meili_binary, tmp_path, port, key, tmp_path / "meili.log")
+    try:
+        assert process.process is not None
+        cmdline = Path(f"/proc/{process.process.pid}/cmdline").read_bytes()
+        assert b"/meilisearch" in cmdline and key.encode() not in cmdline
+        anonymous = urllib.request.Request(f"http://127.0.0.1:{port}/keys")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(anonymous, timeout=5)
+        assert refused.value.code == 401
+        keyed = urllib.request.Request(f"http://127.0.0.1:{port}/keys",
+                                       headers={"Authorization": f"Bearer {key}"})
+        with urllib.request.urlopen(keyed, timeout=5) as response:
+            assert response.status == 200
+    finally:
+        process.stop()
