@@ -57,6 +57,11 @@ class Settings:
     registration_rate_window_seconds: int = 3600
     search_cache_size: int = 2048
     search_cache_redis: bool = False
+    # Durable registrations (core/durability.py): how an acknowledgement waits for the disk.
+    redis_durability: str = "fsync"
+    redis_waitaof_timeout_seconds: float = 3.0
+    # Deleted personal data leaves the disk (workers/disk_erasure.py) within this many hours.
+    personal_data_disk_erasure_hours: float = 24.0
 
     @property
     def meili_read_key(self) -> str:
@@ -121,6 +126,16 @@ class Settings:
             ),
             search_cache_size=reader.get("SEARCH_CACHE_SIZE", _non_negative_int, 2048),
             search_cache_redis=reader.get("SEARCH_CACHE_REDIS", _bool, False),
+            # Durable registrations and disk erasure (core/durability.py, workers/disk_erasure.py)
+            redis_durability=reader.get(
+                "REDIS_DURABILITY", _choice(("fsync", "waitaof", "none")), "fsync"
+            ),
+            redis_waitaof_timeout_seconds=reader.get(
+                "REDIS_WAITAOF_TIMEOUT_SECONDS", _positive_float, 3.0
+            ),
+            personal_data_disk_erasure_hours=reader.get(
+                "PERSONAL_DATA_DISK_ERASURE_HOURS", _positive_float, 24.0
+            ),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
@@ -177,6 +192,15 @@ def _index_uid(value: str) -> str:
     if not all(c.isascii() and (c.isalnum() or c in "-_") for c in value):
         raise ValueError("only ASCII letters, digits, '-' and '_' are allowed")
     return value
+
+
+def _choice(choices: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value.lower() not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}")
+        return value.lower()
+
+    return parse
 
 
 def _bool(value: str) -> bool:

@@ -15,10 +15,12 @@ from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import func
 
+from core.durability import aof_wait, check_server
 from core.meili_client import meili_http_client
 from core.settings import Settings
 from core.visits.formatting import TIMEZONE
 from core.visits.store import RegistrationStore
+from workers.disk_erasure import erase_personal_data_from_disk
 from workers.jobs import EMAIL_JOBS
 from workers.mailer import Mailer
 from workers.maintenance import (
@@ -36,8 +38,9 @@ KEEP_RESULT_SECONDS = 3600
 async def startup(ctx: dict[str, Any]) -> None:
     """Clients for the jobs; ``ctx["redis"]`` is arq's own pool (a redis.asyncio client)."""
     settings: Settings = ctx["settings"]
+    await check_server(settings)
     ctx["meili"] = meili_http_client(settings)
-    ctx["store"] = RegistrationStore(ctx["redis"])
+    ctx["store"] = RegistrationStore(ctx["redis"], aof_wait(settings))
     ctx["markers"] = Markers(ctx["redis"])
     ctx["mailer"] = Mailer(settings)
 
@@ -68,6 +71,8 @@ def worker_settings(settings: Settings) -> type:
              max_tries=1, run_at_startup=True),
         cron(send_reminder, name="cron:send_reminder", hour={8, 11, 14, 17, 20}, minute=5,
              second=0, timeout=timeout, max_tries=1),
+        cron(erase_personal_data_from_disk, name="cron:erase_personal_data_from_disk",
+             minute=set(range(7, 60, 10)), second=0, timeout=timeout, max_tries=1),
     ]
     attributes: dict[str, Any] = {
         "__doc__": "arq settings of the study-visit worker.",
