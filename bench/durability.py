@@ -16,7 +16,10 @@ folder and the API (``python -m api``, one worker, as the main job runs it):
   everysec``, ``REDIS_DURABILITY=waitaof``; skipped when no such binary is installed.
 
 1. Registrations/s: ``--registrations`` registerForStudyVisit mutations from
-   ``--concurrency`` clients, each with its own email (after a warm-up of 50).
+   ``--concurrency`` clients, each with its own email (after a warm-up of 50); and, to show
+   the cost of the fsync without the API's own work, the same number of the store's
+   reserve scripts (``RegistrationStore.reserve``, with WAITAOF in ``waitaof`` mode) sent
+   straight to Redis from ``--concurrency`` tasks.
 2. Crash: a burst of ``--crash-burst`` more; once a third of them are acknowledged, Redis
    gets SIGKILL; it is restarted on its files and every acknowledged registration is looked
    up. A SIGKILL of the process alone loses nothing already written to the kernel, so
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import secrets
@@ -44,10 +48,15 @@ from pathlib import Path
 import httpx
 from meilisearch import Client
 from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
 from registrations import MUTATION
 from registrations import _feed as registrations_feed
 
+from core.durability import AofWait
 from core.reference import load_reference
+from core.visits.catalog import find_visit
+from core.visits.models import Language, Registration, RegistrationStatus, Visit
+from core.visits.store import RegistrationStore, ReserveOutcome
 from devstack.mailsink import MailSink
 from devstack.meilisearch_binary import ensure_meilisearch
 from devstack.processes import (
@@ -132,6 +141,34 @@ async def burst(base: str, visit_ids: list[str], tag: str, count: int, concurren
     return result
 
 
+async def store_writes(port: int, mode: Mode, visit: Visit, count: int, concurrency: int
+                       ) -> float:
+    """Seconds for ``count`` reserve scripts through the registration store."""
+    redis = AsyncRedis(port=port)
+    aof = AofWait(3000) if mode.durability == "waitaof" else None
+    store = RegistrationStore(redis, aof)
+    visit = dataclasses.replace(visit, capacity=count + 100_000)  # seats for all
+    now = int(time.time())
+    numbers = iter(range(count))
+
+    async def one_task() -> None:
+        for i in numbers:
+            registration = Registration(
+                id=f"{mode.name}-store-{i}", status=RegistrationStatus.PENDING, visit=visit,
+                name=f"Bench Person {i}", email=f"{mode.name}-store{i}@example.se", phone=None,
+                language=Language.SV, created_at=now, updated_at=now, expires_at=now + 86_400)
+            reserved = await store.reserve(registration, f"digest-{i}", now)
+            if reserved.outcome is not ReserveOutcome.OK:
+                raise RuntimeError(f"store write {i}: {reserved.outcome}")
+
+    try:
+        started = time.perf_counter()
+        await asyncio.gather(*(one_task() for _ in range(concurrency)))
+        return time.perf_counter() - started
+    finally:
+        await redis.aclose()
+
+
 def found_after_restart(port: int, acknowledged: dict[str, str]) -> int:
     redis = Redis(port=port, socket_timeout=10, decode_responses=True)
     try:
@@ -142,7 +179,7 @@ def found_after_restart(port: int, acknowledged: dict[str, str]) -> int:
 
 
 def run_mode(mode: Mode, work: Path, base_env: dict[str, str], visit_ids: list[str],
-             args: argparse.Namespace) -> None:
+             visit: Visit, args: argparse.Namespace) -> None:
     redis_port, api_port = free_port(), free_port()
     redis_dir = work / f"redis-{mode.name}"
     started: list[ManagedProcess] = []
@@ -164,6 +201,8 @@ def run_mode(mode: Mode, work: Path, base_env: dict[str, str], visit_ids: list[s
         timed = asyncio.run(burst(base, visit_ids, f"{mode.name}-timed", args.registrations,
                                   args.concurrency))
         latencies = sorted(timed.latencies)
+        store_seconds = asyncio.run(store_writes(redis_port, mode, visit, args.registrations,
+                                                 args.concurrency))
         crash = asyncio.run(burst(base, visit_ids, f"{mode.name}-crash", args.crash_burst,
                                   args.concurrency, kill=redis))
         redis.stop()
@@ -175,13 +214,23 @@ def run_mode(mode: Mode, work: Path, base_env: dict[str, str], visit_ids: list[s
         acknowledged = len(crash.acknowledged)
         print(f"{mode.name:9} {args.registrations / timed.seconds:6.0f} registrations/s "
               f"(p50 {statistics.median(latencies) * 1000:.1f} ms, p95 "
-              f"{latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms); kill -9 mid-burst: "
+              f"{latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms), store alone "
+              f"{args.registrations / store_seconds:.0f} writes/s; kill -9 mid-burst: "
               f"{acknowledged} acknowledged, {found} found after restart, "
               f"{acknowledged - found} lost, {crash.attempts - acknowledged} not acknowledged",
               flush=True)
     finally:
         for process in reversed(started):
             process.stop()
+
+
+async def first_visit(meili_url: str, key: str, visit_id: str) -> Visit:
+    async with httpx.AsyncClient(base_url=meili_url,
+                                 headers={"Authorization": f"Bearer {key}"}) as meili:
+        visit = await find_visit(meili, "courses", visit_id)
+    if visit is None:
+        raise RuntimeError(f"visit {visit_id} is not in the index")
+    return visit
 
 
 def main(argv: list[str]) -> int:
@@ -208,6 +257,7 @@ def main(argv: list[str]) -> int:
             if summary.rejections:
                 print(f"error: the feed did not load: {summary.rejections}", file=sys.stderr)
                 return 1
+            visit = asyncio.run(first_visit(client_url, key, visit_ids[0]))
             base_env = {
                 **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")},
                 "MEILI_URL": client_url, "MEILI_MASTER_KEY": key, "MEILI_INDEX": "courses",
@@ -215,7 +265,7 @@ def main(argv: list[str]) -> int:
                 "REGISTRATION_RATE_LIMIT_PER_IP": "1000000",
             }
             for mode in chosen:
-                run_mode(mode, work, base_env, visit_ids, args)
+                run_mode(mode, work, base_env, visit_ids, visit, args)
         finally:
             meili.stop()
             sink.stop()
