@@ -6,10 +6,13 @@ by ``REDIS_DURABILITY``:
 
 * ``fsync``: the server runs with an append-only file and ``appendfsync always``: Redis
   writes and fsyncs every write before it replies, so a reply is already durable.
-* ``waitaof``: the server fsyncs on its own schedule (``everysec``), and the store follows
-  each registration change with ``WAITAOF 1 0 <timeout>`` on the same connection
-  (Redis 7.2 or later): the answer waits until the local append-only file holds the change,
-  and a change not confirmed in time is answered as ``ServiceUnavailable("registrations")``.
+* ``waitaof``: the server fsyncs on its own schedule (``everysec``), and the API's store
+  follows each registration change it answers (register, decide, cancel, erase) with
+  ``WAITAOF 1 0 <timeout>`` on the same connection (Redis 7.2 or later): the answer waits
+  until the local append-only file holds the change, and a change not confirmed in time is
+  answered as ``ServiceUnavailable("registrations")``. The worker's changes are told to
+  nobody at once (the purge, a removed visit's cancellation, whose e-mail follows), so it
+  does not wait: ``everysec`` has them on disk within about a second.
 * ``none``: no check and no wait, for tests and benchmarks that do not care.
 
 :func:`check_server` runs at start-up of the API and the worker and refuses a server that

@@ -15,7 +15,7 @@ from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import func
 
-from core.durability import aof_wait, check_server
+from core.durability import check_server
 from core.meili_client import meili_http_client
 from core.settings import Settings
 from core.visits.formatting import TIMEZONE
@@ -40,7 +40,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx["settings"]
     await check_server(settings)
     ctx["meili"] = meili_http_client(settings)
-    ctx["store"] = RegistrationStore(ctx["redis"], aof_wait(settings))
+    ctx["store"] = RegistrationStore(ctx["redis"])
     ctx["markers"] = Markers(ctx["redis"])
     ctx["mailer"] = Mailer(settings)
 

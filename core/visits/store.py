@@ -6,8 +6,8 @@
 * erase: the registration and every pointer to it, gone; and the disk-erasure mark set
   (:mod:`core.visits.disk_erasure`), since the append-only file still holds what was erased.
 
-With ``REDIS_DURABILITY=waitaof`` every change is followed by ``WAITAOF`` on the same
-connection (:mod:`core.durability`): a change is reported only once it is on disk.
+With ``REDIS_DURABILITY=waitaof`` the API's store follows every change with ``WAITAOF`` on
+the same connection (:mod:`core.durability`): a change is reported only once it is on disk.
 """
 
 from __future__ import annotations
@@ -267,7 +267,8 @@ class RegistrationStore:
         )
         return int(existed) == 1
 
-    async def _write(self, script: Any, keys: Sequence[str], args: Sequence[Any]) -> Any:
+    async def _write(self, script: Any, script_keys: Sequence[str], args: Sequence[Any]
+                     ) -> Any:
         """Run a write script; with ``aof``, return only once the append-only file has it.
 
         ``WAITAOF`` waits for the writes of its own connection, so it goes in one pipeline
@@ -275,11 +276,11 @@ class RegistrationStore:
         the change may be stored, and a retry finds it (e.g. ``ALREADY_REGISTERED``).
         """
         if self.aof is None:
-            return await script(keys=keys, args=args)
+            return await script(keys=script_keys, args=args)
         try:
             async with asyncio.timeout(self.aof.timeout_ms / 1000 + AOF_CLIENT_MARGIN_SECONDS):
                 async with self.redis.pipeline(transaction=False) as pipe:
-                    await script(keys=keys, args=args, client=pipe)
+                    await script(keys=script_keys, args=args, client=pipe)
                     pipe.waitaof(1, 0, self.aof.timeout_ms)
                     reply, fsynced = await pipe.execute(raise_on_error=False)
         except (TimeoutError, RedisError):
