@@ -127,9 +127,7 @@ class Settings:
             search_cache_size=reader.get("SEARCH_CACHE_SIZE", _non_negative_int, 2048),
             search_cache_redis=reader.get("SEARCH_CACHE_REDIS", _bool, False),
             # Durable registrations and disk erasure (core/durability.py, workers/disk_erasure.py)
-            redis_durability=reader.get(
-                "REDIS_DURABILITY", _choice(("fsync", "waitaof", "none")), "fsync"
-            ),
+            redis_durability=reader.get("REDIS_DURABILITY", _durability_mode, "fsync"),
             redis_waitaof_timeout_seconds=reader.get(
                 "REDIS_WAITAOF_TIMEOUT_SECONDS", _positive_float, 3.0
             ),
@@ -194,13 +192,10 @@ def _index_uid(value: str) -> str:
     return value
 
 
-def _choice(choices: tuple[str, ...]) -> Callable[[str], str]:
-    def parse(value: str) -> str:
-        if value.lower() not in choices:
-            raise ValueError(f"expected one of {', '.join(choices)}")
-        return value.lower()
-
-    return parse
+def _durability_mode(value: str) -> str:
+    if value.lower() not in ("fsync", "waitaof", "none"):
+        raise ValueError("expected one of fsync, waitaof, none")
+    return value.lower()
 
 
 def _bool(value: str) -> bool:
