@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -154,4 +156,32 @@ async def test_waitaof_acknowledges_only_what_the_disk_confirmed(
             with pytest.raises(ServiceUnavailable):
                 await store.erase("waitaof-1", ())
         finally:
+            await redis.aclose()
+
+
+@needs_valkey
+async def test_waitaof_on_a_stopped_server_is_unavailable_within_its_deadline(
+    tmp_path: Path, visit_index: VisitIndex, smtp_sink: MailSink,
+) -> None:
+    """A server that answers nothing (SIGSTOP) gives ServiceUnavailable once WAITAOF's
+    timeout and the client's margin have passed, and the store works again after SIGCONT."""
+    with own_redis(tmp_path, appendfsync="everysec", server=VALKEY) as server:
+        settings = visit_settings(visit_index, server.url, smtp_sink)
+        visit = await indexed_visit(settings, visit_index.five_seats)
+        redis = Redis.from_url(server.url)
+        assert server.process.process is not None
+        pid = server.process.process.pid
+        try:
+            store = RegistrationStore(redis, AofWait(300))
+            await store.reserve(_registration(visit, 1), "digest-1", 0)  # connected, loaded
+            os.kill(pid, signal.SIGSTOP)
+            started = time.monotonic()
+            with pytest.raises(ServiceUnavailable):
+                await store.reserve(_registration(visit, 2), "digest-2", 0)
+            assert 1.2 <= time.monotonic() - started < 5
+            os.kill(pid, signal.SIGCONT)
+            reserved = await store.reserve(_registration(visit, 3), "digest-3", 0)
+            assert reserved.seats_taken in (2, 3)  # the stopped one may have been stored
+        finally:
+            os.kill(pid, signal.SIGCONT)
             await redis.aclose()
