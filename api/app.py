@@ -31,6 +31,7 @@ from api.search.compiled.result_fields import SEARCH_TYPES
 from api.search.runtime import start_search
 from api.search_page import routes as search_page_routes
 from api.visits.pages import routes as visit_page_routes
+from core.durability import check_server
 from core.meili_client import meili_http_client
 from core.reference import load_reference
 from core.settings import Settings
@@ -66,6 +67,7 @@ def create_app(settings: Settings, compiled_search: bool = True) -> CourseApi:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await check_server(settings)
         meili = meili_http_client(settings)
         redis = Redis.from_url(settings.redis_url)
         arq = await create_pool(RedisSettings.from_dsn(settings.redis_url))

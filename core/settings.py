@@ -62,6 +62,11 @@ class Settings:
     worker_metrics_port: int = 0
     worker_metrics_host: str = "127.0.0.1"
     log_format: str = "text"
+    # Durable registrations (core/durability.py): how an acknowledgement waits for the disk.
+    redis_durability: str = "fsync"
+    redis_waitaof_timeout_seconds: float = 3.0
+    # Deleted personal data leaves the disk (workers/disk_erasure.py) within this many hours.
+    personal_data_disk_erasure_hours: float = 24.0
 
     @property
     def meili_read_key(self) -> str:
@@ -134,6 +139,14 @@ class Settings:
             worker_metrics_port=reader.get("WORKER_METRICS_PORT", _port_or_off, 0),
             worker_metrics_host=reader.get("WORKER_METRICS_HOST", _non_empty, "127.0.0.1"),
             log_format=reader.get("LOG_FORMAT", _choice("text", "json"), "text"),
+            # Durable registrations and disk erasure (core/durability.py, workers/disk_erasure.py)
+            redis_durability=reader.get("REDIS_DURABILITY", _durability_mode, "fsync"),
+            redis_waitaof_timeout_seconds=reader.get(
+                "REDIS_WAITAOF_TIMEOUT_SECONDS", _positive_float, 3.0
+            ),
+            personal_data_disk_erasure_hours=reader.get(
+                "PERSONAL_DATA_DISK_ERASURE_HOURS", _positive_float, 24.0
+            ),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
@@ -190,6 +203,12 @@ def _index_uid(value: str) -> str:
     if not all(c.isascii() and (c.isalnum() or c in "-_") for c in value):
         raise ValueError("only ASCII letters, digits, '-' and '_' are allowed")
     return value
+
+
+def _durability_mode(value: str) -> str:
+    if value.lower() not in ("fsync", "waitaof", "none"):
+        raise ValueError("expected one of fsync, waitaof, none")
+    return value.lower()
 
 
 def _bool(value: str) -> bool:

@@ -24,7 +24,7 @@ def main(argv: list[str]) -> int:
     up.add_argument("--port", type=int, default=8000, help="API port")
     up.add_argument("--meili-port", type=int, default=7700, help="Meilisearch port")
     up.add_argument("--redis-port", type=int, default=6379,
-                    help="Redis port (a Redis already answering there is used)")
+                    help="Redis port (its own Redis; a free port if taken)")
     up.add_argument("--smtp-port", type=int, default=1025, help="SMTP sink port")
     up.add_argument("--providers", type=int, default=80, help="sample providers")
     up.add_argument("--courses", type=int, default=2000, help="sample courses")

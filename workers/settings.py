@@ -15,11 +15,13 @@ from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import func
 
+from core.durability import check_server
 from core.logs import configure_logging
 from core.meili_client import meili_http_client
 from core.settings import Settings
 from core.visits.formatting import TIMEZONE
 from core.visits.store import RegistrationStore
+from workers.disk_erasure import erase_personal_data_from_disk
 from workers.jobs import EMAIL_JOBS
 from workers.mailer import Mailer
 from workers.maintenance import (
@@ -43,6 +45,7 @@ KEEP_RESULT_SECONDS = 3600
 async def startup(ctx: dict[str, Any]) -> None:
     """Clients for the jobs; ``ctx["redis"]`` is arq's own pool (a redis.asyncio client)."""
     settings: Settings = ctx["settings"]
+    await check_server(settings)
     if settings.log_format == "json":  # else arq's own plain lines stay
         configure_logging(settings.log_format)
     ctx["meili"] = meili_http_client(settings)
@@ -80,6 +83,7 @@ def worker_settings(settings: Settings) -> type:
         scheduled(reconcile_study_visits, minute=set(range(3, 60, 10)), second=0),
         scheduled(purge_expired, minute=17, second=0, run_at_startup=True),
         scheduled(send_reminder, hour={8, 11, 14, 17, 20}, minute=5, second=0),
+        scheduled(erase_personal_data_from_disk, minute=set(range(7, 60, 10)), second=0),
     ]
     attributes: dict[str, Any] = {
         "__doc__": "arq settings of the study-visit worker.",

@@ -15,6 +15,7 @@ import httpx
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
+from core.durability import aof_wait
 from core.settings import Settings
 from core.visits import dispatch
 from core.visits.catalog import find_visit
@@ -90,7 +91,7 @@ class VisitService:
         self.settings = settings
         self.meili = meili
         self.queue = queue
-        self.store = RegistrationStore(redis)
+        self.store = RegistrationStore(redis, aof_wait(settings))
         self.limiter = RegistrationRateLimiter(redis, settings.secret_key, RateLimits(
             settings.registration_rate_limit_per_ip,
             settings.registration_rate_limit_per_email,

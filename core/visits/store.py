@@ -3,20 +3,29 @@
 * reserve: not already registered (same email on the visit), not full, then take the seat
   and store the registration with its expiry, atomically – N seats accept exactly N.
 * transition: compare-and-set of the status; leaving the active states frees the seat.
-* erase: the registration and every pointer to it, gone.
+* erase: the registration and every pointer to it, gone; and the disk-erasure mark set
+  (:mod:`core.visits.disk_erasure`), since the append-only file still holds what was erased.
+
+With ``REDIS_DURABILITY=waitaof`` the API's store follows every change with ``WAITAOF`` on
+the same connection (:mod:`core.durability`): a change is reported only once it is on disk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
+from core.durability import AofWait
+from core.errors import ServiceUnavailable
 from core.redis_values import as_text
-from core.visits import keys
+from core.visits import disk_erasure, keys
 from core.visits.awaiting import result
 from core.visits.codec import decode_hash, encode_registration
 from core.visits.models import CancelReason, Registration, RegistrationStatus
@@ -95,11 +104,17 @@ end
 redis.call('ZREM', KEYS[4], ARGV[1])
 redis.call('ZREM', KEYS[5], ARGV[1])
 redis.call('HDEL', KEYS[6], ARGV[1])
-for i = 2, #ARGV do
+for i = 3, #ARGV do
   redis.call('ZREM', KEYS[7], ARGV[i])
 end
+redis.call('HSETNX', KEYS[8], 'since', ARGV[2])
+redis.call('HINCRBY', KEYS[8], 'erasures', 1)
 return existed
 """
+
+
+AOF_CLIENT_MARGIN_SECONDS = 1.0
+"""How much longer than WAITAOF's own timeout the client waits for its answer."""
 
 
 class ReserveOutcome(StrEnum):
@@ -127,10 +142,14 @@ class TransitionResult:
 
 
 class RegistrationStore:
-    """Reads and atomic writes of registrations."""
+    """Reads and atomic writes of registrations.
 
-    def __init__(self, redis: Redis) -> None:
+    ``aof``: wait for the append-only file after each write (``REDIS_DURABILITY=waitaof``).
+    """
+
+    def __init__(self, redis: Redis, aof: AofWait | None = None) -> None:
         self.redis = redis
+        self.aof = aof
         self._reserve: Any = redis.register_script(_RESERVE)
         self._transition: Any = redis.register_script(_TRANSITION)
         self._erase: Any = redis.register_script(_ERASE)
@@ -150,8 +169,9 @@ class RegistrationStore:
         fields = encode_registration(registration, email_hash)
         flat = [item for pair in fields.items() for item in pair]
         members = [keys.outbox_member(job, registration.id) for job in outbox]
-        reply = await self._reserve(
-            keys=[
+        reply = await self._write(
+            self._reserve,
+            [
                 keys.active(visit.id),
                 keys.emails(visit.id),
                 keys.registration(registration.id),
@@ -160,7 +180,7 @@ class RegistrationStore:
                 keys.REGISTRATION_VISITS,
                 keys.OUTBOX,
             ],
-            args=[
+            [
                 visit.capacity,
                 email_hash,
                 registration.id,
@@ -202,15 +222,16 @@ class RegistrationStore:
             RegistrationStatus.CANCELLED: "cancelledAt",
         }.get(to, "updatedAt")
         extra: list[str] = ["cancelReason", cancel_reason.value] if cancel_reason else []
-        reply = await self._transition(
-            keys=[
+        reply = await self._write(
+            self._transition,
+            [
                 keys.registration(registration_id),
                 keys.active(visit_id),
                 keys.emails(visit_id),
                 keys.CONFIRMED,
                 keys.OUTBOX,
             ],
-            args=[
+            [
                 registration_id,
                 ",".join(s.value for s in allowed_from),
                 to.value,
@@ -229,8 +250,9 @@ class RegistrationStore:
         visit_id = await self._visit_of(registration_id)
         if visit_id is None:
             return False
-        existed = await self._erase(
-            keys=[
+        existed = await self._write(
+            self._erase,
+            [
                 keys.registration(registration_id),
                 keys.active(visit_id),
                 keys.emails(visit_id),
@@ -238,10 +260,36 @@ class RegistrationStore:
                 keys.EXPIRIES,
                 keys.REGISTRATION_VISITS,
                 keys.OUTBOX,
+                disk_erasure.PENDING_KEY,
             ],
-            args=[registration_id, *(keys.outbox_member(j, registration_id) for j in outbox_jobs)],
+            [registration_id, int(time.time()),
+             *(keys.outbox_member(j, registration_id) for j in outbox_jobs)],
         )
         return int(existed) == 1
+
+    async def _write(self, script: Any, script_keys: Sequence[str], args: Sequence[Any]
+                     ) -> Any:
+        """Run a write script; with ``aof``, return only once the append-only file has it.
+
+        ``WAITAOF`` waits for the writes of its own connection, so it goes in one pipeline
+        with the script. Not confirmed in time (or refused) is an outage, never an answer:
+        the change may be stored, and a retry finds it (e.g. ``ALREADY_REGISTERED``).
+        """
+        if self.aof is None:
+            return await script(keys=script_keys, args=args)
+        try:
+            async with asyncio.timeout(self.aof.timeout_ms / 1000 + AOF_CLIENT_MARGIN_SECONDS):
+                async with self.redis.pipeline(transaction=False) as pipe:
+                    await script(keys=script_keys, args=args, client=pipe)
+                    pipe.waitaof(1, 0, self.aof.timeout_ms)
+                    reply, fsynced = await pipe.execute(raise_on_error=False)
+        except (TimeoutError, RedisError):
+            raise ServiceUnavailable("registrations") from None
+        if isinstance(reply, Exception):
+            raise reply
+        if isinstance(fsynced, Exception) or int(fsynced[0]) < 1:
+            raise ServiceUnavailable("registrations")
+        return reply
 
     async def _visit_of(self, registration_id: str) -> str | None:
         visit_id = await result(self.redis.hget(keys.REGISTRATION_VISITS, registration_id))

@@ -10,6 +10,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from redis import Redis
+
 from devstack.processes import free_port, port_is_open
 
 
@@ -78,6 +80,10 @@ def test_main_job_serves_the_sample_and_ctrl_c_stops_everything(tmp_path: Path) 
             answer = json.loads(response.read())
         assert answer["data"]["searchCourses"]["totalCount"] > 0
         assert all(port_is_open(port) for port in ports.values())
+        redis = Redis(port=ports["redis"], socket_timeout=5, decode_responses=True)
+        assert redis.config_get("appendfsync") == {"appendfsync": "always"}
+        assert (tmp_path / "var" / "redis" / "appendonlydir").is_dir()
+        redis.close()
         children = _children(process.pid)
         assert len(children) == 4  # Meilisearch, Redis, the API and a worker
         process.send_signal(signal.SIGINT)

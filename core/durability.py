@@ -1,0 +1,130 @@
+"""When a registration may be acknowledged: only once Redis has it on disk.
+
+Redis is the system of record for registrations, so an answer "you are registered" (or
+cancelled, decided, erased) must survive a crash of Redis right after it. Two ways, chosen
+by ``REDIS_DURABILITY``:
+
+* ``fsync``: the server runs with an append-only file and ``appendfsync always``: Redis
+  writes and fsyncs every write before it replies, so a reply is already durable.
+* ``waitaof``: the server fsyncs on its own schedule (``everysec``), and the API's store
+  follows each registration change it answers (register, decide, cancel, erase) with
+  ``WAITAOF 1 0 <timeout>`` on the same connection (Redis 7.2 or later): the answer waits
+  until the local append-only file holds the change, and a change not confirmed in time is
+  answered as ``ServiceUnavailable("registrations")``. The worker's changes are told to
+  nobody at once (the purge, a removed visit's cancellation, whose e-mail follows), so it
+  does not wait: ``everysec`` has them on disk within about a second.
+* ``none``: no check and no wait, for tests and benchmarks that do not care.
+
+:func:`check_server` runs at start-up of the API and the worker and refuses a server that
+does not fit the mode, with a message naming the setting and what the server lacks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from core.redis_values import as_text
+from core.settings import Settings
+
+WAITAOF_MIN_VERSION = (7, 2)
+CHECK_SECONDS = 10.0
+
+
+class DurabilityMode(StrEnum):
+    FSYNC = "fsync"
+    WAITAOF = "waitaof"
+    NONE = "none"
+
+
+class RedisDurabilityError(RuntimeError):
+    """The Redis server's persistence does not fit ``REDIS_DURABILITY``; the process stops."""
+
+
+@dataclass(frozen=True, slots=True)
+class AofWait:
+    """``WAITAOF`` after each registration change: at most ``timeout_ms`` for the local fsync."""
+
+    timeout_ms: int
+
+
+def aof_wait(settings: Settings) -> AofWait | None:
+    """The wait the registration store adds after each change, or None when Redis's own
+    reply is enough (``fsync``) or nobody cares (``none``)."""
+    if DurabilityMode(settings.redis_durability) is not DurabilityMode.WAITAOF:
+        return None
+    return AofWait(max(1, round(settings.redis_waitaof_timeout_seconds * 1000)))
+
+
+@dataclass(frozen=True, slots=True)
+class ServerPersistence:
+    """What start-up needs to know of the server: read with INFO and CONFIG GET."""
+
+    version: tuple[int, int, int]
+    appendonly: bool
+    appendfsync: str
+
+
+async def read_persistence(redis: Redis) -> ServerPersistence:
+    server: dict[str, Any] = await redis.info("server")
+    persistence: dict[str, Any] = await redis.info("persistence")
+    fsync: dict[Any, Any] = await redis.config_get("appendfsync")
+    return ServerPersistence(
+        version=parse_version(str(server["redis_version"])),
+        appendonly=int(persistence["aof_enabled"]) == 1,
+        appendfsync=next((as_text(v) for v in fsync.values()), ""),
+    )
+
+
+def parse_version(text: str) -> tuple[int, int, int]:
+    """``7.2.4`` → (7, 2, 4); missing parts count as 0."""
+    padded = [int(part) for part in text.split(".")[:3]] + [0, 0, 0]
+    return padded[0], padded[1], padded[2]
+
+
+def mismatch(mode: DurabilityMode, server: ServerPersistence) -> str | None:
+    """Why a server with this persistence cannot serve ``mode``, or None when it can."""
+    if mode is DurabilityMode.NONE:
+        return None
+    if not server.appendonly:
+        return (f"REDIS_DURABILITY={mode.value} needs the Redis server at REDIS_URL to run "
+                "with an append-only file (appendonly yes); it has appendonly no")
+    if mode is DurabilityMode.FSYNC and server.appendfsync != "always":
+        return ("REDIS_DURABILITY=fsync needs the Redis server at REDIS_URL to run with "
+                f"appendfsync always; it has appendfsync {server.appendfsync or 'unknown'} "
+                "(or set REDIS_DURABILITY=waitaof with Redis 7.2 or later)")
+    if mode is DurabilityMode.WAITAOF:
+        if server.version[:2] < WAITAOF_MIN_VERSION:
+            found = ".".join(str(part) for part in server.version)
+            return ("REDIS_DURABILITY=waitaof needs Redis 7.2 or later (WAITAOF); the server "
+                    f"at REDIS_URL is {found} (or set REDIS_DURABILITY=fsync with "
+                    "appendfsync always)")
+        if server.appendfsync == "no":
+            return ("REDIS_DURABILITY=waitaof needs the Redis server at REDIS_URL to fsync "
+                    "on its own (appendfsync everysec or always); it has appendfsync no")
+    return None
+
+
+async def check_server(settings: Settings) -> None:
+    """Refuse to start (:class:`RedisDurabilityError`) when the server at ``REDIS_URL`` does
+    not fit the mode, or does not say within ``CHECK_SECONDS``."""
+    mode = DurabilityMode(settings.redis_durability)
+    if mode is DurabilityMode.NONE:
+        return
+    try:
+        async with asyncio.timeout(CHECK_SECONDS), Redis.from_url(
+                settings.redis_url, socket_timeout=CHECK_SECONDS) as redis:
+            server = await read_persistence(redis)
+    except (TimeoutError, OSError, RedisError) as exc:
+        raise RedisDurabilityError(
+            f"REDIS_DURABILITY={mode.value}: could not read the persistence settings of the "
+            f"Redis server at REDIS_URL within {CHECK_SECONDS:.0f} s ({type(exc).__name__})"
+        ) from None
+    problem = mismatch(mode, server)
+    if problem is not None:
+        raise RedisDurabilityError(problem)
