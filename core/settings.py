@@ -57,6 +57,8 @@ class Settings:
     registration_rate_window_seconds: int = 3600
     search_cache_size: int = 2048
     search_cache_redis: bool = False
+    max_request_bytes: int = 64 * 1024  # HTTP layer: largest request body
+    request_read_timeout_seconds: float = 5.0  # HTTP layer: deadline for headers and body
 
     @property
     def meili_read_key(self) -> str:
@@ -121,6 +123,11 @@ class Settings:
             ),
             search_cache_size=reader.get("SEARCH_CACHE_SIZE", _non_negative_int, 2048),
             search_cache_redis=reader.get("SEARCH_CACHE_REDIS", _bool, False),
+            # HTTP layer: request body cap and read deadline
+            max_request_bytes=reader.get("MAX_REQUEST_BYTES", _positive_int, 64 * 1024),
+            request_read_timeout_seconds=reader.get(
+                "REQUEST_READ_TIMEOUT_SECONDS", _positive_float, 5.0
+            ),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
