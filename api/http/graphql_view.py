@@ -63,13 +63,11 @@ class GraphQLHttpView(GraphQL[Context, None]):
         if response_media_type(_encoded(request.headers.get("accept"))) is None:
             raise RequestError(406, f"Only {GRAPHQL_RESPONSE} and {JSON} answers are "
                                     "available; the Accept header allows neither.")
-        if request.method == "POST" \
-                and not is_json_request(_encoded(request.headers.get("content-type"))):
+        if request.method != "POST":
+            return await super().parse_http_body(request)
+        if not is_json_request(_encoded(request.headers.get("content-type"))):
             raise RequestError(415, f"A POST request must be {JSON} (in UTF-8).")
-        data = await super().parse_http_body(request)
-        if isinstance(data, GraphQLRequestData):
-            check_variables(data.variables)
-        return data
+        return _request_data(self.parse_json(await request.get_body()))
 
     def parse_json(self, data: str | bytes) -> Any:
         """orjson: it refuses documents nested deeper than 1024 levels without recursing
@@ -116,3 +114,24 @@ def _media_type(request: Request | WebSocket) -> str:
 
 def _encoded(value: str | None) -> bytes | None:
     return None if value is None else value.encode("latin-1")
+
+
+def _request_data(payload: object) -> GraphQLRequestData:
+    """The GraphQL request in a JSON body, its parameters checked (strawberry answered
+    HTTP 500 for a body that is JSON but not an object)."""
+    if isinstance(payload, list):
+        raise RequestError(400, "Batched requests are not supported.")
+    if not isinstance(payload, dict):
+        raise RequestError(400, "The request body must be a JSON object.")
+    parameters = {"query": str, "operationName": str, "variables": dict, "extensions": dict}
+    for name, kind in parameters.items():
+        value = payload.get(name)
+        if value is not None and not isinstance(value, kind):
+            what = "a string" if kind is str else "an object"
+            raise RequestError(400, f"The parameter '{name}' must be {what} or null.")
+    if payload.get("query") is None:
+        raise RequestError(400, "The request has no 'query'.")
+    check_variables(payload.get("variables"))
+    return GraphQLRequestData(query=payload["query"], variables=payload.get("variables"),
+                              operation_name=payload.get("operationName"),
+                              extensions=payload.get("extensions"))
