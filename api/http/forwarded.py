@@ -2,8 +2,8 @@
 
 ``python -m api`` decides which proxies may report the client in ``X-Forwarded-For``
 (``--proxy-headers --forwarded-allow-ips``; by default none, loopback included), and its
-protocol marks every request it serves with :data:`SERVER_POLICY` so the address is taken
-as the server set it. Any other server is not trusted with it: plain ``uvicorn
+protocol marks every request it serves (:data:`api.http.protocol.SERVED_BY_PROTOCOL`), so
+the address is taken as the server set it. Any other server is not trusted with it: plain ``uvicorn
 api.app:app`` believes ``X-Forwarded-For`` from 127.0.0.1 by default, so a local client
 could name any address and get a fresh rate-limit bucket per request. For such a server an
 address that appears in the request's own ``X-Forwarded-For`` (where the server may have
@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from starlette.types import Scope
 
-SERVER_POLICY = "studybesok.forwarded_policy"
+from api.http.protocol import SERVED_BY_PROTOCOL
+
 FORWARDED = "forwarded"
 
 
@@ -24,7 +25,7 @@ def client_address(scope: Scope) -> str:
     if not client:
         return "unknown"
     host = str(client[0])
-    if scope.get(SERVER_POLICY) or host not in _forwarded_for(scope):
+    if scope.get(SERVED_BY_PROTOCOL) or host not in _forwarded_for(scope):
         return host
     return FORWARDED
 

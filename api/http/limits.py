@@ -3,10 +3,12 @@ within ``REQUEST_READ_TIMEOUT_SECONDS``.
 
 A ``Content-Length`` above the cap is refused at once (413) without reading a byte of the
 body; a chunked body is counted while it is read and refused as soon as it passes the
-cap; a body that does not arrive in time is answered 408. These answers close the
-connection, so the rest of a refused body is never read. The application then gets the
-whole body in one message, so nothing behind this layer needs a cap or a deadline of its
-own (the compiled search path and the link pages read it as usual).
+cap; a body that does not arrive in time is answered 408 (under ``python -m api`` by its
+protocol, whose one timer per request covers headers and body: :mod:`api.http.protocol`;
+under any other server by this layer). These answers close the connection, so the rest
+of a refused body is never read. The application then gets the whole body in one
+message, so nothing behind this layer needs a cap or a deadline of its own (the compiled
+search path and the link pages read it as usual).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import asyncio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.errors import RequestError, send_error
+from api.http.protocol import SERVED_BY_PROTOCOL
 
 
 class RequestLimits:
@@ -30,8 +33,11 @@ class RequestLimits:
             return
         try:
             self._check_declared_length(scope)
-            async with asyncio.timeout(self.read_timeout):
+            if scope.get(SERVED_BY_PROTOCOL):  # python -m api: its timer already runs
                 body = await self._read_body(receive)
+            else:
+                async with asyncio.timeout(self.read_timeout):
+                    body = await self._read_body(receive)
         except RequestError as error:
             await send_error(send, error, close=True)
             return

@@ -3,6 +3,7 @@ for headers and body, variables limits, all answered in JSON and quickly."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 import time
@@ -14,6 +15,7 @@ import pytest
 from api.http.variables import MAX_VARIABLES_DEPTH
 from tests.conftest import SampleIndex
 from tests.integration.served_api import ServedApi, served_api
+from tests.live_app import serve
 
 READ_TIMEOUT = 2.0
 MAX_BYTES = 64 * 1024
@@ -120,16 +122,46 @@ def test_a_query_padded_with_10_mb_of_whitespace_is_refused_by_the_cap(api: Serv
     assert time.monotonic() - started < READ_TIMEOUT
 
 
-def test_a_body_that_does_not_arrive_is_answered_408_within_the_deadline(api: ServedApi) -> None:
+@pytest.mark.parametrize("trickle", [False, True])
+def test_a_body_that_does_not_arrive_is_answered_408_within_the_deadline(
+        api: ServedApi, trickle: bool) -> None:
     with api.connect() as sock:
         started = time.monotonic()
         sock.sendall(_post_head(1000) + b"{")
-        status, _, body = _read_response(sock)
+        if trickle:  # a byte every 0.2 s does not buy time
+            sock.settimeout(0.2)
+            while True:
+                try:
+                    sock.sendall(b" ")
+                    status, _, body = _read_response(sock)
+                    break
+                except TimeoutError:
+                    continue
+            sock.settimeout(10)
+        else:
+            status, _, body = _read_response(sock)
         elapsed = time.monotonic() - started
         assert status == 408
         assert _error(body)["extensions"] == {"code": "REQUEST_TIMEOUT"}
         assert READ_TIMEOUT * 0.9 <= elapsed < READ_TIMEOUT + 3
         assert _closed(sock)
+
+
+def test_under_another_server_the_body_deadline_is_the_apps_own(
+        sample_index: SampleIndex) -> None:
+    """Plain uvicorn (no read-deadline protocol): the application answers 408 itself."""
+    settings = dataclasses.replace(sample_index.settings,
+                                   request_read_timeout_seconds=READ_TIMEOUT)
+    with serve(settings) as url:
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            started = time.monotonic()
+            sock.sendall(_post_head(1000) + b"{")
+            status, _, body = _read_response(sock)
+            elapsed = time.monotonic() - started
+            assert status == 408
+            assert _error(body)["extensions"] == {"code": "REQUEST_TIMEOUT"}
+            assert READ_TIMEOUT * 0.9 <= elapsed < READ_TIMEOUT + 3
 
 
 @pytest.mark.parametrize("sent", [b"", b"POST /graphql HTTP/1.1\r\nHost: x\r\nX-Slow: "])

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from api.http.errors import RequestError
-from api.http.forwarded import FORWARDED, SERVER_POLICY, client_address
+from api.http.forwarded import FORWARDED, client_address
 from api.http.media import GRAPHQL_RESPONSE, JSON, is_json_request, response_media_type
+from api.http.protocol import SERVED_BY_PROTOCOL
 from api.http.variables import MAX_VARIABLES_DEPTH, MAX_VARIABLES_VALUES, check_variables
 
 
@@ -83,4 +84,4 @@ def test_the_client_address_is_the_peer_unless_it_may_come_from_forwarded_for() 
     assert client_address(_scope(("198.51.100.7", 0), "198.51.100.70")) == "198.51.100.7"
     # python -m api applied its explicit policy
     assert client_address(_scope(("198.51.100.7", 0), "198.51.100.7",
-                                 **{SERVER_POLICY: True})) == "198.51.100.7"
+                                 **{SERVED_BY_PROTOCOL: True})) == "198.51.100.7"
