@@ -35,9 +35,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     trusted = args.forwarded_allow_ips.strip()
-    if args.proxy_headers and not trusted:
-        print("error: --proxy-headers needs --forwarded-allow-ips naming the proxies to trust",
-              file=sys.stderr)
+    if args.proxy_headers != bool(trusted):  # one without the other is a mistake
+        print("error: --proxy-headers and --forwarded-allow-ips (naming the proxies to trust) "
+              "go together", file=sys.stderr)
         return 1
     uvicorn.run(
         "api.app:app",
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         log_level=args.log_level,
         access_log=not args.no_access_log,
         proxy_headers=args.proxy_headers,
-        forwarded_allow_ips=trusted if args.proxy_headers else None,
+        forwarded_allow_ips=trusted or None,
         loop="uvloop",  # the fast event loop and HTTP parser (uvicorn[standard])
         http=protocol_factory(settings.request_read_timeout_seconds),
     )

@@ -72,12 +72,13 @@ def test_forwarded_for_is_believed_from_a_configured_proxy(sample_index: SampleI
         assert _register(api.url, "203.0.113.9, 198.51.100.1") == "RATE_LIMITED"
 
 
-def test_proxy_headers_without_trusted_proxies_is_refused(sample_index: SampleIndex,
-                                                          log: Path) -> None:
+@pytest.mark.parametrize("flags", [("--proxy-headers",), ("--forwarded-allow-ips", "10.0.0.1")])
+def test_proxy_headers_and_trusted_proxies_go_together(sample_index: SampleIndex, log: Path,
+                                                       flags: tuple[str, ...]) -> None:
     settings = _settings(sample_index)
-    with pytest.raises(RuntimeError, match="exited"), served_api(settings, log, "--proxy-headers"):
+    with pytest.raises(RuntimeError, match="exited"), served_api(settings, log, *flags):
         pass
-    assert "--forwarded-allow-ips" in log.read_text()
+    assert "--proxy-headers and --forwarded-allow-ips" in log.read_text()
 
 
 def test_plain_uvicorn_trusting_loopback_cannot_be_spoofed(sample_index: SampleIndex) -> None:
