@@ -46,13 +46,13 @@ def error_response(error: RequestError, media_type: str = JSON) -> Response:
                     media_type=media_type, headers=headers)
 
 
-async def send_error(send: Send, error: RequestError, close: bool = False) -> None:
-    """Answer ``error`` straight over ASGI; ``close`` ends the connection after it (the
-    rest of a refused body is then never read)."""
+async def send_error_and_close(send: Send, error: RequestError) -> None:
+    """Answer ``error`` straight over ASGI and end the connection after it (the rest of a
+    refused body is then never read)."""
     body = error_body(error.message, error.code)
-    headers = [(b"content-type", JSON.encode()),
-               (b"content-length", str(len(body)).encode("ascii"))]
-    if close:
-        headers.append((b"connection", b"close"))
-    await send({"type": "http.response.start", "status": error.status, "headers": headers})
+    await send({"type": "http.response.start", "status": error.status, "headers": [
+        (b"content-type", JSON.encode()),
+        (b"content-length", str(len(body)).encode("ascii")),
+        (b"connection", b"close"),
+    ]})
     await send({"type": "http.response.body", "body": body})

@@ -37,6 +37,8 @@ from api.http.variables import check_variables, too_deep
 
 
 class GraphQLHttpView(GraphQL[Context, None]):
+    """Strawberry's view with the negotiation and the JSON errors above."""
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)

@@ -17,7 +17,7 @@ import asyncio
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.http.errors import RequestError, send_error
+from api.http.errors import RequestError, send_error_and_close
 from api.http.protocol import SERVED_BY_PROTOCOL
 
 
@@ -39,12 +39,11 @@ class RequestLimits:
                 async with asyncio.timeout(self.read_timeout):
                     body = await self._read_body(receive)
         except RequestError as error:
-            await send_error(send, error, close=True)
+            await send_error_and_close(send, error)
             return
         except TimeoutError:
-            await send_error(send, RequestError(
-                408, f"The request body did not arrive within {self.read_timeout:g} s."),
-                close=True)
+            await send_error_and_close(send, RequestError(
+                408, f"The request body did not arrive within {self.read_timeout:g} s."))
             return
         if body is None:
             return  # the client went away
