@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.context import Resources
 from api.graphql_app import GRAPHQL_PATH, graphql_endpoint
+from api.http.limits import RequestLimits
 from api.metrics import SEARCH_COUNTERS, RequestMetrics, metrics
 from api.search.compiled.executor import search_executor
 from api.search.compiled.registry import Registry
@@ -38,18 +39,27 @@ from core.settings import Settings
 
 
 class CourseApi(Starlette):
-    """Starlette, except that ``POST /graphql`` (the search hot path) goes straight to its
-    endpoint, past the router and the error middleware: on the loopback bench they cost a
-    fifth of a millisecond per request. CORS still applies to it when configured; the
-    endpoint answers every error itself, and the route stays for the other methods."""
+    """Starlette, except that every HTTP request's body is read first within the limits
+    (:class:`api.http.limits.RequestLimits`), and that ``POST /graphql`` (the search hot
+    path) then goes straight to its endpoint, past the router and the error middleware: on
+    the loopback bench they cost a fifth of a millisecond per request. CORS still applies
+    to it when configured; the endpoint answers every error itself, and the route stays
+    for the other methods."""
 
-    def __init__(self, graphql_post: ASGIApp, **kwargs: Any) -> None:
+    def __init__(self, graphql_post: ASGIApp, settings: Settings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.graphql_post = graphql_post
+        self.limited = RequestMetrics(RequestLimits(
+            self._dispatch, settings.max_request_bytes, settings.request_read_timeout_seconds))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" \
-                and scope["path"] == GRAPHQL_PATH:
+        if scope["type"] == "http":
+            await self.limited(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] == "POST" and scope["path"] == GRAPHQL_PATH:
             scope["app"] = self
             await self.graphql_post(scope, receive, send)
             return
@@ -92,18 +102,16 @@ def create_app(settings: Settings, compiled_search: bool = True) -> CourseApi:
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
         *visit_page_routes(),
-        Route(GRAPHQL_PATH, graphql, methods=["GET", "POST"]),
+        Route(GRAPHQL_PATH, graphql, methods=None),  # the view answers 405 in JSON
         *search_page_routes(),
     ]
     cors: dict[str, Any] = {"allow_origins": list(settings.cors_origins),
                             "allow_methods": ["GET", "POST"], "allow_headers": ["Content-Type"],
                             "max_age": 600}
-    middleware = [Middleware(RequestMetrics)]
-    if settings.cors_origins:
-        middleware.append(Middleware(CORSMiddleware, **cors))
-    graphql_post = RequestMetrics(
-        CORSMiddleware(graphql, **cors) if settings.cors_origins else graphql)
-    return CourseApi(graphql_post, routes=routes, middleware=middleware, lifespan=lifespan)
+    middleware = [Middleware(CORSMiddleware, **cors)] if settings.cors_origins else []
+    graphql_post = CORSMiddleware(graphql, **cors) if settings.cors_origins else graphql
+    return CourseApi(graphql_post, settings, routes=routes, middleware=middleware,
+                     lifespan=lifespan)
 
 
 async def healthz(request: Request) -> PlainTextResponse:

@@ -11,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.extensions import (
     DisableIntrospection,
     MaskErrors,
@@ -24,6 +23,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from api.context import Context
+from api.http.graphql_view import GraphQLHttpView
 from api.metrics import OperationMetrics
 from api.safe_errors import SafeErrorSchema
 from api.schema import Mutation, Query
@@ -78,8 +78,8 @@ def build_schema(development: bool, registry: Registry | None = None) -> strawbe
     return schema
 
 
-class CourseGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI app with the service's context."""
+class CourseGraphQL(GraphQLHttpView):
+    """Strawberry's ASGI view speaking GraphQL over HTTP, with the service's context."""
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

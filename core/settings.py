@@ -67,6 +67,8 @@ class Settings:
     redis_waitaof_timeout_seconds: float = 3.0
     # Deleted personal data leaves the disk (workers/disk_erasure.py) within this many hours.
     personal_data_disk_erasure_hours: float = 24.0
+    max_request_bytes: int = 64 * 1024  # HTTP layer: largest request body
+    request_read_timeout_seconds: float = 5.0  # HTTP layer: deadline for headers and body
 
     @property
     def meili_read_key(self) -> str:
@@ -146,6 +148,11 @@ class Settings:
             ),
             personal_data_disk_erasure_hours=reader.get(
                 "PERSONAL_DATA_DISK_ERASURE_HOURS", _positive_float, 24.0
+            ),
+            # HTTP layer: request body cap and read deadline
+            max_request_bytes=reader.get("MAX_REQUEST_BYTES", _positive_int, 64 * 1024),
+            request_read_timeout_seconds=reader.get(
+                "REQUEST_READ_TIMEOUT_SECONDS", _positive_float, 5.0
             ),
         )
         if reader.problems:

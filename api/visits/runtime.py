@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from api.context import Resources
+from api.http.forwarded import client_address as forwarded_client_address
 from core.visits.service import VisitService
 
 
@@ -21,11 +22,7 @@ def visit_service(request: Request) -> VisitService:
 
 
 def client_address(request: Request) -> str:
-    """The address rate limits count by.
-
-    This is the TCP peer. Behind a reverse proxy every request comes from the proxy:
-    run uvicorn with ``--proxy-headers --forwarded-allow-ips=<proxy>`` so that Starlette
-    sets the client from ``X-Forwarded-For`` for trusted proxies only; never read that
-    header here, as any client can send it.
-    """
-    return request.client.host if request.client is not None else "unknown"
+    """The address rate limits count by: the client as the server's trusted proxy policy
+    reports it, never an ``X-Forwarded-For`` the API cannot trust
+    (:mod:`api.http.forwarded`)."""
+    return forwarded_client_address(request.scope)

@@ -1,19 +1,23 @@
 """The ``/graphql`` endpoint: the compiled search path first, strawberry for the rest.
 
-A JSON POST is offered to the process's :class:`SearchExecutor` (``app.state``); when it
-declines, the request — its body replayed — goes to strawberry's ASGI app unchanged.
+A POST of ``application/json`` whose ``Accept`` allows an answer is offered to the
+process's :class:`SearchExecutor` (``app.state``); when it declines, the request — its
+body replayed — goes to strawberry's view unchanged, which also answers every request
+error (:mod:`api.http.graphql_view`). The body was read whole, capped and under a
+deadline, by :mod:`api.http.limits` before this endpoint is called.
 """
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.http.limits import replay_body
+from api.http.media import is_json_request, response_media_type
 from api.metrics import OK, label_request
 
 from .executor import SearchExecutor
 
 STATE_KEY = "search_executor"
-MAX_BODY = 1 << 20
 
 
 class CompiledSearchEndpoint:
@@ -22,55 +26,42 @@ class CompiledSearchEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         executor: SearchExecutor | None = getattr(scope["app"].state, STATE_KEY, None)
-        if executor is None or scope["type"] != "http" or scope["method"] != "POST" \
-                or not _is_json(scope):
+        if executor is None or scope["type"] != "http" or scope["method"] != "POST":
             await self.graphql(scope, receive, send)
             return
-        body, complete = await _read_body(receive)
-        answer = await executor.execute(body) if complete else None
+        content_type = accept = None
+        for name, value in scope["headers"]:
+            if name == b"content-type":
+                content_type = value
+            elif name == b"accept":
+                accept = value
+        media_type = response_media_type(accept)
+        if media_type is None or not is_json_request(content_type):
+            await self.graphql(scope, receive, send)
+            return
+        body = await _read_body(receive)
+        if body is None:
+            return  # the client went away
+        answer = await executor.execute(body)
         if answer is None:
-            await self.graphql(scope, _replay(body, complete, receive), send)
+            await self.graphql(scope, replay_body(body, receive), send)
             return
         label_request(scope, "searchCourses", OK)
         await send({"type": "http.response.start", "status": 200, "headers": [
             (b"content-length", str(len(answer)).encode("ascii")),
-            (b"content-type", b"application/json"),
+            (b"content-type", media_type.encode("ascii")),
         ]})
         await send({"type": "http.response.body", "body": answer})
 
 
-def _is_json(scope: Scope) -> bool:
-    for name, value in scope["headers"]:
-        if name == b"content-type":
-            return bool(value.split(b";", 1)[0].strip().lower() == b"application/json")
-    return False
-
-
-async def _read_body(receive: Receive) -> tuple[bytes, bool]:
-    """The body (up to :data:`MAX_BODY`), and whether it is all of it."""
+async def _read_body(receive: Receive) -> bytes | None:
+    """The body, or None when the client went away."""
     chunks: list[bytes] = []
-    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            return b"".join(chunks), False
-        chunk = message.get("body", b"")
-        chunks.append(chunk)
-        size += len(chunk)
+            return None
+        chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
-            return b"".join(chunks), True
-        if size > MAX_BODY:
-            return b"".join(chunks), False
+            return b"".join(chunks)
 
-
-def _replay(body: bytes, complete: bool, receive: Receive) -> Receive:
-    sent = False
-
-    async def replayed() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": not complete}
-        return await receive()
-
-    return replayed
