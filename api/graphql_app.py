@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from typing import Any
 
 import orjson
@@ -12,62 +13,71 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from api.context import Context
+from api.graphql.errors import QuietExecutionContext, error_hygiene, process_errors
+from api.graphql.errors import should_mask_error as should_mask_error
+from api.graphql.response_cap import ResponseSizeCap
+from api.graphql.validation import CACHE_SIZE, service_rules, validation_extension
 from api.schema import Mutation, Query
 from api.search.compiled.endpoint import CompiledSearchEndpoint
 from api.search.compiled.registry import Registry
-from core.errors import InputError
 from core.settings import Settings
 
 MAX_QUERY_DEPTH = 10
 MAX_ALIASES = 15
 MAX_TOKENS = 2000
+_SETTINGS_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Settings)}
 
 
-def should_mask_error(error: GraphQLError) -> bool:
-    """Mask unexpected failures only.
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one operation may cost (see :mod:`api.graphql.cost`)."""
 
-    Errors without a path are about the request itself (syntax, validation, limits,
-    variables) and are the client's to see; so are :class:`InputError` and the argument
-    errors GraphQL raises while resolving.
-    """
-    if error.path is None:
-        return False
-    return not isinstance(error.original_error, InputError | GraphQLError)
+    max_cost: int = _SETTINGS_DEFAULTS["graphql_max_cost"]
+    max_page_size: int = _SETTINGS_DEFAULTS["search_max_page_size"]
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(settings.graphql_max_cost, settings.search_max_page_size)
 
 
-def build_schema(development: bool, registry: Registry | None = None) -> strawberry.Schema:
+class CourseSchema(strawberry.Schema):
+    """The schema; errors are logged by kind (:func:`api.graphql.errors.process_errors`)."""
+
+    def process_errors(self, errors: list[GraphQLError],
+                       execution_context: ExecutionContext | None = None) -> None:
+        process_errors(errors, execution_context)
+
+
+def build_schema(development: bool, registry: Registry | None = None,
+                 limits: Limits = Limits()) -> strawberry.Schema:
     """The schema with its limits; introspection, suggestions and raw errors only in development.
 
-    With a ``registry``, every document strawberry validates is offered to the compiled
-    search path.
+    Every extension is a class or factory, so that each request gets its own instances
+    (strawberry keeps per-request state on them); the parser and validation caches are
+    module-level and shared. With a ``registry``, every document strawberry validates is
+    offered to the compiled search path.
     """
+    rules = service_rules(max_depth=MAX_QUERY_DEPTH, max_aliases=MAX_ALIASES,
+                          max_cost=limits.max_cost, max_page_size=limits.max_page_size,
+                          introspection=development)
     extensions: list[Any] = [
-        ParserCache(maxsize=1024),
-        ValidationCache(maxsize=1024),
-        QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
-        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        validation_extension(rules, hide_suggestions=not development),
+        error_hygiene(mask=not development),
     ]
-    if not development:
-        extensions.extend([DisableIntrospection(), MaskErrors(should_mask_error)])
     if registry is not None:
         extensions.append(registry.extension())
-    schema = strawberry.Schema(
+    schema = CourseSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
+        execution_context_class=None if development else QuietExecutionContext,
         config=StrawberryConfig(disable_field_suggestions=not development),
     )
     if registry is not None:
@@ -96,9 +106,10 @@ def graphql_endpoint(settings: Settings, registry: Registry | None = None) -> AS
     """The ASGI app of ``/graphql``; with a ``registry``, search queries take the compiled
     path first."""
     app = CourseGraphQL(
-        build_schema(settings.development, registry),
+        build_schema(settings.development, registry, Limits.of(settings)),
         graphql_ide="graphiql" if settings.development else None,
         allow_queries_via_get=False,
         multipart_uploads_enabled=False,
     )
-    return app if registry is None else CompiledSearchEndpoint(app)
+    endpoint = app if registry is None else CompiledSearchEndpoint(app)
+    return ResponseSizeCap(endpoint, settings.graphql_max_response_bytes)

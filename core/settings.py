@@ -57,6 +57,8 @@ class Settings:
     registration_rate_window_seconds: int = 3600
     search_cache_size: int = 2048
     search_cache_redis: bool = False
+    graphql_max_cost: int = 500_000  # GraphQL layer: the cost budget of one operation
+    graphql_max_response_bytes: int = 16 << 20  # GraphQL layer: largest answer of /graphql
 
     @property
     def meili_read_key(self) -> str:
@@ -121,6 +123,10 @@ class Settings:
             ),
             search_cache_size=reader.get("SEARCH_CACHE_SIZE", _non_negative_int, 2048),
             search_cache_redis=reader.get("SEARCH_CACHE_REDIS", _bool, False),
+            # GraphQL layer: cost budget and response-size cap
+            graphql_max_cost=reader.get("GRAPHQL_MAX_COST", _positive_int, 500_000),
+            graphql_max_response_bytes=reader.get(
+                "GRAPHQL_MAX_RESPONSE_BYTES", _positive_int, 16 << 20),
         )
         if reader.problems:
             raise SettingsError(reader.problems)

@@ -135,4 +135,4 @@ async def test_unexpected_errors_are_masked(sample_index: SampleIndex) -> None:
     async with running_api(settings) as api:
         errors = await api.errors("{ searchCourses { totalCount } }")
     assert errors[0]["message"] == "Unexpected error."
-    assert "extensions" not in errors[0]
+    assert errors[0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
