@@ -22,6 +22,7 @@ from graphql import (
     StringValueNode,
     ValidationRule,
     ValueNode,
+    VariableDefinitionNode,
     VariableNode,
     Visitor,
     visit,
@@ -57,15 +58,26 @@ def _values(node: ValueNode, path: str) -> Iterator[tuple[str, ValueNode]]:
 
 
 class StringLiteralRule(ValidationRule):
-    """Refuses a string literal holding a character :func:`unencodable` names."""
+    """Refuses a string literal holding a character :func:`unencodable` names, in an
+    argument or in a variable's default value."""
 
     def enter_argument(self, node: ArgumentNode, *_: Any) -> Any:
-        for path, value in _values(node.value, node.name.value):
+        self._check(node.value, node.name.value)
+        return Visitor.SKIP
+
+    def enter_variable_definition(self, node: VariableDefinitionNode, *_: Any) -> Any:
+        if node.default_value is not None:
+            name = node.variable.name.value
+            uses = _variable_uses(self.context.document)
+            self._check(node.default_value, uses.get(name, f"${name}"))
+        return Visitor.SKIP
+
+    def _check(self, node: ValueNode, argument: str) -> None:
+        for path, value in _values(node, argument):
             if isinstance(value, StringValueNode):
                 problem = unencodable(value.value)
                 if problem is not None:
                     self.report_error(_bad_input(path, problem, value))
-        return Visitor.SKIP
 
 
 def _bad_strings(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], str]]:

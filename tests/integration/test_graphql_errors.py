@@ -62,6 +62,8 @@ async def test_unencodable_text_in_a_variable_is_bad_input_naming_the_argument(
     ('{ studyVisits(filter: {courseId: "x\\u0000"}) { visit { id } } }', "filter.courseId"),
     ('{ searchCourses(filter: {providers: ["a", "\\u0000"]}) { totalCount } }',
      "filter.providers"),
+    ('query($c: ID = "x\\u0000") { studyVisits(filter: {courseId: $c}) { visit { id } } }',
+     "filter.courseId"),  # a variable's default
 ])
 async def test_nul_in_a_literal_is_bad_input_naming_the_argument(
         api: Api, query: str, argument: str) -> None:
