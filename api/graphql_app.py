@@ -15,10 +15,16 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import ExecutionContext
+from strawberry.schema.exceptions import CannotGetOperationTypeError
+from strawberry.types import ExecutionContext, ExecutionResult
 
 from api.context import Context
-from api.graphql.errors import QuietExecutionContext, error_hygiene, process_errors
+from api.graphql.errors import (
+    QuietExecutionContext,
+    bounded_value,
+    error_hygiene,
+    process_errors,
+)
 from api.graphql.errors import should_mask_error as should_mask_error
 from api.graphql.response_cap import ResponseSizeCap
 from api.graphql.validation import CACHE_SIZE, service_rules, validation_extension
@@ -51,6 +57,16 @@ class CourseSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError],
                        execution_context: ExecutionContext | None = None) -> None:
         process_errors(errors, execution_context)
+
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """As strawberry's; an unknown operation name, which strawberry's HTTP view repeats
+        in its 400 answer, is bounded like any echoed value."""
+        try:
+            return await super().execute(*args, **kwargs)
+        except CannotGetOperationTypeError as exc:
+            name = exc.operation_name
+            raise CannotGetOperationTypeError(
+                None if name is None else bounded_value(name)) from None
 
 
 def build_schema(development: bool, registry: Registry | None = None,

@@ -86,6 +86,11 @@ def bounded(message: str) -> str:
     return message.encode("utf-8", "backslashreplace").decode("utf-8").replace("\0", "\\0")
 
 
+def bounded_value(value: str) -> str:
+    """A client's value as an error may repeat it: at most :data:`MAX_QUOTED` characters."""
+    return bounded(value if len(value) <= MAX_QUOTED else value[:MAX_QUOTED - 1] + "…")
+
+
 def log_errors(errors: list[GraphQLError]) -> None:
     """One log line per error, at the level its kind deserves (see the module docstring)."""
     for error in errors:

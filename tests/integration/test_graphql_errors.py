@@ -133,6 +133,15 @@ async def test_a_long_value_is_never_echoed_nor_logged(
     assert "x" * 41 not in logged and "y" * 41 not in logged and "z" * 41 not in logged
 
 
+async def test_an_unknown_operation_name_is_not_echoed_at_length(api: Api) -> None:
+    name = "Op" + "n" * 100_000 + SURROGATE
+    response = await api.client.post("/graphql", content=json.dumps(
+        {"query": "query A { regions { code } }", "operationName": name}).encode(),
+        headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert "n" * 41 not in response.text and len(response.text) < 400
+
+
 async def test_client_errors_are_one_info_line_without_the_value(
         api: Api, caplog: pytest.LogCaptureFixture) -> None:
     requests = [
