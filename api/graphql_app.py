@@ -14,7 +14,6 @@ from starlette.types import ASGIApp
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaxTokensLimiter, ParserCache
-from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.types import ExecutionContext, ExecutionResult
 
@@ -94,7 +93,6 @@ def build_schema(development: bool, registry: Registry | None = None,
         mutation=Mutation,
         extensions=extensions,
         execution_context_class=None if development else QuietExecutionContext,
-        config=StrawberryConfig(disable_field_suggestions=not development),
     )
     if registry is not None:
         registry.schema = schema

@@ -1,11 +1,12 @@
 """Strings that cannot be stored or sent on: lone UTF-16 surrogates and NUL characters.
 
-JSON can carry a lone surrogate (``"\\ud800"``) and GraphQL a NUL (``"\\u0000"``), but
-Meilisearch, Redis and the response encoder cannot take them, so they used to end as
-``"Unexpected error."`` deep in a service. They are refused up front, once for every
-string argument: :class:`StringLiteralRule` checks the literals of a document (at
-validation, cached with it) and :func:`variables_error` the variables of a request (before
-execution, on both execution paths), each as ``BAD_USER_INPUT`` naming the argument.
+JSON can carry a lone surrogate (``"\\ud800"``) and GraphQL a NUL (``"\\u0000"``). A
+lone surrogate cannot be encoded as UTF-8 for Meilisearch, Redis or the response, and a
+NUL is never text a person typed; both used to end as ``"Unexpected error."`` deep in a
+service. They are refused up front, once for every string argument: :class:`StringLiteralRule`
+checks the literals of a document (at validation, cached with it) and
+:func:`variables_error` the variables of a request (before execution; the compiled search
+path hands such requests to strawberry), each as ``BAD_USER_INPUT`` naming the argument.
 """
 
 from __future__ import annotations
