@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from typing import Any
 
 import orjson
@@ -11,67 +12,89 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 from starlette.websockets import WebSocket
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
-from strawberry.schema.config import StrawberryConfig
+from strawberry.extensions import MaxTokensLimiter, ParserCache
+from strawberry.schema.exceptions import CannotGetOperationTypeError
+from strawberry.types import ExecutionContext, ExecutionResult
 
 from api.context import Context
+from api.graphql.errors import (
+    QuietExecutionContext,
+    bounded_value,
+    error_hygiene,
+    process_errors,
+)
+from api.graphql.errors import should_mask_error as should_mask_error
+from api.graphql.response_cap import ResponseSizeCap
+from api.graphql.validation import CACHE_SIZE, service_rules, validation_extension
 from api.http.graphql_view import GraphQLHttpView
 from api.metrics import OperationMetrics
-from api.safe_errors import SafeErrorSchema
 from api.schema import Mutation, Query
 from api.search.compiled.endpoint import CompiledSearchEndpoint
 from api.search.compiled.registry import Registry
-from core.errors import InputError
 from core.settings import Settings
 
 MAX_QUERY_DEPTH = 10
 MAX_ALIASES = 15
 MAX_TOKENS = 2000
+_SETTINGS_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Settings)}
 
 
-def should_mask_error(error: GraphQLError) -> bool:
-    """Mask unexpected failures only.
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one operation may cost (see :mod:`api.graphql.cost`)."""
 
-    Errors without a path are about the request itself (syntax, validation, limits,
-    variables) and are the client's to see; so are :class:`InputError` and the argument
-    errors GraphQL raises while resolving.
-    """
-    if error.path is None:
-        return False
-    return not isinstance(error.original_error, InputError | GraphQLError)
+    max_cost: int = _SETTINGS_DEFAULTS["graphql_max_cost"]
+    max_page_size: int = _SETTINGS_DEFAULTS["search_max_page_size"]
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(settings.graphql_max_cost, settings.search_max_page_size)
 
 
-def build_schema(development: bool, registry: Registry | None = None) -> strawberry.Schema:
+class CourseSchema(strawberry.Schema):
+    """The schema; errors are logged by kind (:func:`api.graphql.errors.process_errors`)."""
+
+    def process_errors(self, errors: list[GraphQLError],
+                       execution_context: ExecutionContext | None = None) -> None:
+        process_errors(errors, execution_context)
+
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """As strawberry's; an unknown operation name, which strawberry's HTTP view repeats
+        in its 400 answer, is bounded like any echoed value."""
+        try:
+            return await super().execute(*args, **kwargs)
+        except CannotGetOperationTypeError as exc:
+            name = exc.operation_name
+            raise CannotGetOperationTypeError(
+                None if name is None else bounded_value(name)) from None
+
+
+def build_schema(development: bool, registry: Registry | None = None,
+                 limits: Limits = Limits()) -> strawberry.Schema:
     """The schema with its limits; introspection, suggestions and raw errors only in development.
 
-    With a ``registry``, every document strawberry validates is offered to the compiled
-    search path.
+    Every extension is a class or factory, so that each request gets its own instances
+    (strawberry keeps per-request state on them); the parser and validation caches are
+    module-level and shared. With a ``registry``, every document strawberry validates is
+    offered to the compiled search path.
     """
+    rules = service_rules(max_depth=MAX_QUERY_DEPTH, max_aliases=MAX_ALIASES,
+                          max_cost=limits.max_cost, max_page_size=limits.max_page_size,
+                          introspection=development)
     extensions: list[Any] = [
-        ParserCache(maxsize=1024),
-        ValidationCache(maxsize=1024),
-        QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
-        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        validation_extension(rules, hide_suggestions=not development),
+        error_hygiene(mask=not development),
         OperationMetrics,
     ]
-    if not development:
-        extensions.extend([DisableIntrospection(), MaskErrors(should_mask_error)])
     if registry is not None:
         extensions.append(registry.extension())
-    schema = SafeErrorSchema(
+    schema = CourseSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
-        config=StrawberryConfig(disable_field_suggestions=not development),
+        execution_context_class=None if development else QuietExecutionContext,
     )
     if registry is not None:
         registry.schema = schema
@@ -99,9 +122,10 @@ def graphql_endpoint(settings: Settings, registry: Registry | None = None) -> AS
     """The ASGI app of ``/graphql``; with a ``registry``, search queries take the compiled
     path first."""
     app = CourseGraphQL(
-        build_schema(settings.development, registry),
+        build_schema(settings.development, registry, Limits.of(settings)),
         graphql_ide="graphiql" if settings.development else None,
         allow_queries_via_get=False,
         multipart_uploads_enabled=False,
     )
-    return app if registry is None else CompiledSearchEndpoint(app)
+    endpoint = app if registry is None else CompiledSearchEndpoint(app)
+    return ResponseSizeCap(endpoint, settings.graphql_max_response_bytes)

@@ -69,6 +69,8 @@ class Settings:
     personal_data_disk_erasure_hours: float = 24.0
     max_request_bytes: int = 64 * 1024  # HTTP layer: largest request body
     request_read_timeout_seconds: float = 5.0  # HTTP layer: deadline for headers and body
+    graphql_max_cost: int = 500_000  # GraphQL layer: the cost budget of one operation
+    graphql_max_response_bytes: int = 16 << 20  # GraphQL layer: largest answer of /graphql
 
     @property
     def meili_read_key(self) -> str:
@@ -154,6 +156,10 @@ class Settings:
             request_read_timeout_seconds=reader.get(
                 "REQUEST_READ_TIMEOUT_SECONDS", _positive_float, 5.0
             ),
+            # GraphQL layer: cost budget and response-size cap
+            graphql_max_cost=reader.get("GRAPHQL_MAX_COST", _positive_int, 500_000),
+            graphql_max_response_bytes=reader.get(
+                "GRAPHQL_MAX_RESPONSE_BYTES", _positive_int, 16 << 20),
         )
         if reader.problems:
             raise SettingsError(reader.problems)

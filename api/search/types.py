@@ -89,10 +89,6 @@ class Municipality:
                    region_code=municipality.region_code,
                    centre=GeoPoint(lat=municipality.lat, lon=municipality.lon))
 
-    @strawberry.field(description="Its region.")
-    def region(self, info: Info[Context, None]) -> Region:
-        return Region.build(info.context.resources.reference.regions[self.region_code])
-
 
 @strawberry.type(description="An occupation field (yrkesområde).")
 class OccupationField:

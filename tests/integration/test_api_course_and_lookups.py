@@ -19,7 +19,7 @@ from tests.integration.search_support import Api, feed_courses, search_all
 COURSE = """query($id: ID!) { course(id: $id) {
   id providerCourseId title titleEn description descriptionEn
   occupation { code name nameEn } occupationField { id name nameEn } programmeType
-  location { municipality { code name region { code } } region { code name }
+  location { municipality { code name regionCode } region { code name }
              address { street postalCode city } coordinates { lat lon } coordinatesApproximate }
   intake { type startDate endDate durationWeeks } pace { type percent } schedule delivery
   isDistance languages eligibility { minimumAge requirements requirementsEn } certificate

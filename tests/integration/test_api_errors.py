@@ -89,16 +89,20 @@ async def test_malformed_variables_are_explained_not_masked(api: Api) -> None:
 
 
 def _nested(depth: int) -> str:
-    inner = "code"
-    for _ in range(depth):
-        inner = f"region {{ municipalities {{ {inner} }} }}"
-    return f"{{ municipalities {{ {inner} }} }}"
+    """A query ``depth`` levels deep (valid up to the schema's deepest path, 9 levels)."""
+    valid = ["provider(organisationNumber: \"556001-2402\")", "courses", "edges", "node",
+             "location", "region", "municipalities", "centre"]
+    names = [*valid, *["deeper"] * depth][:depth - 1]
+    inner = "lat"
+    for name in reversed(names):
+        inner = f"{name} {{ {inner} }}"
+    return f"{{ {inner} }}"
 
 
 async def test_query_depth_is_limited(api: Api) -> None:
-    assert await api.data(_nested(2))
-    errors = await api.errors(_nested(MAX_QUERY_DEPTH))
-    assert "exceeds maximum operation depth" in errors[0]["message"]
+    assert "provider" in await api.data(_nested(9))
+    errors = await api.errors(_nested(MAX_QUERY_DEPTH + 2))  # the leaf is not counted
+    assert any("exceeds maximum operation depth" in e["message"] for e in errors)
 
 
 async def test_aliases_are_limited(api: Api) -> None:
@@ -131,4 +135,4 @@ async def test_unexpected_errors_are_masked(sample_index: SampleIndex) -> None:
     async with running_api(settings) as api:
         errors = await api.errors("{ searchCourses { totalCount } }")
     assert errors[0]["message"] == "Unexpected error."
-    assert "extensions" not in errors[0]
+    assert errors[0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}

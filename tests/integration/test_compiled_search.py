@@ -21,8 +21,7 @@ from tests.conftest import SampleIndex
 from tests.integration.search_support import Api, running_api
 
 COURSE_ALL = """
-fragment Place on Municipality { code name regionCode centre { lat lon __typename }
-                                 region { code name nameEn } }
+fragment Place on Municipality { code name regionCode centre { lat lon __typename } }
 fragment CourseAll on Course {
   __typename id providerCourseId title titleEn description descriptionEn
   occupation { code name nameEn }

@@ -166,7 +166,6 @@ COURSE_TYPES: dict[str, dict[str, Getter]] = {
         "name": _i("src.name"),
         "regionCode": _i("src.region_code"),
         "centre": _i("(src.lat, src.lon)"),
-        "region": lambda m, p, a: p.extras[REFERENCE].regions[m.region_code],
     },
     "Region": {
         "code": _i("src.code"),

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from api.context import Resources
+from api.graphql.strings import has_unencodable
 from api.search.cache import MEILI, RESPONSE, Lookup, SearchCache
 from api.search.queries import search_request
 from api.search.runtime import Menus, SearchRuntime
@@ -77,6 +78,8 @@ class SearchExecutor:
         compiled = self.registry.get(query, name)
         if compiled is None:
             return self._fallback("not compiled")
+        if has_unencodable(raw_variables):  # strawberry names the argument
+            return self._fallback("text")
         lookup = None
         if self.cache is not None:  # a Redis read it starts overlaps planning
             lookup = self.cache.lookup(hashlib.blake2b(
