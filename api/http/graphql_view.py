@@ -18,6 +18,7 @@ to this view, so both paths agree.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -73,13 +74,22 @@ class GraphQLHttpView(GraphQL[Context, None]):
 
     def parse_json(self, data: str | bytes) -> Any:
         """orjson: it refuses documents nested deeper than 1024 levels without recursing
-        (``json.loads`` overflowed the stack: HTTP 500)."""
+        (``json.loads`` overflowed the stack: HTTP 500).
+
+        orjson also refuses a lone UTF-16 surrogate (``"\\ud800"``), which JSON's grammar
+        allows; such a body is read again by ``json.loads`` (the body is capped and the
+        nesting already bounded by orjson's look), so that the GraphQL layer can answer
+        ``BAD_USER_INPUT`` naming the argument that holds it.
+        """
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError as exc:
             if "depth" in str(exc):
                 raise too_deep() from None
-            raise RequestError(400, "The request body is not valid JSON.") from None
+            try:
+                return json.loads(data)
+            except (ValueError, RecursionError):
+                raise RequestError(400, "The request body is not valid JSON.") from None
 
     async def process_result(
         self, request: Request, result: ExecutionResult

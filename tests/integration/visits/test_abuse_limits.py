@@ -19,6 +19,7 @@ import pytest
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
+from api.graphql.errors import MAX_QUOTED
 from core.settings import Settings
 from core.visits import keys
 from core.visits.models import ErrorCode, Language
@@ -211,7 +212,7 @@ async def test_no_answer_of_the_registration_path_pages_or_visit_queries_echoes_
                 answers.append(await client.post(f"{api}{path}", data={"token": value[:4000]}))
     for answer in answers:
         assert answer.status_code in (200, 400, 413), answer.status_code
-        assert _longest_echo(answer.text) <= 32, answer.text[:300]
+        assert _longest_echo(answer.text) <= MAX_QUOTED, answer.text[:300]
     server_log = [caplog.handler.format(r) for r in caplog.records
                   if not r.name.startswith(("httpx", "httpcore"))]  # not the test's client
     assert server_log  # the request errors were logged, without their values:
