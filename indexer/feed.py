@@ -278,15 +278,24 @@ def _check_course(course: Any, reference: Reference) -> tuple[str, str] | None:
     return check_course_rules(course, reference)
 
 
+def parse_feed(data: bytes, file: str, reference: Reference) -> Feed | Rejection:
+    """Parse a feed's bytes and validate it (the CLI's files and the feed API's uploads)."""
+    try:
+        document = json.loads(data)
+    except UnicodeDecodeError as exc:
+        return Rejection(file, "(file)", "(file)", f"cannot be read: {exc}")
+    except json.JSONDecodeError as exc:
+        return Rejection(file, "(file)", "(file)", f"is not valid JSON: {exc}")
+    return validate_feed(document, file, reference)
+
+
 def read_feed(path: Path, reference: Reference) -> Feed | Rejection:
     """Read one feed file from disk and validate it."""
     try:
-        document = json.loads(path.read_bytes())
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         return Rejection(str(path), "(file)", "(file)", f"cannot be read: {exc}")
-    except json.JSONDecodeError as exc:
-        return Rejection(str(path), "(file)", "(file)", f"is not valid JSON: {exc}")
-    return validate_feed(document, str(path), reference)
+    return parse_feed(data, str(path), reference)
 
 
 def iter_feed_paths(paths: Iterable[Path]) -> Iterator[Path]:
