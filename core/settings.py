@@ -57,6 +57,8 @@ class Settings:
     registration_rate_window_seconds: int = 3600
     search_cache_size: int = 2048
     search_cache_redis: bool = False
+    feed_max_bytes: int = 8 * 1024 * 1024  # provider feed API: largest feed body accepted
+    feed_uploads_per_hour: int = 12  # provider feed API: uploads per key per sliding hour
 
     @property
     def meili_read_key(self) -> str:
@@ -121,6 +123,9 @@ class Settings:
             ),
             search_cache_size=reader.get("SEARCH_CACHE_SIZE", _non_negative_int, 2048),
             search_cache_redis=reader.get("SEARCH_CACHE_REDIS", _bool, False),
+            # provider feed API
+            feed_max_bytes=reader.get("FEED_MAX_BYTES", _positive_int, 8 * 1024 * 1024),
+            feed_uploads_per_hour=reader.get("FEED_UPLOADS_PER_HOUR", _positive_int, 12),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
