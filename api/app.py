@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.context import Resources
+from api.feeds.routes import routes as feed_routes
 from api.graphql_app import GRAPHQL_PATH, graphql_endpoint
 from api.search.compiled.executor import search_executor
 from api.search.compiled.registry import Registry
@@ -87,6 +88,7 @@ def create_app(settings: Settings, compiled_search: bool = True) -> CourseApi:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         *visit_page_routes(),
+        *feed_routes(),
         Route(GRAPHQL_PATH, graphql, methods=["GET", "POST"]),
         *search_page_routes(),
     ]
