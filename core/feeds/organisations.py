@@ -6,7 +6,7 @@ import re
 
 from indexer.feed import organisation_number_is_valid
 
-_FORM = re.compile(r"(\d{6})-?(\d{4})")
+_FORM = re.compile(r"([0-9]{6})-?([0-9]{4})")
 
 
 def canonical_organisation_number(value: str) -> str | None:
