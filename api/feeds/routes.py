@@ -61,8 +61,16 @@ def _unavailable(outage: ServiceUnavailable) -> JSONResponse:
 
 
 def _service(request: Request) -> FeedService:
-    resources: Resources = request.app.state.resources
-    return FeedService(resources.settings, resources.reference, resources.redis, resources.arq)
+    """The process's service, made at its first feed request (it needs the lifespan's
+    clients) and kept on the application state."""
+    state = request.app.state
+    service: FeedService | None = getattr(state, "feed_service", None)
+    if service is None:
+        resources: Resources = state.resources
+        service = FeedService(resources.settings, resources.reference, resources.redis,
+                              resources.arq)
+        state.feed_service = service
+    return service
 
 
 async def _read_capped(request: Request, limit: int) -> bytes:
@@ -90,9 +98,11 @@ async def put_feed(request: Request) -> Response:
         try:
             body = await _read_capped(request, limit)
         except _TooLarge:
+            # Answered at once; uvicorn discards the rest of the body as it arrives
+            # (closing instead would reset the connection under the client's upload,
+            # and it would often miss this answer).
             return _error(413, "FEED_TOO_LARGE",
-                          f"a feed may be at most {limit} bytes (FEED_MAX_BYTES)",
-                          headers={"Connection": "close"})
+                          f"a feed may be at most {limit} bytes (FEED_MAX_BYTES)")
         report = await service.submit(key.organisation_number, body)
     except FeedRefused as refusal:
         return _refused(refusal)

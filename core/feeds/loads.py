@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -75,6 +76,33 @@ def _optional_int(fields: dict[str, str], name: str) -> int | None:
     return int(fields[name]) if name in fields else None
 
 
+def _record(load_id: str, raw: dict[Any, Any]) -> LoadRecord | None:
+    """A record from its hash (None when it expired); a queued load whose body expired
+    can no longer run and is shown as failed."""
+    if not raw:
+        return None
+    fields = {as_text(k): as_text(v) for k, v in raw.items()}
+    state = LoadState(fields["state"])
+    received = datetime.fromisoformat(fields["receivedAt"])
+    if state is LoadState.QUEUED and (datetime.now(UTC) - received).total_seconds() \
+            > BODY_TTL_SECONDS:
+        state, fields["error"] = LoadState.FAILED, EXPIRED
+    return LoadRecord(
+        load_id=load_id,
+        organisation_number=fields["organisationNumber"],
+        state=state,
+        received_at=fields["receivedAt"],
+        accepted=int(fields["accepted"]),
+        rejected=int(fields["rejected"]),
+        started_at=fields.get("startedAt"),
+        finished_at=fields.get("finishedAt"),
+        indexed=_optional_int(fields, "indexed"),
+        removed=_optional_int(fields, "removed"),
+        seconds=float(fields["seconds"]) if "seconds" in fields else None,
+        error=fields.get("error"),
+    )
+
+
 class LoadStore:
     """Load records and bodies in Redis."""
 
@@ -100,37 +128,18 @@ class LoadStore:
         return record
 
     async def get(self, load_id: str) -> LoadRecord | None:
-        raw = await result(self._redis.hgetall(keys.load(load_id)))
-        if not raw:
-            return None
-        fields = {as_text(k): as_text(v) for k, v in raw.items()}
-        state = LoadState(fields["state"])
-        received = datetime.fromisoformat(fields["receivedAt"])
-        if state is LoadState.QUEUED and (datetime.now(UTC) - received).total_seconds() \
-                > BODY_TTL_SECONDS:
-            state, fields["error"] = LoadState.FAILED, EXPIRED
-        return LoadRecord(
-            load_id=load_id,
-            organisation_number=fields["organisationNumber"],
-            state=state,
-            received_at=fields["receivedAt"],
-            accepted=int(fields["accepted"]),
-            rejected=int(fields["rejected"]),
-            started_at=fields.get("startedAt"),
-            finished_at=fields.get("finishedAt"),
-            indexed=_optional_int(fields, "indexed"),
-            removed=_optional_int(fields, "removed"),
-            seconds=float(fields["seconds"]) if "seconds" in fields else None,
-            error=fields.get("error"),
-        )
+        return _record(load_id, await result(self._redis.hgetall(keys.load(load_id))))
 
     async def recent(self, organisation_number: str) -> list[LoadRecord]:
         """The provider's most recent loads, newest first (expired ones left out)."""
-        ids = await result(self._redis.lrange(keys.recent_loads(organisation_number),
-                                              0, RECENT_LOADS - 1))
-        records = [await self.get(as_text(load_id)) for load_id in ids]
+        ids = [as_text(i) for i in await result(self._redis.lrange(
+            keys.recent_loads(organisation_number), 0, RECENT_LOADS - 1))]
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for load_id in ids:
+                pipe.hgetall(keys.load(load_id))
+            replies = await pipe.execute()
+        records = [_record(load_id, raw) for load_id, raw in zip(ids, replies, strict=True)]
         return [r for r in records if r is not None]
-
     async def body(self, load_id: str) -> bytes | None:
         value = await self._redis.get(keys.body(load_id))
         return None if value is None else bytes(value)

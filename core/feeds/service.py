@@ -28,6 +28,9 @@ from core.settings import Settings
 from indexer.feed import Rejection, parse_feed
 
 REDIS_DEADLINE_SECONDS = 5.0
+# Feeds validated at once per process: each holds a parsed feed (several times its bytes)
+# and a core; more wait their turn.
+VALIDATION_SLOTS = 2
 STORE = "registrations"  # the public name of the Redis dependency (see ServiceUnavailable)
 NOT_QUEUED = "the feed could not be queued for indexing; upload it again"
 
@@ -96,7 +99,7 @@ def _bearer(authorization: str | None) -> str | None:
 
 
 class FeedService:
-    """Uploads and load listings for providers holding a key."""
+    """Uploads and load listings for providers holding a key (one per API process)."""
 
     def __init__(self, settings: Settings, reference: Reference, redis: Redis,
                  queue: ArqRedis) -> None:
@@ -105,6 +108,7 @@ class FeedService:
         self._limit = UploadLimit(redis, settings.feed_uploads_per_hour)
         self._loads = LoadStore(redis)
         self._queue = queue
+        self._validations = asyncio.Semaphore(VALIDATION_SLOTS)
 
     async def authorize(self, path_number: str, authorization: str | None) -> ProviderKey:
         """The caller's key, when it is live and belongs to the path's organisation."""
@@ -139,7 +143,8 @@ class FeedService:
 
     async def submit(self, organisation_number: str, body: bytes) -> SubmitReport:
         """Validate the feed, store it with a ``queued`` load record and queue its load."""
-        feed = await asyncio.to_thread(parse_feed, body, "feed", self._reference)
+        async with self._validations:
+            feed = await asyncio.to_thread(parse_feed, body, "feed", self._reference)
         if isinstance(feed, Rejection):
             raise FeedRefused(Refusal.INVALID_FEED, feed.reason, field=feed.field)
         sent_for = feed.provider["organisationNumber"]

@@ -114,7 +114,7 @@ async def test_a_feed_over_the_cap_is_refused_before_it_is_read(
     settings = feed_settings(FEED_MAX_BYTES="20000")
     key = await new_key(redis, FULL_ORG)
     feed = example("valid/full.json")
-    feed["courses"][0]["description"]["sv"] = "x" * 20_000
+    feed["courses"][0]["description"]["sv"] = "x" * 2_000_000  # 100 times the cap
     body = json.dumps(feed).encode()
 
     async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: chunked
