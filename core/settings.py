@@ -64,7 +64,7 @@ class Settings:
     def meili_read_key(self) -> str:
         """The key the API and the workers read with: ``MEILI_API_KEY``, else the master key.
 
-        Only the indexer writes, so only it needs the master key.
+        Only the indexer and the worker's feed loads write; they use the master key.
         """
         return self.meili_api_key or self.meili_master_key
 
