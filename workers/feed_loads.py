@@ -7,8 +7,10 @@ Meilisearch master key to write, the search-index version bumped after every wri
 an uploaded feed is treated as ``python -m indexer load FEED`` treats it: the provider's
 full catalogue, its missing courses withdrawn, other providers untouched. One load per
 provider runs at a time (a Redis lock), since two interleaved loads of one provider would
-each withdraw the other's courses. Afterwards the worker reconciles registrations with
-the index, as after a CLI load.
+each withdraw the other's courses, and a load is skipped (recorded ``failed``, saying so)
+when a newer feed of the provider is already queued, running or done: whichever order
+the queue runs them in, the newest catalogue is the one left in the index. Afterwards
+the worker reconciles registrations with the index, as after a CLI load.
 """
 
 from __future__ import annotations
@@ -26,7 +28,15 @@ from arq.worker import Function, func
 from redis import Redis as SyncRedis
 
 from core.feeds import keys
-from core.feeds.loads import EXPIRED, FEED_LOAD_JOB, LoadOutcome, LoadState, LoadStore
+from core.feeds.loads import (
+    EXPIRED,
+    FEED_LOAD_JOB,
+    SUPERSEDED,
+    LoadOutcome,
+    LoadRecord,
+    LoadState,
+    LoadStore,
+)
 from core.settings import Settings
 from core.visits.awaiting import result
 from core.visits.dispatch import RECONCILE_JOB
@@ -59,6 +69,19 @@ def _index(settings: Settings, load_id: str, body: bytes) -> LoadSummary:
         redis.close()
 
 
+async def _superseded(loads: LoadStore, record: LoadRecord) -> bool:
+    """Record the load as failed when a newer feed of the provider is not failed.
+
+    The feed is the full catalogue: indexing it after a newer one would bring back what
+    the newer one withdrew, and indexing it before a queued newer one is wasted work.
+    """
+    newer = [r for r in await loads.newer_than(record.organisation_number, record.load_id)
+             if r.state is not LoadState.FAILED]
+    if newer:
+        await loads.mark_failed(record.load_id, SUPERSEDED.format(newer[0].load_id))
+    return bool(newer)
+
+
 async def load_provider_feed(ctx: dict[str, Any], load_id: str) -> str:
     """Index the uploaded feed of ``load_id`` and record the outcome on its load record."""
     settings: Settings = ctx["settings"]
@@ -72,6 +95,8 @@ async def load_provider_feed(ctx: dict[str, Any], load_id: str) -> str:
     if body is None:
         await loads.mark_failed(load_id, EXPIRED)
         return "failed: body expired"
+    if await _superseded(loads, record):
+        return "superseded"
     lock_key, token = keys.lock(record.organisation_number), secrets.token_hex(8)
     lock_ms = int(settings.worker_job_timeout_seconds * 1000)
     if not await redis.set(lock_key, token, nx=True, px=lock_ms):
@@ -80,6 +105,8 @@ async def load_provider_feed(ctx: dict[str, Any], load_id: str) -> str:
         await loads.mark_failed(load_id, FAILED)
         return "failed: another load of the provider held the lock"
     try:
+        if await _superseded(loads, record):  # again: a newer one may have run meanwhile
+            return "superseded"
         await loads.mark_running(load_id)
         summary = await asyncio.to_thread(_index, settings, load_id, body)
     except Exception as exc:  # Meilisearch or Redis failing: retried, then recorded

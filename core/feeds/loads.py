@@ -27,6 +27,7 @@ BODY_TTL_SECONDS = 24 * 3600
 RECORD_TTL_SECONDS = 30 * 24 * 3600
 FEED_LOAD_JOB = "load_provider_feed"
 EXPIRED = "the feed expired before it was indexed; upload it again"
+SUPERSEDED = "not indexed: a newer feed ({}) was received before this one could be"
 
 
 class LoadState(StrEnum):
@@ -140,6 +141,13 @@ class LoadStore:
             replies = await pipe.execute()
         records = [_record(load_id, raw) for load_id, raw in zip(ids, replies, strict=True)]
         return [r for r in records if r is not None]
+    async def newer_than(self, organisation_number: str, load_id: str) -> list[LoadRecord]:
+        """The provider's loads received after ``load_id``, newest first (all of the recent
+        ones when ``load_id`` is no longer among them)."""
+        recent = await self.recent(organisation_number)
+        ids = [r.load_id for r in recent]
+        return recent[:ids.index(load_id)] if load_id in ids else recent
+
     async def body(self, load_id: str) -> bytes | None:
         value = await self._redis.get(keys.body(load_id))
         return None if value is None else bytes(value)

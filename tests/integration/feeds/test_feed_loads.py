@@ -17,7 +17,7 @@ from meilisearch.errors import MeilisearchApiError
 from redis.asyncio import Redis
 
 from core.feeds import keys
-from core.feeds.loads import EXPIRED
+from core.feeds.loads import EXPIRED, SUPERSEDED
 from core.reference import load_reference
 from core.settings import Settings
 from devstack.processes import free_port, start_meilisearch
@@ -146,6 +146,30 @@ async def test_one_load_per_provider_at_a_time_and_a_finished_load_is_not_repeat
         fsettings.meili_index).delete_all_documents()
     assert (await load_provider_feed(ctx, load_id)).startswith("nothing to do")
     assert (await _load(http, api, key, load_id))["state"] == "done"
+
+
+async def test_an_older_feed_never_replaces_a_newer_one(
+        fsettings: Settings, api: str, http: httpx.AsyncClient, redis: Redis,
+        queue: ArqRedis) -> None:
+    key = await new_key(redis, FULL_ORG)
+    feed = example("valid/full.json")
+    older = await _upload(http, api, key, feed)
+    feed["courses"].pop(0)
+    newer = await _upload(http, api, key, feed)
+    await run_worker(fsettings)  # whichever order it takes them in
+    assert len(_index_ids(fsettings, FULL_ORG)) == 2
+    load = await _load(http, api, key, older)
+    assert (load["state"], load["indexed"]) == ("failed", None)
+    assert load["error"] == SUPERSEDED.format(newer)
+    assert (await _load(http, api, key, newer))["state"] == "done"
+
+    oldest_first = await _upload(http, api, key, example("valid/full.json"))
+    latest = await _upload(http, api, key, feed)
+    ctx = {"settings": fsettings, "redis": queue, "job_try": 1}
+    assert (await load_provider_feed(ctx, latest)).startswith("done")
+    assert await load_provider_feed(ctx, oldest_first) == "superseded"  # after the newer ran
+    assert (await _load(http, api, key, oldest_first))["error"] == SUPERSEDED.format(latest)
+    assert len(_index_ids(fsettings, FULL_ORG)) == 2
 
 
 async def test_a_load_is_retried_while_meilisearch_is_down_then_recorded_as_failed(
