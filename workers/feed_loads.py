@@ -49,6 +49,7 @@ FEED_LOAD_TRIES = 3
 RETRY_BASE_SECONDS = 30.0
 LOCK_RETRY_SECONDS = 5.0
 LOCK_WAIT_TRIES = 60  # waiting for another load of the provider: up to 5 minutes
+LOCK_TIMEOUT_FACTOR = 2  # the lock outlives a timed-out job's thread by a job timeout
 FAILED = "indexing failed after several attempts; upload the feed again later"
 
 _RELEASE = """
@@ -98,17 +99,23 @@ async def load_provider_feed(ctx: dict[str, Any], load_id: str) -> str:
     if await _superseded(loads, record):
         return "superseded"
     lock_key, token = keys.lock(record.organisation_number), secrets.token_hex(8)
-    lock_ms = int(settings.worker_job_timeout_seconds * 1000)
+    lock_ms = int(settings.worker_job_timeout_seconds * 1000 * LOCK_TIMEOUT_FACTOR)
     if not await redis.set(lock_key, token, nx=True, px=lock_ms):
         if job_try < LOCK_WAIT_TRIES:
             raise Retry(defer=LOCK_RETRY_SECONDS)
         await loads.mark_failed(load_id, FAILED)
         return "failed: another load of the provider held the lock"
+    timed_out = False
     try:
         if await _superseded(loads, record):  # again: a newer one may have run meanwhile
             return "superseded"
         await loads.mark_running(load_id)
         summary = await asyncio.to_thread(_index, settings, load_id, body)
+    except asyncio.CancelledError:
+        # The job's timeout (or the worker stopping): the thread may still be writing, so
+        # the lock stays until it expires; a run that never ends reads as failed later.
+        timed_out = True
+        raise
     except Exception as exc:  # Meilisearch or Redis failing: retried, then recorded
         failures = await loads.mark_retrying(load_id)
         logger.warning("feed load %s: attempt %d failed: %s", load_id, failures,
@@ -118,7 +125,8 @@ async def load_provider_feed(ctx: dict[str, Any], load_id: str) -> str:
         await loads.mark_failed(load_id, FAILED)
         return f"failed: {type(exc).__name__}"
     finally:
-        await result(redis.eval(_RELEASE, 1, lock_key, token))
+        if not timed_out:
+            await result(redis.eval(_RELEASE, 1, lock_key, token))
     await loads.mark_done(load_id, LoadOutcome(summary.indexed, summary.removed,
                                                summary.seconds))
     await redis.enqueue_job(RECONCILE_JOB, _job_id=f"{RECONCILE_JOB}:{load_id}")

@@ -27,6 +27,8 @@ BODY_TTL_SECONDS = 24 * 3600
 RECORD_TTL_SECONDS = 30 * 24 * 3600
 FEED_LOAD_JOB = "load_provider_feed"
 EXPIRED = "the feed expired before it was indexed; upload it again"
+RUNNING_LIMIT_SECONDS = 3600
+UNFINISHED = "indexing did not finish in time; upload the feed again"
 SUPERSEDED = "not indexed: a newer feed ({}) was received before this one could be"
 
 
@@ -77,17 +79,22 @@ def _optional_int(fields: dict[str, str], name: str) -> int | None:
     return int(fields[name]) if name in fields else None
 
 
+def _age(timestamp: str) -> float:
+    return (datetime.now(UTC) - datetime.fromisoformat(timestamp)).total_seconds()
+
+
 def _record(load_id: str, raw: dict[Any, Any]) -> LoadRecord | None:
-    """A record from its hash (None when it expired); a queued load whose body expired
-    can no longer run and is shown as failed."""
+    """A record from its hash (None when it expired). A queued load whose body expired
+    can no longer run, and one running for an hour was stopped by its job's timeout (a
+    worker is never that slow on a feed within the size limit): both read as failed."""
     if not raw:
         return None
     fields = {as_text(k): as_text(v) for k, v in raw.items()}
     state = LoadState(fields["state"])
-    received = datetime.fromisoformat(fields["receivedAt"])
-    if state is LoadState.QUEUED and (datetime.now(UTC) - received).total_seconds() \
-            > BODY_TTL_SECONDS:
+    if state is LoadState.QUEUED and _age(fields["receivedAt"]) > BODY_TTL_SECONDS:
         state, fields["error"] = LoadState.FAILED, EXPIRED
+    if state is LoadState.RUNNING and _age(fields["startedAt"]) > RUNNING_LIMIT_SECONDS:
+        state, fields["error"] = LoadState.FAILED, UNFINISHED
     return LoadRecord(
         load_id=load_id,
         organisation_number=fields["organisationNumber"],

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from core.feeds.loads import BODY_TTL_SECONDS, EXPIRED, LoadState, _record
+from core.feeds.loads import (
+    BODY_TTL_SECONDS,
+    EXPIRED,
+    RUNNING_LIMIT_SECONDS,
+    UNFINISHED,
+    LoadState,
+    _record,
+)
 
 
 def _hash(state: str, received: datetime, **extra: str) -> dict[bytes, bytes]:
@@ -33,6 +40,16 @@ def test_a_queued_load_whose_body_expired_reads_as_failed() -> None:
     assert recent is not None and recent.state is LoadState.QUEUED
     done = _record("L3", _hash("done", old, indexed="1", removed="0", seconds="1"))
     assert done is not None and done.state is LoadState.DONE
+
+
+def test_a_load_running_past_the_limit_reads_as_failed() -> None:
+    now = datetime.now(UTC)
+    started = (now - timedelta(seconds=RUNNING_LIMIT_SECONDS + 60)).isoformat()
+    record = _record("L1", _hash("running", now, startedAt=started))
+    assert record is not None
+    assert (record.state, record.error) == (LoadState.FAILED, UNFINISHED)
+    fresh = _record("L2", _hash("running", now, startedAt=now.isoformat()))
+    assert fresh is not None and fresh.state is LoadState.RUNNING
 
 
 def test_an_expired_record_is_none() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,30 @@ async def test_an_older_feed_never_replaces_a_newer_one(
     assert await load_provider_feed(ctx, oldest_first) == "superseded"  # after the newer ran
     assert (await _load(http, api, key, oldest_first))["error"] == SUPERSEDED.format(latest)
     assert len(_index_ids(fsettings, FULL_ORG)) == 2
+
+
+async def test_a_timed_out_load_keeps_the_providers_lock_while_its_thread_may_still_write(
+        feed_settings: FeedSettings, meili_binary: Path, tmp_path: Path,
+        http: httpx.AsyncClient, redis: Redis) -> None:
+    port, master_key = free_port(), secrets.token_urlsafe(24)
+    meili = start_meilisearch(meili_binary, tmp_path, port, master_key, tmp_path / "meili.log")
+    settings = feed_settings(MEILI_URL=f"http://127.0.0.1:{port}", MEILI_MASTER_KEY=master_key,
+                             WORKER_JOB_TIMEOUT_SECONDS="2")
+    key = await new_key(redis, FULL_ORG)
+    assert meili.process is not None
+    try:
+        with serve(settings) as api:
+            load_id = await _upload(http, api, key, example("valid/full.json"))
+            meili.process.send_signal(signal.SIGSTOP)  # the load hangs in its thread
+            try:
+                await run_worker(settings)  # the job times out after 2 s
+                assert (await _load(http, api, key, load_id))["state"] == "running"
+                lock_ttl = await redis.pttl(keys.lock(FULL_ORG))
+                assert 0 < lock_ttl <= 2 * 2000  # kept, and expiring after a job timeout
+            finally:
+                meili.process.send_signal(signal.SIGCONT)
+    finally:
+        meili.stop()
 
 
 async def test_a_load_is_retried_while_meilisearch_is_down_then_recorded_as_failed(
