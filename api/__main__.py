@@ -51,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         proxy_headers=args.proxy_headers,
         forwarded_allow_ips=trusted or None,
         loop="uvloop",  # the fast event loop and HTTP parser (uvicorn[standard])
-        http=protocol_factory(settings.request_read_timeout_seconds),
+        http=protocol_factory(settings.request_read_timeout_seconds,
+                              settings.feed_read_timeout_seconds),
     )
     return 0
 

@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.context import Resources
+from api.feeds.routes import routes as feed_routes
 from api.graphql_app import GRAPHQL_PATH, graphql_endpoint
 from api.http.limits import RequestLimits
 from api.metrics import SEARCH_COUNTERS, RequestMetrics, metrics
@@ -102,6 +103,7 @@ def create_app(settings: Settings, compiled_search: bool = True) -> CourseApi:
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
         *visit_page_routes(),
+        *feed_routes(),
         Route(GRAPHQL_PATH, graphql, methods=None),  # the view answers 405 in JSON
         *search_page_routes(),
     ]

@@ -68,15 +68,18 @@ class Settings:
     # Deleted personal data leaves the disk (workers/disk_erasure.py) within this many hours.
     personal_data_disk_erasure_hours: float = 24.0
     max_request_bytes: int = 64 * 1024  # HTTP layer: largest request body
+    feed_read_timeout_seconds: float = 120.0  # feed uploads: deadline for the body
     request_read_timeout_seconds: float = 5.0  # HTTP layer: deadline for headers and body
     graphql_max_cost: int = 500_000  # GraphQL layer: the cost budget of one operation
     graphql_max_response_bytes: int = 16 << 20  # GraphQL layer: largest answer of /graphql
+    feed_max_bytes: int = 8 * 1024 * 1024  # provider feed API: largest feed body accepted
+    feed_uploads_per_hour: int = 12  # provider feed API: uploads per key per sliding hour
 
     @property
     def meili_read_key(self) -> str:
         """The key the API and the workers read with: ``MEILI_API_KEY``, else the master key.
 
-        Only the indexer writes, so only it needs the master key.
+        Only the indexer and the worker's feed loads write; they use the master key.
         """
         return self.meili_api_key or self.meili_master_key
 
@@ -152,6 +155,9 @@ class Settings:
                 "PERSONAL_DATA_DISK_ERASURE_HOURS", _positive_float, 24.0
             ),
             # HTTP layer: request body cap and read deadline
+            feed_read_timeout_seconds=reader.get(
+                "FEED_READ_TIMEOUT_SECONDS", _positive_float, 120.0
+            ),
             max_request_bytes=reader.get("MAX_REQUEST_BYTES", _positive_int, 64 * 1024),
             request_read_timeout_seconds=reader.get(
                 "REQUEST_READ_TIMEOUT_SECONDS", _positive_float, 5.0
@@ -160,6 +166,9 @@ class Settings:
             graphql_max_cost=reader.get("GRAPHQL_MAX_COST", _positive_int, 500_000),
             graphql_max_response_bytes=reader.get(
                 "GRAPHQL_MAX_RESPONSE_BYTES", _positive_int, 16 << 20),
+            # provider feed API
+            feed_max_bytes=reader.get("FEED_MAX_BYTES", _positive_int, 8 * 1024 * 1024),
+            feed_uploads_per_hour=reader.get("FEED_UPLOADS_PER_HOUR", _positive_int, 12),
         )
         if reader.problems:
             raise SettingsError(reader.problems)

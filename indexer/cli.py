@@ -17,6 +17,7 @@ from core.reference import load_reference
 from core.search import index_version
 from core.settings import Settings, SettingsError
 from core.visits.dispatch import request_reconciliation
+from indexer import provider_keys
 from indexer.guard import FLAG, refusal
 from indexer.loader import CourseIndexer
 from indexer.plan import plan_load
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--quiet", action="store_true", help="no progress lines")
     commands.add_parser("settings", help="apply the declared index settings")
     commands.add_parser("status", help="show the live index's state as JSON")
+    provider_keys.add_parser(commands)
     return parser
 
 
@@ -103,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    if args.command == "provider-keys":
+        return provider_keys.run(args, settings)
     redis = None
     if args.command in ("load", "settings"):  # they write to the index
         redis = _redis_or_none(settings)

@@ -22,6 +22,7 @@ from core.settings import Settings
 from core.visits.formatting import TIMEZONE
 from core.visits.store import RegistrationStore
 from workers.disk_erasure import erase_personal_data_from_disk
+from workers.feed_loads import feed_load_function
 from workers.jobs import EMAIL_JOBS
 from workers.mailer import Mailer
 from workers.maintenance import (
@@ -87,7 +88,7 @@ def worker_settings(settings: Settings) -> type:
     ]
     attributes: dict[str, Any] = {
         "__doc__": "arq settings of the study-visit worker.",
-        "functions": [*emails, *housekeeping],
+        "functions": [*emails, *housekeeping, feed_load_function(settings)],
         "cron_jobs": crons,
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "on_startup": startup,

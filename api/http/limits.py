@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.errors import RequestError, send_error_and_close
 from api.http.protocol import SERVED_BY_PROTOCOL
+from api.http.uploads import is_upload
 
 
 class RequestLimits:
@@ -28,7 +29,7 @@ class RequestLimits:
         self.read_timeout = read_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or is_upload(scope["path"]):
             await self.app(scope, receive, send)
             return
         try:

@@ -25,6 +25,7 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from api.http.errors import CODES, error_body
+from api.http.uploads import is_upload
 
 MAX_HEADER_BYTES = 64 * 1024
 SERVED_BY_PROTOCOL = "studybesok.read_deadline_protocol"
@@ -33,9 +34,11 @@ SERVED_BY_PROTOCOL = "studybesok.read_deadline_protocol"
 class ReadDeadlineProtocol(HttpToolsProtocol):
     """Made per connection by uvicorn; see :func:`protocol_factory` for the deadline."""
 
-    def __init__(self, *args: Any, read_timeout: float, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, read_timeout: float, upload_timeout: float,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.read_timeout = read_timeout
+        self.upload_timeout = upload_timeout
         self.read_deadline: asyncio.TimerHandle | None = None
         self.reading_headers = False
         self.header_bytes = 0
@@ -65,6 +68,10 @@ class ReadDeadlineProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self.reading_headers = False
         super().on_headers_complete()
+        if is_upload(self.scope["path"]) and self.read_deadline is not None:
+            # a feed upload's body (megabytes) gets the upload deadline from here
+            self.read_deadline.cancel()
+            self.read_deadline = self.loop.call_later(self.upload_timeout, self._late)
 
     def on_message_complete(self) -> None:
         self._disarm()
@@ -91,7 +98,7 @@ class ReadDeadlineProtocol(HttpToolsProtocol):
             self.transport.close()
             return
         part = "headers" if self.reading_headers else "body"
-        self._refuse(408, f"The request {part} did not arrive within {self.read_timeout:g} s.")
+        self._refuse(408, f"The request {part} did not arrive in time.")
 
     def _refuse(self, status: int, message: str) -> None:
         """Answer ``status`` unless another response is under way or queued on the
@@ -118,7 +125,8 @@ class ReadDeadlineProtocol(HttpToolsProtocol):
 _REASONS = {400: b"Bad Request", 408: b"Request Timeout", 431: b"Request Header Fields Too Large"}
 
 
-def protocol_factory(read_timeout: float) -> Any:
+def protocol_factory(read_timeout: float, upload_timeout: float) -> Any:
     """What to pass uvicorn as ``http=``: a picklable callable (workers are spawned) making
-    :class:`ReadDeadlineProtocol` with this deadline."""
-    return functools.partial(ReadDeadlineProtocol, read_timeout=read_timeout)
+    :class:`ReadDeadlineProtocol` with these deadlines."""
+    return functools.partial(ReadDeadlineProtocol, read_timeout=read_timeout,
+                             upload_timeout=upload_timeout)
