@@ -134,31 +134,36 @@ class MeiliHttp:
         self._idle: list[_Connection] = []
         self.observers: list[Observer] = []
 
-    async def _connect(self) -> _Connection:
+    async def _connect(self, deadline: float) -> _Connection:
         loop = asyncio.get_running_loop()
         try:
             _, connection = await asyncio.wait_for(
                 loop.create_connection(_Connection, self.host, self.port, ssl=self.ssl),
-                self.timeout)
+                max(deadline - loop.time(), 0.0))
         except (OSError, TimeoutError) as exc:
             raise MeiliHttpError(f"cannot connect to Meilisearch at {self.base_url}: "
                                  f"{exc!r}") from exc
         return connection
 
     async def post(self, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
-        """``POST`` ``body`` (JSON) to ``path``; the status, headers and body of the answer."""
+        """``POST`` ``body`` (JSON) to ``path``; the status, headers and body of the answer.
+
+        The whole exchange, a retry and connecting included, has one deadline: ``timeout``
+        seconds from the call.
+        """
         request = (b"POST " + (self.prefix + path).encode("ascii") + b" HTTP/1.1\r\n"
                    + self._head + b"Content-Length: " + str(len(body)).encode("ascii")
                    + b"\r\n\r\n" + body)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
         for attempt in (0, 1):
             connection = self._take()
             reused = connection is not None
             if connection is None:
-                connection = await self._connect()
+                connection = await self._connect(deadline)
             waiter = connection.send(request)
-            timer = asyncio.get_running_loop().call_later(
-                self.timeout, connection.fail, MeiliTimeout(f"Meilisearch did not answer within "
-                                              f"{self.timeout} s"))
+            timer = loop.call_at(deadline, connection.fail, MeiliTimeout(
+                f"Meilisearch did not answer within {self.timeout} s"))
             try:
                 answer = await waiter
             except MeiliHttpError as exc:

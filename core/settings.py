@@ -57,6 +57,9 @@ class Settings:
     registration_rate_window_seconds: int = 3600
     search_cache_size: int = 2048
     search_cache_redis: bool = False
+    meili_timeout_seconds: float = 2.0  # outages: deadline of each Meilisearch request
+    redis_timeout_seconds: float = 1.0  # outages: deadline of each Redis command
+    search_stale_seconds: float = 900.0  # outages: cached searches served while Meilisearch is down
 
     @property
     def meili_read_key(self) -> str:
@@ -121,6 +124,10 @@ class Settings:
             ),
             search_cache_size=reader.get("SEARCH_CACHE_SIZE", _non_negative_int, 2048),
             search_cache_redis=reader.get("SEARCH_CACHE_REDIS", _bool, False),
+            # outages: deadlines towards the dependencies and the stale-answer window
+            meili_timeout_seconds=reader.get("MEILI_TIMEOUT_SECONDS", _positive_float, 2.0),
+            redis_timeout_seconds=reader.get("REDIS_TIMEOUT_SECONDS", _positive_float, 1.0),
+            search_stale_seconds=reader.get("SEARCH_STALE_SECONDS", _non_negative_float, 900.0),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
@@ -218,6 +225,16 @@ def _positive_float(value: str) -> float:
         raise ValueError("expected a number") from None
     if number <= 0:
         raise ValueError("expected a number greater than 0")
+    return number
+
+
+def _non_negative_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError("expected a number") from None
+    if number < 0:
+        raise ValueError("expected a number of 0 or more")
     return number
 
 

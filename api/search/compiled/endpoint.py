@@ -1,12 +1,15 @@
 """The ``/graphql`` endpoint: the compiled search path first, strawberry for the rest.
 
 A JSON POST is offered to the process's :class:`SearchExecutor` (``app.state``); when it
-declines, the request — its body replayed — goes to strawberry's ASGI app unchanged.
+declines, the request — its body replayed — goes to strawberry's ASGI app unchanged; when
+a dependency failed it, the failure goes along (``api.search.failures``).
 """
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.search.failures import HandOver, remember
 
 from .executor import SearchExecutor
 
@@ -25,7 +28,11 @@ class CompiledSearchEndpoint:
             await self.graphql(scope, receive, send)
             return
         body, complete = await _read_body(receive)
-        answer = await executor.execute(body) if complete else None
+        try:
+            answer = await executor.execute(body) if complete else None
+        except HandOver as handover:  # strawberry answers, without calling it again
+            remember(scope, handover)
+            answer = None
         if answer is None:
             await self.graphql(scope, _replay(body, complete, receive), send)
             return

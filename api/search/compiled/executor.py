@@ -4,6 +4,11 @@
 for graphql-core: not compiled (yet), variables that do not coerce, input the service
 rejects, anything that would make an error. It has no side effects other than the
 Meilisearch and Redis reads and the cache, so graphql-core can then run the request anew.
+
+A failed Meilisearch search is answered from a stale cache entry when the process holds
+one (marked ``"extensions": {"stale": true}``); otherwise it, like failed seat counts, is
+raised as :class:`HandOver`: strawberry answers the request without calling the failed
+dependency again (``api.search.failures``).
 """
 
 from __future__ import annotations
@@ -17,9 +22,12 @@ from typing import Any
 import orjson
 
 from api.context import Resources
-from api.search.cache import MEILI, RESPONSE, Lookup, SearchCache
+from api.search.cache import MEILI, RESPONSE, Lookup, SearchCache, mark_stale
+from api.search.failures import HandOver
 from api.search.queries import search_request
 from api.search.runtime import Menus, SearchRuntime
+from core.errors import ServiceUnavailable
+from core.outages import REGISTRATIONS, SEARCH, registrations_outage
 from core.redis_reads import RedisReads
 from core.reference import Reference
 from core.search.meili import MultiSearch
@@ -90,6 +98,8 @@ class SearchExecutor:
             if plan is None:
                 return self._fallback("selection")
             answer = await self._run(compiled, plan, variables, lookup)
+        except HandOver:
+            raise
         except Fallback as exc:
             log.debug("compiled search falls back: %s", exc)
             return self._fallback("projection")
@@ -117,13 +127,18 @@ class SearchExecutor:
                 kwargs = compiled.search_kwargs(root, variables)
                 calls.append(self.service.plan_search(search_request(root.selection, **kwargs)))
         version, entry = await lookup.result() if lookup is not None else (None, None)
+        # A look-up without a version could not read Redis: seat counts would fail too.
+        redis_down = lookup is not None and version is None
         if entry is not None and entry.kind == RESPONSE:
             return entry.payload
         if entry is not None:
-            return await self._project(plan, variables, calls, entry.payload)
+            return await self._project(plan, variables, calls, entry.payload, redis_down)
         queries = [q for call in calls for q in call.queries]
-        meili = await self.multi_search.raw(queries) if queries else b'{"results":[]}'
-        answer = await self._project(plan, variables, calls, meili)
+        try:
+            meili = await self.multi_search.raw(queries) if queries else b'{"results":[]}'
+        except Exception as exc:
+            return await self._stale(plan, variables, calls, lookup, exc, redis_down)
+        answer = await self._project(plan, variables, calls, meili, redis_down)
         if self.cache is not None and lookup is not None and version is not None:
             if plan.dynamic:
                 await self.cache.store(lookup.key, version, MEILI, meili)
@@ -131,8 +146,23 @@ class SearchExecutor:
                 await self.cache.store(lookup.key, version, RESPONSE, answer)
         return answer
 
+    async def _stale(self, plan: RequestPlan, variables: Any, calls: list[SearchCall],
+                     lookup: Lookup | None, failure: Exception, redis_down: bool) -> bytes:
+        """The answer from a stale entry after the search failed, else :class:`HandOver`."""
+        stale = self.cache.stale(lookup.key) if self.cache is not None and lookup else None
+        if stale is None:
+            raise HandOver(SEARCH, failure) from failure
+        if stale.kind == RESPONSE:
+            return mark_stale(stale.payload)
+        try:
+            return mark_stale(await self._project(plan, variables, calls, stale.payload,
+                                                  redis_down))
+        except HandOver as handover:  # seats failed too: strawberry must call neither
+            handover.failures[SEARCH] = failure
+            raise
+
     async def _project(self, plan: RequestPlan, variables: Any, calls: list[SearchCall],
-                       meili: bytes) -> bytes:
+                       meili: bytes, redis_down: bool = False) -> bytes:
         results = orjson.loads(meili)["results"]
         now = datetime.datetime.now(datetime.UTC)
         extras: dict[str, Any] = {REFERENCE: self.reference, MENUS: self.menus, NOW: now}
@@ -147,10 +177,16 @@ class SearchExecutor:
             pages.append(self.service.read_search_raw(call, results[start:end], limit))
             start = end
         if plan.seats:
+            if redis_down:
+                raise HandOver(REGISTRATIONS, ServiceUnavailable(REGISTRATIONS))
             ids = list(dict.fromkeys(v.raw["id"] for page in pages for doc in page.documents
                                      for v in upcoming_visits(doc, now)))
-            counts = await self.reads.execute(*[("SCARD", active_registrations_key(i))
-                                                for i in ids]) if ids else []
+            try:
+                with registrations_outage():
+                    counts = await self.reads.execute(
+                        *[("SCARD", active_registrations_key(i)) for i in ids]) if ids else []
+            except ServiceUnavailable as exc:
+                raise HandOver(REGISTRATIONS, exc) from exc
             extras[SEATS] = dict(zip(ids, counts, strict=True))
         data: dict[str, Any] = {}
         pending = iter(pages)
@@ -166,10 +202,11 @@ def search_executor(registry: Registry, resources: Resources, runtime: SearchRun
                     ) -> SearchExecutor:
     """The process's executor, with the cache the settings ask for."""
     settings = resources.settings
-    reads = RedisReads(settings.redis_url)
+    reads = RedisReads(settings.redis_url, timeout=settings.redis_timeout_seconds)
     cache = None
     if settings.search_cache_size > 0:
         cache = SearchCache(resources.redis, reads, settings.meili_index,
-                            settings.search_cache_size, shared=settings.search_cache_redis)
+                            settings.search_cache_size, shared=settings.search_cache_redis,
+                            stale_seconds=settings.search_stale_seconds)
     return SearchExecutor(registry, runtime.service, runtime.multi_search, resources.reference,
                           runtime.menus, reads, cache)
