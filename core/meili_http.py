@@ -100,7 +100,10 @@ class _Connection(asyncio.Protocol):
     def send(self, data: bytes) -> asyncio.Future[tuple[int, dict[str, str], bytes]]:
         assert self.transport is not None
         self.waiter = asyncio.get_running_loop().create_future()
-        self.transport.write(data)
+        try:
+            self.transport.write(data)
+        except (RuntimeError, OSError) as exc:  # closed by the server before we learnt it
+            self.fail(MeiliHttpError(f"the connection to Meilisearch is closed ({exc})"))
         return self.waiter
 
     def close(self) -> None:
@@ -190,7 +193,8 @@ class MeiliHttp:
     def _take(self) -> _Connection | None:
         while self._idle:
             connection = self._idle.pop()
-            if not connection.closed:
+            if not connection.closed and connection.transport is not None \
+                    and not connection.transport.is_closing():
                 return connection
         return None
 
