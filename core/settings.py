@@ -58,7 +58,7 @@ class Settings:
     search_cache_size: int = 2048
     search_cache_redis: bool = False
     meili_timeout_seconds: float = 2.0  # outages: deadline of each Meilisearch request
-    redis_timeout_seconds: float = 1.0  # outages: deadline of each Redis command
+    redis_timeout_seconds: float = 2.0  # outages: deadline of each Redis command
     search_stale_seconds: float = 900.0  # outages: cached searches served while Meilisearch is down
 
     @property
@@ -126,7 +126,7 @@ class Settings:
             search_cache_redis=reader.get("SEARCH_CACHE_REDIS", _bool, False),
             # outages: deadlines towards the dependencies and the stale-answer window
             meili_timeout_seconds=reader.get("MEILI_TIMEOUT_SECONDS", _positive_float, 2.0),
-            redis_timeout_seconds=reader.get("REDIS_TIMEOUT_SECONDS", _positive_float, 1.0),
+            redis_timeout_seconds=reader.get("REDIS_TIMEOUT_SECONDS", _positive_float, 2.0),
             search_stale_seconds=reader.get("SEARCH_STALE_SECONDS", _non_negative_float, 900.0),
         )
         if reader.problems:
