@@ -147,3 +147,14 @@ async def test_readyz_names_the_dependency_that_is_down_within_the_deadline(
             assert response.json() == {"ready": False, up: "ok", down: "unavailable"}
             assert health.status_code == 200  # liveness only
 
+
+
+async def test_the_visit_list_with_meilisearch_stalled_fails_fast_and_typed(
+        stack: OutageStack, api: str) -> None:
+    async with httpx.AsyncClient() as client:
+        with stalled(stack.meili):
+            response, seconds = await timed(client.post(f"{api}/graphql", json={
+                "query": "{ studyVisits(first: 5) { visit { id seatsLeft } } }"}, timeout=30))
+    assert seconds < BOUND_SECONDS, seconds
+    assert_no_address(response.text, stack.meili_port)
+    service_unavailable(response.json())

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from core.redis_clients import job_queue
 from core.visits import keys
 from core.visits.tokens import TokenAction, issue
 from devstack.mailsink import MailSink
@@ -31,7 +32,7 @@ from tests.integration.outage_support import (
     timed,
 )
 from tests.integration.visits.conftest import REGISTER, TEST_ENV, registration_input
-from tests.live_app import serve
+from tests.live_app import run_worker, serve
 
 ORG = organisation_number("556000111")
 BOUND_SECONDS = 5.0  # Redis deadline 2 s; without one these waited for ever
@@ -134,3 +135,24 @@ async def test_with_redis_stalled_or_dead_registration_and_links_fail_fast_and_w
     assert_no_address(json.dumps(dead_body), stack.redis_port)
     assert dead_page.status_code == 503
     assert_no_address(dead_page.text, stack.redis_port)
+
+
+async def test_reconciliation_with_meilisearch_stalled_cancels_nothing_within_the_deadline(
+        stack: OutageStack, api: str, caplog: pytest.LogCaptureFixture) -> None:
+    async with httpx.AsyncClient(timeout=30) as client:
+        body, _ = await _register(client, api, "eva@example.se")
+    registration_id = body["data"]["registerForStudyVisit"]["registration"]["id"]
+    queue = job_queue(stack.settings)
+    try:
+        await queue.enqueue_job("reconcile_study_visits")
+    finally:
+        await queue.aclose()
+    with stalled(stack.meili):
+        started = time.monotonic()
+        await run_worker(stack.settings)
+        seconds = time.monotonic() - started
+    assert seconds < 8.0, seconds  # the Meilisearch deadline (2 s), not 10 s or more
+    assert "index unavailable; nothing cancelled" in caplog.text
+    redis = stack.sync_redis()
+    assert redis.hget(keys.registration(registration_id), "status") == b"PENDING"
+    assert redis.smembers(keys.active(VISIT)) == {registration_id.encode()}
