@@ -7,11 +7,9 @@ The session's servers are never touched: other tests keep using them.
 from __future__ import annotations
 
 import signal
-import socket
-import threading
 import time
 from collections.abc import Awaitable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,67 +21,11 @@ from redis import Redis as SyncRedis
 from core.reference import load_reference
 from core.settings import Settings
 from core.visits.visit_records import VisitRecords
+from devstack.counting_proxy import CountingProxy
 from devstack.mailsink import MailSink
 from devstack.processes import ManagedProcess, free_port, start_meilisearch, start_redis
 from indexer.loader import CourseIndexer
 from tests.conftest import MeiliServer, make_settings
-
-MULTI_SEARCH = b"POST /multi-search "
-
-
-class CountingProxy:
-    """Forwards 127.0.0.1:``port`` to ``upstream`` and counts the multi-searches sent."""
-
-    def __init__(self, upstream_port: int) -> None:
-        self.upstream_port = upstream_port
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self.listener.getsockname()[1]
-        self.multi_searches = 0
-        self._lock = threading.Lock()
-        self._closed = False
-        self._sockets: list[socket.socket] = []
-        threading.Thread(target=self._accept, name="counting-proxy", daemon=True).start()
-
-    def _accept(self) -> None:
-        while not self._closed:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            try:
-                upstream = socket.create_connection(("127.0.0.1", self.upstream_port), 2)
-                upstream.settimeout(None)
-            except OSError:
-                client.close()
-                continue
-            self._sockets += [client, upstream]
-            threading.Thread(target=self._pump, args=(client, upstream, True),
-                             daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client, False),
-                             daemon=True).start()
-
-    def _pump(self, source: socket.socket, target: socket.socket, requests: bool) -> None:
-        tail = b""
-        try:
-            while data := source.recv(65536):
-                if requests:
-                    seen = tail + data
-                    with self._lock:
-                        self.multi_searches += seen.count(MULTI_SEARCH)
-                    tail = data[-(len(MULTI_SEARCH) - 1):]
-                target.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, target):
-                with suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-
-    def close(self) -> None:
-        self._closed = True
-        self.listener.close()
-        for sock in self._sockets:
-            sock.close()
 
 
 @dataclass
