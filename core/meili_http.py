@@ -99,12 +99,12 @@ class _Connection(asyncio.Protocol):
 
     def send(self, data: bytes) -> asyncio.Future[tuple[int, dict[str, str], bytes]]:
         assert self.transport is not None
-        self.waiter = asyncio.get_running_loop().create_future()
+        waiter = self.waiter = asyncio.get_running_loop().create_future()
         try:
             self.transport.write(data)
         except (RuntimeError, OSError) as exc:  # closed by the server before we learnt it
             self.fail(MeiliHttpError(f"the connection to Meilisearch is closed ({exc})"))
-        return self.waiter
+        return waiter
 
     def close(self) -> None:
         self.closed = True
