@@ -107,13 +107,19 @@ async def test_cached_searches_are_served_stale_while_meilisearch_is_down(
     async with httpx.AsyncClient() as client:
         await _query(client, api, query, "svetsare")  # strawberry: registers the document
         fresh, _ = await _query(client, api, query, "svetsare")  # compiled: cached
+        also_fresh, _ = await _query(client, api, query, "welder")
         assert "extensions" not in fresh
         index_version.bump(stack.sync_redis(), stack.settings.meili_index)  # entry outdated
         with stalled(stack.meili):
-            stale, seconds = await _query(client, api, query, "svetsare")
+            stale, seconds = await _query(client, api, query, "svetsare")  # waits, then stale
+            before = stack.proxy.multi_searches
+            also_stale, _ = await _query(client, api, query, "welder")
+            sent = stack.proxy.multi_searches - before
             other, _ = await _query(client, api, query, "snickare")  # never cached
     assert seconds < BOUND_SECONDS
     assert stale == {**fresh, "extensions": {"stale": True}}
+    assert also_stale == {**also_fresh, "extensions": {"stale": True}}
+    assert sent == 0  # Meilisearch failed moments ago: not waited for again
     service_unavailable(other)
 
 

@@ -6,9 +6,10 @@ rejects, anything that would make an error. It has no side effects other than th
 Meilisearch and Redis reads and the cache, so graphql-core can then run the request anew.
 
 A failed Meilisearch search is answered from a stale cache entry when the process holds
-one (marked ``"extensions": {"stale": true}``); otherwise it, like failed seat counts, is
-raised as :class:`HandOver`: strawberry answers the request without calling the failed
-dependency again (``api.search.failures``).
+one (marked ``"extensions": {"stale": true}``), and so is, for :data:`SEARCH_DOWN_SECONDS`
+after a failure, any search with one, without waiting for Meilisearch again; otherwise a
+failed search, like failed seat counts, is raised as :class:`HandOver`: strawberry answers
+the request without calling the failed dependency again (``api.search.failures``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +42,10 @@ from .plan import Fallback, Projection
 from .registry import Registry
 
 log = logging.getLogger(__name__)
+
+# After a failed search, a search with a stale entry is answered from it at once for this
+# long, instead of waiting for Meilisearch's deadline again; then one is sent again.
+SEARCH_DOWN_SECONDS = 5.0
 
 
 @dataclass
@@ -67,6 +73,7 @@ class SearchExecutor:
         self.reads = reads
         self.cache = cache
         self.stats = Stats()
+        self._search_failed_at = -SEARCH_DOWN_SECONDS  # when a search last failed
 
     async def execute(self, body: bytes) -> bytes | None:
         try:
@@ -134,10 +141,18 @@ class SearchExecutor:
         if entry is not None:
             return await self._project(plan, variables, calls, entry.payload, redis_down)
         queries = [q for call in calls for q in call.queries]
+        if time.monotonic() - self._search_failed_at < SEARCH_DOWN_SECONDS:
+            stale = await self._stale(plan, variables, calls, lookup, None, redis_down)
+            if stale is not None:  # Meilisearch failed moments ago: do not wait for it
+                return stale
         try:
             meili = await self.multi_search.raw(queries) if queries else b'{"results":[]}'
         except Exception as exc:
-            return await self._stale(plan, variables, calls, lookup, exc, redis_down)
+            self._search_failed_at = time.monotonic()
+            stale = await self._stale(plan, variables, calls, lookup, exc, redis_down)
+            if stale is None:
+                raise HandOver(SEARCH, exc) from exc
+            return stale
         answer = await self._project(plan, variables, calls, meili, redis_down)
         if self.cache is not None and lookup is not None and version is not None:
             if plan.dynamic:
@@ -147,18 +162,20 @@ class SearchExecutor:
         return answer
 
     async def _stale(self, plan: RequestPlan, variables: Any, calls: list[SearchCall],
-                     lookup: Lookup | None, failure: Exception, redis_down: bool) -> bytes:
-        """The answer from a stale entry after the search failed, else :class:`HandOver`."""
+                     lookup: Lookup | None, failure: Exception | None, redis_down: bool
+                     ) -> bytes | None:
+        """The answer from a stale entry, marked so, when one is held (Meilisearch failed
+        with ``failure``, or moments ago)."""
         stale = self.cache.stale(lookup.key) if self.cache is not None and lookup else None
         if stale is None:
-            raise HandOver(SEARCH, failure) from failure
+            return None
         if stale.kind == RESPONSE:
             return mark_stale(stale.payload)
         try:
             return mark_stale(await self._project(plan, variables, calls, stale.payload,
                                                   redis_down))
         except HandOver as handover:  # seats failed too: strawberry must call neither
-            handover.failures[SEARCH] = failure
+            handover.failures[SEARCH] = failure or ServiceUnavailable(SEARCH)
             raise
 
     async def _project(self, plan: RequestPlan, variables: Any, calls: list[SearchCall],
