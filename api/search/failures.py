@@ -13,10 +13,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.types import Scope
 
-from core.outages import REGISTRATIONS, SEARCH
-
 STATE_KEY = "search_dependency_failures"
-DEPENDENCIES = (SEARCH, REGISTRATIONS)
 
 
 class HandOver(Exception):
