@@ -7,13 +7,11 @@ it; tests call :func:`create_app` with settings of their own.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 
-from arq import create_pool
-from arq.connections import RedisSettings
-from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -35,6 +33,7 @@ from api.search_page import routes as search_page_routes
 from api.visits.pages import routes as visit_page_routes
 from core.durability import check_server
 from core.meili_client import meili_http_client
+from core.redis_clients import job_queue, redis_client
 from core.reference import load_reference
 from core.settings import Settings
 
@@ -80,8 +79,8 @@ def create_app(settings: Settings, compiled_search: bool = True) -> CourseApi:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await check_server(settings)
         meili = meili_http_client(settings)
-        redis = Redis.from_url(settings.redis_url)
-        arq = await create_pool(RedisSettings.from_dsn(settings.redis_url))
+        redis = redis_client(settings)
+        arq = job_queue(settings)
         app.state.resources = Resources(settings, load_reference(), meili, redis, arq)
         app.state.search = await start_search(app.state.resources)
         if registry is not None:
@@ -122,21 +121,35 @@ async def healthz(request: Request) -> PlainTextResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """Meilisearch and Redis answer."""
+    """Whether Meilisearch and Redis answer, each asked at once and given its deadline:
+    ``{"ready": false, "meilisearch": "ok", "redis": "unavailable"}`` with 503 names the
+    dependency that is down. (``/healthz`` only says that the process is up.)"""
     resources: Resources = request.app.state.resources
-    checks: dict[str, str] = {}
-    try:
+    settings = resources.settings
+
+    async def meilisearch() -> bool:
         response = await resources.meili.get("/health")
-        checks["meilisearch"] = "ok" if response.status_code == 200 else "unavailable"
-    except Exception:  # any failure means not ready
-        checks["meilisearch"] = "unavailable"
-    try:
-        await resources.redis.ping()
-        checks["redis"] = "ok"
-    except Exception:
-        checks["redis"] = "unavailable"
-    ready = all(value == "ok" for value in checks.values())
+        return response.status_code == 200
+
+    async def redis() -> bool:
+        return bool(await resources.redis.ping())
+
+    meili_ok, redis_ok = await asyncio.gather(
+        _answers(meilisearch(), settings.meili_timeout_seconds),
+        _answers(redis(), settings.redis_timeout_seconds))
+    checks = {"meilisearch": "ok" if meili_ok else "unavailable",
+              "redis": "ok" if redis_ok else "unavailable"}
+    ready = meili_ok and redis_ok
     return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
+
+
+async def _answers(check: Awaitable[bool], deadline: float) -> bool:
+    """Whether ``check`` says yes within ``deadline`` seconds (the clients have their own
+    deadlines; this one also bounds a connection pool that waits)."""
+    try:
+        return await asyncio.wait_for(check, deadline)
+    except Exception:  # any failure means not ready
+        return False
 
 
 def __getattr__(name: str) -> Any:

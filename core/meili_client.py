@@ -15,6 +15,8 @@ from core.settings import Settings
 def meili_http_client(settings: Settings) -> httpx.AsyncClient:
     """One keep-alive pool per process.
 
+    Every phase of a request (connect, write, read, pool wait) has the deadline
+    ``MEILI_TIMEOUT_SECONDS``, so a stalled Meilisearch fails the request within it.
     ``Accept-Encoding: identity``: Meilisearch compresses responses when asked, which
     costs far more than it saves on the loopback or a LAN hop.
     """
@@ -25,7 +27,7 @@ def meili_http_client(settings: Settings) -> httpx.AsyncClient:
             "Accept-Encoding": "identity",
             "Content-Type": "application/json",
         },
-        timeout=httpx.Timeout(10.0, connect=2.0),
+        timeout=httpx.Timeout(settings.meili_timeout_seconds),
         limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
         event_hooks={"request": [_started], "response": [_answered]},
     )
@@ -44,5 +46,7 @@ async def _answered(response: httpx.Response) -> None:
 
 
 def meili_search_http(settings: Settings) -> MeiliHttp:
-    """The lean client of the search path (see ``core.meili_http``), one pool per process."""
-    return MeiliHttp(settings.meili_url, settings.meili_read_key, timeout=10.0)
+    """The lean client of the search path (see ``core.meili_http``), one pool per process;
+    connecting and each answer have the deadline ``MEILI_TIMEOUT_SECONDS``."""
+    return MeiliHttp(settings.meili_url, settings.meili_read_key,
+                     timeout=settings.meili_timeout_seconds)

@@ -102,9 +102,12 @@ class _Connection(asyncio.Protocol):
 
     def send(self, data: bytes) -> asyncio.Future[tuple[int, dict[str, str], bytes]]:
         assert self.transport is not None
-        self.waiter = asyncio.get_running_loop().create_future()
-        self.transport.write(data)
-        return self.waiter
+        waiter = self.waiter = asyncio.get_running_loop().create_future()
+        try:
+            self.transport.write(data)
+        except (RuntimeError, OSError) as exc:  # closed by the server before we learnt it
+            self.fail(MeiliHttpError(f"the connection to Meilisearch is closed ({exc})"))
+        return waiter
 
     def close(self) -> None:
         self.closed = True
@@ -137,12 +140,12 @@ class MeiliHttp:
         self._idle: list[_Connection] = []
         self.observers: list[Observer] = []
 
-    async def _connect(self) -> _Connection:
+    async def _connect(self, deadline: float) -> _Connection:
         loop = asyncio.get_running_loop()
         try:
             _, connection = await asyncio.wait_for(
                 loop.create_connection(_Connection, self.host, self.port, ssl=self.ssl),
-                self.timeout)
+                max(deadline - loop.time(), 0.0))
         except (OSError, TimeoutError) as exc:
             raise MeiliHttpError(f"cannot connect to Meilisearch at {self.base_url}: "
                                  f"{exc!r}") from exc
@@ -151,7 +154,9 @@ class MeiliHttp:
     async def post(self, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
         """``POST`` ``body`` (JSON) to ``path``; the status, headers and body of the answer.
 
-        Its time, answered or failed, goes to the Meilisearch latency histogram.
+        Its time, answered or failed, goes to the Meilisearch latency histogram. The whole
+        exchange, a retry and connecting included, has one deadline: ``timeout`` seconds
+        from the call.
         """
         started = time.perf_counter()
         try:
@@ -164,15 +169,16 @@ class MeiliHttp:
         request = (b"POST " + (self.prefix + path).encode("ascii") + b" HTTP/1.1\r\n"
                    + self._head + b"Content-Length: " + str(len(body)).encode("ascii")
                    + b"\r\n\r\n" + body)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
         for attempt in (0, 1):
             connection = self._take()
             reused = connection is not None
             if connection is None:
-                connection = await self._connect()
+                connection = await self._connect(deadline)
             waiter = connection.send(request)
-            timer = asyncio.get_running_loop().call_later(
-                self.timeout, connection.fail, MeiliTimeout(f"Meilisearch did not answer within "
-                                              f"{self.timeout} s"))
+            timer = loop.call_at(deadline, connection.fail, MeiliTimeout(
+                f"Meilisearch did not answer within {self.timeout} s"))
             try:
                 answer = await waiter
             except MeiliHttpError as exc:
@@ -199,7 +205,8 @@ class MeiliHttp:
     def _take(self) -> _Connection | None:
         while self._idle:
             connection = self._idle.pop()
-            if not connection.closed:
+            if not connection.closed and connection.transport is not None \
+                    and not connection.transport.is_closing():
                 return connection
         return None
 

@@ -74,6 +74,9 @@ class Settings:
     graphql_max_response_bytes: int = 16 << 20  # GraphQL layer: largest answer of /graphql
     feed_max_bytes: int = 8 * 1024 * 1024  # provider feed API: largest feed body accepted
     feed_uploads_per_hour: int = 12  # provider feed API: uploads per key per sliding hour
+    meili_timeout_seconds: float = 2.0  # outages: deadline of each Meilisearch request
+    redis_timeout_seconds: float = 2.0  # outages: deadline of each Redis command
+    search_stale_seconds: float = 900.0  # outages: cached searches served while Meilisearch is down
 
     @property
     def meili_read_key(self) -> str:
@@ -169,6 +172,10 @@ class Settings:
             # provider feed API
             feed_max_bytes=reader.get("FEED_MAX_BYTES", _positive_int, 8 * 1024 * 1024),
             feed_uploads_per_hour=reader.get("FEED_UPLOADS_PER_HOUR", _positive_int, 12),
+            # outages: deadlines towards the dependencies and the stale-answer window
+            meili_timeout_seconds=reader.get("MEILI_TIMEOUT_SECONDS", _positive_float, 2.0),
+            redis_timeout_seconds=reader.get("REDIS_TIMEOUT_SECONDS", _positive_float, 2.0),
+            search_stale_seconds=reader.get("SEARCH_STALE_SECONDS", _non_negative_float, 900.0),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
@@ -285,6 +292,16 @@ def _positive_float(value: str) -> float:
         raise ValueError("expected a number") from None
     if number <= 0:
         raise ValueError("expected a number greater than 0")
+    return number
+
+
+def _non_negative_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError("expected a number") from None
+    if number < 0:
+        raise ValueError("expected a number of 0 or more")
     return number
 
 

@@ -13,10 +13,12 @@ from meilisearch import Client
 from redis import Redis
 from redis.exceptions import RedisError
 
+from core.redis_clients import sync_redis_client
 from core.reference import load_reference
 from core.search import index_version
 from core.settings import Settings, SettingsError
 from core.visits.dispatch import request_reconciliation
+from core.visits.visit_records import VisitRecords
 from indexer import provider_keys
 from indexer.guard import FLAG, refusal
 from indexer.loader import CourseIndexer
@@ -66,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def make_indexer(settings: Settings, quiet: bool = False,
                  redis: Redis | None = None) -> CourseIndexer:
-    """The indexer; with ``redis``, every completed write bumps the search-index version."""
+    """The indexer; with ``redis``, every completed write bumps the search-index version,
+    and every load or rebuild updates the visits' records there (``visit_records``)."""
     client = Client(settings.meili_url, settings.meili_master_key, timeout=60)
 
     def bump() -> None:
@@ -80,12 +83,13 @@ def make_indexer(settings: Settings, quiet: bool = False,
         settings.meili_task_timeout_seconds,
         progress=(lambda _: None) if quiet else (lambda line: print(line, file=sys.stderr)),
         on_write=None if redis is None else bump,
+        visit_records=None if redis is None else VisitRecords(redis, settings.meili_index),
     )
 
 
 def _redis_or_none(settings: Settings) -> Redis | None:
     """Redis, answering; None (after saying so) when it cannot be reached."""
-    redis = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
+    redis = sync_redis_client(settings)
     try:
         redis.ping()
     except (RedisError, OSError) as exc:

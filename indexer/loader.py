@@ -15,6 +15,7 @@ from meilisearch.models.task import TaskInfo
 
 from core.meili_filter import quote, quote_list
 from core.reference import Reference
+from core.visits.visit_records import VisitRecords
 from indexer.documents import course_document_id, to_search_document
 from indexer.feed import Feed, Rejection, iter_feed_paths, read_feed
 from indexer.index_settings import index_settings, settings_differ
@@ -76,6 +77,7 @@ class CourseIndexer:
         task_timeout_seconds: float = 120.0,
         progress: Progress = _quiet,
         on_write: Callable[[], None] | None = None,
+        visit_records: VisitRecords | None = None,
     ) -> None:
         self.client = client
         self.index_uid = index_uid
@@ -85,6 +87,9 @@ class CourseIndexer:
         # Called after every completed write task (the CLI bumps the search-index version
         # in Redis with it, so that API caches never outlive an index change).
         self.on_write = on_write
+        # Given the documents after a completed load or rebuild: registration reads the
+        # visits from Redis, so that it works while Meilisearch is down.
+        self.visit_records = visit_records
 
     # -- settings ---------------------------------------------------------------------
 
@@ -129,6 +134,11 @@ class CourseIndexer:
         summary.indexed = self._add(self.index_uid, documents)
         for feed in feeds:
             summary.removed += self._remove_withdrawn(feed, load_id)
+        if self.visit_records is not None:
+            self.visit_records.loaded(documents, {
+                feed.provider["organisationNumber"]: set(
+                    rejected_ids(feed.provider, feed.rejections, feed.file))
+                for feed in feeds})
         summary.seconds = time.monotonic() - started
         return summary
 
@@ -163,6 +173,8 @@ class CourseIndexer:
             self._drop_index(build_uid)
             raise
         self._drop_index(build_uid)
+        if self.visit_records is not None:
+            self.visit_records.rebuilt(documents)
         summary.removed = len(previous - {doc["id"] for doc in documents})
         summary.seconds = time.monotonic() - started
         return summary

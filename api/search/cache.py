@@ -11,7 +11,13 @@ first). Entries are bounded in number (``SEARCH_CACHE_SIZE``) and bytes, and exp
 :data:`TTL_SECONDS`, which bounds how stale the time-dependent parts (upcoming study
 visits as a filter or facet) may be. With ``SEARCH_CACHE_REDIS`` entries are also shared
 between API processes through Redis (with the same TTL), read in the same round trip as
-the version. When Redis cannot be reached nothing is served from the cache.
+the version. When Redis cannot be reached nothing fresh is served from the cache.
+
+While Meilisearch does not answer, a search whose entry this process still holds is
+answered from it even when its version is old or its TTL passed, for at most
+``SEARCH_STALE_SECONDS`` after it expired (:meth:`SearchCache.stale`), and the response
+says so: ``"extensions": {"stale": true}`` (:func:`mark_stale`). Outdated entries are
+therefore kept (still bounded by number and bytes) until that window has passed.
 
 What is cached is decided by the compiled path: a whole response, or only the
 Meilisearch part when the response has per-request data (seats left of study visits).
@@ -93,7 +99,8 @@ class SearchCache:
 
     def __init__(self, redis: Redis, reads: RedisReads, index_uid: str, max_entries: int,
                  shared: bool = False, max_bytes: int = MAX_BYTES, ttl: float = TTL_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, stale_seconds: float = 0.0
+                 ) -> None:
         self.redis = redis  # writes
         self.reads = reads  # the per-request reads, in one round trip
         self.index_uid = index_uid
@@ -101,10 +108,11 @@ class SearchCache:
         self.local = BoundedLru(max_entries, max_bytes)
         self.shared = shared
         self.ttl = ttl
+        self.stale_seconds = stale_seconds
         self.clock = clock
         self._known: tuple[str, float] | None = None  # the last version read, and when
         self._warned = -_WARN_EVERY_SECONDS
-        self.hits = self.misses = 0
+        self.hits = self.misses = self.stale_hits = 0
 
     def _shared_key(self, key: bytes) -> str:
         return f"search:cache:{self.index_uid}:{key.hex()}"
@@ -139,7 +147,8 @@ class SearchCache:
         self._known = version, self.clock()
         entry = self.local.get(key)
         if entry is not None and (entry.version != version or entry.expires <= self.clock()):
-            self.local.pop(key)
+            if entry.expires + self.stale_seconds <= self.clock():
+                self.local.pop(key)  # kept outdated only for a stale answer
             entry = None
         if entry is None and shared and shared[0]:
             entry = self._from_shared(key, version, shared[0])
@@ -151,6 +160,15 @@ class SearchCache:
             return None
         entry = Entry(version, rest[:1], rest[1:], self.clock() + self.ttl)
         self.local.put(key, entry)
+        return entry
+
+    def stale(self, key: bytes) -> Entry | None:
+        """The entry held for ``key`` whatever its version, unless it expired more than
+        ``stale_seconds`` ago: the answer while Meilisearch is down."""
+        entry = self.local.get(key)
+        if entry is None or entry.expires + self.stale_seconds <= self.clock():
+            return None
+        self.stale_hits += 1
         return entry
 
     async def store(self, key: bytes, version: str, kind: bytes, payload: bytes) -> None:
@@ -169,6 +187,15 @@ class SearchCache:
             self._warned = now
             log.warning("Redis is unreachable: searches are answered without the cache",
                         exc_info=True)
+
+
+STALE_EXTENSIONS = b',"extensions":{"stale":true}}'
+
+
+def mark_stale(response: bytes) -> bytes:
+    """A ``{"data": ...}`` response body with ``"extensions": {"stale": true}`` added."""
+    assert response.endswith(b"}")
+    return response[:-1] + STALE_EXTENSIONS
 
 
 class Lookup:

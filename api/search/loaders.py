@@ -2,7 +2,9 @@
 multi-search, and all seat counts in one Redis pipeline.
 
 Root fields (aliases included) are resolved concurrently; their queries are collected by
-a DataLoader stored on the request and sent together when the event loop turns.
+a DataLoader stored on the request and sent together when the event loop turns. A
+dependency that already failed this request on the compiled path is not asked again
+(``api.search.failures``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.context import Context
+from api.search.failures import raise_remembered
+from core.outages import REGISTRATIONS, SEARCH
 from core.search.meili import Query, Runner
 from core.visits.seats import seats_taken
 
@@ -26,9 +30,11 @@ def meili_runner(info: Info[Context, None]) -> Runner:
     state = info.context.request.state
     loader: DataLoader[Query, dict[str, Any]] | None = getattr(state, _MEILI, None)
     if loader is None:
-        multi_search = info.context.request.app.state.search.multi_search
+        request = info.context.request
+        multi_search = request.app.state.search.multi_search
 
         async def run(queries: list[Query]) -> list[dict[str, Any]]:
+            raise_remembered(request, SEARCH)  # the compiled path's search failed: not again
             results: list[dict[str, Any]] = await multi_search(queries)
             return results
 
@@ -47,8 +53,10 @@ def seats_taken_loader(info: Info[Context, None]) -> DataLoader[str, int]:
     loader: DataLoader[str, int] | None = getattr(state, _SEATS, None)
     if loader is None:
         redis = info.context.resources.redis
+        request = info.context.request
 
         async def load(visit_ids: list[str]) -> list[int]:
+            raise_remembered(request, REGISTRATIONS)
             taken = await seats_taken(redis, visit_ids)
             return [taken[visit_id] for visit_id in visit_ids]
 

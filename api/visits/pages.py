@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from api.visits.pages_text import TEXT, action_title, status_text
 from api.visits.runtime import visit_service
+from core.errors import ServiceUnavailable
 from core.visits.formatting import visit_when
 from core.visits.links import PATHS, action_token
 from core.visits.models import Language, Registration, RegistrationStatus
@@ -25,6 +26,7 @@ from core.visits.service import ActionOutcome, ActionResult
 from core.visits.tokens import TokenAction
 
 MAX_FORM_BYTES = 4096
+RETRY_AFTER_SECONDS = 30
 HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
@@ -182,22 +184,30 @@ async def _submit(request: Request, kind: str) -> HTMLResponse:
     return _page(TEXT[lang][f"done_{outcome.action.value}"], "", lang)
 
 
+async def _answer(request: Request, kind: str) -> HTMLResponse:
+    """The page; 503 with a fixed text when Redis does not answer in time."""
+    try:
+        if request.method == "POST":
+            return await _submit(request, kind)
+        return await _show(request, kind)
+    except ServiceUnavailable:
+        lang = Language.EN if request.query_params.get("lang") == "en" else Language.SV
+        t = TEXT[lang]
+        page = _page(t["unavailable_title"], f"<p>{e(t['unavailable'])}</p>", lang, 503)
+        page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return page
+
+
 async def decision_page(request: Request) -> HTMLResponse:
-    if request.method == "POST":
-        return await _submit(request, "decision")
-    return await _show(request, "decision")
+    return await _answer(request, "decision")
 
 
 async def cancel_page(request: Request) -> HTMLResponse:
-    if request.method == "POST":
-        return await _submit(request, "cancel")
-    return await _show(request, "cancel")
+    return await _answer(request, "cancel")
 
 
 async def erase_page(request: Request) -> HTMLResponse:
-    if request.method == "POST":
-        return await _submit(request, "erase")
-    return await _show(request, "erase")
+    return await _answer(request, "erase")
 
 
 def routes() -> list[Route]:

@@ -35,6 +35,8 @@ TEXT: dict[Language, dict[str, str]] = {
         "title_cancel": "Avboka studiebesök", "title_erase": "Ta bort mina uppgifter",
         "PENDING": "väntar på svar", "CONFIRMED": "bekräftad", "DECLINED": "nekad",
         "CANCELLED": "avbokad",
+        "unavailable_title": "Tjänsten är inte tillgänglig just nu",
+        "unavailable": "Inget ändrades. Försök igen om en liten stund.",
     },
     Language.EN: {
         "course": "Course", "provider": "Provider", "when": "When", "where": "Where",
@@ -66,6 +68,8 @@ TEXT: dict[Language, dict[str, str]] = {
         "title_cancel": "Cancel a study visit", "title_erase": "Delete my details",
         "PENDING": "awaiting an answer", "CONFIRMED": "confirmed", "DECLINED": "declined",
         "CANCELLED": "cancelled",
+        "unavailable_title": "The service is unavailable right now",
+        "unavailable": "Nothing changed. Please try again in a little while.",
     },
 }
 

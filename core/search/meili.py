@@ -12,7 +12,9 @@ from typing import Any
 
 import orjson
 
+from core.errors import ServiceUnavailable
 from core.meili_http import MeiliHttp
+from core.outages import SEARCH, search_outage
 
 Query = dict[str, Any]
 Runner = Callable[[Sequence[Query]], Awaitable[list[dict[str, Any]]]]
@@ -35,9 +37,15 @@ class MultiSearch:
         self.index_uid = index_uid
 
     async def raw(self, queries: Sequence[Query]) -> bytes:
-        """The answer's JSON body as it came (``{"results": [...]}``)."""
-        status, _, body = await self.http.post("/multi-search",
-                                               multi_search_body(self.index_uid, queries))
+        """The answer's JSON body as it came (``{"results": [...]}``).
+
+        Raises :class:`ServiceUnavailable` when Meilisearch does not answer in time.
+        """
+        with search_outage():
+            status, _, body = await self.http.post("/multi-search",
+                                                   multi_search_body(self.index_uid, queries))
+        if status >= 500:  # Meilisearch is there but cannot serve (e.g. out of space)
+            raise ServiceUnavailable(SEARCH)
         if status != 200:
             raise MeilisearchError(
                 f"Meilisearch multi-search failed with {status}: "

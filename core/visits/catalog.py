@@ -1,6 +1,8 @@
 """Study visits as the course index has them, read through the pooled HTTP client.
 
-Every value in a filter is quoted with :func:`core.meili_filter.quote`.
+Every value in a filter is quoted with :func:`core.meili_filter.quote`. A Meilisearch that
+does not answer within the client's deadline raises ``ServiceUnavailable("search")``;
+registration reads its visit from Redis first (``core.visits.visit_records``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from typing import Any
 
 import httpx
 
+from core.errors import ServiceUnavailable
 from core.meili_filter import quote, quote_list
+from core.outages import SEARCH, search_outage
 from core.visits.models import Visit
 
 VISIT_FIELDS = ["id", "title", "titleEn", "providerName", "municipalityName", "contact",
@@ -37,7 +41,12 @@ class VisitFilter:
 
 async def _search(meili: httpx.AsyncClient, index_uid: str, body: dict[str, Any]
                   ) -> list[dict[str, Any]]:
-    response = await meili.post(f"/indexes/{index_uid}/search", json=body)
+    """The hits; ``ServiceUnavailable("search")`` when Meilisearch does not answer in time
+    (the client's deadline) or answers with a server error."""
+    with search_outage():
+        response = await meili.post(f"/indexes/{index_uid}/search", json=body)
+    if response.status_code >= 500:
+        raise ServiceUnavailable(SEARCH)
     response.raise_for_status()
     hits: list[dict[str, Any]] = response.json()["hits"]
     return hits
@@ -127,6 +136,6 @@ async def existing_visit_ids(meili: httpx.AsyncClient, index_uid: str, visit_ids
             })
             for document in hits:
                 found.update(document.get("studyVisitIds", []))
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, ServiceUnavailable) as exc:
         raise CatalogUnavailable(f"index {index_uid!r} could not be read") from exc
     return found & set(wanted)

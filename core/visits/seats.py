@@ -10,13 +10,17 @@ from collections.abc import Sequence
 
 from redis.asyncio import Redis
 
+from core.outages import registrations_call
+
 
 def active_registrations_key(visit_id: str) -> str:
     return f"studyvisit:{visit_id}:active"
 
 
+@registrations_call
 async def seats_taken(redis: Redis, visit_ids: Sequence[str]) -> dict[str, int]:
-    """Seats taken per visit, in one round trip."""
+    """Seats taken per visit, in one round trip (``ServiceUnavailable`` when Redis does
+    not answer)."""
     if not visit_ids:
         return {}
     async with redis.pipeline(transaction=False) as pipe:

@@ -1,7 +1,8 @@
 """Registering for a study visit and acting on a link token: the service layer.
 
-Resolvers and pages call this; it talks to Meilisearch (one request to find the visit),
-Redis (rate limits, the store's Lua scripts) and the job queue.
+Resolvers and pages call this; it talks to Redis (rate limits, the visit's record, the
+store's Lua scripts), Meilisearch only for a visit without a record, and the job queue.
+A dependency that does not answer in time raises ``ServiceUnavailable``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
 from core.durability import aof_wait
+from core.outages import registrations_call
 from core.settings import Settings
 from core.visits import dispatch
 from core.visits.catalog import find_visit
@@ -27,12 +29,14 @@ from core.visits.models import (
     Registration,
     RegistrationInput,
     RegistrationStatus,
+    Visit,
 )
 from core.visits.pseudonyms import email_digest
 from core.visits.ratelimit import RateLimits, Refusal, RegistrationRateLimiter
 from core.visits.store import RegistrationStore, ReserveOutcome, TransitionOutcome
 from core.visits.tokens import TokenAction, TokenClaims, TokenError, TokenProblem, verify
 from core.visits.validation import RawRegistration, message, validate
+from core.visits.visit_records import find_visit_record
 
 DAY = 86_400
 
@@ -89,6 +93,7 @@ class VisitService:
     def __init__(self, settings: Settings, redis: Redis, meili: httpx.AsyncClient,
                  queue: ArqRedis) -> None:
         self.settings = settings
+        self.redis = redis
         self.meili = meili
         self.queue = queue
         self.store = RegistrationStore(redis, aof_wait(settings))
@@ -99,6 +104,14 @@ class VisitService:
             settings.emails_per_address_per_day,
         ))
 
+    async def find_visit(self, visit_id: str) -> Visit | None:
+        """The visit from its Redis record (so registration works while Meilisearch is
+        down), else from the index: a visit without a record yet (``visit_records``)."""
+        index = self.settings.meili_index
+        found = await find_visit_record(self.redis, index, visit_id)
+        return found if found is not None else await find_visit(self.meili, index, visit_id)
+
+    @registrations_call
     async def register(self, raw: RawRegistration, client_address: str) -> RegisterOutcome:
         checked = validate(raw)
         if isinstance(checked, list):
@@ -115,7 +128,7 @@ class VisitService:
 
     async def _register_admitted(self, checked: RegistrationInput) -> RegisterOutcome:
         lang = checked.language.value
-        visit = await find_visit(self.meili, self.settings.meili_index, checked.visit_id)
+        visit = await self.find_visit(checked.visit_id)
         if visit is None:
             return RegisterOutcome(errors=[
                 FieldError("visitId", message("visit", checked.language), ErrorCode.NOT_FOUND)])
@@ -160,6 +173,7 @@ class VisitService:
             return ActionOutcome(ActionResult.INVALID_TOKEN)
         return claims
 
+    @registrations_call
     async def preview(self, token: str, allowed: tuple[TokenAction, ...]) -> ActionOutcome:
         """What a link would act on, changing nothing (GET of a link page)."""
         claims = self.read_token(token, allowed)
@@ -170,6 +184,7 @@ class VisitService:
             return ActionOutcome(ActionResult.NOT_FOUND, claims.action)
         return ActionOutcome(ActionResult.DONE, claims.action, registration.status, registration)
 
+    @registrations_call
     async def act(self, token: str, allowed: tuple[TokenAction, ...]) -> ActionOutcome:
         """Carry out the token's action: decide, cancel or erase."""
         claims = self.read_token(token, allowed)

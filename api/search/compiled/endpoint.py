@@ -4,7 +4,9 @@ A POST of ``application/json`` whose ``Accept`` allows an answer is offered to t
 process's :class:`SearchExecutor` (``app.state``); when it declines, the request — its
 body replayed — goes to strawberry's view unchanged, which also answers every request
 error (:mod:`api.http.graphql_view`). The body was read whole, capped and under a
-deadline, by :mod:`api.http.limits` before this endpoint is called.
+deadline, by :mod:`api.http.limits` before this endpoint is called. When a dependency
+failed the compiled attempt, the failure goes along (:mod:`api.search.failures`), so the
+search is not sent again.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from api.http.limits import replay_body
 from api.http.media import is_json_request, response_media_type
 from api.metrics import OK, label_request
+from api.search.failures import HandOver, remember
 
 from .executor import SearchExecutor
 
@@ -42,7 +45,11 @@ class CompiledSearchEndpoint:
         body = await _read_body(receive)
         if body is None:
             return  # the client went away
-        answer = await executor.execute(body)
+        try:
+            answer = await executor.execute(body)
+        except HandOver as handover:  # strawberry answers, without calling it again
+            remember(scope, handover)
+            answer = None
         if answer is None:
             await self.graphql(scope, replay_body(body, receive), send)
             return

@@ -4,6 +4,12 @@
 for graphql-core: not compiled (yet), variables that do not coerce, input the service
 rejects, anything that would make an error. It has no side effects other than the
 Meilisearch and Redis reads and the cache, so graphql-core can then run the request anew.
+
+A failed Meilisearch search is answered from a stale cache entry when the process holds
+one (marked ``"extensions": {"stale": true}``), and so is, for :data:`SEARCH_DOWN_SECONDS`
+after a failure, any search with one, without waiting for Meilisearch again; otherwise a
+failed search, like failed seat counts, is raised as :class:`HandOver`: strawberry answers
+the request without calling the failed dependency again (``api.search.failures``).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +25,12 @@ import orjson
 
 from api.context import Resources
 from api.graphql.strings import has_unencodable
-from api.search.cache import MEILI, RESPONSE, Lookup, SearchCache
+from api.search.cache import MEILI, RESPONSE, Lookup, SearchCache, mark_stale
+from api.search.failures import HandOver
 from api.search.queries import search_request
 from api.search.runtime import Menus, SearchRuntime
+from core.errors import ServiceUnavailable
+from core.outages import REGISTRATIONS, SEARCH, registrations_outage
 from core.redis_reads import RedisReads
 from core.reference import Reference
 from core.search.meili import MultiSearch
@@ -33,6 +43,10 @@ from .plan import Fallback, Projection
 from .registry import Registry
 
 log = logging.getLogger(__name__)
+
+# After a failed search, a search with a stale entry is answered from it at once for this
+# long, instead of waiting for Meilisearch's deadline again; then one is sent again.
+SEARCH_DOWN_SECONDS = 5.0
 
 
 @dataclass
@@ -60,6 +74,7 @@ class SearchExecutor:
         self.reads = reads
         self.cache = cache
         self.stats = Stats()
+        self._search_failed_at = -SEARCH_DOWN_SECONDS  # when a search last failed
 
     async def execute(self, body: bytes) -> bytes | None:
         try:
@@ -93,6 +108,8 @@ class SearchExecutor:
             if plan is None:
                 return self._fallback("selection")
             answer = await self._run(compiled, plan, variables, lookup)
+        except HandOver:
+            raise
         except Fallback as exc:
             log.debug("compiled search falls back: %s", exc)
             return self._fallback("projection")
@@ -120,13 +137,26 @@ class SearchExecutor:
                 kwargs = compiled.search_kwargs(root, variables)
                 calls.append(self.service.plan_search(search_request(root.selection, **kwargs)))
         version, entry = await lookup.result() if lookup is not None else (None, None)
+        # A look-up without a version could not read Redis: seat counts would fail too.
+        redis_down = lookup is not None and version is None
         if entry is not None and entry.kind == RESPONSE:
             return entry.payload
         if entry is not None:
-            return await self._project(plan, variables, calls, entry.payload)
+            return await self._project(plan, variables, calls, entry.payload, redis_down)
         queries = [q for call in calls for q in call.queries]
-        meili = await self.multi_search.raw(queries) if queries else b'{"results":[]}'
-        answer = await self._project(plan, variables, calls, meili)
+        if time.monotonic() - self._search_failed_at < SEARCH_DOWN_SECONDS:
+            stale = await self._stale(plan, variables, calls, lookup, None, redis_down)
+            if stale is not None:  # Meilisearch failed moments ago: do not wait for it
+                return stale
+        try:
+            meili = await self.multi_search.raw(queries) if queries else b'{"results":[]}'
+        except Exception as exc:
+            self._search_failed_at = time.monotonic()
+            stale = await self._stale(plan, variables, calls, lookup, exc, redis_down)
+            if stale is None:
+                raise HandOver(SEARCH, exc) from exc
+            return stale
+        answer = await self._project(plan, variables, calls, meili, redis_down)
         if self.cache is not None and lookup is not None and version is not None:
             if plan.dynamic:
                 await self.cache.store(lookup.key, version, MEILI, meili)
@@ -134,8 +164,25 @@ class SearchExecutor:
                 await self.cache.store(lookup.key, version, RESPONSE, answer)
         return answer
 
+    async def _stale(self, plan: RequestPlan, variables: Any, calls: list[SearchCall],
+                     lookup: Lookup | None, failure: Exception | None, redis_down: bool
+                     ) -> bytes | None:
+        """The answer from a stale entry, marked so, when one is held (Meilisearch failed
+        with ``failure``, or moments ago)."""
+        stale = self.cache.stale(lookup.key) if self.cache is not None and lookup else None
+        if stale is None:
+            return None
+        if stale.kind == RESPONSE:
+            return mark_stale(stale.payload)
+        try:
+            return mark_stale(await self._project(plan, variables, calls, stale.payload,
+                                                  redis_down))
+        except HandOver as handover:  # seats failed too: strawberry must call neither
+            handover.failures[SEARCH] = failure or ServiceUnavailable(SEARCH)
+            raise
+
     async def _project(self, plan: RequestPlan, variables: Any, calls: list[SearchCall],
-                       meili: bytes) -> bytes:
+                       meili: bytes, redis_down: bool = False) -> bytes:
         results = orjson.loads(meili)["results"]
         now = datetime.datetime.now(datetime.UTC)
         extras: dict[str, Any] = {REFERENCE: self.reference, MENUS: self.menus, NOW: now}
@@ -150,10 +197,16 @@ class SearchExecutor:
             pages.append(self.service.read_search_raw(call, results[start:end], limit))
             start = end
         if plan.seats:
+            if redis_down:
+                raise HandOver(REGISTRATIONS, ServiceUnavailable(REGISTRATIONS))
             ids = list(dict.fromkeys(v.raw["id"] for page in pages for doc in page.documents
                                      for v in upcoming_visits(doc, now)))
-            counts = await self.reads.execute(*[("SCARD", active_registrations_key(i))
-                                                for i in ids]) if ids else []
+            try:
+                with registrations_outage():
+                    counts = await self.reads.execute(
+                        *[("SCARD", active_registrations_key(i)) for i in ids]) if ids else []
+            except ServiceUnavailable as exc:
+                raise HandOver(REGISTRATIONS, exc) from exc
             extras[SEATS] = dict(zip(ids, counts, strict=True))
         data: dict[str, Any] = {}
         pending = iter(pages)
@@ -169,10 +222,11 @@ def search_executor(registry: Registry, resources: Resources, runtime: SearchRun
                     ) -> SearchExecutor:
     """The process's executor, with the cache the settings ask for."""
     settings = resources.settings
-    reads = RedisReads(settings.redis_url)
+    reads = RedisReads(settings.redis_url, timeout=settings.redis_timeout_seconds)
     cache = None
     if settings.search_cache_size > 0:
         cache = SearchCache(resources.redis, reads, settings.meili_index,
-                            settings.search_cache_size, shared=settings.search_cache_redis)
+                            settings.search_cache_size, shared=settings.search_cache_redis,
+                            stale_seconds=settings.search_stale_seconds)
     return SearchExecutor(registry, runtime.service, runtime.multi_search, resources.reference,
                           runtime.menus, reads, cache)
