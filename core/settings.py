@@ -48,7 +48,6 @@ class Settings:
     meili_api_key: str = ""
     personal_data_retention_days: int = 30
     search_max_page_size: int = 100
-    email_max_tries: int = 8
     email_retry_base_seconds: float = 30.0
     email_retry_max_seconds: float = 3600.0
     worker_job_timeout_seconds: float = 120.0
@@ -57,6 +56,8 @@ class Settings:
     registration_rate_window_seconds: int = 3600
     search_cache_size: int = 2048
     search_cache_redis: bool = False
+    smtp_data_timeout_seconds: float = 600.0  # email delivery: wait for the reply to the final dot
+    email_retry_horizon_hours: float = 48.0  # email delivery: retry transient failures this long
 
     @property
     def meili_read_key(self) -> str:
@@ -100,7 +101,6 @@ class Settings:
                 "PERSONAL_DATA_RETENTION_DAYS", _positive_int, 30
             ),
             search_max_page_size=reader.get("SEARCH_MAX_PAGE_SIZE", _positive_int, 100),
-            email_max_tries=reader.get("EMAIL_MAX_TRIES", _positive_int, 8),
             email_retry_base_seconds=reader.get(
                 "EMAIL_RETRY_BASE_SECONDS", _positive_float, 30.0
             ),
@@ -121,6 +121,13 @@ class Settings:
             ),
             search_cache_size=reader.get("SEARCH_CACHE_SIZE", _non_negative_int, 2048),
             search_cache_redis=reader.get("SEARCH_CACHE_REDIS", _bool, False),
+            # email delivery: RFC 5321 4.5.3.2 (10 minutes), and a mail server's retry horizon
+            smtp_data_timeout_seconds=reader.get(
+                "SMTP_DATA_TIMEOUT_SECONDS", _positive_float, 600.0
+            ),
+            email_retry_horizon_hours=reader.get(
+                "EMAIL_RETRY_HORIZON_HOURS", _retry_horizon_hours, 48.0
+            ),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
@@ -219,6 +226,18 @@ def _positive_float(value: str) -> float:
     if number <= 0:
         raise ValueError("expected a number greater than 0")
     return number
+
+
+MAX_EMAIL_RETRY_HORIZON_HOURS = 168.0
+
+
+def _retry_horizon_hours(value: str) -> float:
+    """At most a week, like mail servers' queue lifetimes: an email job lives
+    :data:`core.visits.dispatch.EMAIL_JOB_LIFETIME` (8 days) in the queue."""
+    hours = _positive_float(value)
+    if hours > MAX_EMAIL_RETRY_HORIZON_HOURS:
+        raise ValueError(f"expected at most {MAX_EMAIL_RETRY_HORIZON_HOURS:.0f} hours")
+    return hours
 
 
 def _csv(value: str) -> tuple[str, ...]:

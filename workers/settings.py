@@ -28,8 +28,11 @@ from workers.maintenance import (
     send_reminder,
 )
 from workers.markers import Markers
+from workers.retry_policy import email_job_timeout_seconds
 
 MAINTENANCE_TRIES = 3
+# The retry horizon (EMAIL_RETRY_HORIZON_HOURS) ends an email's retries, not a count.
+EMAIL_TRIES_UNBOUNDED = 100_000
 KEEP_RESULT_SECONDS = 3600
 
 
@@ -52,7 +55,8 @@ def worker_settings(settings: Settings) -> type:
     """The arq settings class for these settings (see arq's ``Worker`` arguments)."""
     timeout = settings.worker_job_timeout_seconds
     emails = [
-        func(job, name=name.value, max_tries=settings.email_max_tries, timeout=timeout)
+        func(job, name=name.value, max_tries=EMAIL_TRIES_UNBOUNDED,
+             timeout=email_job_timeout_seconds(settings))
         for name, job in EMAIL_JOBS.items()
     ]
     housekeeping = [
@@ -77,7 +81,6 @@ def worker_settings(settings: Settings) -> type:
         "on_startup": startup,
         "on_shutdown": shutdown,
         "ctx": {"settings": settings},
-        "max_tries": settings.email_max_tries,
         "job_timeout": timeout,
         "keep_result": KEEP_RESULT_SECONDS,
         "max_jobs": 20,
