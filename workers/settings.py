@@ -1,4 +1,5 @@
-"""The arq worker: ``arq workers.settings.WorkerSettings``.
+"""The arq worker's settings: ``python -m workers run`` (see :mod:`workers.supervisor`)
+runs it; ``arq workers.settings.WorkerSettings`` still works, but exits when Redis goes.
 
 ``WorkerSettings`` is built on first access from :meth:`Settings.from_env` (once per
 process): arq needs the Redis address before any start-up hook runs, so the settings
