@@ -176,6 +176,7 @@ class KillOutcome:
     expected: set[str]  # the Message-IDs owed
     counts: Counter[str]  # how often each Message-ID reached the sink
     received_before_restart: int
+    cut_in_data: int  # sessions lost after the 354, before the final dot
     logs: tuple[Path, Path]  # the killed worker's and the restarted worker's
     restarted_worker_running: bool
 
@@ -211,6 +212,8 @@ async def kill_worker_at(stage: str, settings: Settings, own_redis: OwnRedis,
         own_redis.signal(signal.SIGCONT)
         sink.release()
         received_before_restart = len(sink.messages)
+        await asyncio.sleep(0.5)  # the sink sees the killed worker's connections close
+        cut_in_data = sink.cut_in_data
         second.start()
         expected = expected_message_ids(ids)
         await until(lambda: set(message_ids(sink)) >= expected, timeout, "every email delivered")
@@ -219,4 +222,5 @@ async def kill_worker_at(stage: str, settings: Settings, own_redis: OwnRedis,
     finally:
         first.stop()
         second.stop()
-    return KillOutcome(ids, expected, message_ids(sink), received_before_restart, logs, running)
+    return KillOutcome(ids, expected, message_ids(sink), received_before_restart, cut_in_data,
+                       logs, running)

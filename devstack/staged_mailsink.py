@@ -38,6 +38,7 @@ class _Gate:
         self.open.set()
         self.lock = threading.Lock()
         self.held = 0
+        self.cut_in_data = 0
 
     async def pass_at(self, stage: Stage) -> None:
         if self.stage is not stage or self.open.is_set():
@@ -77,7 +78,13 @@ class _StagedSMTP(SMTP):
 
     async def smtp_DATA(self, arg: str) -> None:
         await self.gate.pass_at(Stage.DATA)
-        await super().smtp_DATA(arg)
+        try:
+            await super().smtp_DATA(arg)
+        except asyncio.CancelledError:  # aiosmtpd's answer to a lost connection
+            if self.envelope is None or self.envelope.original_content is None:  # no dot yet
+                with self.gate.lock:
+                    self.gate.cut_in_data += 1
+            raise
 
 
 class _StagedController(Controller):
@@ -115,6 +122,13 @@ class StagedMailSink(MailSink):
 
     def release(self) -> None:
         self._gate.open.set()
+
+    @property
+    def cut_in_data(self) -> int:
+        """Sessions whose connection was lost after DATA, before the final dot: the server
+        discarded what it had of their message."""
+        with self._gate.lock:
+            return self._gate.cut_in_data
 
     @property
     def held(self) -> int:

@@ -6,7 +6,10 @@ backoff, logs one line when Redis answers again and starts a fresh arq worker, s
 emails go out again without anyone restarting the process. Jobs that were running when
 Redis went go on to their end in the background (bounded by their timeout; their final
 Redis writes are retried, see :func:`workers.delivery._persist`), and arq's in-progress
-key keeps every worker off them meanwhile. SIGTERM or SIGINT stop it as they stop arq.
+key keeps every worker off them meanwhile. The lost worker's ``on_shutdown`` runs at
+once, so what its ``on_startup`` took (clients, a listening port) is free for the next.
+SIGTERM or SIGINT stop it as they stop arq. Only Redis's errors (redis-py wraps socket
+errors in them) count as an outage; anything else ends the process, as it did before.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from workers.settings import worker_settings
 
 logger = logging.getLogger("workers.supervisor")
 
-REDIS_LOST = (RedisError, OSError)
+REDIS_LOST = (RedisError,)
 FIRST_WAIT_SECONDS = 0.25
 LONGEST_WAIT_SECONDS = 10.0
 PING_TIMEOUT_SECONDS = 2.0
@@ -69,7 +72,7 @@ class Supervisor:
                     break
                 logger.error("Redis lost (%s): no jobs run until it answers again",
                              type(exc).__name__)
-                self._retire(worker)
+                await self._retire(worker)
                 self.worker = None
                 if await self._wait_for_redis():
                     self.restarts += 1
@@ -86,9 +89,15 @@ class Supervisor:
         if self._retiring:
             await asyncio.gather(*self._retiring, return_exceptions=True)
 
-    def _retire(self, worker: Worker) -> None:
-        """Let the lost worker's running jobs end, then close its clients."""
-        task = asyncio.get_running_loop().create_task(_retired(worker))
+    async def _retire(self, worker: Worker) -> None:
+        """Release what the lost worker's start-up took; let its running jobs end, then
+        close its Redis pool."""
+        if worker.on_shutdown is not None:
+            try:
+                await worker.on_shutdown(worker.ctx)
+            except Exception:  # its clients may be broken with Redis; nothing else to do
+                logger.warning("shutting down the lost worker's clients failed", exc_info=True)
+        task = asyncio.get_running_loop().create_task(_close_when_done(worker))
         self._retiring.add(task)
         task.add_done_callback(self._retiring.discard)
 
@@ -112,17 +121,14 @@ class Supervisor:
             await client.aclose()
 
 
-async def _retired(worker: Worker) -> None:
+async def _close_when_done(worker: Worker) -> None:
     try:
         await asyncio.gather(*worker.tasks.values(), return_exceptions=True)
     finally:
-        with contextlib.suppress(*REDIS_LOST):
-            if worker.on_shutdown is not None:
-                await worker.on_shutdown(worker.ctx)
         pool = worker.pool  # None when the worker never connected
         if pool is not None:
-            with contextlib.suppress(*REDIS_LOST):
-                await pool.close(close_connection_pool=True)
+            with contextlib.suppress(*REDIS_LOST, OSError):
+                await pool.aclose()
 
 
 async def supervise(settings: Settings) -> None:
