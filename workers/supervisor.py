@@ -38,17 +38,15 @@ PING_TIMEOUT_SECONDS = 2.0
 class Supervisor:
     """Runs one arq worker at a time until :meth:`stop`; see the module's docstring."""
 
-    def __init__(self, settings: Settings, **worker_overrides: Any) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.worker_overrides = worker_overrides
         self.worker: Worker | None = None
-        self.restarts = 0
         self._stopping = asyncio.Event()
         self._retiring: set[asyncio.Task[None]] = set()
 
     def _new_worker(self) -> Worker:
-        kwargs = {**get_kwargs(worker_settings(self.settings)), "handle_signals": False,
-                  "ctx": {"settings": self.settings}, **self.worker_overrides}
+        kwargs: dict[str, Any] = {**get_kwargs(worker_settings(self.settings)),
+                                  "handle_signals": False, "ctx": {"settings": self.settings}}
         return Worker(**kwargs)
 
     def stop(self, signum: int = signal.SIGTERM) -> None:
@@ -60,33 +58,29 @@ class Supervisor:
             task.cancel()
 
     async def run(self) -> None:
-        while not self._stopping.is_set():
-            self.worker = worker = self._new_worker()
-            try:
-                await worker.async_run()
-            except asyncio.CancelledError:
-                if not self._stopping.is_set():
-                    raise
-            except REDIS_LOST as exc:
-                if self._stopping.is_set():
-                    break
-                logger.error("Redis lost (%s): no jobs run until it answers again",
-                             type(exc).__name__)
+        try:
+            while not self._stopping.is_set():
+                self.worker = worker = self._new_worker()
+                try:
+                    await worker.async_run()  # polls until cancelled by stop()
+                    return
+                except REDIS_LOST as exc:
+                    if self._stopping.is_set():
+                        return
+                    logger.error("Redis lost (%s): no jobs run until it answers again",
+                                 type(exc).__name__)
                 await self._retire(worker)
                 self.worker = None
-                if await self._wait_for_redis():
-                    self.restarts += 1
-                    logger.warning("Redis is back: the worker runs jobs again")
-                continue
-            else:
-                if self._stopping.is_set() or worker.burst:
-                    break
-                continue
-            break
-        if self.worker is not None:
-            with contextlib.suppress(*REDIS_LOST):
-                await self.worker.close()
-        if self._retiring:
+                if not await self._wait_for_redis():
+                    return
+                logger.warning("Redis is back: the worker runs jobs again")
+        except asyncio.CancelledError:
+            if not self._stopping.is_set():
+                raise
+        finally:
+            if self.worker is not None:
+                with contextlib.suppress(*REDIS_LOST):
+                    await self.worker.close()
             await asyncio.gather(*self._retiring, return_exceptions=True)
 
     async def _retire(self, worker: Worker) -> None:
