@@ -3,7 +3,9 @@
 An email is named by ``{job}:{registration id}`` (as in the outbox): job names and ids
 only, never personal data. Listed are the final states ``failed`` (a permanent refusal,
 or the retry horizon passed) and ``uncertain`` (the horizon passed with no reply to the
-final dot), with their detail (an SMTP stage and status).
+final dot), with their detail (an SMTP stage and status), and markers an older version
+left as ``committing:{attempt}`` (no deadline): it never recorded their outcome and
+queued nothing more for them, so they are listed as uncertain.
 
 Sending one again clears its final marker and queues its job as the service does (the
 outbox entry first, then the job with its dedupe id), so the normal claim-and-send
@@ -12,6 +14,7 @@ machinery applies: it goes once, or at least once if it was uncertain.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -28,13 +31,16 @@ from workers.markers import FAILURE, FIRST_TRY, MARKER
 
 FINAL_FAILURES = ("failed", "uncertain")
 SCAN_BATCH = 500
+LEGACY_COMMITTING = re.compile(r"committing:[^:]+")
+LEGACY_DETAIL = "no outcome recorded (marker of an older version)"
 
 # ARGV: marker field, failure field, first-try field, outbox member
 _REOPEN = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 local state = current and string.match(current, '^[a-z]+') or 'not sent yet'
-if state ~= 'failed' and state ~= 'uncertain' then return state end
+local legacy = current and string.match(current, '^committing:[^:]+$')
+if state ~= 'failed' and state ~= 'uncertain' and not legacy then return state end
 redis.call('HDEL', KEYS[1], ARGV[1], ARGV[2], ARGV[3])
 local t = redis.call('TIME')
 redis.call('ZADD', KEYS[2], t[1], ARGV[4])
@@ -83,7 +89,10 @@ async def _failed_in(redis: Redis, batch: list[Any], fields: list[str]) -> list[
     for key, values in zip(batch, replies, strict=True):
         registration_id = as_text(key).rsplit(":", 1)[1]
         for job, value in zip(dispatch.ALL_EMAIL_JOBS, values, strict=True):
-            state, _, detail = as_text(value).partition(":") if value else ("", "", "")
+            marker = as_text(value) if value else ""
+            state, _, detail = marker.partition(":")
+            if LEGACY_COMMITTING.fullmatch(marker):
+                state, detail = "uncertain", LEGACY_DETAIL
             if state in FINAL_FAILURES:
                 found.append(FailedEmail(keys.outbox_member(job, registration_id), state, detail))
     return found

@@ -130,6 +130,30 @@ async def test_a_permanent_refusal_is_listed_and_resent_once_the_cause_is_fixed(
     assert await redis.zcard(keys.OUTBOX) == 0
 
 
+async def test_an_email_an_older_version_left_committing_is_listed_and_can_be_resent(
+    vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, redis: Redis,
+    queue: ArqRedis
+) -> None:
+    """The old worker marked ``committing:{attempt}`` before the body and, killed then,
+    left it so for good, with no job and no outbox entry: the operator must see it."""
+    visit = await indexed_visit(vsettings, visit_index.roomy)
+    (registration_id,) = await register(vsettings, redis, queue, visit, 1)
+    await run_worker(vsettings)
+    smtp_sink.clear()
+    job = Job.PROVIDER_NOTIFICATION.value
+    await result(redis.hset(keys.registration(registration_id), f"mail:{job}",
+                            "committing:0123456789abcdef"))
+    listed = workers_cli(vsettings, "emails", "--failed")
+    assert listed.stdout == (f"{job}:{registration_id}\tuncertain\t"
+                             "no outcome recorded (marker of an older version)\n")
+    resent = workers_cli(vsettings, "emails", "--resend", f"{job}:{registration_id}")
+    assert resent.returncode == 0, resent.stderr
+    await run_worker(vsettings)
+    assert [str(m.message["Message-ID"]).strip() for m in smtp_sink.messages] == [
+        f"<{job}.{registration_id}@studiebesok.localhost>"]
+    assert workers_cli(vsettings, "emails", "--failed").stdout == ""
+
+
 async def test_the_outbox_cron_requeues_a_lost_job_behind_hundreds_of_live_ones(
     queue: ArqRedis
 ) -> None:
