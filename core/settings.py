@@ -48,7 +48,6 @@ class Settings:
     meili_api_key: str = ""
     personal_data_retention_days: int = 30
     search_max_page_size: int = 100
-    email_max_tries: int = 8
     email_retry_base_seconds: float = 30.0
     email_retry_max_seconds: float = 3600.0
     worker_job_timeout_seconds: float = 120.0
@@ -77,6 +76,8 @@ class Settings:
     meili_timeout_seconds: float = 2.0  # outages: deadline of each Meilisearch request
     redis_timeout_seconds: float = 2.0  # outages: deadline of each Redis command
     search_stale_seconds: float = 900.0  # outages: cached searches served while Meilisearch is down
+    smtp_data_timeout_seconds: float = 600.0  # email delivery: wait for the reply to the final dot
+    email_retry_horizon_hours: float = 48.0  # email delivery: retry transient failures this long
 
     @property
     def meili_read_key(self) -> str:
@@ -120,7 +121,6 @@ class Settings:
                 "PERSONAL_DATA_RETENTION_DAYS", _positive_int, 30
             ),
             search_max_page_size=reader.get("SEARCH_MAX_PAGE_SIZE", _positive_int, 100),
-            email_max_tries=reader.get("EMAIL_MAX_TRIES", _positive_int, 8),
             email_retry_base_seconds=reader.get(
                 "EMAIL_RETRY_BASE_SECONDS", _positive_float, 30.0
             ),
@@ -176,6 +176,13 @@ class Settings:
             meili_timeout_seconds=reader.get("MEILI_TIMEOUT_SECONDS", _positive_float, 2.0),
             redis_timeout_seconds=reader.get("REDIS_TIMEOUT_SECONDS", _positive_float, 2.0),
             search_stale_seconds=reader.get("SEARCH_STALE_SECONDS", _non_negative_float, 900.0),
+            # email delivery: RFC 5321 4.5.3.2 (10 minutes), and a mail server's retry horizon
+            smtp_data_timeout_seconds=reader.get(
+                "SMTP_DATA_TIMEOUT_SECONDS", _positive_float, 600.0
+            ),
+            email_retry_horizon_hours=reader.get(
+                "EMAIL_RETRY_HORIZON_HOURS", _retry_horizon_hours, 48.0
+            ),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
@@ -303,6 +310,18 @@ def _non_negative_float(value: str) -> float:
     if number < 0:
         raise ValueError("expected a number of 0 or more")
     return number
+
+
+MAX_EMAIL_RETRY_HORIZON_HOURS = 168.0
+
+
+def _retry_horizon_hours(value: str) -> float:
+    """At most a week, like mail servers' queue lifetimes: an email job lives
+    :data:`core.visits.dispatch.EMAIL_JOB_LIFETIME` (8 days) in the queue."""
+    hours = _positive_float(value)
+    if hours > MAX_EMAIL_RETRY_HORIZON_HOURS:
+        raise ValueError(f"expected at most {MAX_EMAIL_RETRY_HORIZON_HOURS:.0f} hours")
+    return hours
 
 
 def _csv(value: str) -> tuple[str, ...]:

@@ -143,7 +143,7 @@ def run_stack(options: StackOptions, inherited_env: Mapping[str, str]) -> int:
         started.append(api)
         worker = ManagedProcess(
             "worker",
-            [sys.executable, "-m", "arq", "workers.settings.WorkerSettings"],
+            [sys.executable, "-m", "workers", "run"],
             log_path=var / "logs" / "worker.log",
             env=child_env,
             cwd=ROOT,

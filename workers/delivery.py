@@ -1,4 +1,9 @@
-"""One email job run: load the registration, claim its sent-marker, send, settle.
+"""One email job run: load the registration, claim its marker, send, settle.
+
+Every way a run can end leaves the email in a state of :mod:`workers.markers`: sent,
+retrying (the job runs again after a backoff within the retry horizon of
+:mod:`workers.retry_policy`), failed or uncertain (final, listed by
+``python -m workers emails --failed``), or a claim that lapses and is taken over.
 
 Logs, results and exception texts name only the job, the registration id and an SMTP
 status; never an address, a name or a phone number.
@@ -6,47 +11,51 @@ status; never an address, a name or a phone number.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import random
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from arq import Retry
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from core.settings import Settings
 from core.visits.dispatch import Job
 from core.visits.models import Registration
 from core.visits.store import RegistrationStore
 from workers.emails import MailKind, compose
-from workers.mailer import Mailer, Outcome
+from workers.mailer import Mailer, Outcome, SendResult
 from workers.markers import ClaimLost, ClaimState, Markers
+from workers.retry_policy import after_dot_lease_ms, before_dot_lease_ms, retry_delay
 
 logger = logging.getLogger("workers.delivery")
 
 Chooser = Callable[[Registration], MailKind | None]
-
-
-def backoff_seconds(settings: Settings, job_try: int) -> float:
-    """Exponential: base, 2·base, 4·base, … capped, with ±10 % jitter against herds."""
-    delay = min(settings.email_retry_base_seconds * 2 ** max(0, job_try - 1),
-                settings.email_retry_max_seconds)
-    return float(delay * random.uniform(0.9, 1.1))
-
-
-def lease_ms(settings: Settings) -> int:
-    """How long a claim lasts: no job runs longer (arq cancels it at its timeout)."""
-    return int(settings.worker_job_timeout_seconds * 1000)
+REDIS_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+SETTLE_PAUSE_SECONDS = 0.5
 
 
 async def deliver(ctx: dict[str, Any], job: Job, registration_id: str, choose: Chooser) -> str:
-    """Send the email ``job`` owes for the registration, at most once; a short status."""
+    """Send the email ``job`` owes for the registration, at most once per claim; a short
+    status. When Redis does not answer, the job is run again (arq's retry, or the
+    in-progress timeout when Redis is down) and the marker decides what is left to do."""
+    settings: Settings = ctx["settings"]
+    try:
+        return await _deliver(ctx, job, registration_id, choose)
+    except REDIS_ERRORS as exc:
+        logger.warning("%s %s: Redis did not answer (%s); the job runs again", job.value,
+                       registration_id, type(exc).__name__)
+        raise Retry(defer=settings.email_retry_base_seconds) from None
+
+
+async def _deliver(ctx: dict[str, Any], job: Job, registration_id: str, choose: Chooser) -> str:
     settings: Settings = ctx["settings"]
     store: RegistrationStore = ctx["store"]
     markers: Markers = ctx["markers"]
     mailer: Mailer = ctx["mailer"]
-    job_try = int(ctx.get("job_try", 1))
     registration = await store.get(registration_id)
     kind = None if registration is None else choose(registration)
     if registration is None or kind is None:
@@ -55,7 +64,8 @@ async def deliver(ctx: dict[str, Any], job: Job, registration_id: str, choose: C
         logger.info("%s %s: %s", job.value, registration_id, status)
         return status
     attempt = secrets.token_hex(8)
-    claim = await markers.claim(registration_id, job.value, attempt, lease_ms(settings))
+    claim = await markers.claim(registration_id, job.value, attempt, before_dot_lease_ms(settings))
+    claimed_at = time.monotonic()
     if claim.state is ClaimState.BUSY:
         logger.info("%s %s: another attempt holds it; retrying later", job.value, registration_id)
         raise Retry(defer=claim.retry_in_ms / 1000 + 0.5)
@@ -64,6 +74,9 @@ async def deliver(ctx: dict[str, Any], job: Job, registration_id: str, choose: C
         status = f"already {claim.state.value.lower()}"
         logger.info("%s %s: %s", job.value, registration_id, status)
         return status
+    if claim.resending:
+        logger.warning("%s %s: an earlier attempt sent the final dot and got no reply; "
+                       "sending again with the same Message-ID", job.value, registration_id)
     try:
         mail = compose(kind, job.value, registration, settings, int(time.time()))
     except Exception as exc:  # its text may quote a value: never let it reach a log
@@ -73,29 +86,62 @@ async def deliver(ctx: dict[str, Any], job: Job, registration_id: str, choose: C
         return f"failed: {detail}"
 
     async def handing_over() -> None:
-        await markers.commit(registration_id, job.value, attempt)
+        await markers.commit(registration_id, job.value, attempt, after_dot_lease_ms(settings))
 
     try:
-        result = await mailer.send(mail, before_data=handing_over)
+        result = await mailer.send(mail, before_final_dot=handing_over)
     except ClaimLost:
-        logger.warning("%s %s: claim lost before sending", job.value, registration_id)
+        logger.warning("%s %s: claim lost before the final dot", job.value, registration_id)
         return "claim lost"
     except BaseException:
         await markers.release(registration_id, job.value, attempt)
         raise
+    now_ms = claim.now_ms + int((time.monotonic() - claimed_at) * 1000)  # Redis's clock
+    deadline = time.monotonic() + after_dot_lease_ms(settings) / 1000
+    return await _settled(settings, markers, job, registration_id, attempt, result,
+                          retry_delay(settings, claim.first_try_ms, now_ms), deadline)
+
+
+async def _settled(settings: Settings, markers: Markers, job: Job, registration_id: str,
+                   attempt: str, result: SendResult, delay: float | None, deadline: float
+                   ) -> str:
+    """Record the outcome; a transient one raises :class:`Retry` after ``delay`` (``None``:
+    the retry horizon has passed)."""
+    name = job.value
     if result.outcome is Outcome.SENT:
-        await markers.finish(registration_id, job.value, attempt, f"sent:{int(time.time())}")
-        logger.info("%s %s: sent", job.value, registration_id)
+        await _persist(lambda: markers.finish(registration_id, name, attempt,
+                                              f"sent:{int(time.time())}"), deadline)
+        logger.info("%s %s: sent", name, registration_id)
         return "sent"
-    if result.outcome is Outcome.TRANSIENT and job_try < settings.email_max_tries:
-        await markers.release(registration_id, job.value, attempt, refused=True)
-        delay = backoff_seconds(settings, job_try)
-        logger.warning("%s %s: %s; try %d of %d, next in %.1f s", job.value, registration_id,
-                       result.detail, job_try, settings.email_max_tries, delay)
+    if result.outcome is Outcome.PERMANENT:
+        await _persist(lambda: markers.finish(registration_id, name, attempt,
+                                              f"failed:{result.detail}", result.detail), deadline)
+        logger.error("%s %s: failed (%s), not retried", name, registration_id, result.detail)
+        return f"failed: {result.detail}"
+    if delay is not None:
+        await _persist(lambda: markers.retrying(registration_id, name, attempt, result.detail),
+                       deadline)
+        again = " with the same Message-ID" if result.outcome is Outcome.UNCERTAIN else ""
+        logger.warning("%s %s: %s; sending again%s in %.1f s", name, registration_id,
+                       result.detail, again, delay)
         raise Retry(defer=delay)
     state = "uncertain" if result.outcome is Outcome.UNCERTAIN else "failed"
-    detail = result.detail if result.outcome is not Outcome.TRANSIENT else (
-        f"gave up after {job_try} tries: {result.detail}")
-    await markers.finish(registration_id, job.value, attempt, f"{state}:{detail}", detail)
-    logger.error("%s %s: %s (%s), not retried", job.value, registration_id, state, detail)
+    hours = settings.email_retry_horizon_hours
+    detail = f"gave up after {hours:g} h: {result.detail}"
+    await _persist(lambda: markers.finish(registration_id, name, attempt, f"{state}:{detail}",
+                                          detail), deadline)
+    logger.error("%s %s: %s (%s)", name, registration_id, state, detail)
     return f"{state}: {detail}"
+
+
+async def _persist(write: Callable[[], Awaitable[object]], deadline: float) -> None:
+    """Write an outcome, trying again while Redis is briefly away, until the claim's
+    lease ends: a sent email whose marker was not written would be sent again."""
+    while True:
+        try:
+            await write()
+            return
+        except REDIS_ERRORS:
+            if time.monotonic() + SETTLE_PAUSE_SECONDS > deadline:
+                raise
+            await asyncio.sleep(SETTLE_PAUSE_SECONDS)

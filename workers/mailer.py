@@ -1,13 +1,16 @@
 """Sending one message over SMTP (aiosmtplib), with failures sorted for the caller.
 
-* ``TRANSIENT``: nothing was accepted and trying again may work – connection refused or
-  lost, timeouts before the message was handed over, any 4xx reply, and problems of the
-  connection itself (STARTTLS, login: configuration, not this message).
-* ``PERMANENT``: a 5xx reply to the sender, a recipient or the message. Not retried.
-* ``UNCERTAIN``: the connection failed while the server was taking the message; it may
-  have been accepted. Not retried, so that no email is ever sent twice.
+* ``TRANSIENT``: nothing was kept and trying again may work – connection refused or
+  lost, timeouts before the final dot (a server discards a message whose final dot never
+  came), any 4xx reply, and problems of the connection itself (STARTTLS, login:
+  configuration, not this message).
+* ``PERMANENT``: a 5xx reply to the sender, a recipient or the message.
+* ``UNCERTAIN``: the final dot was sent and no reply came (lost connection, or none
+  within ``SMTP_DATA_TIMEOUT_SECONDS``): the server may have kept the message.
 
-Results and their details never hold an address or any other personal data.
+The message body and its final dot are written separately, with the caller's
+``before_final_dot`` between them: that is the one point after which a failure is
+uncertain. Results and their details never hold an address or any other personal data.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from aiosmtplib import (
     SMTPResponseException,
     SMTPServerDisconnected,
 )
-from aiosmtplib.protocol import PERIOD_REGEX, normalize_message_line_endings
+from aiosmtplib.protocol import PERIOD_REGEX, SMTPProtocol, normalize_message_line_endings
 
 from core.settings import Settings
 from workers.emails import OutgoingMail
@@ -70,10 +73,10 @@ class Mailer:
         )
 
     async def send(self, mail: OutgoingMail,
-                   before_data: Callable[[], Awaitable[None]] | None = None) -> SendResult:
-        """Send ``mail``; ``before_data`` runs after the server's 354, just before the
-        message itself is written (from then on a lost connection leaves the outcome
-        uncertain)."""
+                   before_final_dot: Callable[[], Awaitable[None]] | None = None) -> SendResult:
+        """Send ``mail``; ``before_final_dot`` runs after the body was written, just before
+        the final dot (from then on a lost connection leaves the outcome uncertain). When
+        it raises, the connection is dropped without the dot: the server keeps nothing."""
         smtp = self._client()
         try:
             try:
@@ -103,17 +106,21 @@ class Mailer:
                 return SendResult(Outcome.TRANSIENT, f"data: {type(exc).__name__}")
             if start.code != 354:
                 return _by_code(start.code, "data")
-            if before_data is not None:
+            try:
+                _write_body(smtp, mail.as_bytes())
+            except (SMTPException, OSError) as exc:
+                return SendResult(Outcome.TRANSIENT, f"body: {type(exc).__name__}")
+            if before_final_dot is not None:
                 try:
-                    await before_data()
+                    await before_final_dot()
                 except BaseException:
-                    smtp.close()  # mid-DATA: drop the connection, the server keeps nothing
+                    smtp.close()  # no final dot: the server discards what it got
                     raise
             # From here the server may keep the message: a failure is uncertain.
             try:
-                reply = await _send_content(smtp, mail.as_bytes(), self.settings)
+                reply = await _send_final_dot(smtp, self.settings.smtp_data_timeout_seconds)
             except (TimeoutError, SMTPException, OSError) as exc:
-                return SendResult(Outcome.UNCERTAIN, f"data: {type(exc).__name__}")
+                return SendResult(Outcome.UNCERTAIN, f"final dot: {type(exc).__name__}")
             if reply != 250:
                 return _by_code(reply, "data")
             return SendResult(Outcome.SENT, "smtp 250")
@@ -121,19 +128,26 @@ class Mailer:
             await _close(smtp)
 
 
-async def _send_content(smtp: aiosmtplib.SMTP, message: bytes, settings: Settings) -> int:
-    """Write the message (dot-stuffed, ended by CRLF.CRLF) after a 354; the final reply.
-
-    aiosmtplib's ``data()`` sends DATA and the content in one call; doing the two steps
-    here puts the "handing over" mark exactly between them. The write and the read
-    follow each other with no await in between, so no reply can arrive unclaimed.
-    """
-    protocol = smtp.protocol
-    if protocol is None:
+def _protocol(smtp: aiosmtplib.SMTP) -> SMTPProtocol:
+    if smtp.protocol is None:
         raise SMTPServerDisconnected("connection lost")
-    content = PERIOD_REGEX.sub(b"..", normalize_message_line_endings(message)) + b".\r\n"
-    protocol.write(content)
-    response = await protocol.read_response(timeout=settings.smtp_timeout_seconds)
+    return smtp.protocol
+
+
+def _write_body(smtp: aiosmtplib.SMTP, message: bytes) -> None:
+    """Write the message after a 354, dot-stuffed and ending in CRLF, without the final
+    dot. aiosmtplib's ``data()`` sends DATA, the content and the dot in one call; doing
+    the steps here lets the caller mark the one moment that matters, before the dot."""
+    _protocol(smtp).write(PERIOD_REGEX.sub(b"..", normalize_message_line_endings(message)))
+
+
+async def _send_final_dot(smtp: aiosmtplib.SMTP, timeout: float) -> int:
+    """Send the final dot and wait for the reply (RFC 5321 4.5.3.2: up to 10 minutes).
+    The write and the read follow each other with no await in between, so no reply can
+    arrive unclaimed."""
+    protocol = _protocol(smtp)
+    protocol.write(b".\r\n")
+    response = await protocol.read_response(timeout=timeout)
     return int(response.code)
 
 

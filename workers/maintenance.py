@@ -134,17 +134,24 @@ async def send_reminder(ctx: dict[str, Any]) -> str:
 async def redispatch_outbox(ctx: dict[str, Any]) -> str:
     """Cron: enqueue again every email owed for over a minute whose job is gone.
 
-    Enqueuing uses the job's dedupe id, so a job still queued or retrying is left alone.
+    Enqueuing uses the job's dedupe id, so a job still queued or retrying is left alone;
+    a job lost with Redis (one without persistence, or the last second of an append-only
+    file) is queued again. Every owed entry is visited, in pages: during a long SMTP
+    outage thousands of emails may be owed, and a lost one must not hide behind them.
     """
     redis: ArqRedis = ctx["redis"]
     cutoff = int(time.time()) - OUTBOX_GRACE_SECONDS
-    members = await redis.zrangebyscore(keys.OUTBOX, "-inf", cutoff, start=0, num=BATCH)
-    enqueued = 0
-    for member in members:
-        job_name, _, registration_id = as_text(member).partition(":")
-        if job_name not in dispatch.ALL_EMAIL_JOBS or not registration_id:
-            await redis.zrem(keys.OUTBOX, member)
-            continue
-        await dispatch.enqueue(redis, Job(job_name), registration_id)
-        enqueued += 1
-    return f"outbox: {enqueued} re-enqueued"
+    enqueued = offset = 0
+    while True:
+        members = await redis.zrangebyscore(keys.OUTBOX, "-inf", cutoff, start=offset, num=BATCH)
+        offset += len(members)
+        for member in members:
+            job_name, _, registration_id = as_text(member).partition(":")
+            if job_name not in dispatch.ALL_EMAIL_JOBS or not registration_id:
+                await redis.zrem(keys.OUTBOX, member)
+                offset -= 1
+                continue
+            await dispatch.enqueue(redis, Job(job_name), registration_id)
+            enqueued += 1
+        if len(members) < BATCH:
+            return f"outbox: {enqueued} re-enqueued"

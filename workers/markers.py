@@ -1,16 +1,27 @@
-"""Sent-markers: at most one email per registration and job, however often a job runs.
+"""Sent-markers: every state of an email's delivery, one field per registration and job.
 
 The marker is the field ``mail:{job}`` of the registration hash (so it expires with it):
 
-* ``sending:{deadline ms}:{attempt}`` – an attempt holds the email until the deadline;
-  nothing has been handed to the SMTP server yet. A crashed attempt's claim lapses and
-  the next run takes over.
-* ``committing:{attempt}`` – the message is being handed over. From here on the email is
-  never sent again: a crash now leaves it sent or lost, and lost is the lesser harm.
-* ``sent:{ts}``, ``failed:{detail}``, ``uncertain:{detail}`` – final.
+* ``sending:{deadline ms}:{attempt}`` – an attempt holds the email until the deadline:
+  it connects, hands over the envelope and writes the body. Nothing the server keeps
+  has been sent: a server discards a message whose final dot never came (RFC 5321
+  section 4.1.1.4), so a crashed attempt's claim lapses and the next run sends it, once.
+* ``committing:{deadline ms}:{attempt}`` – the final dot is being sent and its reply
+  awaited (until the deadline: the DATA reply timeout). The only uncertain window: the
+  server may have taken the message. When the attempt dies here, the claim lapses and
+  the next run sends the message again with the same Message-ID (at least once; the
+  Message-ID lets a receiving system drop the duplicate). A marker written by an older
+  version as ``committing:{attempt}`` counts as lapsed.
+* ``retrying:{detail}`` – a transient failure (refused, timed out, a 4xx reply, no reply
+  to the final dot); the job runs again after a backoff.
+* ``sent:{ts}``, ``failed:{detail}``, ``uncertain:{detail}`` – final. ``failed`` is a
+  permanent refusal (5xx) or the retry horizon passed; ``uncertain`` is the horizon
+  passed with no reply to the final dot. The detail is also in ``mailFailure:{job}``;
+  ``python -m workers emails --failed`` lists both and ``--resend`` sends one again.
 
-Every script first checks that the registration still exists, so a marker never
-recreates an erased or expired registration's key.
+``mailFirstTry:{job}`` holds the time (ms) of the email's first attempt: the retry
+horizon counts from it. Every script first checks that the registration still exists,
+so a marker never recreates an erased or expired registration's key.
 """
 
 from __future__ import annotations
@@ -24,20 +35,48 @@ from redis.asyncio import Redis
 from core.redis_values import as_text
 from core.visits import keys
 
-_CLAIM = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return {'GONE', ''} end
+MARKER = "mail:"
+FAILURE = "mailFailure:"
+FIRST_TRY = "mailFirstTry:"
+
+_NOW = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+"""
+
+# ARGV: marker field, attempt, lease ms, first-try field.
+# Reply: state, BUSY: ms left | CLAIMED: first try (ms), now (ms), '1' when resending
+# after an attempt that died waiting for the reply to its final dot.
+_CLAIM = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'GONE', '', '', ''} end
+""" + _NOW + """
 local current = redis.call('HGET', KEYS[1], ARGV[1])
+local resend = ''
 if current then
   local state = string.match(current, '^[a-z]+')
-  if state ~= 'sending' then return {string.upper(state), current} end
-  local deadline = tonumber(string.match(current, '^sending:(%d+):'))
-  if deadline > now then return {'BUSY', tostring(deadline - now)} end
+  if state == 'sending' or state == 'committing' then
+    local deadline = tonumber(string.match(current, '^[a-z]+:(%d+):') or '0')
+    if deadline > now then return {'BUSY', tostring(deadline - now), '', ''} end
+    if state == 'committing' then resend = '1' end
+  elseif state ~= 'retrying' then
+    return {string.upper(state), '', '', ''}
+  end
 end
 redis.call('HSET', KEYS[1], ARGV[1],
            'sending:' .. string.format('%d', now + tonumber(ARGV[3])) .. ':' .. ARGV[2])
-return {'CLAIMED', ''}
+redis.call('HSETNX', KEYS[1], ARGV[4], string.format('%d', now))
+return {'CLAIMED', redis.call('HGET', KEYS[1], ARGV[4]), string.format('%d', now), resend}
+"""
+
+# ARGV: marker field, attempt, lease ms (from now)
+_COMMIT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'GONE' end
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if not current or string.match(current, '^sending:%d+:(.+)$') ~= ARGV[2] then return 'LOST' end
+""" + _NOW + """
+redis.call('HSET', KEYS[1], ARGV[1],
+           'committing:' .. string.format('%d', now + tonumber(ARGV[3])) .. ':' .. ARGV[2])
+return 'OK'
 """
 
 # ARGV: field, attempt, new value ('' deletes), failure field, failure text, outbox member,
@@ -66,7 +105,6 @@ class ClaimState(StrEnum):
     BUSY = "BUSY"
     GONE = "GONE"
     SENT = "SENT"
-    COMMITTING = "COMMITTING"
     FAILED = "FAILED"
     UNCERTAIN = "UNCERTAIN"
 
@@ -75,52 +113,66 @@ class ClaimState(StrEnum):
 class Claim:
     state: ClaimState
     retry_in_ms: int = 0
+    first_try_ms: int = 0
+    now_ms: int = 0
+    resending: bool = False
 
 
 class ClaimLost(RuntimeError):
-    """Another attempt took the email over; this one must not hand the message over."""
+    """Another attempt took the email over; this one must not send the final dot."""
 
 
 class Markers:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
         self._claim: Any = redis.register_script(_CLAIM)
+        self._commit: Any = redis.register_script(_COMMIT)
         self._settle: Any = redis.register_script(_SETTLE)
 
     async def claim(self, registration_id: str, job: str, attempt: str, lease_ms: int) -> Claim:
-        reply = await self._claim(
+        """Take the email for this attempt (until ``lease_ms`` from now), or say why not."""
+        reply = [as_text(part) for part in await self._claim(
             keys=[keys.registration(registration_id)],
-            args=[f"mail:{job}", attempt, lease_ms],
-        )
-        state = ClaimState(as_text(reply[0]))
-        retry = int(as_text(reply[1])) if state is ClaimState.BUSY else 0
-        return Claim(state, retry)
+            args=[MARKER + job, attempt, lease_ms, FIRST_TRY + job],
+        )]
+        state = ClaimState(reply[0])
+        if state is ClaimState.BUSY:
+            return Claim(state, retry_in_ms=int(reply[1]))
+        if state is ClaimState.CLAIMED:
+            return Claim(state, first_try_ms=int(reply[1]), now_ms=int(reply[2]),
+                         resending=reply[3] == "1")
+        return Claim(state)
 
     async def _set(self, registration_id: str, job: str, attempt: str, value: str,
                    failure: str = "", done: bool = False, required: str = "") -> str:
         reply = await self._settle(
             keys=[keys.registration(registration_id), keys.OUTBOX],
             args=[
-                f"mail:{job}", attempt, value,
-                f"mailFailure:{job}" if failure else "", failure,
+                MARKER + job, attempt, value,
+                FAILURE + job if failure else "", failure,
                 keys.outbox_member(job, registration_id) if done else "",
                 required,
             ],
         )
         return as_text(reply)
 
-    async def commit(self, registration_id: str, job: str, attempt: str) -> None:
-        """Mark the message as being handed over; :class:`ClaimLost` if it is not ours."""
-        committing = f"committing:{attempt}"
-        if await self._set(registration_id, job, attempt, committing, required="sending") != "OK":
+    async def commit(self, registration_id: str, job: str, attempt: str, lease_ms: int) -> None:
+        """Mark the final dot as about to be sent (its reply awaited for up to ``lease_ms``);
+        :class:`ClaimLost` if the claim is no longer this attempt's."""
+        reply = await self._commit(keys=[keys.registration(registration_id)],
+                                   args=[MARKER + job, attempt, lease_ms])
+        if as_text(reply) != "OK":
             raise ClaimLost(job)
 
-    async def release(self, registration_id: str, job: str, attempt: str,
-                      refused: bool = False) -> None:
-        """Give the claim back after a failure that left nothing sent: while it is still
-        ``sending``, or (``refused``) when the server answered the message with a refusal.
-        A message whose fate is unknown is never given back."""
-        await self._set(registration_id, job, attempt, "", required="" if refused else "sending")
+    async def release(self, registration_id: str, job: str, attempt: str) -> None:
+        """Give the claim back after a failure before the final dot (nothing was kept by
+        the server). A claim past the final dot is left to lapse: the message may have
+        been taken, and the next attempt says so when it sends it again."""
+        await self._set(registration_id, job, attempt, "", required="sending")
+
+    async def retrying(self, registration_id: str, job: str, attempt: str, detail: str) -> None:
+        """A transient failure: the job will run again (the detail shows why)."""
+        await self._set(registration_id, job, attempt, f"retrying:{detail}")
 
     async def finish(self, registration_id: str, job: str, attempt: str, value: str,
                      failure: str = "") -> str:

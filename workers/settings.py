@@ -1,4 +1,5 @@
-"""The arq worker: ``arq workers.settings.WorkerSettings``.
+"""The arq worker's settings: ``python -m workers run`` (see :mod:`workers.supervisor`)
+runs it; ``arq workers.settings.WorkerSettings`` still works, but exits when Redis goes.
 
 ``WorkerSettings`` is built on first access from :meth:`Settings.from_env` (once per
 process): arq needs the Redis address before any start-up hook runs, so the settings
@@ -38,8 +39,11 @@ from workers.metrics import (
     start_metrics_server,
     stop_metrics_server,
 )
+from workers.retry_policy import email_job_timeout_seconds
 
 MAINTENANCE_TRIES = 3
+# The retry horizon (EMAIL_RETRY_HORIZON_HOURS) ends an email's retries, not a count.
+EMAIL_TRIES_UNBOUNDED = 100_000
 KEEP_RESULT_SECONDS = 3600
 
 
@@ -67,8 +71,8 @@ def worker_settings(settings: Settings) -> type:
     """The arq settings class for these settings (see arq's ``Worker`` arguments)."""
     timeout = settings.worker_job_timeout_seconds
     emails = [
-        func(counted_email(name.value, job), name=name.value, max_tries=settings.email_max_tries,
-             timeout=timeout)
+        func(counted_email(name.value, job), name=name.value, max_tries=EMAIL_TRIES_UNBOUNDED,
+             timeout=email_job_timeout_seconds(settings))
         for name, job in EMAIL_JOBS.items()
     ]
     housekeeping = [
@@ -94,7 +98,6 @@ def worker_settings(settings: Settings) -> type:
         "on_startup": startup,
         "on_shutdown": shutdown,
         "ctx": {"settings": settings},
-        "max_tries": settings.email_max_tries,
         "job_timeout": timeout,
         "keep_result": KEEP_RESULT_SECONDS,
         "max_jobs": 20,

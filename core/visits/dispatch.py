@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from enum import StrEnum
 
 from arq import create_pool
@@ -32,6 +33,9 @@ class Job(StrEnum):
 
 
 RECONCILE_JOB = "reconcile_study_visits"
+# How long a queued email job lives (arq drops an older one as expired, even between its
+# retries): longer than the longest retry horizon (Settings: EMAIL_RETRY_HORIZON_HOURS).
+EMAIL_JOB_LIFETIME = timedelta(days=8)
 ALL_EMAIL_JOBS: tuple[str, ...] = tuple(job.value for job in Job)
 
 
@@ -43,7 +47,8 @@ def job_id(job: Job, registration_id: str) -> str:
 async def enqueue(queue: ArqRedis, job: Job, registration_id: str) -> bool:
     """Enqueue the job; ``False`` when it could not be (the outbox will bring it back)."""
     try:
-        await queue.enqueue_job(job.value, registration_id, _job_id=job_id(job, registration_id))
+        await queue.enqueue_job(job.value, registration_id, _job_id=job_id(job, registration_id),
+                                _expires=EMAIL_JOB_LIFETIME)
     except Exception:  # the outbox cron re-enqueues; never fail the caller's request
         logger.warning("could not enqueue %s for registration %s; left to the outbox",
                        job.value, registration_id)

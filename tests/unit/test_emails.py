@@ -6,7 +6,6 @@ import pytest
 
 from core.settings import Settings
 from core.visits.models import Address, Language, Registration, RegistrationStatus, Visit
-from workers.delivery import backoff_seconds
 from workers.emails import MailKind, compose, message_id, render
 
 SETTINGS = Settings.from_env({
@@ -109,9 +108,3 @@ def test_only_confirmations_and_cancelled_visits_carry_a_calendar() -> None:
     for kind in (MailKind.JOBSEEKER_RECEIPT, MailKind.DECISION_DECLINED, MailKind.REMINDER,
                  MailKind.PROVIDER_NOTIFICATION):
         assert calendars(kind) == []
-
-
-def test_backoff_is_exponential_and_capped() -> None:
-    delays = [backoff_seconds(SETTINGS, n) for n in range(1, 10)]
-    assert 9 <= delays[0] <= 11 and 18 <= delays[1] <= 22 and 36 <= delays[2] <= 44
-    assert max(delays) <= 330 and delays[-1] >= 270

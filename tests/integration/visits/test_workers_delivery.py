@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import httpx
 from arq.connections import ArqRedis
@@ -16,7 +14,7 @@ from core.settings import Settings
 from core.visits import keys
 from core.visits.dispatch import Job, job_id
 from devstack.mailsink import MailSink
-from devstack.processes import ManagedProcess, free_port, wait_until
+from devstack.processes import free_port
 from tests.integration.visits.conftest import (
     VisitIndex,
     register,
@@ -24,8 +22,6 @@ from tests.integration.visits.conftest import (
     visit_settings,
 )
 from tests.live_app import make_worker, run_worker, serve
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 async def _register_many(settings: Settings, visit_id: str, count: int) -> list[str]:
@@ -124,61 +120,3 @@ async def test_a_job_run_again_sends_nothing_more(
                                        _job_id=job_id(job, registration_id)) is None
     await run_worker(vsettings)
     assert len(smtp_sink.messages) == 2
-
-
-def worker_env(settings: Settings) -> dict[str, str]:
-    return {
-        "PATH": "/usr/bin:/bin",
-        "MEILI_URL": settings.meili_url,
-        "MEILI_MASTER_KEY": settings.meili_master_key,
-        "MEILI_INDEX": settings.meili_index,
-        "REDIS_URL": settings.redis_url,
-        "SECRET_KEY": settings.secret_key,
-        "SMTP_HOST": settings.smtp_host,
-        "SMTP_PORT": str(settings.smtp_port),
-        "SMTP_TIMEOUT_SECONDS": str(settings.smtp_timeout_seconds),
-        "PUBLIC_BASE_URL": settings.public_base_url,
-        "EMAIL_RETRY_BASE_SECONDS": str(settings.email_retry_base_seconds),
-        "EMAIL_RETRY_MAX_SECONDS": str(settings.email_retry_max_seconds),
-        "WORKER_JOB_TIMEOUT_SECONDS": str(settings.worker_job_timeout_seconds),
-    }
-
-
-def freeze(sink: MailSink, seconds: float) -> None:
-    """Stop the sink's event loop for a while, as a server that hangs would: clients
-    wait for replies; whatever they sent meanwhile is processed afterwards."""
-    controller = sink._controller  # the aiosmtpd controller's loop, in its own thread
-    assert controller is not None
-    controller.loop.call_soon_threadsafe(time.sleep, seconds)
-
-
-async def test_a_worker_killed_mid_run_and_restarted_sends_each_email_exactly_once(
-    visit_index: VisitIndex, redis_url: str, smtp_sink: MailSink, tmp_path: Path
-) -> None:
-    sink = MailSink(free_port()).start()
-    settings = visit_settings(visit_index, redis_url, smtp_sink, SMTP_PORT=str(sink.port),
-                              WORKER_JOB_TIMEOUT_SECONDS="4")
-    ids = await _register_many(settings, visit_index.roomy, 12)
-    command = [sys.executable, "-m", "arq", "workers.settings.WorkerSettings"]
-    env = worker_env(settings)
-    try:
-        first = ManagedProcess("worker", command, tmp_path / "worker-1.log", env, ROOT).start()
-        wait_until(lambda: len(sink.messages) >= 6, 30, "the first emails")
-        freeze(sink, 3.0)  # the jobs still running now hang mid-conversation
-        await asyncio.sleep(1.0)
-        first.kill()  # SIGKILL: no clean-up of any kind
-        await asyncio.sleep(2.5)  # the sink wakes and finishes what it had been sent
-        assert len(sink.messages) < 24
-        second = ManagedProcess("worker", [*command, "--burst"], tmp_path / "worker-2.log",
-                                env, ROOT).start()
-        assert second.process is not None
-        await asyncio.to_thread(second.process.wait, 90)
-        assert second.process.returncode == 0
-        counts = _message_ids(sink)
-        assert set(counts) == _expected_ids(ids)
-        assert set(counts.values()) == {1}, [k for k, v in counts.items() if v > 1]
-        logs = (tmp_path / "worker-1.log").read_text() + (tmp_path / "worker-2.log").read_text()
-        assert "send_provider_notification" in logs
-        assert "@example.se" not in logs and "Person Nummer" not in logs
-    finally:
-        sink.stop()
