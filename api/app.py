@@ -77,7 +77,7 @@ def create_app(settings: Settings, compiled_search: bool = True) -> CourseApi:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await check_server(settings)
+        await check_server(settings, unreachable_ok=True)
         meili = meili_http_client(settings)
         redis = redis_client(settings)
         arq = job_queue(settings)

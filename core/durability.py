@@ -22,6 +22,7 @@ does not fit the mode, with a message naming the setting and what the server lac
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -29,11 +30,14 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from core.errors import ServiceUnavailable
 from core.redis_values import as_text
 from core.settings import Settings
 
 WAITAOF_MIN_VERSION = (7, 2)
 CHECK_SECONDS = 10.0
+
+log = logging.getLogger(__name__)
 
 
 class DurabilityMode(StrEnum):
@@ -110,17 +114,28 @@ def mismatch(mode: DurabilityMode, server: ServerPersistence) -> str | None:
     return None
 
 
-async def check_server(settings: Settings) -> None:
+async def check_server(settings: Settings, *, unreachable_ok: bool = False) -> bool:
     """Refuse to start (:class:`RedisDurabilityError`) when the server at ``REDIS_URL`` does
-    not fit the mode, or does not say within ``CHECK_SECONDS``."""
+    not fit the mode; whether it was seen to fit.
+
+    A server that does not answer within ``CHECK_SECONDS`` is refused too, unless
+    ``unreachable_ok``: the API then starts (searches need no Redis, and ``/readyz`` says
+    Redis is down) and its :class:`DurabilityGate` checks before the first registration
+    change instead.
+    """
     mode = DurabilityMode(settings.redis_durability)
     if mode is DurabilityMode.NONE:
-        return
+        return True
     try:
         async with asyncio.timeout(CHECK_SECONDS), Redis.from_url(
                 settings.redis_url, socket_timeout=CHECK_SECONDS) as redis:
             server = await read_persistence(redis)
     except (TimeoutError, OSError, RedisError) as exc:
+        if unreachable_ok:
+            log.warning("REDIS_DURABILITY=%s: Redis did not answer at start-up (%s); "
+                        "registrations are checked before the first change",
+                        mode.value, type(exc).__name__)
+            return False
         raise RedisDurabilityError(
             f"REDIS_DURABILITY={mode.value}: could not read the persistence settings of the "
             f"Redis server at REDIS_URL within {CHECK_SECONDS:.0f} s ({type(exc).__name__})"
@@ -128,3 +143,28 @@ async def check_server(settings: Settings) -> None:
     problem = mismatch(mode, server)
     if problem is not None:
         raise RedisDurabilityError(problem)
+    return True
+
+
+class DurabilityGate:
+    """Registration changes are acknowledged only by a process that has seen the server fit
+    the mode: the first change of the process reads the server's persistence (once), and
+    while it cannot, or the server does not fit, every change is ``ServiceUnavailable``
+    (logged at ERROR with the reason when the server does not fit)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.mode = DurabilityMode(settings.redis_durability)
+        self.verified = self.mode is DurabilityMode.NONE
+
+    async def ensure(self, redis: Redis) -> None:
+        if self.verified:
+            return
+        try:
+            server = await read_persistence(redis)
+        except (TimeoutError, OSError, RedisError):
+            raise ServiceUnavailable("registrations") from None
+        problem = mismatch(self.mode, server)
+        if problem is not None:
+            log.error("registration changes refused: %s", problem)
+            raise ServiceUnavailable("registrations")
+        self.verified = True

@@ -50,7 +50,7 @@ KEEP_RESULT_SECONDS = 3600
 async def startup(ctx: dict[str, Any]) -> None:
     """Clients for the jobs; ``ctx["redis"]`` is arq's own pool (a redis.asyncio client)."""
     settings: Settings = ctx["settings"]
-    await check_server(settings)
+    await check_server(settings, unreachable_ok=True)
     if settings.log_format == "json":  # else arq's own plain lines stay
         configure_logging(settings.log_format)
     ctx["meili"] = meili_http_client(settings)

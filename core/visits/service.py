@@ -16,7 +16,7 @@ import httpx
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
-from core.durability import aof_wait
+from core.durability import DurabilityGate, aof_wait
 from core.outages import registrations_call
 from core.settings import Settings
 from core.visits import dispatch
@@ -96,7 +96,7 @@ class VisitService:
         self.redis = redis
         self.meili = meili
         self.queue = queue
-        self.store = RegistrationStore(redis, aof_wait(settings))
+        self.store = RegistrationStore(redis, aof_wait(settings), DurabilityGate(settings))
         self.limiter = RegistrationRateLimiter(redis, settings.secret_key, RateLimits(
             settings.registration_rate_limit_per_ip,
             settings.registration_rate_limit_per_email,

@@ -22,7 +22,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from core.durability import AofWait
+from core.durability import AofWait, DurabilityGate
 from core.errors import ServiceUnavailable
 from core.redis_values import as_text
 from core.visits import disk_erasure, keys
@@ -147,9 +147,11 @@ class RegistrationStore:
     ``aof``: wait for the append-only file after each write (``REDIS_DURABILITY=waitaof``).
     """
 
-    def __init__(self, redis: Redis, aof: AofWait | None = None) -> None:
+    def __init__(self, redis: Redis, aof: AofWait | None = None,
+                 gate: DurabilityGate | None = None) -> None:
         self.redis = redis
         self.aof = aof
+        self.gate = gate
         self._reserve: Any = redis.register_script(_RESERVE)
         self._transition: Any = redis.register_script(_TRANSITION)
         self._erase: Any = redis.register_script(_ERASE)
@@ -275,6 +277,8 @@ class RegistrationStore:
         with the script. Not confirmed in time (or refused) is an outage, never an answer:
         the change may be stored, and a retry finds it (e.g. ``ALREADY_REGISTERED``).
         """
+        if self.gate is not None:
+            await self.gate.ensure(self.redis)
         if self.aof is None:
             return await script(keys=script_keys, args=args)
         try:

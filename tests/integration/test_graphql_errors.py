@@ -4,6 +4,7 @@ messages, quiet logs, and masking that holds under concurrency."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import logging
@@ -15,7 +16,6 @@ import pytest
 
 from api.search.compiled.endpoint import STATE_KEY
 from api.search.compiled.executor import SearchExecutor
-from devstack.processes import free_port
 from tests.conftest import SampleIndex
 from tests.integration.search_support import Api, running_api
 from tests.live_app import serve
@@ -163,15 +163,35 @@ async def test_client_errors_are_one_info_line_without_the_value(
         assert "\n" not in record.getMessage()
 
 
-def _unreachable(settings: Any) -> Any:
-    """Settings whose Meilisearch is a loopback port nobody listens on."""
-    return dataclasses.replace(settings, meili_url=f"http://127.0.0.1:{free_port()}")
+WRONG_ANSWER = b'{"results": 42, "hits": 42, "numberOfDocuments": 42}'
+
+
+@contextlib.asynccontextmanager
+async def wrong_answers(settings: Any) -> AsyncIterator[Any]:
+    """Settings whose "Meilisearch" is a real HTTP server on loopback that answers every
+    request 200 with a body of the wrong shape: the service then fails in a way nothing
+    expects (a dependency that answers is no outage), which must be masked."""
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError):
+            while await reader.readuntil(b"\r\n\r\n"):
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                             b"Content-Length: %d\r\n\r\n%s" % (len(WRONG_ANSWER),
+                                                                   WRONG_ANSWER))
+                await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield dataclasses.replace(settings, meili_url=f"http://127.0.0.1:{port}")
+    finally:
+        server.close()
 
 
 async def test_an_unexpected_error_is_masked_and_logged_once_with_its_traceback(
         sample_index: SampleIndex, caplog: pytest.LogCaptureFixture) -> None:
-    settings = _unreachable(sample_index.settings)
-    async with running_api(settings) as api:
+    async with wrong_answers(sample_index.settings) as settings, running_api(settings) as api:
         with caplog.at_level(logging.DEBUG, logger="api"):
             [error] = await api.errors('{ course(id: "5560012402-abc") { id } }')
     assert error == {"message": "Unexpected error.", "locations": [{"line": 1, "column": 3}],
@@ -182,16 +202,16 @@ async def test_an_unexpected_error_is_masked_and_logged_once_with_its_traceback(
 
 async def test_masking_holds_for_32_concurrent_failing_requests(
         sample_index: SampleIndex) -> None:
-    settings = _unreachable(sample_index.settings)
-    port = settings.meili_url.rsplit(":", 1)[1]
     queries = ['{ course(id: "5560012402-c%d") { id title } }',
                '{ suggestions(prefix: "sv%d") { text } }',
                '{ searchCourses(query: "svets %d") { totalCount } }']
-    with serve(settings) as url:
-        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
-            responses = await asyncio.gather(*[
-                client.post("/graphql", json={"query": queries[i % 3] % i})
-                for i in range(32)])
+    async with wrong_answers(sample_index.settings) as settings:
+        port = settings.meili_url.rsplit(":", 1)[1]
+        with serve(settings) as url:
+            async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+                responses = await asyncio.gather(*[
+                    client.post("/graphql", json={"query": queries[i % 3] % i})
+                    for i in range(32)])
     errors = [e for r in responses for e in r.json()["errors"]]
     assert len(errors) == 32
     unmasked = [e["message"] for e in errors if e["message"] != "Unexpected error."]

@@ -22,7 +22,7 @@ from core.visits import keys
 from core.visits.models import Language, Registration, RegistrationStatus
 from core.visits.store import RegistrationStore
 from devstack.mailsink import MailSink
-from devstack.processes import valkey_server
+from devstack.processes import start_redis, valkey_server
 from tests.integration.visits.conftest import (
     REGISTER,
     VisitIndex,
@@ -185,3 +185,38 @@ async def test_waitaof_on_a_stopped_server_is_unavailable_within_its_deadline(
         finally:
             os.kill(pid, signal.SIGCONT)
             await redis.aclose()
+
+
+async def test_an_api_started_without_redis_acknowledges_nothing_until_redis_fits(
+    tmp_path: Path, visit_index: VisitIndex, smtp_sink: MailSink,
+) -> None:
+    """Redis down at start-up: the API starts (searches need no Redis; /readyz says so),
+    and its first registration change reads the server's persistence: a server that
+    does not fit is refused (SERVICE_UNAVAILABLE, nothing acknowledged), one that fits is
+    used."""
+    with own_redis(tmp_path / "probe") as probe:
+        port, url = probe.port, probe.url
+    settings = visit_settings(visit_index, url, smtp_sink)
+    with serve(settings) as api:
+        async with httpx.AsyncClient(timeout=30) as client:
+            assert (await client.get(f"{api}/healthz")).status_code == 200
+            ready = await client.get(f"{api}/readyz")
+            assert ready.status_code == 503 and ready.json()["redis"] == "unavailable"
+            loose = start_redis(port, tmp_path / "loose", appendonly=False)
+            try:
+                answer = await client.post(f"{api}/graphql", json={
+                    "query": REGISTER, "variables": {"input": registration_input(
+                        visit_index.roomy, "gate@example.se")}})
+                [error] = answer.json()["errors"]
+                assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+                async with Redis.from_url(url) as loose_client:
+                    assert not await loose_client.keys(keys.registration("*"))
+            finally:
+                loose.stop()
+            durable = start_redis(port, tmp_path / "durable")
+            try:
+                payload = await register(client, api, registration_input(
+                    visit_index.roomy, "gate@example.se"))
+                assert payload["registration"]["status"] == "PENDING"
+            finally:
+                durable.stop()
