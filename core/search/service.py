@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from core.errors import InputError
@@ -36,8 +36,10 @@ from core.search.highlight import search_parameters
 from core.search.labels import Labeller
 from core.search.lookup import FacetValueLookup
 from core.search.meili import Query, Runner
-from core.search.model import SearchRequest
+from core.search.model import Near, SearchRequest
+from core.search.places import PlaceFinder, PlaceInterpretation, PlaceKind
 from core.search.providers import ProviderDirectory
+from core.search.relaxation import Relaxation, Relaxer
 from core.search.sorting import sort_expression
 from core.search.suggest import OccupationTerms, Suggestion, read_suggestions, suggestion_query
 from core.search.validation import (
@@ -50,6 +52,23 @@ from core.search.validation import (
 from core.search.vocabulary import Language
 
 MAX_SUGGESTIONS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    """How the service reads a search text (settings; the relevance bench compares them).
+
+    ``interpret_places``: a place named in the text filters by that place (0 km radius:
+    the municipality or region itself; more: the circle around the municipality's centre).
+    ``relax_dead_ends``: a text that finds nothing gets one more, relaxed search.
+    """
+
+    interpret_places: bool = True
+    place_radius_km: float = 0.0
+    relax_dead_ends: bool = True
+    # Meilisearch's rule for which words a search may leave out: "frequency" drops the
+    # commonest first ("kurs svets" keeps "svets"), "last" the last ones first.
+    matching_strategy: str = "frequency"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +88,9 @@ class SearchPage:
     has_next_page: bool
     has_previous_page: bool
     facets: tuple[FacetResult, ...]
+    place: PlaceInterpretation | None = None
+    relaxation: Relaxation | None = None
+    did_you_mean: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +109,8 @@ class SearchCall:
     offset: int
     search_fingerprint: str
     distance_to: Callable[[float, float], float] | None  # from ``near``'s centre
+    place: PlaceInterpretation | None = None  # the place understood in the text
+    relaxation: Relaxation | None = None  # set on the relaxed search of a dead end
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +123,13 @@ class RawPage:
     has_next_page: bool
     has_previous_page: bool
     facets: tuple[FacetResult, ...]
+
+    @property
+    def dead_end(self) -> bool:
+        """Nothing found for a text, and no relaxed search tried yet."""
+        call = self.call
+        return (self.total_count == 0 and call.relaxation is None
+                and bool(call.request.query.strip()))
 
     def cursor(self, position: int) -> str:
         return encode_cursor(self.call.search_fingerprint, self.call.offset + position)
@@ -115,25 +146,38 @@ class SearchService:
     """Long-lived (one per process); holds the label tables and matchers built at start-up."""
 
     def __init__(self, reference: Reference, providers: ProviderDirectory, max_page_size: int,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 understanding: Understanding = Understanding()) -> None:
         self.reference = reference
         self.providers = providers
         self.max_page_size = max_page_size
         self.clock = clock
+        self.understanding = understanding
+        self.places = PlaceFinder(reference)
+        self.relaxer = Relaxer(reference)
         self.labeller = Labeller(reference, providers)
         self.lookup = FacetValueLookup(self.labeller)
         self.occupation_terms = OccupationTerms(reference)
 
     # -- course search ---------------------------------------------------------------
 
-    def plan_search(self, request: SearchRequest, scope: Sequence[str] = ()) -> SearchCall:
-        """Validate a request and build its queries (no I/O)."""
+    def plan_search(self, request: SearchRequest, scope: Sequence[str] = (),
+                    relaxation: Relaxation | None = None) -> SearchCall:
+        """Validate a request and build its queries (no I/O); with ``relaxation``, the
+        relaxed search of a dead end instead (its cursors are the search's own)."""
         circle = validate_request(request, self.reference, self.max_page_size)
+        place = self._place(request, scope)
+        if place is not None:
+            request = self._restricted(request, place)
+            circle = validate_request(request, self.reference, self.max_page_size)
         search_fingerprint = fingerprint(request.query, request.filter, request.near,
                                          request.sort, tuple(scope))
         offset = 0
         if request.after is not None:
             offset = decode_cursor(request.after, search_fingerprint) + 1
+        if relaxation is not None:
+            request = replace(request, query="", filter=replace(
+                request.filter, occupations=relaxation.occupations))
         now_ts = int(self.clock())
         plan = build_filter_plan(request.filter, circle, now_ts, scope)
         facet_plan = plan_facets(plan, request.facets, now_ts)
@@ -145,6 +189,8 @@ class SearchService:
             "attributesToRetrieve": retrieval_list(attributes),
             **_paging(offset, request.first),
         }
+        if self.understanding.matching_strategy != "last":  # Meilisearch's default
+            main["matchingStrategy"] = self.understanding.matching_strategy
         expression = plan.expression()
         if expression is not None:
             main["filter"] = expression
@@ -157,7 +203,41 @@ class SearchService:
             main.update(search_parameters(request.highlights))
         extra = [{"q": request.query, **body} for _, body in facet_plan.extra]
         return SearchCall(request, (main, *extra), facet_plan, offset, search_fingerprint,
-                          None if circle is None else distance_from(circle.centre))
+                          None if circle is None else distance_from(circle.centre), place,
+                          relaxation)
+
+    def _place(self, request: SearchRequest, scope: Sequence[str]) -> PlaceInterpretation | None:
+        """The place the text names, unless the client placed the search itself."""
+        f = request.filter
+        if (not self.understanding.interpret_places or not request.interpret_place or scope
+                or f.regions or f.municipalities or request.near is not None):
+            return None
+        return self.places.find(request.query)
+
+    def _restricted(self, request: SearchRequest, found: PlaceInterpretation) -> SearchRequest:
+        """The request without the place's words, restricted to the place."""
+        place, radius = found.place, self.understanding.place_radius_km
+        if place.kind is PlaceKind.REGION:
+            return replace(request, query=found.query,
+                           filter=replace(request.filter, regions=(place.code,)))
+        if radius > 0:
+            return replace(request, query=found.query,
+                           near=Near(radius_km=radius, municipality_code=place.code))
+        return replace(request, query=found.query,
+                       filter=replace(request.filter, municipalities=(place.code,)))
+
+    def relaxed(self, page: RawPage) -> SearchCall | None:
+        """The relaxed search of a dead end (no I/O), or None when there is none to try."""
+        call = page.call
+        if (not self.understanding.relax_dead_ends or not page.dead_end
+                or call.request.filter.occupations):
+            return None
+        relaxation = self.relaxer.relax(call.request.query)
+        if relaxation is None:
+            return None
+        # The request as planned (place words removed, place restricted), planned anew.
+        relaxed = self.plan_search(replace(call.request, interpret_place=False), (), relaxation)
+        return replace(relaxed, place=call.place)
 
     def read_search_raw(self, call: SearchCall, results: Sequence[dict[str, Any]],
                         facet_values: int | None = None) -> RawPage:
@@ -180,7 +260,15 @@ class SearchService:
 
     def read_search(self, call: SearchCall, results: Sequence[dict[str, Any]]) -> SearchPage:
         """The page of a planned search from its results."""
-        raw = self.read_search_raw(call, results)
+        return self._page(self.read_search_raw(call, results))
+
+    def did_you_mean(self, page: RawPage) -> tuple[str, ...]:
+        """Job titles spelled like the text of a search that found nothing."""
+        if page.total_count or not page.call.request.query.strip():
+            return ()
+        return tuple(self.relaxer.did_you_mean(page.call.request.query))
+
+    def _page(self, raw: RawPage) -> SearchPage:
         hits = tuple(
             Hit(course_from_document(doc), raw.cursor(position), raw.distance_km(doc),
                 highlights_from_hit(doc))
@@ -188,12 +276,19 @@ class SearchService:
         )
         return SearchPage(hits=hits, total_count=raw.total_count,
                           has_next_page=raw.has_next_page,
-                          has_previous_page=raw.has_previous_page, facets=raw.facets)
+                          has_previous_page=raw.has_previous_page, facets=raw.facets,
+                          place=raw.call.place, relaxation=raw.call.relaxation,
+                          did_you_mean=self.did_you_mean(raw))
 
     async def search(self, request: SearchRequest, run: Runner,
                      scope: Sequence[str] = ()) -> SearchPage:
+        """One search; a dead end gets one more, relaxed search (see :meth:`relaxed`)."""
         call = self.plan_search(request, scope)
-        return self.read_search(call, await run(call.queries))
+        raw = self.read_search_raw(call, await run(call.queries))
+        relaxed = self.relaxed(raw) if not scope else None
+        if relaxed is not None:
+            raw = self.read_search_raw(relaxed, await run(relaxed.queries))
+        return self._page(raw)
 
     # -- single records --------------------------------------------------------------
 
