@@ -94,9 +94,12 @@ class Case:
 
 
 def search_terms(reference: Reference) -> list[str]:
-    """Occupation names and everyday job titles (Swedish and English), sorted."""
+    """Occupation names and everyday job titles (Swedish and English), sorted; only of the
+    occupations with curated job titles, those the generated catalogue has courses of."""
     terms = set()
     for occupation in reference.occupations.values():
+        if not occupation.synonyms_sv:
+            continue
         terms.add(occupation.name_sv.lower())
         terms.update(s.lower() for s in occupation.synonyms_sv + occupation.synonyms_en)
     return sorted(terms)

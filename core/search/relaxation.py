@@ -1,13 +1,14 @@
 """No dead ends: what to search instead when a text finds nothing (pure).
 
-A text that matches no course gets one more search, marked as relaxed: the courses of
-the occupations its words point to. A word points to an occupation when it is one of
-the words of the occupation's names or job titles, when it is the end of one (Swedish
-compounds: "chaufför" ends "lastbilschaufför" and "busschaufför"), the start of one
-(at least four letters: "städ" starts "städare"), or close to one in spelling
-(difflib's ratio of at least 0.8: "svetsre"). Filler words ("jobba med", "kurs i",
-"become a") point nowhere. The closest job titles are also offered as "did you mean"
-suggestions, relaxed search or not.
+A search that finds nothing gets one more search, marked as relaxed. When the text named
+a municipality (see :mod:`core.search.places`), the same text in the municipality's
+whole region; otherwise the courses of the occupations the text's words point to. A
+word points to an occupation when it is one of the words of the occupation's names or
+job titles, when it is the end of one (Swedish compounds: "chaufför" ends
+"lastbilschaufför" and "busschaufför"), the start of one (at least four letters: "städ"
+starts "städare"), or close to one in spelling (difflib's ratio of at least 0.8:
+"svetsre"). Filler words ("jobba med", "kurs i", "become a") point nowhere. The closest
+job titles are also offered as "did you mean" suggestions, relaxed search or not.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import Enum
 
 from core.reference import Reference
 from core.search.matching import normalise, words
@@ -31,12 +33,19 @@ _FILLER_WORDS = (  # normalised: no diacritics
 _FILLER = frozenset(_FILLER_WORDS.split())
 
 
+class RelaxationKind(Enum):
+    OCCUPATIONS = "occupations"  # the occupations the words point to, instead of the text
+    WIDER_PLACE = "wider_place"  # the whole region of the municipality the text named
+
+
 @dataclass(frozen=True, slots=True)
 class Relaxation:
-    """A relaxed search: the occupations the text's words point to."""
+    """How a search that found nothing was relaxed."""
 
-    occupations: tuple[str, ...]  # SSYK codes
-    words: tuple[str, ...]  # the typed words that pointed to them
+    kind: RelaxationKind
+    occupations: tuple[str, ...] = ()  # SSYK codes (OCCUPATIONS)
+    words: tuple[str, ...] = ()  # the typed words that pointed to them (OCCUPATIONS)
+    region: str | None = None  # the region searched instead (WIDER_PLACE)
 
 
 class Relaxer:
@@ -68,7 +77,7 @@ class Relaxer:
                 found.update(dict.fromkeys(sorted(matched)))
         if not found or len(found) > MAX_OCCUPATIONS:
             return None
-        return Relaxation(tuple(found), tuple(used))
+        return Relaxation(RelaxationKind.OCCUPATIONS, tuple(found), tuple(used))
 
     def did_you_mean(self, text: str) -> list[str]:
         """Job titles spelled closest to the text (or to one of its words)."""

@@ -36,10 +36,10 @@ from core.search.highlight import search_parameters
 from core.search.labels import Labeller
 from core.search.lookup import FacetValueLookup
 from core.search.meili import Query, Runner
-from core.search.model import Near, SearchRequest
+from core.search.model import CourseFilter, Near, SearchRequest
 from core.search.places import PlaceFinder, PlaceInterpretation, PlaceKind
 from core.search.providers import ProviderDirectory
-from core.search.relaxation import Relaxation, Relaxer
+from core.search.relaxation import Relaxation, RelaxationKind, Relaxer
 from core.search.sorting import sort_expression
 from core.search.suggest import OccupationTerms, Suggestion, read_suggestions, suggestion_query
 from core.search.validation import (
@@ -123,6 +123,7 @@ class RawPage:
     has_next_page: bool
     has_previous_page: bool
     facets: tuple[FacetResult, ...]
+    did_you_mean: tuple[str, ...] = ()  # job titles spelled like a text that found nothing
 
     @property
     def dead_end(self) -> bool:
@@ -176,8 +177,7 @@ class SearchService:
         if request.after is not None:
             offset = decode_cursor(request.after, search_fingerprint) + 1
         if relaxation is not None:
-            request = replace(request, query="", filter=replace(
-                request.filter, occupations=relaxation.occupations))
+            request = _relaxed_request(request, relaxation)
         now_ts = int(self.clock())
         plan = build_filter_plan(request.filter, circle, now_ts, scope)
         facet_plan = plan_facets(plan, request.facets, now_ts)
@@ -229,10 +229,20 @@ class SearchService:
     def relaxed(self, page: RawPage) -> SearchCall | None:
         """The relaxed search of a dead end (no I/O), or None when there is none to try."""
         call = page.call
-        if (not self.understanding.relax_dead_ends or not page.dead_end
-                or call.request.filter.occupations):
+        if not self.understanding.relax_dead_ends or not page.dead_end:
             return None
-        relaxation = self.relaxer.relax(call.request.query)
+        chosen, near = call.request.filter, call.request.near  # by the client, not the text
+        chosen = replace(chosen, distance_courses=CourseFilter().distance_courses)
+        if call.place is not None:
+            chosen, near = replace(chosen, municipalities=(), regions=()), None
+        if chosen != CourseFilter() or near is not None:
+            return None  # the client's filters found nothing: its facets show why
+        relaxation = None
+        if call.place is not None and call.place.place.kind is PlaceKind.MUNICIPALITY:
+            region = self.reference.municipalities[call.place.place.code].region_code
+            relaxation = Relaxation(RelaxationKind.WIDER_PLACE, region=region)
+        else:
+            relaxation = self.relaxer.relax(call.request.query)
         if relaxation is None:
             return None
         # The request as planned (place words removed, place restricted), planned anew.
@@ -256,17 +266,18 @@ class SearchService:
             has_next_page=len(documents) == request.first and call.offset + len(documents) < total,
             has_previous_page=call.offset > 0,
             facets=tuple(facets),
+            did_you_mean=self.did_you_mean(call, total),
         )
 
     def read_search(self, call: SearchCall, results: Sequence[dict[str, Any]]) -> SearchPage:
         """The page of a planned search from its results."""
         return self._page(self.read_search_raw(call, results))
 
-    def did_you_mean(self, page: RawPage) -> tuple[str, ...]:
+    def did_you_mean(self, call: SearchCall, total: int) -> tuple[str, ...]:
         """Job titles spelled like the text of a search that found nothing."""
-        if page.total_count or not page.call.request.query.strip():
+        if total or not call.request.query.strip():
             return ()
-        return tuple(self.relaxer.did_you_mean(page.call.request.query))
+        return tuple(self.relaxer.did_you_mean(call.request.query))
 
     def _page(self, raw: RawPage) -> SearchPage:
         hits = tuple(
@@ -278,7 +289,7 @@ class SearchService:
                           has_next_page=raw.has_next_page,
                           has_previous_page=raw.has_previous_page, facets=raw.facets,
                           place=raw.call.place, relaxation=raw.call.relaxation,
-                          did_you_mean=self.did_you_mean(raw))
+                          did_you_mean=raw.did_you_mean)
 
     async def search(self, request: SearchRequest, run: Runner,
                      scope: Sequence[str] = ()) -> SearchPage:
@@ -341,6 +352,15 @@ class SearchService:
             return []
         (result,) = await run([suggestion_query(prefix, limit)])
         return read_suggestions(prefix, result, self.occupation_terms, limit, language)
+
+
+def _relaxed_request(request: SearchRequest, relaxation: Relaxation) -> SearchRequest:
+    if relaxation.kind is RelaxationKind.WIDER_PLACE:
+        assert relaxation.region is not None
+        return replace(request, near=None, filter=replace(
+            request.filter, municipalities=(), regions=(relaxation.region,)))
+    return replace(request, query="", filter=replace(
+        request.filter, occupations=relaxation.occupations))
 
 
 def _paging(offset: int, first: int) -> dict[str, int]:
