@@ -91,13 +91,12 @@ class Relaxer:
         return [self._titles[c] for c in dict.fromkeys(candidates)][:MAX_SUGGESTIONS]
 
     def _occupations_of(self, word: str) -> set[str]:
-        exact = self._codes.get(word)
-        if exact:
-            return set(exact)
+        found = set(self._codes.get(word, ()))
         if len(word) >= _MIN_PART:
-            parts = [w for w in self._vocabulary if w.endswith(word) or w.startswith(word)]
-            if parts:
-                return _union(self._codes[w] for w in parts)
+            found |= _union(self._codes[w] for w in self._vocabulary
+                            if w.endswith(word) or w.startswith(word))
+        if found:
+            return found
         close = difflib.get_close_matches(word, self._vocabulary, 3, _CLOSE)
         return _union(self._codes[w] for w in close)
 
