@@ -57,6 +57,9 @@ class Settings:
     registration_rate_window_seconds: int = 3600
     search_cache_size: int = 2048
     search_cache_redis: bool = False
+    search_interpret_places: bool = True  # search relevance: a place named in the text
+    search_place_radius_km: float = 0.0  # search relevance: 0 = the place itself
+    search_relax_dead_ends: bool = True  # search relevance: one relaxed search for nothing
 
     @property
     def meili_read_key(self) -> str:
@@ -121,6 +124,10 @@ class Settings:
             ),
             search_cache_size=reader.get("SEARCH_CACHE_SIZE", _non_negative_int, 2048),
             search_cache_redis=reader.get("SEARCH_CACHE_REDIS", _bool, False),
+            # search relevance
+            search_interpret_places=reader.get("SEARCH_INTERPRET_PLACES", _bool, True),
+            search_place_radius_km=reader.get("SEARCH_PLACE_RADIUS_KM", _radius_km, 0.0),
+            search_relax_dead_ends=reader.get("SEARCH_RELAX_DEAD_ENDS", _bool, True),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
@@ -218,6 +225,16 @@ def _positive_float(value: str) -> float:
         raise ValueError("expected a number") from None
     if number <= 0:
         raise ValueError("expected a number greater than 0")
+    return number
+
+
+def _radius_km(value: str) -> float:
+    """0 (the place itself) up to 500 km (a search's largest radius)."""
+    if value == "0":
+        return 0.0
+    number = _positive_float(value)
+    if number > 500:
+        raise ValueError("expected at most 500 (km)")
     return number
 
 

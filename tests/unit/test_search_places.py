@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from core.reference import load_reference
+from core.search.model import CourseFilter, SearchRequest
 from core.search.places import PlaceFinder, PlaceKind
+from core.search.providers import ProviderDirectory
+from core.search.service import SearchService, Understanding
 
 FINDER = PlaceFinder(load_reference())
 
@@ -52,3 +55,25 @@ def test_no_place_in_words_that_only_look_like_one(text: str) -> None:
     # Surnames that start with a town ("Lundqvist") are other words; town names that are
     # everyday words ("vara", "mark") count only after a preposition.
     assert FINDER.find(text) is None
+
+
+def _planned_filter(understanding: Understanding, query: str) -> str:
+    service = SearchService(load_reference(), ProviderDirectory(), 100,
+                            understanding=understanding)
+    call = service.plan_search(SearchRequest(query=query))
+    assert call.place is not None and call.queries[0]["q"] == "svetsare"
+    return str(call.queries[0]["filter"])
+
+
+def test_the_place_filters_by_the_municipality_or_the_circle_around_it() -> None:
+    assert _planned_filter(Understanding(), "svetsare Lund") == '(municipalityCode IN ["1281"])'
+    circle = _planned_filter(Understanding(place_radius_km=30.0), "svetsare Lund")
+    assert circle.startswith("(_geoRadius(") and circle.endswith(", 30000))")
+
+
+def test_a_client_s_own_place_or_interpret_place_false_keeps_the_words() -> None:
+    service = SearchService(load_reference(), ProviderDirectory(), 100)
+    for request in (SearchRequest(query="svetsare Lund", interpret_place=False),
+                    SearchRequest(query="svetsare Lund", filter=CourseFilter(regions=("01",)))):
+        call = service.plan_search(request)
+        assert call.place is None and call.queries[0]["q"] == "svetsare Lund"
