@@ -52,11 +52,15 @@ QUERIES = {
     # The reference search page's SEARCH_COURSES (api/static/queries.js).
     "zipf": """query SearchCourses($query: String!, $filter: CourseFilterInput, $near: NearInput,
         $sort: CourseSort!, $first: Int!, $after: String, $facets: [FacetAttribute!],
-        $withFacets: Boolean!, $language: Language!) {
+        $withFacets: Boolean!, $language: Language!, $interpretPlace: Boolean = true) {
       searchCourses(query: $query, filter: $filter, near: $near, sort: $sort, first: $first,
-                    after: $after, facets: $facets, language: $language) {
+                    after: $after, facets: $facets, language: $language,
+                    interpretPlace: $interpretPlace) {
         totalCount
         pageInfo { hasNextPage endCursor }
+        interpretedPlace { kind code name nameEn matchedText query }
+        relaxation { kind occupationCodes regionCode }
+        didYouMean
         facets @include(if: $withFacets) { attribute values { value label count selected } }
         edges {
           distanceKm
