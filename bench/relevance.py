@@ -1,6 +1,6 @@
 """Search relevance: a judged query set against a fresh index of a generated catalogue.
 
-    .venv/bin/python bench/relevance.py [--configs baseline,current] [--quick]
+    .venv/bin/python bench/relevance.py [--configs baseline,current] [--quick] [--worst N]
                                         [--courses 4000] [--providers 160]
 
 Starts its own Meilisearch on a free loopback port with a temporary data folder,
@@ -60,7 +60,11 @@ from devstack.meilisearch_binary import ensure_meilisearch  # noqa: E402
 from devstack.processes import free_port, start_meilisearch  # noqa: E402
 from devstack.sample_feeds import generate_feeds  # noqa: E402
 from indexer.documents import to_search_document  # noqa: E402
-from indexer.index_settings import index_settings  # noqa: E402
+from indexer.index_settings import (  # noqa: E402
+    SEARCHABLE_ATTRIBUTES,
+    STOP_WORDS,
+    index_settings,
+)
 
 QUERIES = Path(__file__).resolve().parent / "relevance" / "queries.json"
 TODAY = datetime.date(2026, 11, 23)
@@ -95,10 +99,14 @@ def _with(changes: dict[str, Any]) -> Callable[[Reference], dict[str, Any]]:
 # settings with one step left out.
 PLACES = replace(OFF, interpret_places=True)
 PLACES_RELAX = replace(PLACES, relax_dead_ends=True)
+ORDERED = {**BASELINE_SETTINGS, "searchableAttributes": SEARCHABLE_ATTRIBUTES}
 CONFIGURATIONS: dict[str, Configuration] = {
     "baseline": Configuration("baseline", _with(BASELINE_SETTINGS), OFF),
     "places": Configuration("places", _with(BASELINE_SETTINGS), PLACES),
     "places+relax": Configuration("places+relax", _with(BASELINE_SETTINGS), PLACES_RELAX),
+    "+attributes": Configuration("+attributes", _with(ORDERED), PLACES_RELAX),
+    "+stop-words": Configuration("+stop-words", _with({**ORDERED, "stopWords": STOP_WORDS}),
+                                 PLACES_RELAX),
     "current": Configuration("current", index_settings, Understanding()),
     "current-no-places": Configuration("current-no-places", index_settings,
                                        replace(Understanding(), interpret_places=False)),
@@ -106,6 +114,10 @@ CONFIGURATIONS: dict[str, Configuration] = {
                                       replace(Understanding(), relax_dead_ends=False)),
     "current-last-words": Configuration("current-last-words", index_settings,
                                         replace(Understanding(), matching_strategy="last")),
+    "attributes-no-places": Configuration("attributes-no-places", _with(ORDERED),
+                                          replace(PLACES_RELAX, interpret_places=False)),
+    "baseline+relax": Configuration("baseline+relax", _with(BASELINE_SETTINGS),
+                                    replace(PLACES_RELAX, interpret_places=False)),
 }
 
 
