@@ -269,10 +269,6 @@ class SearchService:
             did_you_mean=self.did_you_mean(call, total),
         )
 
-    def read_search(self, call: SearchCall, results: Sequence[dict[str, Any]]) -> SearchPage:
-        """The page of a planned search from its results."""
-        return self._page(self.read_search_raw(call, results))
-
     def did_you_mean(self, call: SearchCall, total: int) -> tuple[str, ...]:
         """Job titles spelled like the text of a search that found nothing."""
         if total or not call.request.query.strip():
