@@ -54,7 +54,8 @@ from core.reference import Reference, load_reference  # noqa: E402
 from core.search.meili import MultiSearch  # noqa: E402
 from core.search.model import SearchRequest  # noqa: E402
 from core.search.providers import ProviderDirectory  # noqa: E402
-from core.search.service import SearchService, Understanding  # noqa: E402
+from core.search.service import SearchService  # noqa: E402
+from core.search.understanding import Understanding  # noqa: E402
 from core.search.vocabulary import Language  # noqa: E402
 from devstack.meilisearch_binary import ensure_meilisearch  # noqa: E402
 from devstack.processes import free_port, start_meilisearch  # noqa: E402

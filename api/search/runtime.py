@@ -17,7 +17,8 @@ from core import reference as ref
 from core.meili_client import meili_search_http
 from core.search.meili import MultiSearch
 from core.search.providers import ProviderDirectory, keep_fresh, refresh, stop
-from core.search.service import SearchService, Understanding
+from core.search.service import SearchService
+from core.search.understanding import Understanding
 
 log = logging.getLogger(__name__)
 

@@ -2,6 +2,8 @@
 
 Each public method sends at most one batch of queries, through the :data:`Runner` it is
 given; the API's runner merges the batches of one GraphQL request into one multi-search.
+The one exception is a course search whose text found nothing (a dead end): it sends one
+more batch, the relaxed search (see :mod:`core.search.understanding`).
 """
 
 from __future__ import annotations
@@ -36,12 +38,18 @@ from core.search.highlight import search_parameters
 from core.search.labels import Labeller
 from core.search.lookup import FacetValueLookup
 from core.search.meili import Query, Runner
-from core.search.model import CourseFilter, Near, SearchRequest
-from core.search.places import PlaceFinder, PlaceInterpretation, PlaceKind
+from core.search.model import SearchRequest
+from core.search.places import PlaceInterpretation
 from core.search.providers import ProviderDirectory
-from core.search.relaxation import Relaxation, RelaxationKind, Relaxer
+from core.search.relaxation import Relaxation
 from core.search.sorting import sort_expression
 from core.search.suggest import OccupationTerms, Suggestion, read_suggestions, suggestion_query
+from core.search.understanding import (
+    DEFAULT_UNDERSTANDING,
+    Reader,
+    Understanding,
+    relaxed_request,
+)
 from core.search.validation import (
     validate_course_id,
     validate_organisation_number,
@@ -52,23 +60,6 @@ from core.search.validation import (
 from core.search.vocabulary import Language
 
 MAX_SUGGESTIONS = 20
-
-
-@dataclass(frozen=True, slots=True)
-class Understanding:
-    """How the service reads a search text (settings; the relevance bench compares them).
-
-    ``interpret_places``: a place named in the text filters by that place (0 km radius:
-    the municipality or region itself; more: the circle around the municipality's centre).
-    ``relax_dead_ends``: a text that finds nothing gets one more, relaxed search.
-    """
-
-    interpret_places: bool = True
-    place_radius_km: float = 0.0
-    relax_dead_ends: bool = True
-    # Meilisearch's rule for which words a search may leave out: "frequency" drops the
-    # commonest first ("kurs svets" keeps "svets"), "last" the last ones first.
-    matching_strategy: str = "frequency"
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,14 +139,12 @@ class SearchService:
 
     def __init__(self, reference: Reference, providers: ProviderDirectory, max_page_size: int,
                  clock: Callable[[], float] = time.time,
-                 understanding: Understanding = Understanding()) -> None:
+                 understanding: Understanding = DEFAULT_UNDERSTANDING) -> None:
         self.reference = reference
         self.providers = providers
         self.max_page_size = max_page_size
         self.clock = clock
-        self.understanding = understanding
-        self.places = PlaceFinder(reference)
-        self.relaxer = Relaxer(reference)
+        self.reader = Reader(reference, understanding)
         self.labeller = Labeller(reference, providers)
         self.lookup = FacetValueLookup(self.labeller)
         self.occupation_terms = OccupationTerms(reference)
@@ -167,9 +156,9 @@ class SearchService:
         """Validate a request and build its queries (no I/O); with ``relaxation``, the
         relaxed search of a dead end instead (its cursors are the search's own)."""
         circle = validate_request(request, self.reference, self.max_page_size)
-        place = self._place(request, scope)
+        place = self.reader.place(request, scope)
         if place is not None:
-            request = self._restricted(request, place)
+            request = self.reader.restricted(request, place)
             circle = validate_request(request, self.reference, self.max_page_size)
         search_fingerprint = fingerprint(request.query, request.filter, request.near,
                                          request.sort, tuple(scope))
@@ -177,7 +166,7 @@ class SearchService:
         if request.after is not None:
             offset = decode_cursor(request.after, search_fingerprint) + 1
         if relaxation is not None:
-            request = _relaxed_request(request, relaxation)
+            request = relaxed_request(request, relaxation)
         now_ts = int(self.clock())
         plan = build_filter_plan(request.filter, circle, now_ts, scope)
         facet_plan = plan_facets(plan, request.facets, now_ts)
@@ -189,8 +178,9 @@ class SearchService:
             "attributesToRetrieve": retrieval_list(attributes),
             **_paging(offset, request.first),
         }
-        if self.understanding.matching_strategy != "last":  # Meilisearch's default
-            main["matchingStrategy"] = self.understanding.matching_strategy
+        strategy = self.reader.understanding.matching_strategy
+        if strategy != "last":  # Meilisearch's default
+            main["matchingStrategy"] = strategy
         expression = plan.expression()
         if expression is not None:
             main["filter"] = expression
@@ -206,43 +196,12 @@ class SearchService:
                           None if circle is None else distance_from(circle.centre), place,
                           relaxation)
 
-    def _place(self, request: SearchRequest, scope: Sequence[str]) -> PlaceInterpretation | None:
-        """The place the text names, unless the client placed the search itself."""
-        f = request.filter
-        if (not self.understanding.interpret_places or not request.interpret_place or scope
-                or f.regions or f.municipalities or request.near is not None):
-            return None
-        return self.places.find(request.query)
-
-    def _restricted(self, request: SearchRequest, found: PlaceInterpretation) -> SearchRequest:
-        """The request without the place's words, restricted to the place."""
-        place, radius = found.place, self.understanding.place_radius_km
-        if place.kind is PlaceKind.REGION:
-            return replace(request, query=found.query,
-                           filter=replace(request.filter, regions=(place.code,)))
-        if radius > 0:
-            return replace(request, query=found.query,
-                           near=Near(radius_km=radius, municipality_code=place.code))
-        return replace(request, query=found.query,
-                       filter=replace(request.filter, municipalities=(place.code,)))
-
     def relaxed(self, page: RawPage) -> SearchCall | None:
         """The relaxed search of a dead end (no I/O), or None when there is none to try."""
         call = page.call
-        if not self.understanding.relax_dead_ends or not page.dead_end:
+        if not page.dead_end:
             return None
-        chosen, near = call.request.filter, call.request.near  # by the client, not the text
-        chosen = replace(chosen, distance_courses=CourseFilter().distance_courses)
-        if call.place is not None:
-            chosen, near = replace(chosen, municipalities=(), regions=()), None
-        if chosen != CourseFilter() or near is not None:
-            return None  # the client's filters found nothing: its facets show why
-        relaxation = None
-        if call.place is not None and call.place.place.kind is PlaceKind.MUNICIPALITY:
-            region = self.reference.municipalities[call.place.place.code].region_code
-            relaxation = Relaxation(RelaxationKind.WIDER_PLACE, region=region)
-        else:
-            relaxation = self.relaxer.relax(call.request.query)
+        relaxation = self.reader.relaxation(call.request, call.place)
         if relaxation is None:
             return None
         # The request as planned (place words removed, place restricted), planned anew.
@@ -266,14 +225,8 @@ class SearchService:
             has_next_page=len(documents) == request.first and call.offset + len(documents) < total,
             has_previous_page=call.offset > 0,
             facets=tuple(facets),
-            did_you_mean=self.did_you_mean(call, total),
+            did_you_mean=self.reader.did_you_mean(request, total),
         )
-
-    def did_you_mean(self, call: SearchCall, total: int) -> tuple[str, ...]:
-        """Job titles spelled like the text of a search that found nothing."""
-        if total or not call.request.query.strip():
-            return ()
-        return tuple(self.relaxer.did_you_mean(call.request.query))
 
     def _page(self, raw: RawPage) -> SearchPage:
         hits = tuple(
@@ -348,15 +301,6 @@ class SearchService:
             return []
         (result,) = await run([suggestion_query(prefix, limit)])
         return read_suggestions(prefix, result, self.occupation_terms, limit, language)
-
-
-def _relaxed_request(request: SearchRequest, relaxation: Relaxation) -> SearchRequest:
-    if relaxation.kind is RelaxationKind.WIDER_PLACE:
-        assert relaxation.region is not None
-        return replace(request, near=None, filter=replace(
-            request.filter, municipalities=(), regions=(relaxation.region,)))
-    return replace(request, query="", filter=replace(
-        request.filter, occupations=relaxation.occupations))
 
 
 def _paging(offset: int, first: int) -> dict[str, int]:

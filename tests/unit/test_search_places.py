@@ -8,7 +8,8 @@ from core.reference import load_reference
 from core.search.model import CourseFilter, SearchRequest
 from core.search.places import PlaceFinder, PlaceKind
 from core.search.providers import ProviderDirectory
-from core.search.service import SearchService, Understanding
+from core.search.service import SearchService
+from core.search.understanding import Understanding
 
 FINDER = PlaceFinder(load_reference())
 
