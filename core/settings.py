@@ -229,7 +229,7 @@ def _positive_float(value: str) -> float:
 
 
 def _radius_km(value: str) -> float:
-    """0 (the place itself) up to 500 km (a search's largest radius)."""
+    """0 (the place itself) up to 500 km (wider, a town would hardly restrict a search)."""
     if value == "0":
         return 0.0
     number = _positive_float(value)
