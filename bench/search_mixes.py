@@ -52,11 +52,15 @@ QUERIES = {
     # The reference search page's SEARCH_COURSES (api/static/queries.js).
     "zipf": """query SearchCourses($query: String!, $filter: CourseFilterInput, $near: NearInput,
         $sort: CourseSort!, $first: Int!, $after: String, $facets: [FacetAttribute!],
-        $withFacets: Boolean!, $language: Language!) {
+        $withFacets: Boolean!, $language: Language!, $interpretPlace: Boolean = true) {
       searchCourses(query: $query, filter: $filter, near: $near, sort: $sort, first: $first,
-                    after: $after, facets: $facets, language: $language) {
+                    after: $after, facets: $facets, language: $language,
+                    interpretPlace: $interpretPlace) {
         totalCount
         pageInfo { hasNextPage endCursor }
+        interpretedPlace { kind code name nameEn matchedText query }
+        relaxation { kind occupationCodes regionCode }
+        didYouMean
         facets @include(if: $withFacets) { attribute values { value label count selected } }
         edges {
           distanceKm
@@ -94,9 +98,12 @@ class Case:
 
 
 def search_terms(reference: Reference) -> list[str]:
-    """Occupation names and everyday job titles (Swedish and English), sorted."""
+    """Occupation names and everyday job titles (Swedish and English), sorted; only of the
+    occupations with curated job titles, those the generated catalogue has courses of."""
     terms = set()
     for occupation in reference.occupations.values():
+        if not occupation.synonyms_sv:
+            continue
         terms.add(occupation.name_sv.lower())
         terms.update(s.lower() for s in occupation.synonyms_sv + occupation.synonyms_en)
     return sorted(terms)

@@ -45,7 +45,12 @@ class OccupationField:
 
 @dataclass(frozen=True, slots=True)
 class Occupation:
-    """An SSYK 2012 unit group with everyday job titles used as search synonyms."""
+    """An SSYK 2012 unit group with everyday job titles used as search synonyms.
+
+    ``name_en`` is the Swedish name where no English name is known (see
+    ``core/reference/data/SOURCES.md``); ``synonyms_*`` are empty for the unit groups
+    nobody has curated job titles for yet.
+    """
 
     ssyk: str
     name_sv: str
@@ -90,7 +95,7 @@ def load_reference() -> Reference:
         o["ssyk"]: Occupation(
             o["ssyk"],
             o["name_sv"],
-            o["name_en"],
+            o.get("name_en") or o["name_sv"],
             o["field"],
             tuple(o.get("synonyms_sv", ())),
             tuple(o.get("synonyms_en", ())),

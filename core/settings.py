@@ -78,6 +78,9 @@ class Settings:
     search_stale_seconds: float = 900.0  # outages: cached searches served while Meilisearch is down
     smtp_data_timeout_seconds: float = 600.0  # email delivery: wait for the reply to the final dot
     email_retry_horizon_hours: float = 48.0  # email delivery: retry transient failures this long
+    search_interpret_places: bool = True  # search relevance: a place named in the text
+    search_place_radius_km: float = 0.0  # search relevance: 0 = the place itself
+    search_relax_dead_ends: bool = True  # search relevance: one relaxed search for nothing
 
     @property
     def meili_read_key(self) -> str:
@@ -183,6 +186,10 @@ class Settings:
             email_retry_horizon_hours=reader.get(
                 "EMAIL_RETRY_HORIZON_HOURS", _retry_horizon_hours, 48.0
             ),
+            # search relevance
+            search_interpret_places=reader.get("SEARCH_INTERPRET_PLACES", _bool, True),
+            search_place_radius_km=reader.get("SEARCH_PLACE_RADIUS_KM", _radius_km, 0.0),
+            search_relax_dead_ends=reader.get("SEARCH_RELAX_DEAD_ENDS", _bool, True),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
@@ -322,6 +329,16 @@ def _retry_horizon_hours(value: str) -> float:
     if hours > MAX_EMAIL_RETRY_HORIZON_HOURS:
         raise ValueError(f"expected at most {MAX_EMAIL_RETRY_HORIZON_HOURS:.0f} hours")
     return hours
+
+
+def _radius_km(value: str) -> float:
+    """0 (the place itself) up to 500 km (wider, a town would hardly restrict a search)."""
+    if value == "0":
+        return 0.0
+    number = _positive_float(value)
+    if number > 500:
+        raise ValueError("expected at most 500 (km)")
+    return number
 
 
 def _csv(value: str) -> tuple[str, ...]:

@@ -1135,7 +1135,9 @@ class _Generator:
         }
         self.jobs_by_field: dict[str, list[_Job]] = {}
         for occupation in sorted(reference.occupations.values(), key=lambda o: o.ssyk):
-            if occupation.field not in reference.occupation_fields:
+            # Only the occupations with curated job titles: the catalogue stays the same
+            # as the reference data grows to every SSYK unit group.
+            if occupation.field not in reference.occupation_fields or not occupation.synonyms_sv:
                 continue
             job = self._job(occupation)
             self.jobs_by_field.setdefault(occupation.field, []).append(job)

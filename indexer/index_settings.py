@@ -6,18 +6,31 @@ from typing import Any
 
 from core.reference import Reference
 
+# In order of importance (the "attribute" ranking rule): what a course is (title,
+# occupation) before what it says about itself, and the place and the provider last, so
+# that "Lund" finds courses held in Lund before providers named Lundqvist (chosen with
+# bench/relevance.py; see the README's "Search relevance").
 SEARCHABLE_ATTRIBUTES = [
     "title",
-    "titleEn",
     "occupationName",
     "occupationNameEn",
-    "providerName",
-    "municipalityName",
-    "regionName",
+    "titleEn",
+    "certificate",
     "description",
     "descriptionEn",
-    "certificate",
+    "municipalityName",
+    "regionName",
+    "providerName",
 ]
+
+# Words that carry no meaning in a search for a course ("jobba med barn", "become a
+# welder"): ignored in queries and documents, so they neither match every description
+# nor keep a search from dropping them.
+STOP_WORDS = sorted([
+    "i", "med", "och", "för", "på", "till", "som", "inom", "av", "en", "ett", "att",
+    "jobba", "bli", "vill", "the", "a", "an", "to", "of", "in", "with", "for", "and",
+    "become",
+])
 
 FILTERABLE_ATTRIBUTES = [
     "id",
@@ -78,7 +91,7 @@ def index_settings(reference: Reference) -> dict[str, Any]:
         "rankingRules": RANKING_RULES,
         "displayedAttributes": ["*"],
         "distinctAttribute": None,
-        "stopWords": [],
+        "stopWords": STOP_WORDS,
         "synonyms": occupation_synonyms(reference),
         "typoTolerance": {
             "enabled": True,

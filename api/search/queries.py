@@ -42,6 +42,9 @@ AfterArg = Annotated[str | None, _arg("Cursor of the result before this page.")]
 FacetsArg = Annotated[list[enums.FacetAttribute] | None,
                       _arg("Facets to count when 'facets' is selected (default: all).")]
 LanguageArg = Annotated[enums.Language, _arg("Language of labels.")]
+InterpretPlaceArg = Annotated[bool, _arg(
+    "Search a municipality or region named in the text as a place (see "
+    "'interpretedPlace'); false searches its words as text.")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,7 @@ def search_request(
     after: str | None = None,
     facets: list[enums.FacetAttribute] | None = None,
     language: enums.Language = enums.Language.SV,
+    interpret_place: bool = True,
 ) -> SearchRequest:
     """The core request of ``searchCourses`` with these (converted) arguments."""
     wanted: tuple[Facet, ...] = ()
@@ -102,6 +106,7 @@ def search_request(
         language=to_core(language, Language),
         highlights=selection.highlights,
         attributes=selection.attributes,
+        interpret_place=interpret_place,
     )
 
 
@@ -144,10 +149,12 @@ class SearchQuery(ReferenceQuery):
         after: AfterArg = None,
         facets: FacetsArg = None,
         language: LanguageArg = enums.Language.SV,
+        interpret_place: InterpretPlaceArg = True,
     ) -> CourseConnection:
         service = search_runtime(info).service
         request = search_request(SearchSelection.of(info.selected_fields[0].selections),
-                                 query, filter, near, sort, first, after, facets, language)
+                                 query, filter, near, sort, first, after, facets, language,
+                                 interpret_place)
         page = await service.search(request, meili_runner(info))
         return CourseConnection.build(page, info.context.resources.reference)
 

@@ -10,6 +10,7 @@ import strawberry
 from api.search import enums
 from api.search.course import Course
 from api.search.enums import from_core
+from api.search.understanding import InterpretedPlace, SearchRelaxation
 from core.errors import InputError
 from core.reference import Reference
 from core.search import facets as core_facets
@@ -148,6 +149,13 @@ class CourseConnection:
     facets: list[Facet] = strawberry.field(
         description="Facet counts (disjunctive: a facet's counts ignore its own selection); "
                     "empty unless this field is selected.")
+    interpreted_place: InterpretedPlace | None = strawberry.field(
+        description="The place the search text named, searched as a place; null when none.")
+    relaxation: SearchRelaxation | None = strawberry.field(
+        description="Set when the search found nothing as asked and these results come from "
+                    "a relaxed search.")
+    did_you_mean: list[str] = strawberry.field(
+        description="Job titles spelled like the text, when the text found nothing.")
 
     @classmethod
     def build(cls, page: service.SearchPage, reference: Reference) -> CourseConnection:
@@ -175,6 +183,9 @@ class CourseConnection:
             ),
             total_count=page.total_count,
             facets=[Facet.build(f) for f in page.facets],
+            interpreted_place=InterpretedPlace.build(page.place),
+            relaxation=SearchRelaxation.build(page.relaxation),
+            did_you_mean=list(page.did_you_mean),
         )
 
 

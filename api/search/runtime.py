@@ -18,6 +18,7 @@ from core.meili_client import meili_search_http
 from core.search.meili import MultiSearch
 from core.search.providers import ProviderDirectory, keep_fresh, refresh, stop
 from core.search.service import SearchService
+from core.search.understanding import Understanding
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,11 @@ async def start_search(resources: Resources,
     settings = resources.settings
     directory = ProviderDirectory()
     multi_search = MultiSearch(meili_search_http(settings), settings.meili_index)
-    service = SearchService(resources.reference, directory, settings.search_max_page_size)
+    service = SearchService(resources.reference, directory, settings.search_max_page_size,
+                            understanding=Understanding(
+                                interpret_places=settings.search_interpret_places,
+                                place_radius_km=settings.search_place_radius_km,
+                                relax_dead_ends=settings.search_relax_dead_ends))
     try:
         await refresh(directory, multi_search)
     except Exception:

@@ -10,6 +10,7 @@ import { readNear, renderNearOptions, showNear } from "./near.js";
 import { COURSE, PLACES, SEARCH_COURSES, SUGGESTIONS } from "./queries.js";
 import { resultCards } from "./results.js";
 import { SORTS, emptySearch, parseRoute, searchHash, searchVariables } from "./state.js";
+import { renderUnderstanding } from "./understanding.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -76,6 +77,7 @@ async function runSearch({ more = false } = {}) {
       shown = cards.length;
       renderFacets($("facets"), result.facets, search, update);
       renderActiveFilters($("active-filters"), result.facets, search, update);
+      renderUnderstanding($("understanding"), result, search, update);
       rendered = { hash: lastSearchHash, language: language() };
     }
     endCursor = result.pageInfo.endCursor;
@@ -173,7 +175,7 @@ function setupSearchForm() {
   $("search-form").addEventListener("submit", (event) => {
     event.preventDefault();
     autocomplete.close();
-    update({ ...structuredClone(search), query: $("query").value.trim() });
+    update({ ...structuredClone(search), query: $("query").value.trim(), interpretPlace: true });
   });
   const nearChanged = () => {
     update({ ...structuredClone(search), near: readNear($("near-municipality"), $("near-radius")) });

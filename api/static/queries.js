@@ -3,7 +3,10 @@
 
 /** Search with facets (disjunctive counts), place, sort and cursor paging ("load more"
  * sends `after` and `withFacets: false`). Highlights come as fragments: render `text`
- * as text, and wrap the `matched` ones in <mark>. */
+ * as text, and wrap the `matched` ones in <mark>. A place named in the text comes back as
+ * `interpretedPlace` (show it as a chip; removing it sends `interpretPlace: false`); a
+ * search that found nothing as typed comes back relaxed (`relaxation`) or with
+ * `didYouMean` suggestions. */
 export const SEARCH_COURSES = `
 query SearchCourses(
   $query: String!
@@ -15,6 +18,7 @@ query SearchCourses(
   $facets: [FacetAttribute!]
   $withFacets: Boolean!
   $language: Language!
+  $interpretPlace: Boolean = true
 ) {
   searchCourses(
     query: $query
@@ -25,9 +29,13 @@ query SearchCourses(
     after: $after
     facets: $facets
     language: $language
+    interpretPlace: $interpretPlace
   ) {
     totalCount
     pageInfo { hasNextPage endCursor }
+    interpretedPlace { kind code name nameEn matchedText query }
+    relaxation { kind occupationCodes regionCode }
+    didYouMean
     facets @include(if: $withFacets) {
       attribute
       values { value label count selected }

@@ -21,6 +21,7 @@ export function emptySearch() {
     withVisits: false,
     near: null, // { municipalityCode, radiusKm }
     sort: "RELEVANCE",
+    interpretPlace: true, // false: a place named in the text is searched as text (place=0)
   };
 }
 
@@ -45,6 +46,7 @@ function parseSearch(params) {
   }
   const sort = params.get("sort");
   if (SORTS.includes(sort) && (sort !== "DISTANCE" || search.near)) search.sort = sort;
+  search.interpretPlace = params.get("place") !== "0";
   return search;
 }
 
@@ -61,6 +63,7 @@ export function searchHash(search) {
     params.set("radius", String(search.near.radiusKm));
   }
   if (search.sort !== "RELEVANCE") params.set("sort", search.sort);
+  if (!search.interpretPlace) params.set("place", "0");
   const text = params.toString();
   return text ? `#/?${text}` : "#/";
 }
@@ -85,5 +88,6 @@ export function searchVariables(search, language, after = null) {
     after,
     withFacets: after === null,
     language,
+    interpretPlace: search.interpretPlace,
   };
 }

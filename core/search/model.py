@@ -105,3 +105,4 @@ class SearchRequest:
     language: Language = Language.SV
     highlights: frozenset[str] = frozenset()  # attributes to mark matches in (highlight.py)
     attributes: frozenset[str] | None = None  # document attributes to retrieve; None: all
+    interpret_place: bool = True  # a place named in the text may restrict the search

@@ -2,13 +2,15 @@
 
 Each public method sends at most one batch of queries, through the :data:`Runner` it is
 given; the API's runner merges the batches of one GraphQL request into one multi-search.
+The one exception is a course search whose text found nothing (a dead end): it sends one
+more batch, the relaxed search (see :mod:`core.search.understanding`).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from core.errors import InputError
@@ -37,9 +39,17 @@ from core.search.labels import Labeller
 from core.search.lookup import FacetValueLookup
 from core.search.meili import Query, Runner
 from core.search.model import SearchRequest
+from core.search.places import PlaceInterpretation
 from core.search.providers import ProviderDirectory
+from core.search.relaxation import Relaxation
 from core.search.sorting import sort_expression
 from core.search.suggest import OccupationTerms, Suggestion, read_suggestions, suggestion_query
+from core.search.understanding import (
+    DEFAULT_UNDERSTANDING,
+    Reader,
+    Understanding,
+    relaxed_request,
+)
 from core.search.validation import (
     validate_course_id,
     validate_organisation_number,
@@ -69,6 +79,9 @@ class SearchPage:
     has_next_page: bool
     has_previous_page: bool
     facets: tuple[FacetResult, ...]
+    place: PlaceInterpretation | None = None
+    relaxation: Relaxation | None = None
+    did_you_mean: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +100,8 @@ class SearchCall:
     offset: int
     search_fingerprint: str
     distance_to: Callable[[float, float], float] | None  # from ``near``'s centre
+    place: PlaceInterpretation | None = None  # the place understood in the text
+    relaxation: Relaxation | None = None  # set on the relaxed search of a dead end
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +114,14 @@ class RawPage:
     has_next_page: bool
     has_previous_page: bool
     facets: tuple[FacetResult, ...]
+    did_you_mean: tuple[str, ...] = ()  # job titles spelled like a text that found nothing
+
+    @property
+    def dead_end(self) -> bool:
+        """Nothing found for a text, and no relaxed search tried yet."""
+        call = self.call
+        return (self.total_count == 0 and call.relaxation is None
+                and bool(call.request.query.strip()))
 
     def cursor(self, position: int) -> str:
         return encode_cursor(self.call.search_fingerprint, self.call.offset + position)
@@ -115,25 +138,35 @@ class SearchService:
     """Long-lived (one per process); holds the label tables and matchers built at start-up."""
 
     def __init__(self, reference: Reference, providers: ProviderDirectory, max_page_size: int,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 understanding: Understanding = DEFAULT_UNDERSTANDING) -> None:
         self.reference = reference
         self.providers = providers
         self.max_page_size = max_page_size
         self.clock = clock
+        self.reader = Reader(reference, understanding)
         self.labeller = Labeller(reference, providers)
         self.lookup = FacetValueLookup(self.labeller)
         self.occupation_terms = OccupationTerms(reference)
 
     # -- course search ---------------------------------------------------------------
 
-    def plan_search(self, request: SearchRequest, scope: Sequence[str] = ()) -> SearchCall:
-        """Validate a request and build its queries (no I/O)."""
+    def plan_search(self, request: SearchRequest, scope: Sequence[str] = (),
+                    relaxation: Relaxation | None = None) -> SearchCall:
+        """Validate a request and build its queries (no I/O); with ``relaxation``, the
+        relaxed search of a dead end instead (its cursors are the search's own)."""
         circle = validate_request(request, self.reference, self.max_page_size)
+        place = self.reader.place(request, scope)
+        if place is not None:
+            request = self.reader.restricted(request, place)
+            circle = validate_request(request, self.reference, self.max_page_size)
         search_fingerprint = fingerprint(request.query, request.filter, request.near,
                                          request.sort, tuple(scope))
         offset = 0
         if request.after is not None:
             offset = decode_cursor(request.after, search_fingerprint) + 1
+        if relaxation is not None:
+            request = relaxed_request(request, relaxation)
         now_ts = int(self.clock())
         plan = build_filter_plan(request.filter, circle, now_ts, scope)
         facet_plan = plan_facets(plan, request.facets, now_ts)
@@ -145,6 +178,9 @@ class SearchService:
             "attributesToRetrieve": retrieval_list(attributes),
             **_paging(offset, request.first),
         }
+        strategy = self.reader.understanding.matching_strategy
+        if strategy != "last":  # Meilisearch's default
+            main["matchingStrategy"] = strategy
         expression = plan.expression()
         if expression is not None:
             main["filter"] = expression
@@ -157,7 +193,20 @@ class SearchService:
             main.update(search_parameters(request.highlights))
         extra = [{"q": request.query, **body} for _, body in facet_plan.extra]
         return SearchCall(request, (main, *extra), facet_plan, offset, search_fingerprint,
-                          None if circle is None else distance_from(circle.centre))
+                          None if circle is None else distance_from(circle.centre), place,
+                          relaxation)
+
+    def relaxed(self, page: RawPage) -> SearchCall | None:
+        """The relaxed search of a dead end (no I/O), or None when there is none to try."""
+        call = page.call
+        if not page.dead_end:
+            return None
+        relaxation = self.reader.relaxation(call.request, call.place)
+        if relaxation is None:
+            return None
+        # The request as planned (place words removed, place restricted), planned anew.
+        relaxed = self.plan_search(replace(call.request, interpret_place=False), (), relaxation)
+        return replace(relaxed, place=call.place)
 
     def read_search_raw(self, call: SearchCall, results: Sequence[dict[str, Any]],
                         facet_values: int | None = None) -> RawPage:
@@ -176,11 +225,10 @@ class SearchService:
             has_next_page=len(documents) == request.first and call.offset + len(documents) < total,
             has_previous_page=call.offset > 0,
             facets=tuple(facets),
+            did_you_mean=self.reader.did_you_mean(request, total),
         )
 
-    def read_search(self, call: SearchCall, results: Sequence[dict[str, Any]]) -> SearchPage:
-        """The page of a planned search from its results."""
-        raw = self.read_search_raw(call, results)
+    def _page(self, raw: RawPage) -> SearchPage:
         hits = tuple(
             Hit(course_from_document(doc), raw.cursor(position), raw.distance_km(doc),
                 highlights_from_hit(doc))
@@ -188,12 +236,19 @@ class SearchService:
         )
         return SearchPage(hits=hits, total_count=raw.total_count,
                           has_next_page=raw.has_next_page,
-                          has_previous_page=raw.has_previous_page, facets=raw.facets)
+                          has_previous_page=raw.has_previous_page, facets=raw.facets,
+                          place=raw.call.place, relaxation=raw.call.relaxation,
+                          did_you_mean=raw.did_you_mean)
 
     async def search(self, request: SearchRequest, run: Runner,
                      scope: Sequence[str] = ()) -> SearchPage:
+        """One search; a dead end gets one more, relaxed search (see :meth:`relaxed`)."""
         call = self.plan_search(request, scope)
-        return self.read_search(call, await run(call.queries))
+        raw = self.read_search_raw(call, await run(call.queries))
+        relaxed = self.relaxed(raw) if not scope else None
+        if relaxed is not None:
+            raw = self.read_search_raw(relaxed, await run(relaxed.queries))
+        return self._page(raw)
 
     # -- single records --------------------------------------------------------------
 

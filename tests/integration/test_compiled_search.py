@@ -107,6 +107,18 @@ query Highlights($q: String!) {
 }
 """
 
+UNDERSTOOD = """
+query Understood($q: String!, $interpret: Boolean!) {
+  searchCourses(query: $q, first: 5, interpretPlace: $interpret) {
+    totalCount
+    interpretedPlace { __typename kind code name nameEn matchedText query }
+    relaxation { kind occupationCodes words regionCode }
+    didYouMean
+    edges { node { id location { municipality { code } } } }
+  }
+}
+"""
+
 CASES: list[tuple[str, str | None, dict[str, Any]]] = [
     (EVERYTHING, None, {"query": "", "sort": "RELEVANCE", "first": 20, "language": "SV",
                         "n": 50}),
@@ -133,6 +145,10 @@ CASES: list[tuple[str, str | None, dict[str, Any]]] = [
     (HIGHLIGHTS, None, {"q": "svetsare"}),
     (TWO_OPERATIONS, "B", {"q": "elektriker"}),
     (TWO_OPERATIONS, "A", {}),
+    (UNDERSTOOD, None, {"q": "Stockholm", "interpret": True}),
+    (UNDERSTOOD, None, {"q": "svetsare Malmö", "interpret": False}),
+    (UNDERSTOOD, None, {"q": "Västra Götaland", "interpret": True}),
+    (UNDERSTOOD, None, {"q": "qqqqzz", "interpret": True}),
 ]
 
 
@@ -262,3 +278,16 @@ async def test_only_the_selected_highlights_and_attributes_are_asked_for(
             e["highlights"]["description"]["text"] for e in data["some"]["edges"])
         assert data["none"]["edges"] and all(
             e["highlights"] == {"__typename": "CourseHighlights"} for e in data["none"]["edges"])
+
+
+@pytest.mark.parametrize(("text", "kind"), [("chaufför", "OCCUPATIONS"),
+                                            ("svetsare i Bjurholm", "WIDER_PLACE")])
+async def test_a_dead_end_is_relaxed_by_graphql_core_with_the_same_answer(
+        plain: Api, compiled: Api, text: str, kind: str) -> None:
+    variables = {"q": text, "interpret": True}
+    await _body(compiled, UNDERSTOOD, None, variables)
+    before = _executor(compiled).stats.by_reason.get("projection", 0)
+    fast = await _body(compiled, UNDERSTOOD, None, variables)
+    assert _executor(compiled).stats.by_reason.get("projection", 0) == before + 1
+    assert fast == await _body(plain, UNDERSTOOD, None, variables)
+    assert orjson.loads(fast)["data"]["searchCourses"]["relaxation"]["kind"] == kind

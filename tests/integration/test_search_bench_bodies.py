@@ -38,6 +38,9 @@ async def test_direct_bodies_equal_the_api_s(sample_index: SampleIndex, mix: str
             answer = await api.client.post("/graphql", content=api_body,
                                            headers={"Content-Type": "application/json"})
             assert "errors" not in answer.json()
-            (sent,) = api.meili_requests[before:]
+            sent, *relaxed = api.meili_requests[before:]
             assert orjson.loads(_NOW.sub(b"NOW", sent.content)) == orjson.loads(
                 _NOW.sub(b"NOW", meili_body))
+            if relaxed:  # only a search that found nothing is searched again, relaxed
+                (first,) = orjson.loads(api.meili_responses[before].content)["results"][:1]
+                assert first["hits"] == [], api_body

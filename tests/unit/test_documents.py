@@ -97,8 +97,8 @@ def test_occupation_names_come_from_reference_when_known() -> None:
     if known is not None:
         assert doc["occupationName"] == known.name_sv
         assert doc["occupationNameEn"] == known.name_en
-    unknown = _document(occupation={"ssyk": "0110", "name": "Officerare"})
-    assert unknown["occupationName"] == "Officerare"
+    unknown = _document(occupation={"ssyk": "9999", "name": "Okänt yrke"})
+    assert unknown["occupationName"] == "Okänt yrke"
     assert unknown["occupationNameEn"] is None
 
 

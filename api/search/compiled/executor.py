@@ -194,7 +194,10 @@ class SearchExecutor:
             end = start + len(call.queries)
             shown = [projection.args(f) or {} for f in search.facet_values]
             limit = max((int(args.get("first", 0)) for args in shown), default=0)
-            pages.append(self.service.read_search_raw(call, results[start:end], limit))
+            page = self.service.read_search_raw(call, results[start:end], limit)
+            if self.service.relaxed(page) is not None:  # a second search: graphql-core's
+                raise Fallback("dead end")
+            pages.append(page)
             start = end
         if plan.seats:
             if redis_down:

@@ -3,7 +3,8 @@
 They give what ``CourseConnection.build`` and the result types' resolvers give (see
 ``api/search/results.py``). Sources: ``CourseConnection`` and ``PageInfo`` read a
 :class:`core.search.service.RawPage`; ``CourseEdge`` an :class:`EdgeSource`;
-``CourseHighlights`` Meilisearch's ``_formatted`` dict; ``HighlightedText`` a
+``CourseHighlights`` Meilisearch's ``_formatted`` dict; ``InterpretedPlace`` and
+``SearchRelaxation`` the call's place and relaxation; ``HighlightedText`` a
 :class:`core.search.highlight.Highlighted`; ``Facet`` a
 :class:`core.search.facets.FacetResult`; ``FacetValue`` a
 :class:`core.search.facets.FacetValueCount` with the value as the API spells it.
@@ -86,6 +87,23 @@ RESULT_TYPES: dict[str, dict[str, Getter]] = {
         "pageInfo": _i("src"),
         "totalCount": _i("src.total_count"),
         "facets": _i("src.facets"),
+        "interpretedPlace": _i("src.call.place"),
+        "relaxation": _i("src.call.relaxation"),
+        "didYouMean": _i("list(src.did_you_mean)"),
+    },
+    "InterpretedPlace": {  # a core.search.places.PlaceInterpretation
+        "kind": _i("src.place.kind.name"),
+        "code": _i("src.place.code"),
+        "name": _i("src.place.name"),
+        "nameEn": _i("src.place.name_en"),
+        "matchedText": _i("src.matched"),
+        "query": _i("src.query"),
+    },
+    "SearchRelaxation": {  # a core.search.relaxation.Relaxation
+        "kind": _i("src.kind.name"),
+        "occupationCodes": _i("list(src.occupations)"),
+        "words": _i("list(src.words)"),
+        "regionCode": _i("src.region"),
     },
     "PageInfo": {
         "hasNextPage": _i("src.has_next_page"),
