@@ -45,7 +45,7 @@ REGIONS = 21
 MUNICIPALITIES = 290
 MOST_MUNICIPALITIES_IN_A_REGION = 49
 OCCUPATION_FIELDS = 21
-OCCUPATIONS = 58
+OCCUPATIONS = 429  # SSYK 2012 unit groups (core/reference/data/occupations.json)
 # facetLabels(PROVIDER) lists every provider with courses: assumed at most this many.
 PROVIDERS = 5000
 STUDY_VISITS_PER_COURSE = 100  # the feed contract's maxItems

@@ -90,5 +90,6 @@ async def test_an_answer_over_the_size_cap_is_refused_on_both_paths(small_api: A
                        "results or fields.",
             "extensions": {"code": "RESPONSE_TOO_LARGE", "maxBytes": 4000}}]}
     assert executor.stats.compiled == compiled + 3
-    body = await small_api.post("{ occupations { code name nameEn fieldId } }")  # strawberry
+    regions = " ".join(f"{alias}: regions {{ code name nameEn }}" for alias in "abcd")
+    body = await small_api.post("{ " + regions + " }")  # strawberry's path; costs 256
     assert body["errors"][0]["extensions"]["code"] == "RESPONSE_TOO_LARGE"
