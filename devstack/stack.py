@@ -39,6 +39,7 @@ class StackOptions:
     meili_port: int = 7700
     redis_port: int = 6379
     smtp_port: int = 1025
+    worker_metrics_port: int = 9100
     providers: int = 80
     courses: int = 2000
     load_sample: bool = False  # load the sample even into an index that holds courses
@@ -141,11 +142,12 @@ def run_stack(options: StackOptions, inherited_env: Mapping[str, str]) -> int:
             cwd=ROOT,
         ).start()
         started.append(api)
+        worker_metrics_port = _port_or_free(options.worker_metrics_port)
         worker = ManagedProcess(
             "worker",
             [sys.executable, "-m", "workers", "run"],
             log_path=var / "logs" / "worker.log",
-            env=child_env,
+            env={**child_env, "WORKER_METRICS_PORT": str(worker_metrics_port)},
             cwd=ROOT,
         ).start()
         started.append(worker)
@@ -158,6 +160,8 @@ def run_stack(options: StackOptions, inherited_env: Mapping[str, str]) -> int:
         print(
             f"\nReady.\n  Search page:  {base_url}/\n  GraphQL:      {base_url}/graphql\n"
             f"  Emails:       python -m devstack mail   (or {var / 'mail'})\n"
+            f"  Metrics:      {base_url}/metrics and "
+            f"http://127.0.0.1:{worker_metrics_port}/metrics (worker)\n"
             f"  Logs:         {var / 'logs'}\nPress Ctrl-C to stop everything.",
             flush=True,
         )

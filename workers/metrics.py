@@ -120,10 +120,15 @@ def start_metrics_server(ctx: dict[str, Any], settings: Settings) -> None:
     """Serve the metrics on ``WORKER_METRICS_HOST:WORKER_METRICS_PORT`` (0: not at all)."""
     if settings.worker_metrics_port == 0:
         return
+    try:
+        server, thread = start_http_server(settings.worker_metrics_port,
+                                           settings.worker_metrics_host)
+    except OSError as exc:  # metrics are no reason to stop sending e-mail
+        log.warning("metrics not served: port %d is taken (%s)", settings.worker_metrics_port,
+                    type(exc).__name__)
+        return
     gauges = QueueGauges(settings.redis_url)
     REGISTRY.register(gauges)
-    server, thread = start_http_server(settings.worker_metrics_port,
-                                       settings.worker_metrics_host)
     ctx["metrics_server"] = (server, thread, gauges)
     log.info("metrics on %s:%d/metrics", settings.worker_metrics_host,
              settings.worker_metrics_port)
