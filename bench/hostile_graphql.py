@@ -12,7 +12,8 @@ the API as deployed: ``python -m api --workers 1``) on free loopback ports and p
   region's municipalities; 8 levels), at each depth 3..8: cost, answer and time;
 * fifteen aliases of a search with 300 facet values and highlights: cost, answer, time;
 * 32 concurrent requests that fail inside a resolver (Meilisearch is killed first): the
-  time for all of them and how many errors went out unmasked;
+  time for all of them, their error codes (``SERVICE_UNAVAILABLE``, or the masked
+  ``INTERNAL_SERVER_ERROR``) and how many carried any other than the fixed messages;
 * the API's resident memory before and after.
 """
 
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ from search_stack import ROOT, running_stack
 
 from api.graphql.cost import list_sizes, operation_cost
 from api.graphql_app import MAX_ALIASES, build_schema
+from core.errors import ServiceUnavailable
 
 SCHEMA = build_schema(development=False)._schema
 SIZES = list_sizes(100)
@@ -126,10 +129,13 @@ async def run(api_url: str, repeat: int, kill_meili: Any) -> None:
             client.post("/graphql", json={"query": queries[i % 3] % i}) for i in range(32)])
         elapsed = time.perf_counter() - started
         errors = [e for r in responses for e in r.json().get("errors", [])]
-        unmasked = [e for e in errors if e["message"] != "Unexpected error."]
+        fixed = {"Unexpected error.", str(ServiceUnavailable("search"))}
+        codes = Counter(e.get("extensions", {}).get("code") for e in errors)
+        unmasked = [e for e in errors if e["message"] not in fixed]
         leaks = sum("127.0.0.1" in r.text for r in responses)
         print(f"\n32 concurrent failing requests (Meilisearch killed): {elapsed * 1000:.0f} ms "
-              f"for all, {len(errors)} errors, {len(unmasked)} unmasked, {leaks} naming a host")
+              f"for all, {len(errors)} errors {dict(codes)}, {len(unmasked)} with any other "
+              f"than the fixed messages, {leaks} naming a host")
         print(f"API resident memory after: {rss_mib(port):.1f} MiB")
 
 
