@@ -80,7 +80,7 @@ def _feed(work: Path) -> tuple[Path, list[str], list[str]]:
     visit_ids = [study_visit_id(course_document_id(org, course["id"]), visit["id"])
                  for course in feed["courses"] for visit in course["studyVisits"]
                  if visit["start"] >= soon and visit["capacity"] >= 5]
-    return path, visit_ids, [course["title"] for course in feed["courses"]]
+    return path, visit_ids, [course["title"]["sv"] for course in feed["courses"]]
 
 
 def _signal(process: ManagedProcess, number: signal.Signals) -> None:
