@@ -14,17 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from core.reference import Reference
-from core.visitsearch.model import LOCAL_TIME
+from core.visitsearch.model import LOCAL_TIME, visit_index_uid
 from indexer.index_settings import occupation_synonyms
 
-VISIT_INDEX_SUFFIX = "_visits"
+__all__ = ["visit_documents", "visit_index_settings", "visit_index_uid"]
 AFTERNOON_FROM_HOUR = 12
 EVENING_FROM_HOUR = 17
-
-
-def visit_index_uid(course_index_uid: str) -> str:
-    """The visit index that belongs to a course index (they are loaded and swapped together)."""
-    return f"{course_index_uid}{VISIT_INDEX_SUFFIX}"
 
 
 def visit_document_key(visit_id: str) -> str:

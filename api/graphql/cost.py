@@ -39,6 +39,8 @@ from api.search.results import MAX_FACET_VALUES
 from core.search.attributes import Facet
 from core.search.highlight import SNIPPET_WORDS
 from core.search.service import MAX_SUGGESTIONS
+from core.visitsearch.model import VisitFacet
+from indexer.visit_documents import MAX_VISIT_FACET_VALUES
 
 # Sizes of the reference lists (tests/unit/test_graphql_cost.py checks them against the data).
 REGIONS = 21
@@ -99,6 +101,10 @@ def list_sizes(max_page_size: int) -> dict[tuple[str, str], ListSize]:
         ("Course", "studyVisits"): ListSize(STUDY_VISITS_PER_COURSE),
         ("HighlightedText", "fragments"): ListSize(HIGHLIGHT_FRAGMENTS),
         ("RegisterForStudyVisitPayload", "errors"): ListSize(REGISTRATION_ERRORS),
+        # the visit finder (api/visitsearch)
+        ("Query", "searchStudyVisits"): page,
+        ("StudyVisitConnection", "facets"): ListSize(len(VisitFacet)),
+        ("StudyVisitFacet", "values"): ListSize(MAX_VISIT_FACET_VALUES),
     }
 
 

@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.search.documents import CourseRecord, Visit
 from core.search.model import Near
 
 
@@ -29,6 +30,14 @@ class VisitFacet(Enum):
     LANGUAGE = "languages"
     WEEKDAY = "weekday"
     TIME_OF_DAY = "timeOfDay"
+
+
+VISIT_INDEX_SUFFIX = "_visits"
+
+
+def visit_index_uid(course_index_uid: str) -> str:
+    """The visit index that belongs to a course index (they are loaded and swapped together)."""
+    return f"{course_index_uid}{VISIT_INDEX_SUFFIX}"
 
 
 TIMES_OF_DAY = ("morning", "afternoon", "evening")
@@ -80,21 +89,13 @@ class VisitSearchRequest:
 
 @dataclass(frozen=True, slots=True)
 class VisitHit:
-    """One visit: its index document (visit and course fields), seats and distance."""
+    """One visit with its course, the seats left now and its distance from ``near``."""
 
-    visit_id: str
-    course_id: str
-    start: str
-    start_ts: int
+    visit: Visit
+    course: CourseRecord
     weekday: int
     time_of_day: str
-    duration_minutes: int
-    capacity: int
     seats_left: int
-    municipality_code: str
-    region_code: str
-    lat: float
-    lon: float
     distance_km: float | None
     cursor: str
 

@@ -12,6 +12,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -20,8 +21,10 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from core.errors import InputError, ServiceUnavailable
+from core.meili_filter import quote_list
 from core.reference import Reference
 from core.search.cursor import decode_cursor, encode_cursor, fingerprint
+from core.search.documents import Address, CourseRecord, Visit, course_from_document
 from core.search.facets import total_hits
 from core.search.geo import distance_from, geo_point_sort
 from core.search.model import GeoCircle
@@ -43,12 +46,14 @@ from core.visitsearch.model import (
     VisitPage,
     VisitSearchRequest,
     VisitSort,
+    visit_index_uid,
 )
 
 T = TypeVar("T")
+VISIT_ID_SEPARATOR = "~"  # as in indexer.documents.study_visit_id
 DEADLINE_SECONDS = 5.0  # each Meilisearch and Redis call of a search
-RETRIEVED = ["visitId", "courseId", "start", "startTs", "weekday", "timeOfDay",
-             "durationMinutes", "capacity", "municipalityCode", "regionCode", "_geo"]
+RETRIEVED = ["visitId", "courseId", "start", "weekday", "timeOfDay", "durationMinutes",
+             "capacity", "address", "_geo"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,21 +134,27 @@ class VisitSearchService:
         return _Plan(queries, extra, offset, search_fingerprint, circle)
 
     async def search(self, request: VisitSearchRequest, meili: httpx.AsyncClient,
-                     redis: Redis, index_uid: str) -> VisitPage:
+                     redis: Redis, course_index_uid: str) -> VisitPage:
+        """One page of visits; ``course_index_uid`` names the course index (and so the
+        visit index beside it)."""
         circle = self.validate(request)
         taken: dict[str, int] = {}
         if request.filter.only_with_seats_left:
             taken = await _registered_seats(redis, int(self.clock()))
         plan = self.plan(request, circle, taken)
-        main, *extra = await _multi_search(meili, index_uid, plan.queries)
+        main, *extra = await _multi_search(meili, visit_index_uid(course_index_uid),
+                                           plan.queries)
         documents: list[dict[str, Any]] = main["hits"]
-        visit_ids = [doc["visitId"] for doc in documents]
-        page_taken = await _guarded(seats_taken(redis, visit_ids))
+        page_taken, courses = await asyncio.gather(
+            _guarded(seats_taken(redis, [doc["visitId"] for doc in documents])),
+            _courses(meili, course_index_uid, {doc["courseId"] for doc in documents}))
         distance_to = distance_from(circle.centre) if circle is not None else None
+        # A course written a moment before its visits (a plain load writes the course index
+        # first) is left out rather than shown half.
         hits = tuple(
-            _hit(doc, page_taken.get(doc["visitId"], 0), distance_to,
+            _hit(doc, courses[doc["courseId"]], page_taken.get(doc["visitId"], 0), distance_to,
                  encode_cursor(plan.search_fingerprint, plan.offset + position))
-            for position, doc in enumerate(documents)
+            for position, doc in enumerate(documents) if doc["courseId"] in courses
         )
         total = total_hits(main)
         facets = [_facet(f, main) for f in request.facets if f not in plan.extra_facets]
@@ -158,18 +169,31 @@ class VisitSearchService:
         )
 
 
-def _hit(doc: dict[str, Any], taken: int, distance_to: Callable[[float, float], float] | None,
-         cursor: str) -> VisitHit:
+def _hit(doc: dict[str, Any], course: CourseRecord, taken: int,
+         distance_to: Callable[[float, float], float] | None, cursor: str) -> VisitHit:
     lat, lon = float(doc["_geo"]["lat"]), float(doc["_geo"]["lng"])
-    return VisitHit(
-        visit_id=doc["visitId"], course_id=doc["courseId"], start=doc["start"],
-        start_ts=int(doc["startTs"]), weekday=int(doc["weekday"]), time_of_day=doc["timeOfDay"],
+    address = doc["address"]
+    visit = Visit(
+        id=doc["visitId"], visit_id=doc["visitId"].rsplit(VISIT_ID_SEPARATOR, 1)[-1],
+        start=datetime.fromisoformat(doc["start"]),
         duration_minutes=int(doc["durationMinutes"]), capacity=int(doc["capacity"]),
-        seats_left=max(0, int(doc["capacity"]) - taken),
-        municipality_code=doc["municipalityCode"], region_code=doc["regionCode"],
-        lat=lat, lon=lon, distance_km=None if distance_to is None else distance_to(lat, lon),
-        cursor=cursor,
+        address=Address(address["street"], address["postalCode"], address["city"]),
     )
+    return VisitHit(
+        visit=visit, course=course, weekday=int(doc["weekday"]), time_of_day=doc["timeOfDay"],
+        seats_left=max(0, visit.capacity - taken),
+        distance_km=None if distance_to is None else distance_to(lat, lon), cursor=cursor,
+    )
+
+
+async def _courses(meili: httpx.AsyncClient, course_index_uid: str, ids: set[str]
+                   ) -> dict[str, CourseRecord]:
+    """The page's courses from the course index, in one request."""
+    if not ids:
+        return {}
+    (result,) = await _multi_search(meili, course_index_uid, [
+        {"q": "", "filter": f"id IN {quote_list(sorted(ids))}", "limit": len(ids)}])
+    return {doc["id"]: course_from_document(doc) for doc in result["hits"]}
 
 
 def _facet(facet: VisitFacet, result: dict[str, Any]) -> VisitFacetResult:
