@@ -81,6 +81,10 @@ class ListSize:
         return self.default
 
 
+# The edges of a connection hold as many items as its paged field's ``first`` allows.
+CONNECTION_EDGES = frozenset({("CourseConnection", "edges"), ("StudyVisitConnection", "edges")})
+
+
 def list_sizes(max_page_size: int) -> dict[tuple[str, str], ListSize]:
     """The size of every list of objects in the schema, by (type, field)."""
     page = ListSize(20, "first", max_page_size, paged=True)
@@ -161,7 +165,7 @@ class _Counter:
             page = size.of(node)
         elif size is not None:
             count = size.of(node)
-        elif (parent.name, name) == ("CourseConnection", "edges"):
+        elif (parent.name, name) in CONNECTION_EDGES:
             count = page
         inner = self.selection(get_named_type(definition.type), node.selection_set, page)
         return 1 + count * inner
