@@ -15,6 +15,7 @@ from api.search import enums
 from api.search.enums import to_core
 from api.search.inputs import NearInput, near_to_core
 from api.search.runtime import search_runtime
+from api.search.selection import selected_course_attributes, selected_names
 from api.visitsearch.types import (
     StudyVisitConnection,
     StudyVisitFacetAttribute,
@@ -74,8 +75,12 @@ class VisitSearchQuery:
             after=after,
             facets=tuple(dict.fromkeys(model.VisitFacet[f.name] for f in facets or ())),
         )
-        page = await _service(info).search(request, resources.meili, resources.redis,
-                                           resources.settings.meili_index)
+        selections = info.selected_fields[0].selections
+        course_attributes = selected_course_attributes(
+            lambda path: selected_names(selections, ("edges", "course", *path)))
+        page = await _service(info).search(request, search_runtime(info).multi_search.http.post,
+                                           resources.redis, resources.settings.meili_index,
+                                           course_attributes)
         return build_connection(page, request, resources.reference,
                                 search_runtime(info).service.labeller,
                                 to_core(language, Language))

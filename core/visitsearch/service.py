@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-import httpx
 import orjson
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -24,9 +23,16 @@ from core.errors import InputError, ServiceUnavailable
 from core.meili_filter import quote_list
 from core.reference import Reference
 from core.search.cursor import decode_cursor, encode_cursor, fingerprint
-from core.search.documents import Address, CourseRecord, Visit, course_from_document
+from core.search.documents import (
+    Address,
+    CourseRecord,
+    Visit,
+    course_from_document,
+    retrieval_list,
+)
 from core.search.facets import total_hits
 from core.search.geo import distance_from, geo_point_sort
+from core.search.meili import multi_search_body
 from core.search.model import GeoCircle
 from core.search.validation import (
     MAX_VALUES_PER_FILTER,
@@ -50,6 +56,8 @@ from core.visitsearch.model import (
 )
 
 T = TypeVar("T")
+# ``MeiliHttp.post``: the path and JSON body in; status, headers and body out.
+Post = Callable[[str, bytes], Awaitable[tuple[int, dict[str, str], bytes]]]
 VISIT_ID_SEPARATOR = "~"  # as in indexer.documents.study_visit_id
 DEADLINE_SECONDS = 5.0  # each Meilisearch and Redis call of a search
 RETRIEVED = ["visitId", "courseId", "start", "weekday", "timeOfDay", "durationMinutes",
@@ -133,10 +141,12 @@ class VisitSearchService:
             })
         return _Plan(queries, extra, offset, search_fingerprint, circle)
 
-    async def search(self, request: VisitSearchRequest, meili: httpx.AsyncClient,
-                     redis: Redis, course_index_uid: str) -> VisitPage:
+    async def search(self, request: VisitSearchRequest, meili: Post, redis: Redis,
+                     course_index_uid: str, course_attributes: frozenset[str] | None = None
+                     ) -> VisitPage:
         """One page of visits; ``course_index_uid`` names the course index (and so the
-        visit index beside it)."""
+        visit index beside it); only ``course_attributes`` (default: all) of the page's
+        courses are read."""
         circle = self.validate(request)
         taken: dict[str, int] = {}
         if request.filter.only_with_seats_left:
@@ -147,7 +157,8 @@ class VisitSearchService:
         documents: list[dict[str, Any]] = main["hits"]
         page_taken, courses = await asyncio.gather(
             _guarded(seats_taken(redis, [doc["visitId"] for doc in documents])),
-            _courses(meili, course_index_uid, {doc["courseId"] for doc in documents}))
+            _courses(meili, course_index_uid, {doc["courseId"] for doc in documents},
+                     course_attributes))
         distance_to = distance_from(circle.centre) if circle is not None else None
         # A course written a moment before its visits (a plain load writes the course index
         # first) is left out rather than shown half.
@@ -186,13 +197,14 @@ def _hit(doc: dict[str, Any], course: CourseRecord, taken: int,
     )
 
 
-async def _courses(meili: httpx.AsyncClient, course_index_uid: str, ids: set[str]
-                   ) -> dict[str, CourseRecord]:
+async def _courses(meili: Post, course_index_uid: str, ids: set[str],
+                   attributes: frozenset[str] | None) -> dict[str, CourseRecord]:
     """The page's courses from the course index, in one request."""
     if not ids:
         return {}
     (result,) = await _multi_search(meili, course_index_uid, [
-        {"q": "", "filter": f"id IN {quote_list(sorted(ids))}", "limit": len(ids)}])
+        {"q": "", "filter": f"id IN {quote_list(sorted(ids))}", "limit": len(ids),
+         "attributesToRetrieve": retrieval_list(attributes)}])
     return {doc["id"]: course_from_document(doc) for doc in result["hits"]}
 
 
@@ -211,18 +223,16 @@ def _paging(offset: int, first: int) -> dict[str, int]:
     return {"offset": offset, "limit": first}
 
 
-async def _multi_search(meili: httpx.AsyncClient, index_uid: str,
-                        queries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    body = orjson.dumps({"queries": [{"indexUid": index_uid, **q} for q in queries]})
+async def _multi_search(meili: Post, index_uid: str, queries: list[dict[str, Any]]
+                        ) -> list[dict[str, Any]]:
     try:
         async with asyncio.timeout(DEADLINE_SECONDS):
-            response = await meili.post("/multi-search", content=body,
-                                        headers={"Content-Type": "application/json"})
-    except (httpx.HTTPError, TimeoutError) as exc:
+            status, _, body = await meili("/multi-search", multi_search_body(index_uid, queries))
+    except (OSError, TimeoutError) as exc:
         raise ServiceUnavailable("search") from exc
-    if response.status_code != 200:
+    if status != 200:
         raise ServiceUnavailable("search")
-    results: list[dict[str, Any]] = orjson.loads(response.content)["results"]
+    results: list[dict[str, Any]] = orjson.loads(body)["results"]
     return results
 
 
