@@ -98,7 +98,9 @@ async function runSearch({ more = false } = {}) {
     $("load-more").hidden = !result.pageInfo.hasNextPage;
     const count = $("result-count");
     count.dataset.total = String(result.totalCount);
-    count.textContent = result.totalCount ? tCount("results.count", result.totalCount) : t("results.none");
+    const filtered = search.near || search.withVisits || Object.values(search.filter).some((v) => v.length);
+    count.textContent = result.totalCount ? tCount("results.count", result.totalCount)
+      : t(filtered ? "results.none" : "results.noneUnfiltered");
     $("results-shown").textContent = result.totalCount
       ? t("results.shown", { shown, total: result.totalCount })
       : "";

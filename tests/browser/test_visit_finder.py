@@ -12,6 +12,7 @@ import pytest
 
 from tests.browser.support import CONTRAST_CHECK, UNLABELLED_CONTROLS, graphql, screenshot
 from tests.browser.test_search_page import expect
+from tests.conftest import SampleIndex
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -112,3 +113,23 @@ def test_english_and_the_skip_link(page: Page, site: str) -> None:
     page.locator(".skip-link").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_be_focused()
+
+
+def test_empty_state_and_swedish_only_courses(page: Page, site: str,
+                                              sample_index: SampleIndex) -> None:
+    page.goto("/#/?query=zzqxjvwk")
+    expect(page.locator("#result-count")).to_have_text(
+        "Inga utbildningar matchar din sökning. Prova ett annat ord.")
+    page.goto("/#/?query=zzqxjvwk&regions=01")
+    expect(page.locator("#result-count")).to_have_text(
+        "Inga utbildningar matchar din sökning. Prova att ta bort något filter.")
+
+    swedish = next(d for d in sample_index.documents if not d["titleEn"])
+    english = next(d for d in sample_index.documents if d["titleEn"] and d["descriptionEn"])
+    page.goto("/#/")
+    page.get_by_role("button", name="In English").click()
+    for document, note in ((swedish, 1), (english, 0)):
+        page.goto(f"/#/course/{document['id']}")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        expect(page.locator("#course-view .swedish-only")).to_have_count(note)
+    page.get_by_role("button", name="På svenska").click()
