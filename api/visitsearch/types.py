@@ -154,7 +154,8 @@ _TIMES = {"sv": {"morning": "förmiddag", "afternoon": "eftermiddag", "evening":
 def facet_label(labeller: Labeller, facet: model.VisitFacet, value: str,
                 language: Language) -> str:
     if facet is model.VisitFacet.WEEKDAY:
-        return _WEEKDAYS[language.value][int(value) - 1] if value in "1234567" else value
+        known = value.isdigit() and 1 <= int(value) <= 7
+        return _WEEKDAYS[language.value][int(value) - 1] if known else value
     if facet is model.VisitFacet.TIME_OF_DAY:
         return _TIMES[language.value].get(value, value)
     return labeller.label(_LABELLED[facet], value, language)

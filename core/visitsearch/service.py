@@ -1,9 +1,10 @@
 """The study-visit search service: a typed request in, a :class:`VisitPage` out.
 
 One search is one Meilisearch multi-search on the visit index (the page, and one query per
-disjunctive facet with a selection) and at most two Redis round trips: the seats taken of
-every upcoming visit with registrations (only for "seats left"), and the seats taken of the
-page's visits. Seats are never cached, so a taken seat shows at once.
+disjunctive facet with a selection), one search of the course index for the page's courses,
+and Redis reads: the seats taken of the page's visits, and (only for "seats left") before
+the search the upcoming visits with registrations and their seats taken. Seats are never
+cached, so a taken seat shows at once.
 """
 
 from __future__ import annotations
@@ -70,7 +71,6 @@ class _Plan:
     extra_facets: tuple[VisitFacet, ...]  # one extra query each, in order
     offset: int
     search_fingerprint: str
-    circle: GeoCircle | None
 
 
 class VisitSearchService:
@@ -139,7 +139,7 @@ class VisitSearchService:
                 "facets": [facet.value],
                 "limit": 0,
             })
-        return _Plan(queries, extra, offset, search_fingerprint, circle)
+        return _Plan(queries, extra, offset, search_fingerprint)
 
     async def search(self, request: VisitSearchRequest, meili: Post, redis: Redis,
                      course_index_uid: str, course_attributes: frozenset[str] | None = None
