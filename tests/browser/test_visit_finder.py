@@ -4,6 +4,7 @@ link of the course page."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -133,3 +134,26 @@ def test_empty_state_and_swedish_only_courses(page: Page, site: str,
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         expect(page.locator("#course-view .swedish-only")).to_have_count(note)
     page.get_by_role("button", name="På svenska").click()
+
+
+def test_municipality_and_provider_facets_filter_the_courses(page: Page, site: str) -> None:
+    query = """query ($filter: CourseFilterInput) {
+      searchCourses(query: "", filter: $filter, first: 0,
+                    facets: [MUNICIPALITY, PROVIDER]) {
+        totalCount facets { attribute values { value count } } } }"""
+    answer = graphql(site, query)["searchCourses"]
+    page.goto("/#/")
+    expect(page.locator("#result-count")).to_have_attribute("data-total",
+                                                            str(answer["totalCount"]))
+    (municipality,) = [f["values"][0] for f in answer["facets"]
+                       if f["attribute"] == "MUNICIPALITY"]
+    page.locator(f"#facet-MUNICIPALITY input[value='{municipality['value']}']").check()
+    expect(page.locator("#result-count")).to_have_attribute("data-total",
+                                                            str(municipality["count"]))
+    expect(page).to_have_url(re.compile(rf"municipalities={municipality['value']}"))
+    narrowed = graphql(site, query, {"filter": {"municipalities": [municipality["value"]]}})
+    (provider,) = [f["values"][0] for f in narrowed["searchCourses"]["facets"]
+                   if f["attribute"] == "PROVIDER"]
+    page.locator(f"#facet-PROVIDER input[value='{provider['value']}']").check()
+    expect(page.locator("#result-count")).to_have_attribute("data-total",
+                                                            str(provider["count"]))
