@@ -7,10 +7,11 @@ import strawberry
 from api.search.queries import SearchQuery
 from api.visits.mutations import VisitsMutation
 from api.visits.queries import VisitsQuery
+from api.visitsearch.queries import VisitSearchQuery
 
 
 @strawberry.type(description="Course search, course details and reference data.")
-class Query(SearchQuery, VisitsQuery):
+class Query(SearchQuery, VisitsQuery, VisitSearchQuery):
     pass
 
 

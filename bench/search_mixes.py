@@ -187,6 +187,8 @@ MIXES: dict[str, Callable[[Generator], Case]] = {
     "zipf": Generator.page_case,
 }
 
+ALL_MIXES = [*MIXES, "visits"]
+
 
 def distinct_cases(mix: str, count: int, seed: int) -> list[Case]:
     """``count`` different searches of a mix (deterministic for a seed)."""
@@ -227,6 +229,9 @@ def bodies(mix: str, count: int, seed: int, index_uid: str, offset: int = 0
     Distinct mixes give cases ``offset`` to ``offset + count`` of one distinct list, so that
     runs given disjoint ranges never repeat a search; ``zipf`` draws ``count`` requests.
     """
+    if mix == "visits":  # the visit finder (bench/visit_mixes.py)
+        from visit_mixes import visit_bodies
+        return visit_bodies(count, seed, index_uid, offset)
     service = SearchService(load_reference(), ProviderDirectory(), max_page_size=100)
     if mix == "zipf":
         population = distinct_cases(mix, ZIPF_DISTINCT, seed)

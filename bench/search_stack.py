@@ -88,7 +88,8 @@ def _ensure_loaded(feeds: Path, data: Path, env: dict[str, str]) -> int:
     documents = _documents(env["MEILI_URL"], env["MEILI_MASTER_KEY"], INDEX)
     if marker.is_file():
         recorded = json.loads(marker.read_text())
-        if recorded == {"feeds": str(feeds.resolve()), "documents": documents} and documents:
+        visits = _documents(env["MEILI_URL"], env["MEILI_MASTER_KEY"], f"{INDEX}_visits")
+        if recorded == {"feeds": str(feeds.resolve()), "documents": documents} and visits:
             return documents
     print(f"loading {feeds} into Meilisearch (indexer load --rebuild)…", file=sys.stderr,
           flush=True)

@@ -20,6 +20,7 @@ from indexer.documents import course_document_id, to_search_document
 from indexer.feed import Feed, Rejection, iter_feed_paths, read_feed
 from indexer.index_settings import index_settings, settings_differ
 from indexer.tasks import wait_for_task
+from indexer.visit_documents import visit_documents, visit_index_settings, visit_index_uid
 
 BATCH_SIZE = 5_000
 BUILD_SUFFIX = "_build_"
@@ -90,6 +91,7 @@ class CourseIndexer:
         # Given the documents after a completed load or rebuild: registration reads the
         # visits from Redis, so that it works while Meilisearch is down.
         self.visit_records = visit_records
+        self.visit_index_uid = visit_index_uid(index_uid)
 
     # -- settings ---------------------------------------------------------------------
 
@@ -98,6 +100,16 @@ class CourseIndexer:
         uid = uid or self.index_uid
         self._ensure_index(uid)
         wanted = index_settings(self.reference)
+        changed = settings_differ(self.client.index(uid).get_settings(), wanted)
+        if changed:
+            self._wait(self.client.index(uid).update_settings(wanted))
+        return changed
+
+    def apply_visit_settings(self, uid: str | None = None) -> list[str]:
+        """The same for the study-visit index (``indexer.visit_documents``)."""
+        uid = uid or self.visit_index_uid
+        self._ensure_index(uid)
+        wanted = visit_index_settings(self.reference)
         changed = settings_differ(self.client.index(uid).get_settings(), wanted)
         if changed:
             self._wait(self.client.index(uid).update_settings(wanted))
@@ -129,11 +141,14 @@ class CourseIndexer:
         summary = LoadSummary(files=len(feeds) + sum(r.record_id == "(file)" for r in rejections))
         summary.rejections = rejections
         self.apply_settings()
+        self.apply_visit_settings()
         load_id = f"load-{time.time_ns()}"
         documents = [doc for feed in feeds for doc in self._documents(feed, load_id)]
         summary.indexed = self._add(self.index_uid, documents)
+        self._add(self.visit_index_uid, [v for doc in documents for v in visit_documents(doc)])
         for feed in feeds:
             summary.removed += self._remove_withdrawn(feed, load_id)
+            self._remove_withdrawn(feed, load_id, self.visit_index_uid, "courseId")
         if self.visit_records is not None:
             self.visit_records.loaded(documents, {
                 feed.provider["organisationNumber"]: set(
@@ -152,29 +167,37 @@ class CourseIndexer:
         summary = LoadSummary(files=len(feeds) + sum(r.record_id == "(file)" for r in rejections))
         summary.rejections = rejections
         self._drop_stale_builds()
-        build_uid = f"{self.index_uid}{BUILD_SUFFIX}{time.time_ns()}"
-        load_id = f"rebuild-{time.time_ns()}"
+        stamp = time.time_ns()
+        build_uid = f"{self.index_uid}{BUILD_SUFFIX}{stamp}"
+        visit_build_uid = f"{self.visit_index_uid}{BUILD_SUFFIX}{stamp}"
+        load_id = f"rebuild-{stamp}"
         try:
             self.apply_settings(build_uid)
+            self.apply_visit_settings(visit_build_uid)
             documents = [doc for feed in feeds for doc in self._documents(feed, load_id)]
             documents.extend(self._kept_versions(feeds, rejections))
-            expected = len({doc["id"] for doc in documents})
+            visits = [v for doc in documents for v in visit_documents(doc)]
             summary.indexed = self._add(build_uid, documents)
-            actual = self.client.index(build_uid).get_stats().number_of_documents
-            if actual != expected:
-                raise RuntimeError(
-                    f"rebuild of {self.index_uid!r}: the new index holds {actual} documents, "
-                    f"expected {expected}; the live index was left as it was"
-                )
+            self._add(visit_build_uid, visits)
+            self._check_count(build_uid, len({doc["id"] for doc in documents}))
+            self._check_count(visit_build_uid, len({visit["id"] for visit in visits}))
             previous = self._live_ids()
             self._ensure_index(self.index_uid)
-            self._wait(self.client.swap_indexes([{"indexes": [self.index_uid, build_uid]}]))
+            self._ensure_index(self.visit_index_uid)
+            # One swap task for both pairs: Meilisearch swaps them atomically together, so a
+            # search never sees new courses beside old visits.
+            self._wait(self.client.swap_indexes([
+                {"indexes": [self.index_uid, build_uid]},
+                {"indexes": [self.visit_index_uid, visit_build_uid]},
+            ]))
         except BaseException:
             self._drop_index(build_uid)
+            self._drop_index(visit_build_uid)
             raise
         self._drop_index(build_uid)
         if self.visit_records is not None:
             self.visit_records.rebuilt(documents)
+        self._drop_index(visit_build_uid)
         summary.removed = len(previous - {doc["id"] for doc in documents})
         summary.seconds = time.monotonic() - started
         return summary
@@ -231,10 +254,20 @@ class CourseIndexer:
             self.progress(f"{uid}: {done}/{len(documents)} documents indexed ({rate:.0f}/s)")
         return done
 
-    def _remove_withdrawn(self, feed: Feed, load_id: str) -> int:
+    def _check_count(self, uid: str, expected: int) -> None:
+        actual = self.client.index(uid).get_stats().number_of_documents
+        if actual != expected:
+            raise RuntimeError(
+                f"rebuild of {self.index_uid!r}: the new index {uid!r} holds {actual} "
+                f"documents, expected {expected}; the live index was left as it was"
+            )
+
+    def _remove_withdrawn(self, feed: Feed, load_id: str, uid: str | None = None,
+                          course_attribute: str = "id") -> int:
         """Delete the provider's documents this feed did not write, except rejected ones.
 
-        A course whose new record was rejected keeps its last good version.
+        A course whose new record was rejected keeps its last good version (and its visits:
+        in the visit index, ``course_attribute`` is ``courseId``).
         """
         clauses = [
             f"providerOrgNumber = {quote(feed.provider['organisationNumber'])}",
@@ -242,9 +275,10 @@ class CourseIndexer:
         ]
         kept = rejected_ids(feed.provider, feed.rejections, feed.file)
         if kept:
-            clauses.append(f"id NOT IN {quote_list(kept)}")
+            clauses.append(f"{course_attribute} NOT IN {quote_list(kept)}")
         task = self._wait(
-            self.client.index(self.index_uid).delete_documents(filter=" AND ".join(clauses))
+            self.client.index(uid or self.index_uid).delete_documents(
+                filter=" AND ".join(clauses))
         )
         details = task.details or {}
         return int(details.get("deletedDocuments") or 0)
@@ -303,10 +337,10 @@ class CourseIndexer:
             self._wait(self.client.delete_index(uid))
 
     def _drop_stale_builds(self) -> None:
-        prefix = f"{self.index_uid}{BUILD_SUFFIX}"
+        prefixes = (f"{self.index_uid}{BUILD_SUFFIX}", f"{self.visit_index_uid}{BUILD_SUFFIX}")
         indexes = self.client.get_indexes({"limit": 1000})["results"]
         for index in indexes:
-            if index.uid.startswith(prefix):
+            if index.uid.startswith(prefixes):
                 self._drop_index(index.uid)
 
     def _wait(self, task: TaskInfo) -> Any:

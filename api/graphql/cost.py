@@ -39,6 +39,8 @@ from api.search.results import MAX_FACET_VALUES
 from core.search.attributes import Facet
 from core.search.highlight import SNIPPET_WORDS
 from core.search.service import MAX_SUGGESTIONS
+from core.visitsearch.model import VisitFacet
+from indexer.visit_documents import MAX_VISIT_FACET_VALUES
 
 # Sizes of the reference lists (tests/unit/test_graphql_cost.py checks them against the data).
 REGIONS = 21
@@ -79,6 +81,10 @@ class ListSize:
         return self.default
 
 
+# The edges of a connection hold as many items as its paged field's ``first`` allows.
+CONNECTION_EDGES = frozenset({("CourseConnection", "edges"), ("StudyVisitConnection", "edges")})
+
+
 def list_sizes(max_page_size: int) -> dict[tuple[str, str], ListSize]:
     """The size of every list of objects in the schema, by (type, field)."""
     page = ListSize(20, "first", max_page_size, paged=True)
@@ -99,6 +105,10 @@ def list_sizes(max_page_size: int) -> dict[tuple[str, str], ListSize]:
         ("Course", "studyVisits"): ListSize(STUDY_VISITS_PER_COURSE),
         ("HighlightedText", "fragments"): ListSize(HIGHLIGHT_FRAGMENTS),
         ("RegisterForStudyVisitPayload", "errors"): ListSize(REGISTRATION_ERRORS),
+        # the visit finder (api/visitsearch)
+        ("Query", "searchStudyVisits"): page,
+        ("StudyVisitConnection", "facets"): ListSize(len(VisitFacet)),
+        ("StudyVisitFacet", "values"): ListSize(MAX_VISIT_FACET_VALUES),
     }
 
 
@@ -155,7 +165,7 @@ class _Counter:
             page = size.of(node)
         elif size is not None:
             count = size.of(node)
-        elif (parent.name, name) == ("CourseConnection", "edges"):
+        elif (parent.name, name) in CONNECTION_EDGES:
             count = page
         inner = self.selection(get_named_type(definition.type), node.selection_set, page)
         return 1 + count * inner

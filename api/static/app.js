@@ -11,6 +11,7 @@ import { COURSE, PLACES, SEARCH_COURSES, SUGGESTIONS } from "./queries.js";
 import { resultCards } from "./results.js";
 import { SORTS, emptySearch, parseRoute, searchHash, searchVariables } from "./state.js";
 import { renderUnderstanding } from "./understanding.js";
+import { visitFinder } from "./visits.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -22,6 +23,21 @@ let shown = 0;
 let rendered = null; // the hash and language of the results on screen
 let lastSearchHash = "#/";
 let lastCourseId = null;
+const visits = visitFinder();
+
+/** The visit finder (#/visits) in place of the search and course views. */
+function showVisits() {
+  $("search-view").hidden = true;
+  $("course-view").hidden = true;
+  const view = $("visits-view");
+  const shape = `${language()} ${regions.length}`; // rebuilt for a language or the places
+  if (view.hidden || view.dataset.shape !== shape) {
+    view.dataset.shape = shape;
+    visits.render(view, regions);
+  }
+  view.hidden = false;
+  document.title = view.querySelector("h1").textContent;
+}
 
 function applyStaticStrings() {
   document.documentElement.lang = language();
@@ -84,7 +100,9 @@ async function runSearch({ more = false } = {}) {
     $("load-more").hidden = !result.pageInfo.hasNextPage;
     const count = $("result-count");
     count.dataset.total = String(result.totalCount);
-    count.textContent = result.totalCount ? tCount("results.count", result.totalCount) : t("results.none");
+    const filtered = search.near || search.withVisits || Object.values(search.filter).some((v) => v.length);
+    count.textContent = result.totalCount ? tCount("results.count", result.totalCount)
+      : t(filtered ? "results.none" : "results.noneUnfiltered");
     $("results-shown").textContent = result.totalCount
       ? t("results.shown", { shown, total: result.totalCount })
       : "";
@@ -103,6 +121,7 @@ async function runSearch({ more = false } = {}) {
 async function showCourse(id) {
   lastCourseId = id;
   $("search-view").hidden = true;
+  $("visits-view").hidden = true;
   const view = $("course-view");
   view.hidden = false;
   view.dataset.state = "loading";
@@ -129,6 +148,11 @@ async function showCourse(id) {
 
 function route() {
   if (location.hash && !location.hash.startsWith("#/")) return; // an in-page anchor
+  if (location.hash.startsWith("#/visits")) {
+    showVisits();
+    return;
+  }
+  $("visits-view").hidden = true;
   const current = parseRoute(location.hash);
   if (current.view === "course") {
     showCourse(current.id);
@@ -188,7 +212,10 @@ function setupSearchForm() {
   $("load-more").addEventListener("click", () => runSearch({ more: true }));
   document.querySelector(".skip-link").addEventListener("click", (event) => {
     event.preventDefault(); // keep the search in the URL
-    $("results-heading").focus();
+    // The visible view's main heading: the results, the course or the visit results.
+    if (!$("visits-view").hidden) visits.focusResults($("visits-view"));
+    else if (!$("course-view").hidden) $("course-view").querySelector("h1")?.focus();
+    else $("results-heading").focus();
   });
   $("filters-toggle").addEventListener("click", () => {
     const open = $("filters-toggle").getAttribute("aria-expanded") !== "true";
@@ -208,6 +235,7 @@ async function loadPlaces() {
     regions = (await graphql(PLACES)).regions;
     renderNearOptions($("near-municipality"), $("near-radius"), regions);
     showNear($("near-municipality"), $("near-radius"), search.near);
+    if (!$("visits-view").hidden) showVisits();
   } catch {
     // Without the list, the picker offers "anywhere" only; searching still works.
   }

@@ -18,6 +18,8 @@ export function coursePage(course, backHash) {
     h("p", {},
       h("a", { href: backHash, class: "back" }, h("span", { "aria-hidden": "true" }, "← "), t("course.back"))),
     h("h1", { id: "course-title", tabindex: "-1", lang: english && !course.titleEn ? "sv" : null }, title),
+    english && !(course.titleEn && course.descriptionEn)
+      ? h("p", { class: "swedish-only" }, t("card.swedishOnly")) : null,
     h("p", { class: "provider" }, course.provider.name),
     badges(course),
     h("h2", {}, t("course.description")),

@@ -13,6 +13,8 @@ export const FACETS = [
   { attribute: "SCHEDULE", key: "schedules" },
   { attribute: "DELIVERY", key: "deliveries" },
   { attribute: "LANGUAGE", key: "languages" },
+  { attribute: "MUNICIPALITY", key: "municipalities" },
+  { attribute: "PROVIDER", key: "providers" },
 ];
 const UPCOMING = "HAS_UPCOMING_STUDY_VISITS";
 const COLLAPSED_SIZE = 6;

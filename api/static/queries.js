@@ -142,3 +142,22 @@ mutation RegisterForStudyVisit($input: RegisterForStudyVisitInput!) {
     errors { field message code }
   }
 }`;
+
+/** The visit finder ("Studiebesök"): upcoming visits with their courses, seats left read
+ * now, the distance when searching near a place, and facet counts for the filters. */
+export const SEARCH_STUDY_VISITS = `
+query SearchStudyVisits($query: String!, $filter: StudyVisitSearchFilterInput, $near: NearInput,
+                        $sort: StudyVisitSort!, $first: Int!, $after: String,
+                        $language: Language!) {
+  searchStudyVisits(query: $query, filter: $filter, near: $near, sort: $sort, first: $first,
+                    after: $after, facets: [TIME_OF_DAY, WEEKDAY], language: $language) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    facets { attribute values { value label count selected } }
+    edges {
+      distanceKm
+      node { id start durationMinutes capacity seatsLeft address { street postalCode city } }
+      course { id title titleEn provider { name } location { municipality { name } } }
+    }
+  }
+}`;

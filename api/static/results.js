@@ -20,6 +20,7 @@ function card({ node, highlights, distanceKm }) {
       h("h3", { id: titleId, class: "card-title" },
         h("a", { href: courseHash(node.id), lang: english && !node.titleEn ? "sv" : null },
           title(node, highlights, english))),
+      english && !node.titleEn ? h("p", { class: "swedish-only" }, t("card.swedishOnly")) : null,
       h("p", { class: "provider" }, node.provider.name),
       h("p", { class: "place" },
         `${node.location.municipality.name}, ${regionName(node.location.region, english)}`,

@@ -5,7 +5,7 @@
 /** Filter lists of CourseFilterInput the page offers, by URL parameter (= input field). */
 export const FILTER_KEYS = [
   "regions", "occupationFields", "occupations", "programmeTypes", "paces", "schedules",
-  "deliveries", "languages",
+  "deliveries", "languages", "municipalities", "providers",
 ];
 export const SORTS = [
   "RELEVANCE", "START_DATE_ASC", "START_DATE_DESC", "DURATION_ASC", "DURATION_DESC", "DISTANCE",

@@ -58,8 +58,8 @@ def _page(title: str, body: str, lang: Language, status: int = 200) -> HTMLRespo
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{e(title)}</title></head>"
         '<body style="font-family: Arial, sans-serif; max-width: 640px; margin: 2em auto; '
-        f'padding: 0 1em; line-height: 1.5"><h1 style="font-size: 1.4em">{e(title)}</h1>'
-        f"{body}</body></html>"
+        f'padding: 0 1em; line-height: 1.5"><main><h1 style="font-size: 1.4em">{e(title)}</h1>'
+        f"{body}</main></body></html>"
     )
     return HTMLResponse(document, status_code=status, headers=HEADERS)
 

@@ -44,3 +44,24 @@ async def test_direct_bodies_equal_the_api_s(sample_index: SampleIndex, mix: str
             if relaxed:  # only a search that found nothing is searched again, relaxed
                 (first,) = orjson.loads(api.meili_responses[before].content)["results"][:1]
                 assert first["hits"] == [], api_body
+
+
+_VISIT_NOW = re.compile(rb"startTs > [0-9]+")
+
+
+async def test_visit_bodies_equal_the_api_s_visit_search(sample_index: SampleIndex) -> None:
+    bench = _bench()
+    sys.path.insert(0, str(BENCH.parent))  # the bench imports its modules as scripts do
+    try:
+        api_bodies, meili_bodies = bench.bodies("visits", 8, 7, sample_index.settings.meili_index)
+    finally:
+        sys.path.remove(str(BENCH.parent))
+    async with running_api(sample_index.settings) as api:
+        for api_body, meili_body in zip(api_bodies, meili_bodies, strict=True):
+            before = len(api.meili_requests)
+            answer = await api.client.post("/graphql", content=api_body,
+                                           headers={"Content-Type": "application/json"})
+            assert "errors" not in answer.json(), answer.json()
+            visit_search = api.meili_requests[before]  # then the page's courses
+            assert orjson.loads(_VISIT_NOW.sub(b"NOW", visit_search.content)) == orjson.loads(
+                _VISIT_NOW.sub(b"NOW", meili_body))

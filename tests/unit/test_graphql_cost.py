@@ -74,7 +74,7 @@ def test_every_list_of_objects_in_the_schema_has_a_size() -> None:
     lists = {(type_.name, name) for type_ in SCHEMA.type_map.values()
              if isinstance(type_, GraphQLObjectType) and not type_.name.startswith("__")
              for name, field in type_.fields.items() if _is_object_list(field.type)}
-    assert lists - set(SIZES) == {("CourseConnection", "edges")}  # sized by its connection
+    assert lists - set(SIZES) == cost.CONNECTION_EDGES  # sized by their connections
 
 
 def test_lists_multiply_the_cost_of_their_selection() -> None:
@@ -150,3 +150,11 @@ def test_the_search_page_query_fifteen_times_over_is_over_the_budget() -> None:
     fan_out = search[:search.index("searchCourses(")] + " ".join(
         f"a{i}: {body}" for i in range(MAX_ALIASES)) + "}"
     assert only(fan_out) == MAX_ALIASES * only(search) > DEFAULT_MAX_COST
+
+
+def test_the_visit_finder_is_sized_by_its_page_and_facets() -> None:
+    assert only("{ searchStudyVisits(first: 7) { totalCount edges { cursor } } }") == 1 + 1 + 1 + 7
+    assert only("query($n: Int!) { searchStudyVisits(first: $n) { edges { cursor } } }") == (
+        1 + 1 + 100)
+    assert only("{ searchStudyVisits { facets { values { count } } } }") == (
+        1 + 1 + 9 * (1 + 300 * 1))

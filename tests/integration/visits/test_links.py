@@ -72,6 +72,9 @@ async def test_opening_any_link_changes_nothing(
                 assert page.status_code == 200
                 assert page.headers["cache-control"] == "no-store"
                 assert "<form method=\"post\"" in page.text
+                # one main landmark holding the page's heading and its form
+                assert page.text.count("<main>") == 1 and "<main><h1" in page.text
+                assert page.text.index("</form>") < page.text.index("</main>")
             head = await client.head(f"{api}/visits/{path}", params={"token": token})
             assert head.status_code in (200, 405)
         assert await _snapshot(redis, registration_id) == before

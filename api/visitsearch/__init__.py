@@ -1,0 +1,1 @@
+"""GraphQL of the visit finder: ``searchStudyVisits`` and its types."""

@@ -1,0 +1,1 @@
+"""Searching study visits themselves (the visit finder), over the study-visit index."""
