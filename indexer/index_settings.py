@@ -68,6 +68,16 @@ MAX_VALUES_PER_FACET = 300  # every one of the 290 municipalities fits
 MAX_TOTAL_HITS = 150_000
 
 
+
+# Typos as a jobseeker makes them, for the course search and the visit search alike.
+TYPO_TOLERANCE = {
+    "enabled": True,
+    "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9},
+    "disableOnWords": [],
+    "disableOnAttributes": [],
+    "disableOnNumbers": True,
+}
+
 def occupation_synonyms(reference: Reference) -> dict[str, list[str]]:
     """Two-way synonyms between everyday Swedish and English job titles of an occupation."""
     synonyms: dict[str, set[str]] = {}
@@ -93,13 +103,7 @@ def index_settings(reference: Reference) -> dict[str, Any]:
         "distinctAttribute": None,
         "stopWords": STOP_WORDS,
         "synonyms": occupation_synonyms(reference),
-        "typoTolerance": {
-            "enabled": True,
-            "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9},
-            "disableOnWords": [],
-            "disableOnAttributes": [],
-            "disableOnNumbers": True,
-        },
+        "typoTolerance": TYPO_TOLERANCE,
         "faceting": {
             "maxValuesPerFacet": MAX_VALUES_PER_FACET,
             "sortFacetValuesBy": {"*": "count"},

@@ -15,7 +15,7 @@ from typing import Any
 
 from core.reference import Reference
 from core.visitsearch.model import LOCAL_TIME, visit_index_uid
-from indexer.index_settings import occupation_synonyms
+from indexer.index_settings import TYPO_TOLERANCE, occupation_synonyms
 
 __all__ = ["visit_documents", "visit_index_settings", "visit_index_uid"]
 AFTERNOON_FROM_HOUR = 12
@@ -94,13 +94,7 @@ def visit_index_settings(reference: Reference) -> dict[str, Any]:
         "distinctAttribute": None,
         "stopWords": [],
         "synonyms": occupation_synonyms(reference),
-        "typoTolerance": {
-            "enabled": True,
-            "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9},
-            "disableOnWords": [],
-            "disableOnAttributes": [],
-            "disableOnNumbers": True,
-        },
+        "typoTolerance": TYPO_TOLERANCE,
         "faceting": {
             "maxValuesPerFacet": MAX_VISIT_FACET_VALUES,
             "sortFacetValuesBy": {"*": "count"},

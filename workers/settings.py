@@ -79,6 +79,7 @@ def worker_settings(settings: Settings) -> type:
         func(job, name=job.__name__, max_tries=MAINTENANCE_TRIES, timeout=timeout, keep_result=0)
         for job in (reconcile_study_visits, purge_expired, send_reminder, redispatch_outbox)
     ]
+
     def scheduled(job: Any, **when: Any) -> Any:
         return cron(counted_cron(job), name=f"cron:{job.__name__}", timeout=timeout,
                     max_tries=1, **when)
