@@ -78,6 +78,7 @@ class Settings:
     search_stale_seconds: float = 900.0  # outages: cached searches served while Meilisearch is down
     smtp_data_timeout_seconds: float = 600.0  # email delivery: wait for the reply to the final dot
     email_retry_horizon_hours: float = 48.0  # email delivery: retry transient failures this long
+    provider_link_days: int = 30  # provider self-service: how long a provider-page link works
 
     @property
     def meili_read_key(self) -> str:
@@ -183,6 +184,8 @@ class Settings:
             email_retry_horizon_hours=reader.get(
                 "EMAIL_RETRY_HORIZON_HOURS", _retry_horizon_hours, 48.0
             ),
+            # provider self-service (core/visits/provider_access.py): lifetime of a page link
+            provider_link_days=reader.get("PROVIDER_LINK_DAYS", _positive_int, 30),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
