@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import strawberry
 
+from api.provider.resolvers import ProviderMutation, ProviderQuery
 from api.search.queries import SearchQuery
 from api.visits.mutations import VisitsMutation
 from api.visits.queries import VisitsQuery
 
 
 @strawberry.type(description="Course search, course details and reference data.")
-class Query(SearchQuery, VisitsQuery):
+class Query(SearchQuery, VisitsQuery, ProviderQuery):
     pass
 
 
 @strawberry.type(description="Study-visit registration and the provider's decision.")
-class Mutation(VisitsMutation):
+class Mutation(VisitsMutation, ProviderMutation):
     @strawberry.field(description="Liveness of the mutation root; always true.")
     def ping(self) -> bool:
         return True

@@ -39,6 +39,7 @@ from api.search.results import MAX_FACET_VALUES
 from core.search.attributes import Facet
 from core.search.highlight import SNIPPET_WORDS
 from core.search.service import MAX_SUGGESTIONS
+from core.visits.provider_access import MAX_CAPACITY, MAX_DECISIONS_PER_REQUEST, MAX_VISITS
 
 # Sizes of the reference lists (tests/unit/test_graphql_cost.py checks them against the data).
 REGIONS = 21
@@ -99,6 +100,10 @@ def list_sizes(max_page_size: int) -> dict[tuple[str, str], ListSize]:
         ("Course", "studyVisits"): ListSize(STUDY_VISITS_PER_COURSE),
         ("HighlightedText", "fragments"): ListSize(HIGHLIGHT_FRAGMENTS),
         ("RegisterForStudyVisitPayload", "errors"): ListSize(REGISTRATION_ERRORS),
+        # provider self-service (core/visits/provider_access.py)
+        ("ProviderStudyVisitsPayload", "visits"): ListSize(MAX_VISITS),
+        ("ProviderStudyVisit", "registrations"): ListSize(MAX_CAPACITY),
+        ("ProviderDecisionsPayload", "outcomes"): ListSize(MAX_DECISIONS_PER_REQUEST),
     }
 
 

@@ -1,0 +1,246 @@
+"""The provider's page: upcoming visits with who is coming, decisions, a CSV per visit.
+
+``GET /provider?token=…`` shows the list and changes nothing; ``GET /provider/visit.csv``
+downloads one visit's list. ``POST /provider/decide`` confirms or declines the ticked
+registrations. Unlike the one-registration link pages, this page holds a form acting on
+many registrations, so its POST is also guarded against cross-site requests with a
+double-submit token: the GET sets a random value in a ``SameSite=Strict``, ``HttpOnly``
+cookie and in a hidden field; a POST whose field does not match the cookie changes
+nothing (403). Pages are never cached, indexed or framed and send no Referer.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import secrets
+from datetime import datetime
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from api.provider.text import TEXT
+from api.visits.pages import HEADERS, RETRY_AFTER_SECONDS
+from api.visits.pages_text import status_text
+from api.visits.runtime import visit_service
+from core.errors import ServiceUnavailable
+from core.visits.formatting import TIMEZONE, visit_when
+from core.visits.models import Language, RegistrationStatus
+from core.visits.provider_access import (
+    MAX_DECISIONS_PER_REQUEST,
+    ProviderAccess,
+    ProviderClaims,
+    ProviderVisit,
+)
+from core.visits.service import ActionResult
+from core.visits.tokens import TokenAction
+
+PAGE_PATH = "/provider"
+DECIDE_PATH = "/provider/decide"
+CSV_PATH = "/provider/visit.csv"
+CSRF_COOKIE = "provider_csrf"
+MAX_FORM_BYTES = 16 * 1024
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+e = html.escape
+
+
+def provider_access(request: Request) -> ProviderAccess:
+    state = request.app.state
+    access: ProviderAccess | None = getattr(state, "provider_access", None)
+    if access is None:
+        access = ProviderAccess(visit_service(request))
+        state.provider_access = access
+    return access
+
+
+def _lang(value: str | None) -> Language:
+    return Language.EN if value == "en" else Language.SV
+
+
+def _page(title: str, body: str, lang: Language, status: int = 200) -> HTMLResponse:
+    document = (
+        f'<!DOCTYPE html><html lang="{lang.value}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{e(title)}</title><style>"
+        "body{font-family:Arial,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;"
+        "line-height:1.5;color:#1a1a1a}table{border-collapse:collapse;width:100%}"
+        "th,td{text-align:left;padding:.3em .5em;border-bottom:1px solid #ccc}"
+        "button{font-size:1em;padding:.5em 1em;margin:.3em .3em 0 0;border:0;"
+        "border-radius:4px;color:#fff}.confirm{background:#1b5e20}.decline{background:#8e0000}"
+        "a{color:#0b4f8a}</style></head>"
+        f"<body><main><h1>{e(title)}</h1>{body}</main></body></html>"
+    )
+    return HTMLResponse(document, status_code=status, headers=HEADERS)
+
+
+def _base(request: Request) -> str:
+    return urlsplit(visit_service(request).settings.public_base_url).path.rstrip("/")
+
+
+def _problem(result: ActionResult, lang: Language) -> HTMLResponse:
+    t = TEXT[lang]
+    key = "expired" if result is ActionResult.EXPIRED_TOKEN else "invalid"
+    return _page(t[f"{key}_title"], f"<p>{e(t[key])}</p>", lang,
+                 410 if key == "expired" else 400)
+
+
+def _visit_section(request: Request, token: str, item: ProviderVisit, lang: Language,
+                   csrf: str) -> str:
+    t = TEXT[lang]
+    visit = item.visit
+    csv_url = f"{_base(request)}{CSV_PATH}?" + urlencode(
+        {"token": token, "visit": visit.id, "lang": lang.value})
+    head = (
+        f"<section><h2>{e(visit.title(lang))}</h2><p>{e(visit_when(visit, lang))}<br>"
+        f"{e(visit.address.one_line())}<br>{e(t['capacity'])}: {visit.capacity}, "
+        f"{e(t['taken'])}: {item.seats_taken}</p>"
+        f'<p><a href="{e(csv_url)}">{e(t["csv"])}</a></p>'
+    )
+    if not item.registrations:
+        return head + f"<p>{e(t['no_registrations'])}</p></section>"
+    columns = ("select", "reference", "name", "email", "phone", "language", "status",
+               "registered")
+    rows = "".join(
+        "<tr><td>"
+        + (f'<input type="checkbox" name="registration" value="{e(r.id)}" '
+           f'id="r-{e(r.id)}" aria-label="{e(t["select"])} {e(r.name)}">'
+           if r.status is RegistrationStatus.PENDING else "")
+        + f"</td><td>{e(r.id[:8])}</td><td>{e(r.name)}</td><td>{e(r.email)}</td>"
+        f"<td>{e(r.phone or '–')}</td><td>{e(t['lang_' + r.language.value])}</td>"
+        f"<td>{e(status_text(r.status, lang))}</td>"
+        f"<td>{e(_time(r.created_at))}</td></tr>"
+        for r in item.registrations
+    )
+    header = "".join(f'<th scope="col">{e(t[c])}</th>' for c in columns)
+    form = (
+        f'<form method="post" action="{e(_base(request) + DECIDE_PATH)}">'
+        f'<input type="hidden" name="token" value="{e(token)}">'
+        f'<input type="hidden" name="csrf" value="{e(csrf)}">'
+        f'<input type="hidden" name="lang" value="{lang.value}">'
+        f"<table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>"
+        f'<button type="submit" name="action" value="confirm" class="confirm">'
+        f'{e(t["confirm_selected"])}</button>'
+        f'<button type="submit" name="action" value="decline" class="decline">'
+        f'{e(t["decline_selected"])}</button></form>'
+    )
+    return head + form + "</section>"
+
+
+def _time(ts: int) -> str:
+    return datetime.fromtimestamp(ts, TIMEZONE).strftime("%Y-%m-%d %H:%M")
+
+
+async def _claims(request: Request, token: str) -> ProviderClaims | ActionResult:
+    return provider_access(request).claims(token)
+
+
+async def _show(request: Request) -> Response:
+    lang = _lang(request.query_params.get("lang"))
+    token = request.query_params.get("token", "")
+    claims = await _claims(request, token)
+    if isinstance(claims, ActionResult):
+        return _problem(claims, lang)
+    listing = await provider_access(request).list_visits(claims)
+    t = TEXT[lang]
+    csrf = secrets.token_urlsafe(24)
+    body = "".join(_visit_section(request, token, item, lang, csrf) for item in listing)
+    page = _page(t["title"], body or f"<p>{e(t['no_visits'])}</p>", lang)
+    page.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict",
+                    secure=request.url.scheme == "https", path=_base(request) + PAGE_PATH)
+    return page
+
+
+async def _form(request: Request) -> dict[str, list[str]] | None:
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            return None
+    try:
+        return parse_qs(body.decode("utf-8", "replace"),
+                        max_num_fields=MAX_DECISIONS_PER_REQUEST + 4)
+    except ValueError:
+        return None
+
+
+async def _decide(request: Request) -> Response:
+    fields = await _form(request)
+    if fields is None:
+        return _page("Request too large", "", Language.EN, 413)
+    lang = _lang((fields.get("lang") or [""])[0])
+    t = TEXT[lang]
+    csrf = (fields.get("csrf") or [""])[0]
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    if not csrf or not cookie or not secrets.compare_digest(csrf, cookie):
+        return _page(t["forbidden_title"], f"<p>{e(t['forbidden'])}</p>", lang, 403)
+    token = (fields.get("token") or [""])[0]
+    claims = await _claims(request, token)
+    if isinstance(claims, ActionResult):
+        return _problem(claims, lang)
+    action = {"confirm": TokenAction.CONFIRM, "decline": TokenAction.DECLINE}.get(
+        (fields.get("action") or [""])[0])
+    if action is None:
+        return _page(t["not_allowed_title"], "", lang, 400)
+    outcomes = await provider_access(request).decide(
+        claims, fields.get("registration", []), action)
+    done = sum(o.outcome.result is ActionResult.DONE for o in outcomes)
+    back = f"{_base(request)}{PAGE_PATH}?" + urlencode({"token": token, "lang": lang.value})
+    body = (f"<p>{e(t['decided'].format(done=done, skipped=len(outcomes) - done))}</p>"
+            f'<p><a href="{e(back)}">{e(t["back"])}</a></p>')
+    return _page(t["title"], body, lang)
+
+
+def _cell(value: str) -> str:
+    """A spreadsheet would run a cell starting like a formula: such a cell is quoted."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+async def _csv(request: Request) -> Response:
+    lang = _lang(request.query_params.get("lang"))
+    claims = await _claims(request, request.query_params.get("token", ""))
+    if isinstance(claims, ActionResult):
+        return _problem(claims, lang)
+    wanted = request.query_params.get("visit", "")
+    listing = await provider_access(request).list_visits(claims)
+    item = next((i for i in listing if i.visit.id == wanted), None)
+    if item is None:
+        return _page(TEXT[lang]["not_found_title"], "", lang, 404)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["reference", "name", "email", "phone", "language", "status",
+                     "registered_at"])
+    for r in item.registrations:
+        writer.writerow([_cell(v) for v in (
+            r.id, r.name, r.email, r.phone or "", r.language.value, r.status.value,
+            _time(r.created_at))])
+    filename = "study-visit-" + re.sub(r"[^A-Za-z0-9_-]", "_", item.visit.visit_id) + ".csv"
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+        **HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+async def _answer(request: Request) -> Response:
+    """The page; 503 with a fixed text when Redis does not answer in time."""
+    try:
+        if request.url.path.endswith(DECIDE_PATH):
+            return await _decide(request)
+        if request.url.path.endswith(CSV_PATH):
+            return await _csv(request)
+        return await _show(request)
+    except ServiceUnavailable:
+        t = TEXT[_lang(request.query_params.get("lang"))]
+        page = _page(t["unavailable_title"], f"<p>{e(t['unavailable'])}</p>",
+                     _lang(request.query_params.get("lang")), 503)
+        page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return page
+
+
+def routes() -> list[Route]:
+    return [
+        Route(PAGE_PATH, _answer, methods=["GET"]),
+        Route(CSV_PATH, _answer, methods=["GET"]),
+        Route(DECIDE_PATH, _answer, methods=["POST"]),
+    ]

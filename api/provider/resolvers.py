@@ -1,0 +1,63 @@
+"""The provider's self-service in GraphQL: thin resolvers over
+:class:`core.visits.provider_access.ProviderAccess`, taking the page link's token."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context
+from api.provider.pages import provider_access
+from api.provider.types import (
+    ProviderDecision,
+    ProviderDecisionsPayload,
+    ProviderStudyVisitsPayload,
+    decision_outcome,
+    provider_visit,
+    token_result,
+)
+from core.errors import InputError
+from core.visits.provider_access import MAX_DECISIONS_PER_REQUEST
+from core.visits.service import ActionResult
+from core.visits.tokens import TokenAction
+
+ProviderToken = Annotated[str, strawberry.argument(
+    description="The token of the provider's \"your study visits\" link.")]
+
+
+@strawberry.type
+class ProviderQuery:
+    @strawberry.field(description="The upcoming study visits of the token's contact person "
+                                  "and organisation, with their registrations.")
+    async def provider_study_visits(self, info: Info[Context, None], token: ProviderToken
+                                    ) -> ProviderStudyVisitsPayload:
+        access = provider_access(info.context.request)
+        claims = access.claims(token)
+        if isinstance(claims, ActionResult):
+            return ProviderStudyVisitsPayload(result=token_result(claims), visits=[])
+        listing = await access.list_visits(claims)
+        return ProviderStudyVisitsPayload(result=token_result(ActionResult.DONE),
+                                          visits=[provider_visit(item) for item in listing])
+
+
+@strawberry.type
+class ProviderMutation:
+    @strawberry.mutation(description="Confirm or decline several pending registrations of the "
+                                     "token's visits at once (at most 100).")
+    async def decide_provider_registrations(
+        self, info: Info[Context, None], token: ProviderToken,
+        registration_ids: list[strawberry.ID], decision: ProviderDecision,
+    ) -> ProviderDecisionsPayload:
+        if len(registration_ids) > MAX_DECISIONS_PER_REQUEST:
+            raise InputError("registrationIds", f"at most {MAX_DECISIONS_PER_REQUEST} ids")
+        access = provider_access(info.context.request)
+        claims = access.claims(token)
+        if isinstance(claims, ActionResult):
+            return ProviderDecisionsPayload(result=token_result(claims), outcomes=[])
+        action = TokenAction.CONFIRM if decision is ProviderDecision.CONFIRM \
+            else TokenAction.DECLINE
+        outcomes = await access.decide(claims, [str(i) for i in registration_ids], action)
+        return ProviderDecisionsPayload(result=token_result(ActionResult.DONE),
+                                        outcomes=[decision_outcome(o) for o in outcomes])

@@ -1,0 +1,185 @@
+"""The provider's page and ``providerStudyVisits``: opened from the emailed link, it shows
+exactly the contact's registrations; decisions need the CSRF cookie; the CSV parses.
+
+Real API under uvicorn, real Redis, real Meilisearch, a real worker and SMTP sink.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import time
+from typing import Any
+
+import httpx
+from redis import Redis as SyncRedis
+from redis.asyncio import Redis
+
+from core.settings import Settings
+from core.visits import keys
+from core.visits.provider_access import issue_provider_token
+from core.visits.visit_records import VisitRecords
+from devstack.mailsink import MailSink
+from tests.factories import organisation_number
+from tests.integration.visits.conftest import (
+    ORG,
+    VisitIndex,
+    register,
+    registration_input,
+)
+from tests.integration.visits.mail_helpers import links, to, token_of
+from tests.live_app import run_worker
+
+KARIN = "karin@utbildning.example"  # contact of VISITS1 (five_seats)
+OLLE = "olle@utbildning.example"  # contact of VISITS2 (roomy), same organisation
+CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
+
+LIST = """query($t: String!) { providerStudyVisits(token: $t) { result visits {
+  visit { id } seatsTaken registrations { id name email status } } } }"""
+DECIDE = """mutation($t: String!, $ids: [ID!]!, $d: ProviderDecision!) {
+  decideProviderRegistrations(token: $t, registrationIds: $ids, decision: $d) {
+    result outcomes { registrationId result status } } }"""
+
+
+async def _write_visit_records(settings: Settings) -> None:
+    """The visit records as the indexer CLI writes them, in this test's Redis database."""
+    async with httpx.AsyncClient(
+            base_url=settings.meili_url,
+            headers={"Authorization": f"Bearer {settings.meili_master_key}"}) as meili:
+        response = await meili.get(f"/indexes/{settings.meili_index}/documents",
+                                   params={"limit": 1000})
+    documents = response.json()["results"]
+    with SyncRedis.from_url(settings.redis_url) as sync:
+        VisitRecords(sync, settings.meili_index).rebuilt(documents)
+
+
+async def _setup(client: httpx.AsyncClient, api: str, settings: Settings,
+                 visit_index: VisitIndex, sink: MailSink) -> tuple[list[str], str, str]:
+    """Three registrations on Karin's visit, one on Olle's; Karin's page link."""
+    await _write_visit_records(settings)
+    karins = []
+    for n in range(3):
+        payload = await register(client, api, registration_input(
+            visit_index.five_seats, f"person{n}@example.se", name=f"Person Nummer{n}"))
+        karins.append(payload["registration"]["id"])
+    olles = await register(client, api, registration_input(
+        visit_index.roomy, "other@example.se", name="Olles Gäst"))
+    await run_worker(settings)
+    page_url = links(to(sink.messages, KARIN)[-1].message)["/provider"]
+    return karins, olles["registration"]["id"], token_of(page_url)
+
+
+async def _status(redis: Redis, registration_id: str) -> str:
+    value = await redis.hget(keys.registration(registration_id), "status")
+    assert value is not None
+    return str(value.decode())
+
+
+async def _gql(client: httpx.AsyncClient, api: str, query: str, **variables: Any
+               ) -> dict[str, Any]:
+    response = await client.post(f"{api}/graphql", json={"query": query,
+                                                          "variables": variables})
+    body = response.json()
+    assert "errors" not in body, body
+    data: dict[str, Any] = next(iter(body["data"].values()))
+    return data
+
+
+async def test_provider_page_lists_decides_and_downloads(
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, redis: Redis
+) -> None:
+    async with httpx.AsyncClient(timeout=10) as client:
+        karins, olles, token = await _setup(client, api, vsettings, visit_index, smtp_sink)
+        page = await client.get(f"{api}/provider", params={"token": token})
+        assert page.status_code == 200
+        assert page.headers["cache-control"] == "no-store"
+        for n in range(3):
+            assert f"Person Nummer{n}" in page.text and f"person{n}@example.se" in page.text
+        assert "Olles Gäst" not in page.text and "other@example.se" not in page.text
+        csrf = CSRF_FIELD.search(page.text)
+        assert csrf is not None and client.cookies.get("provider_csrf") == csrf.group(1)
+
+        # A POST without the page's CSRF value changes nothing.
+        forged = await client.post(f"{api}/provider/decide", cookies={"provider_csrf": "x"},
+                                   data={"token": token, "csrf": "y", "action": "confirm",
+                                         "registration": karins[:2]})
+        assert forged.status_code == 403
+        assert {await _status(redis, r) for r in karins} == {"PENDING"}
+
+        # Two at once; another contact's registration is not Karin's to decide.
+        decided = await client.post(f"{api}/provider/decide", data={
+            "token": token, "csrf": csrf.group(1), "action": "confirm",
+            "registration": [*karins[:2], olles]})
+        assert decided.status_code == 200
+        assert [await _status(redis, r) for r in karins] == ["CONFIRMED", "CONFIRMED",
+                                                             "PENDING"]
+        assert await _status(redis, olles) == "PENDING"
+        sent = len(smtp_sink.messages)
+        await run_worker(vsettings)
+        assert {m.recipients[0] for m in smtp_sink.messages[sent:]} == {
+            "person0@example.se", "person1@example.se"}
+
+        # GET changes nothing, however often.
+        before = [await _status(redis, r) for r in karins]
+        await client.get(f"{api}/provider", params={"token": token})
+        assert [await _status(redis, r) for r in karins] == before
+
+        download = await client.get(f"{api}/provider/visit.csv", params={
+            "token": token, "visit": visit_index.five_seats})
+        assert download.status_code == 200
+        assert download.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(download.text)))
+        assert {(r["reference"], r["name"], r["status"]) for r in rows} == {
+            (karins[0], "Person Nummer0", "CONFIRMED"), (karins[1], "Person Nummer1", "CONFIRMED"),
+            (karins[2], "Person Nummer2", "PENDING")}
+        other = await client.get(f"{api}/provider/visit.csv", params={
+            "token": token, "visit": visit_index.roomy})
+        assert other.status_code == 404 and "Olles" not in other.text
+
+
+async def test_tampered_expired_and_foreign_tokens_show_nothing(
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink
+) -> None:
+    async with httpx.AsyncClient(timeout=10) as client:
+        _, _, token = await _setup(client, api, vsettings, visit_index, smtp_sink)
+        tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+        expired = issue_provider_token(vsettings, ORG, KARIN, now=time.time() - 31 * 86_400)
+        foreign = issue_provider_token(vsettings, organisation_number("556677889"), KARIN)
+        for bad, status in ((tampered, 400), (expired, 410)):
+            page = await client.get(f"{api}/provider", params={"token": bad})
+            assert page.status_code == status and "Person Nummer" not in page.text
+        page = await client.get(f"{api}/provider", params={"token": foreign})
+        assert page.status_code == 200 and "Person Nummer" not in page.text
+        assert (await _gql(client, api, LIST, t=tampered)) == {
+            "result": "INVALID_TOKEN", "visits": []}
+        assert (await _gql(client, api, LIST, t=expired))["result"] == "EXPIRED_TOKEN"
+        assert (await _gql(client, api, LIST, t=foreign)) == {"result": "DONE", "visits": []}
+
+
+async def test_graphql_lists_and_declines_several(
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, redis: Redis
+) -> None:
+    async with httpx.AsyncClient(timeout=10) as client:
+        karins, olles, token = await _setup(client, api, vsettings, visit_index, smtp_sink)
+        listed = await _gql(client, api, LIST, t=token)
+        assert listed["result"] == "DONE"
+        by_id = {v["visit"]["id"]: v for v in listed["visits"]}
+        assert set(by_id) == {visit_index.five_seats, visit_index.two_seats, visit_index.tomorrow}
+        visit = by_id[visit_index.five_seats]
+        assert visit["seatsTaken"] == 3 and by_id[visit_index.two_seats]["registrations"] == []
+        assert sorted(r["id"] for r in visit["registrations"]) == sorted(karins)
+        olle_token = issue_provider_token(vsettings, ORG, OLLE)
+        [olle_visit] = (await _gql(client, api, LIST, t=olle_token))["visits"]
+        assert [r["name"] for r in olle_visit["registrations"]] == ["Olles Gäst"]
+
+        decided = await _gql(client, api, DECIDE, t=token, ids=[*karins[1:], olles],
+                             d="DECLINE")
+        assert decided["outcomes"] == [
+            {"registrationId": karins[1], "result": "DONE", "status": "DECLINED"},
+            {"registrationId": karins[2], "result": "DONE", "status": "DECLINED"},
+            {"registrationId": olles, "result": "NOT_FOUND", "status": None},
+        ]
+        assert await _status(redis, olles) == "PENDING"
+        again = await _gql(client, api, DECIDE, t=token, ids=[karins[1]], d="CONFIRM")
+        assert again["outcomes"][0]["result"] == "NOT_ALLOWED"
