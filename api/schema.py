@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.jobseeker.resolvers import JobseekerMutation, JobseekerQuery
 from api.provider.resolvers import ProviderMutation, ProviderQuery
 from api.search.queries import SearchQuery
 from api.visits.mutations import VisitsMutation
@@ -11,12 +12,12 @@ from api.visits.queries import VisitsQuery
 
 
 @strawberry.type(description="Course search, course details and reference data.")
-class Query(SearchQuery, VisitsQuery, ProviderQuery):
+class Query(SearchQuery, VisitsQuery, ProviderQuery, JobseekerQuery):
     pass
 
 
 @strawberry.type(description="Study-visit registration and the provider's decision.")
-class Mutation(VisitsMutation, ProviderMutation):
+class Mutation(VisitsMutation, ProviderMutation, JobseekerMutation):
     @strawberry.field(description="Liveness of the mutation root; always true.")
     def ping(self) -> bool:
         return True

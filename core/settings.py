@@ -79,6 +79,9 @@ class Settings:
     smtp_data_timeout_seconds: float = 600.0  # email delivery: wait for the reply to the final dot
     email_retry_horizon_hours: float = 48.0  # email delivery: retry transient failures this long
     provider_link_days: int = 30  # provider self-service: how long a provider-page link works
+    my_link_hours: int = 24  # jobseeker self-service: how long a "my study visits" link works
+    my_link_requests_per_address_per_hour: int = 3  # jobseeker self-service: link requests
+    my_link_requests_per_client_per_hour: int = 20  # jobseeker self-service: link requests
 
     @property
     def meili_read_key(self) -> str:
@@ -186,6 +189,12 @@ class Settings:
             ),
             # provider self-service (core/visits/provider_access.py): lifetime of a page link
             provider_link_days=reader.get("PROVIDER_LINK_DAYS", _positive_int, 30),
+            # jobseeker self-service (core/visits/my_registrations.py): link and its limits
+            my_link_hours=reader.get("MY_LINK_HOURS", _positive_int, 24),
+            my_link_requests_per_address_per_hour=reader.get(
+                "MY_LINK_REQUESTS_PER_ADDRESS_PER_HOUR", _positive_int, 3),
+            my_link_requests_per_client_per_hour=reader.get(
+                "MY_LINK_REQUESTS_PER_CLIENT_PER_HOUR", _positive_int, 20),
         )
         if reader.problems:
             raise SettingsError(reader.problems)

@@ -39,6 +39,7 @@ from api.search.results import MAX_FACET_VALUES
 from core.search.attributes import Facet
 from core.search.highlight import SNIPPET_WORDS
 from core.search.service import MAX_SUGGESTIONS
+from core.visits.my_registrations import MAX_LISTED
 from core.visits.provider_access import MAX_CAPACITY, MAX_DECISIONS_PER_REQUEST, MAX_VISITS
 
 # Sizes of the reference lists (tests/unit/test_graphql_cost.py checks them against the data).
@@ -104,6 +105,9 @@ def list_sizes(max_page_size: int) -> dict[tuple[str, str], ListSize]:
         ("ProviderStudyVisitsPayload", "visits"): ListSize(MAX_VISITS),
         ("ProviderStudyVisit", "registrations"): ListSize(MAX_CAPACITY),
         ("ProviderDecisionsPayload", "outcomes"): ListSize(MAX_DECISIONS_PER_REQUEST),
+        # jobseeker self-service (core/visits/my_registrations.py)
+        ("MyRegistrationsPayload", "registrations"): ListSize(MAX_LISTED),
+        ("RequestMyRegistrationsLinkPayload", "errors"): ListSize(REGISTRATION_ERRORS),
     }
 
 

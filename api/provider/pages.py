@@ -57,11 +57,11 @@ def provider_access(request: Request) -> ProviderAccess:
     return access
 
 
-def _lang(value: str | None) -> Language:
+def language(value: str | None) -> Language:
     return Language.EN if value == "en" else Language.SV
 
 
-def _page(title: str, body: str, lang: Language, status: int = 200) -> HTMLResponse:
+def page(title: str, body: str, lang: Language, status: int = 200) -> HTMLResponse:
     document = (
         f'<!DOCTYPE html><html lang="{lang.value}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -77,14 +77,14 @@ def _page(title: str, body: str, lang: Language, status: int = 200) -> HTMLRespo
     return HTMLResponse(document, status_code=status, headers=HEADERS)
 
 
-def _base(request: Request) -> str:
+def base_path(request: Request) -> str:
     return urlsplit(visit_service(request).settings.public_base_url).path.rstrip("/")
 
 
 def _problem(result: ActionResult, lang: Language) -> HTMLResponse:
     t = TEXT[lang]
     key = "expired" if result is ActionResult.EXPIRED_TOKEN else "invalid"
-    return _page(t[f"{key}_title"], f"<p>{e(t[key])}</p>", lang,
+    return page(t[f"{key}_title"], f"<p>{e(t[key])}</p>", lang,
                  410 if key == "expired" else 400)
 
 
@@ -92,7 +92,7 @@ def _visit_section(request: Request, token: str, item: ProviderVisit, lang: Lang
                    csrf: str) -> str:
     t = TEXT[lang]
     visit = item.visit
-    csv_url = f"{_base(request)}{CSV_PATH}?" + urlencode(
+    csv_url = f"{base_path(request)}{CSV_PATH}?" + urlencode(
         {"token": token, "visit": visit.id, "lang": lang.value})
     head = (
         f"<section><h2>{e(visit.title(lang))}</h2><p>{e(visit_when(visit, lang))}<br>"
@@ -117,7 +117,7 @@ def _visit_section(request: Request, token: str, item: ProviderVisit, lang: Lang
     )
     header = "".join(f'<th scope="col">{e(t[c])}</th>' for c in columns)
     form = (
-        f'<form method="post" action="{e(_base(request) + DECIDE_PATH)}">'
+        f'<form method="post" action="{e(base_path(request) + DECIDE_PATH)}">'
         f'<input type="hidden" name="token" value="{e(token)}">'
         f'<input type="hidden" name="csrf" value="{e(csrf)}">'
         f'<input type="hidden" name="lang" value="{lang.value}">'
@@ -139,7 +139,7 @@ async def _claims(request: Request, token: str) -> ProviderClaims | ActionResult
 
 
 async def _show(request: Request) -> Response:
-    lang = _lang(request.query_params.get("lang"))
+    lang = language(request.query_params.get("lang"))
     token = request.query_params.get("token", "")
     claims = await _claims(request, token)
     if isinstance(claims, ActionResult):
@@ -148,13 +148,13 @@ async def _show(request: Request) -> Response:
     t = TEXT[lang]
     csrf = secrets.token_urlsafe(24)
     body = "".join(_visit_section(request, token, item, lang, csrf) for item in listing)
-    page = _page(t["title"], body or f"<p>{e(t['no_visits'])}</p>", lang)
-    page.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict",
-                    secure=request.url.scheme == "https", path=_base(request) + PAGE_PATH)
-    return page
+    response = page(t["title"], body or f"<p>{e(t['no_visits'])}</p>", lang)
+    response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict",
+                    secure=request.url.scheme == "https", path=base_path(request) + PAGE_PATH)
+    return response
 
 
-async def _form(request: Request) -> dict[str, list[str]] | None:
+async def read_form(request: Request) -> dict[str, list[str]] | None:
     body = b""
     async for chunk in request.stream():
         body += chunk
@@ -168,15 +168,15 @@ async def _form(request: Request) -> dict[str, list[str]] | None:
 
 
 async def _decide(request: Request) -> Response:
-    fields = await _form(request)
+    fields = await read_form(request)
     if fields is None:
-        return _page("Request too large", "", Language.EN, 413)
-    lang = _lang((fields.get("lang") or [""])[0])
+        return page("Request too large", "", Language.EN, 413)
+    lang = language((fields.get("lang") or [""])[0])
     t = TEXT[lang]
     csrf = (fields.get("csrf") or [""])[0]
     cookie = request.cookies.get(CSRF_COOKIE, "")
     if not csrf or not cookie or not secrets.compare_digest(csrf, cookie):
-        return _page(t["forbidden_title"], f"<p>{e(t['forbidden'])}</p>", lang, 403)
+        return page(t["forbidden_title"], f"<p>{e(t['forbidden'])}</p>", lang, 403)
     token = (fields.get("token") or [""])[0]
     claims = await _claims(request, token)
     if isinstance(claims, ActionResult):
@@ -184,14 +184,14 @@ async def _decide(request: Request) -> Response:
     action = {"confirm": TokenAction.CONFIRM, "decline": TokenAction.DECLINE}.get(
         (fields.get("action") or [""])[0])
     if action is None:
-        return _page(t["not_allowed_title"], "", lang, 400)
+        return page(t["not_allowed_title"], "", lang, 400)
     outcomes = await provider_access(request).decide(
         claims, fields.get("registration", []), action)
     done = sum(o.outcome.result is ActionResult.DONE for o in outcomes)
-    back = f"{_base(request)}{PAGE_PATH}?" + urlencode({"token": token, "lang": lang.value})
+    back = f"{base_path(request)}{PAGE_PATH}?" + urlencode({"token": token, "lang": lang.value})
     body = (f"<p>{e(t['decided'].format(done=done, skipped=len(outcomes) - done))}</p>"
             f'<p><a href="{e(back)}">{e(t["back"])}</a></p>')
-    return _page(t["title"], body, lang)
+    return page(t["title"], body, lang)
 
 
 def _cell(value: str) -> str:
@@ -200,7 +200,7 @@ def _cell(value: str) -> str:
 
 
 async def _csv(request: Request) -> Response:
-    lang = _lang(request.query_params.get("lang"))
+    lang = language(request.query_params.get("lang"))
     claims = await _claims(request, request.query_params.get("token", ""))
     if isinstance(claims, ActionResult):
         return _problem(claims, lang)
@@ -208,7 +208,7 @@ async def _csv(request: Request) -> Response:
     listing = await provider_access(request).list_visits(claims)
     item = next((i for i in listing if i.visit.id == wanted), None)
     if item is None:
-        return _page(TEXT[lang]["not_found_title"], "", lang, 404)
+        return page(TEXT[lang]["not_found_title"], "", lang, 404)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["reference", "name", "email", "phone", "language", "status",
@@ -231,11 +231,11 @@ async def _answer(request: Request) -> Response:
             return await _csv(request)
         return await _show(request)
     except ServiceUnavailable:
-        t = TEXT[_lang(request.query_params.get("lang"))]
-        page = _page(t["unavailable_title"], f"<p>{e(t['unavailable'])}</p>",
-                     _lang(request.query_params.get("lang")), 503)
-        page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return page
+        t = TEXT[language(request.query_params.get("lang"))]
+        response = page(t["unavailable_title"], f"<p>{e(t['unavailable'])}</p>",
+                     language(request.query_params.get("lang")), 503)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
 
 def routes() -> list[Route]:

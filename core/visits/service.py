@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 from core.durability import aof_wait
 from core.outages import registrations_call
 from core.settings import Settings
-from core.visits import dispatch
+from core.visits import dispatch, my_registrations
 from core.visits.catalog import find_visit
 from core.visits.dispatch import Job
 from core.visits.models import (
@@ -150,13 +150,15 @@ class VisitService:
                 visit.end_ts, self.settings.personal_data_retention_days),
         )
         owed = (Job.PROVIDER_NOTIFICATION, Job.JOBSEEKER_RECEIPT)
+        digest = email_digest(self.settings.secret_key, checked.email)
         reserved = await self.store.reserve(
-            registration, email_digest(self.settings.secret_key, checked.email), now,
+            registration, digest, now,
             outbox=tuple(job.value for job in owed),
         )
         if reserved.outcome is not ReserveOutcome.OK:
             field_name, code, texts = _FAILURES[reserved.outcome]
             return RegisterOutcome(errors=[FieldError(field_name, texts[lang], code)])
+        await my_registrations.remember(self.redis, digest, registration)
         for job in owed:
             await dispatch.enqueue(self.queue, job, registration.id)
         return RegisterOutcome(registration=registration, seats_taken=reserved.seats_taken)

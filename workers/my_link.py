@@ -1,0 +1,77 @@
+"""The "my study visits" link, emailed to an address that asked for it.
+
+The job takes the address's keyed hash and a language, never the address: the address is
+read from the newest of its registrations (:mod:`core.visits.my_registrations`). A link
+mail is a convenience the person can ask for again, so it is sent at most once per job
+(arq's ``_job_id`` dedupes requests within a minute); transient SMTP failures are retried
+a few times, permanent ones dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import Any
+from urllib.parse import urlencode
+
+from arq import Retry
+from redis.asyncio import Redis
+
+from core.settings import Settings
+from core.visits.formatting import TIMEZONE
+from core.visits.models import Language
+from core.visits.my_registrations import MyRegistrations, issue_my_token
+from workers.emails import POLICY, OutgoingMail, clean, sender_address
+from workers.mailer import Mailer, Outcome
+
+logger = logging.getLogger(__name__)
+MAX_TRIES = 5
+_TEXT = {
+    Language.SV: ("Dina studiebesök",
+                  "Hej!\n\nHär är länken till dina anmälningar till studiebesök. Där kan du "
+                  "se, avboka och ta bort dem. Länken gäller i {hours} timmar.\n\n{url}\n\n"
+                  "Bad du inte om länken kan du bortse från mejlet.\n\nVänliga hälsningar\n"
+                  "Studiebesök\n"),
+    Language.EN: ("Your study visits",
+                  "Hello,\n\nHere is the link to your study-visit registrations, where you "
+                  "can see, cancel and delete them. The link works for {hours} hours.\n\n"
+                  "{url}\n\nIf you did not ask for it, you can ignore this email.\n\n"
+                  "Kind regards\nStudy visits\n"),
+}
+
+
+def my_page_url(settings: Settings, digest: str, language: Language) -> str:
+    token = issue_my_token(settings, digest)
+    return f"{settings.public_base_url}/mine?{urlencode({'token': token, 'lang': language.value})}"
+
+
+async def send_my_registrations_link(ctx: dict[str, Any], digest: str, language: str) -> str:
+    settings: Settings = ctx["settings"]
+    redis: Redis = ctx["redis"]
+    lang = Language.EN if language == "en" else Language.SV
+    registrations = await MyRegistrations(settings, redis, ctx["redis"]).list(digest)
+    if not registrations:
+        return "no registrations"
+    newest = max(registrations, key=lambda r: r.created_at)
+    subject, body = _TEXT[lang]
+    sender = sender_address(settings)
+    message = EmailMessage(policy=POLICY)
+    message["From"] = sender
+    message["To"] = Address(clean(newest.name), addr_spec=newest.email)
+    message["Subject"] = subject
+    message["Date"] = format_datetime(datetime.fromtimestamp(time.time(), TIMEZONE))
+    message["Message-ID"] = make_msgid(domain=sender.domain)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(body.format(hours=settings.my_link_hours,
+                                    url=my_page_url(settings, digest, lang)),
+                        charset="utf-8", cte="quoted-printable")
+    mailer: Mailer = ctx["mailer"]
+    sent = await mailer.send(OutgoingMail(sender.addr_spec, (newest.email,), message))
+    if sent.outcome is Outcome.TRANSIENT and ctx.get("job_try", 1) < MAX_TRIES:
+        raise Retry(defer=settings.email_retry_base_seconds * ctx.get("job_try", 1))
+    logger.info("my-registrations link: %s", sent.outcome.value)
+    return sent.outcome.value
