@@ -16,6 +16,7 @@ import html
 import io
 import re
 import secrets
+import time
 from datetime import datetime
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -28,6 +29,7 @@ from api.visits.pages import HEADERS, RETRY_AFTER_SECONDS
 from api.visits.pages_text import status_text
 from api.visits.runtime import visit_service
 from core.errors import ServiceUnavailable
+from core.visits.attendance import Attendance
 from core.visits.formatting import TIMEZONE, visit_when
 from core.visits.models import Language, RegistrationStatus
 from core.visits.provider_access import (
@@ -44,6 +46,8 @@ DECIDE_PATH = "/provider/decide"
 CSV_PATH = "/provider/visit.csv"
 CSRF_COOKIE = "provider_csrf"
 MAX_FORM_BYTES = 16 * 1024
+_DECISIONS = {"confirm": TokenAction.CONFIRM, "decline": TokenAction.DECLINE}
+_MARKS = {"attended": Attendance.ATTENDED, "absent": Attendance.ABSENT}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 e = html.escape
 
@@ -97,35 +101,39 @@ def _visit_section(request: Request, token: str, item: ProviderVisit, lang: Lang
     head = (
         f"<section><h2>{e(visit.title(lang))}</h2><p>{e(visit_when(visit, lang))}<br>"
         f"{e(visit.address.one_line())}<br>{e(t['capacity'])}: {visit.capacity}, "
-        f"{e(t['taken'])}: {item.seats_taken}</p>"
+        f"{e(t['taken'])}: {item.seats_taken}, {e(t['attended_count'])}: {item.attended_count}</p>"
         f'<p><a href="{e(csv_url)}">{e(t["csv"])}</a></p>'
     )
     if not item.registrations:
         return head + f"<p>{e(t['no_registrations'])}</p></section>"
+    started = item.started(time.time())
+    selectable = RegistrationStatus.CONFIRMED if started else RegistrationStatus.PENDING
     columns = ("select", "reference", "name", "email", "phone", "language", "status",
-               "registered")
+               "registered", "attendance")
     rows = "".join(
         "<tr><td>"
         + (f'<input type="checkbox" name="registration" value="{e(r.id)}" '
-           f'id="r-{e(r.id)}" aria-label="{e(t["select"])} {e(r.name)}">'
-           if r.status is RegistrationStatus.PENDING else "")
+           f'aria-label="{e(t["select"])} {e(r.name)}">' if r.status is selectable else "")
         + f"</td><td>{e(r.id[:8])}</td><td>{e(r.name)}</td><td>{e(r.email)}</td>"
         f"<td>{e(r.phone or '–')}</td><td>{e(t['lang_' + r.language.value])}</td>"
         f"<td>{e(status_text(r.status, lang))}</td>"
-        f"<td>{e(_time(r.created_at))}</td></tr>"
+        f"<td>{e(_time(r.created_at))}</td>"
+        f"<td>{e(t[item.attendance[r.id].value] if r.id in item.attendance else '–')}</td></tr>"
         for r in item.registrations
     )
     header = "".join(f'<th scope="col">{e(t[c])}</th>' for c in columns)
+    buttons = (("attended", "confirm", "mark_attended"), ("absent", "decline", "mark_absent")
+               ) if started else (("confirm", "confirm", "confirm_selected"),
+                                  ("decline", "decline", "decline_selected"))
     form = (
         f'<form method="post" action="{e(base_path(request) + DECIDE_PATH)}">'
         f'<input type="hidden" name="token" value="{e(token)}">'
         f'<input type="hidden" name="csrf" value="{e(csrf)}">'
         f'<input type="hidden" name="lang" value="{lang.value}">'
         f"<table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>"
-        f'<button type="submit" name="action" value="confirm" class="confirm">'
-        f'{e(t["confirm_selected"])}</button>'
-        f'<button type="submit" name="action" value="decline" class="decline">'
-        f'{e(t["decline_selected"])}</button></form>'
+        + "".join(f'<button type="submit" name="action" value="{value}" class="{css}">'
+                  f"{e(t[label])}</button>" for value, css, label in buttons)
+        + "</form>"
     )
     return head + form + "</section>"
 
@@ -181,13 +189,18 @@ async def _decide(request: Request) -> Response:
     claims = await _claims(request, token)
     if isinstance(claims, ActionResult):
         return _problem(claims, lang)
-    action = {"confirm": TokenAction.CONFIRM, "decline": TokenAction.DECLINE}.get(
-        (fields.get("action") or [""])[0])
-    if action is None:
+    chosen = (fields.get("action") or [""])[0]
+    selected = fields.get("registration", [])
+    access = provider_access(request)
+    if chosen in _DECISIONS:
+        decided = await access.decide(claims, selected, _DECISIONS[chosen])
+        results = [o.outcome.result.value for o in decided]
+    elif chosen in _MARKS:
+        marked = await access.mark_attendance(claims, selected, _MARKS[chosen])
+        results = [result.value for _, result in marked]
+    else:
         return page(t["not_allowed_title"], "", lang, 400)
-    outcomes = await provider_access(request).decide(
-        claims, fields.get("registration", []), action)
-    done = sum(o.outcome.result is ActionResult.DONE for o in outcomes)
+    done, outcomes = results.count("DONE"), results
     back = f"{base_path(request)}{PAGE_PATH}?" + urlencode({"token": token, "lang": lang.value})
     body = (f"<p>{e(t['decided'].format(done=done, skipped=len(outcomes) - done))}</p>"
             f'<p><a href="{e(back)}">{e(t["back"])}</a></p>')
@@ -212,11 +225,12 @@ async def _csv(request: Request) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["reference", "name", "email", "phone", "language", "status",
-                     "registered_at"])
+                     "registered_at", "attendance"])
     for r in item.registrations:
         writer.writerow([_cell(v) for v in (
             r.id, r.name, r.email, r.phone or "", r.language.value, r.status.value,
-            _time(r.created_at))])
+            _time(r.created_at), item.attendance[r.id].value if r.id in item.attendance
+            else "")])
     filename = "study-visit-" + re.sub(r"[^A-Za-z0-9_-]", "_", item.visit.visit_id) + ".csv"
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
         **HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'})

@@ -15,10 +15,12 @@ from api.provider.types import (
     ProviderDecisionsPayload,
     ProviderStudyVisitsPayload,
     decision_outcome,
+    mark_outcome,
     provider_visit,
     token_result,
 )
 from core.errors import InputError
+from core.visits.attendance import Attendance
 from core.visits.provider_access import MAX_DECISIONS_PER_REQUEST
 from core.visits.service import ActionResult
 from core.visits.tokens import TokenAction
@@ -61,3 +63,20 @@ class ProviderMutation:
         outcomes = await access.decide(claims, [str(i) for i in registration_ids], action)
         return ProviderDecisionsPayload(result=token_result(ActionResult.DONE),
                                         outcomes=[decision_outcome(o) for o in outcomes])
+
+    @strawberry.mutation(description="After a visit has started: mark confirmed registrations "
+                                     "of the token's visits as attended or not (at most 100).")
+    async def mark_provider_attendance(
+        self, info: Info[Context, None], token: ProviderToken,
+        registration_ids: list[strawberry.ID], attended: bool,
+    ) -> ProviderDecisionsPayload:
+        if len(registration_ids) > MAX_DECISIONS_PER_REQUEST:
+            raise InputError("registrationIds", f"at most {MAX_DECISIONS_PER_REQUEST} ids")
+        access = provider_access(info.context.request)
+        claims = access.claims(token)
+        if isinstance(claims, ActionResult):
+            return ProviderDecisionsPayload(result=token_result(claims), outcomes=[])
+        mark = Attendance.ATTENDED if attended else Attendance.ABSENT
+        marked = await access.mark_attendance(claims, [str(i) for i in registration_ids], mark)
+        return ProviderDecisionsPayload(result=token_result(ActionResult.DONE),
+                                        outcomes=[mark_outcome(i, r) for i, r in marked])

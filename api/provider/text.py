@@ -16,6 +16,9 @@ _OWN: dict[Language, dict[str, str]] = {
         "forbidden_title": "Formuläret har gått ut",
         "forbidden": "Öppna sidan på nytt från länken och försök igen.",
         "back": "Tillbaka till listan",
+        "attendance": "Närvaro",
+        "attended_count": "Kom på besöket", "attended": "Kom", "absent": "Kom inte",
+        "mark_attended": "Markera valda: kom", "mark_absent": "Markera valda: kom inte",
     },
     Language.EN: {
         "title": "Your study visits", "capacity": "Seats", "taken": "Booked",
@@ -27,6 +30,9 @@ _OWN: dict[Language, dict[str, str]] = {
         "forbidden_title": "The form has expired",
         "forbidden": "Open the page again from the link and try again.",
         "back": "Back to the list",
+        "attendance": "Attendance",
+        "attended_count": "Attended", "attended": "Attended", "absent": "Did not attend",
+        "mark_attended": "Mark selected: attended", "mark_absent": "Mark selected: did not attend",
     },
 }
 TEXT: dict[Language, dict[str, str]] = {

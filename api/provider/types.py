@@ -11,6 +11,7 @@ from api.search.enums import Language
 from api.search.types import StudyVisit
 from api.visits.types import RegistrationActionResult, RegistrationStatus, study_visit
 from core.visits import models
+from core.visits.attendance import Attendance, MarkResult
 from core.visits.provider_access import DecisionOutcome, ProviderVisit
 from core.visits.service import ActionResult
 
@@ -19,6 +20,12 @@ from core.visits.service import ActionResult
 class ProviderDecision(Enum):
     CONFIRM = strawberry.enum_value("CONFIRM", description="The jobseeker is welcome.")
     DECLINE = strawberry.enum_value("DECLINE", description="The provider says no.")
+
+
+@strawberry.enum(description="Whether a confirmed jobseeker came to the visit.")
+class AttendanceMark(Enum):
+    ATTENDED = strawberry.enum_value("attended", description="Came.")
+    ABSENT = strawberry.enum_value("absent", description="Did not come.")
 
 
 @strawberry.type(description="A registration as its provider sees it.")
@@ -30,14 +37,19 @@ class ProviderRegistration:
     language: Language = strawberry.field(description="The jobseeker's language.")
     status: RegistrationStatus = strawberry.field(description="Where it stands.")
     created_at: datetime.datetime = strawberry.field(description="When it was made.")
+    attendance: AttendanceMark | None = strawberry.field(
+        description="Whether the jobseeker came, once the provider has marked it.")
 
 
-@strawberry.type(description="One of the provider's upcoming visits and who is coming.")
+@strawberry.type(description="One of the provider's visits (upcoming, or of the last 30 "
+                             "days) and who is coming or came.")
 class ProviderStudyVisit:
     visit: StudyVisit = strawberry.field(description="The visit, with seats left.")
     course_id: strawberry.ID = strawberry.field(description="The visit's course.")
     course_title: str = strawberry.field(description="The course's title (Swedish).")
     seats_taken: int = strawberry.field(description="Pending and confirmed registrations.")
+    attended_count: int = strawberry.field(
+        description="How many were marked as attended; kept after personal data is deleted.")
     registrations: list[ProviderRegistration] = strawberry.field(
         description="The pending and confirmed registrations, oldest first.")
 
@@ -68,8 +80,10 @@ class ProviderDecisionsPayload:
         description="One per distinct registration id, in the order given.")
 
 
-def provider_registration(value: models.Registration) -> ProviderRegistration:
+def provider_registration(value: models.Registration, mark: Attendance | None
+                          ) -> ProviderRegistration:
     return ProviderRegistration(
+        attendance=AttendanceMark[mark.name] if mark is not None else None,
         id=strawberry.ID(value.id), name=value.name, email=value.email, phone=value.phone,
         language=Language[value.language.name],
         status=RegistrationStatus[value.status.name],
@@ -83,7 +97,9 @@ def provider_visit(item: ProviderVisit) -> ProviderStudyVisit:
         course_id=strawberry.ID(item.visit.course_id),
         course_title=item.visit.course_title,
         seats_taken=item.seats_taken,
-        registrations=[provider_registration(r) for r in item.registrations],
+        attended_count=item.attended_count,
+        registrations=[provider_registration(r, item.attendance.get(r.id))
+                       for r in item.registrations],
     )
 
 
@@ -98,3 +114,8 @@ def decision_outcome(value: DecisionOutcome) -> ProviderDecisionOutcome:
 
 def token_result(result: ActionResult) -> RegistrationActionResult:
     return RegistrationActionResult[result.name]
+
+
+def mark_outcome(registration_id: str, result: MarkResult) -> ProviderDecisionOutcome:
+    return ProviderDecisionOutcome(registration_id=strawberry.ID(registration_id),
+                                   result=RegistrationActionResult[result.name], status=None)

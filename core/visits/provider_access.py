@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import orjson
@@ -30,6 +30,8 @@ from core.outages import registrations_call
 from core.redis_values import as_text
 from core.settings import Settings
 from core.visits import keys
+from core.visits.attendance import FIELD as ATTENDANCE_FIELD
+from core.visits.attendance import Attendance, AttendanceBook, MarkResult
 from core.visits.awaiting import result
 from core.visits.codec import decode_hash
 from core.visits.models import Registration, Visit
@@ -43,6 +45,7 @@ MAX_TOKEN_CHARS = 512
 MAX_VISITS = 200
 MAX_DECISIONS_PER_REQUEST = 100
 MAX_ID_CHARS = 64
+ATTENDANCE_DAYS = 30  # visits this recent still show, to mark who came
 MAX_CAPACITY = 200  # the feed contract's maximum seats of a visit
 DAY = 86_400
 
@@ -58,10 +61,17 @@ class ProviderClaims:
 
 @dataclass(frozen=True, slots=True)
 class ProviderVisit:
-    """One upcoming visit with its active registrations (pending and confirmed)."""
+    """One visit (upcoming, or of the last :data:`ATTENDANCE_DAYS`) with its active
+    registrations (pending and confirmed), their attendance marks and the count of
+    those who came."""
 
     visit: Visit
     registrations: list[Registration]
+    attendance: dict[str, Attendance] = field(default_factory=dict)
+    attended_count: int = 0
+
+    def started(self, now: float) -> bool:
+        return self.visit.start_ts <= now
 
     @property
     def seats_taken(self) -> int:
@@ -135,6 +145,7 @@ class ProviderAccess:
         self.visits = visits
         self.settings: Settings = visits.settings
         self.redis: Redis = visits.redis
+        self.book = AttendanceBook(visits.redis)
 
     def claims(self, token: str) -> ProviderClaims | ActionResult:
         """The token's claims, or why there are none (``INVALID_TOKEN``/``EXPIRED_TOKEN``)."""
@@ -155,7 +166,8 @@ class ProviderAccess:
         records = await result(self.redis.hmget(records_key(index), visit_ids))
         now = int(time.time())
         own = [visit for visit in (visit_from_record(r) for r in records if r is not None)
-               if visit.start_ts > now and visit.id.split("-", 1)[0] == claims.organisation
+               if visit.start_ts > now - ATTENDANCE_DAYS * DAY
+               and visit.id.split("-", 1)[0] == claims.organisation
                and email_digest(self.settings.secret_key, visit.contact_email)
                == claims.contact_digest]
         return sorted(own, key=lambda v: (v.start_ts, v.id))[:MAX_VISITS]
@@ -175,13 +187,16 @@ class ProviderAccess:
                 for registration_id in registration_ids:
                     pipe.hgetall(keys.registration(registration_id))
             hashes = iter(await pipe.execute())
+        attended = await self.book.attended_counts([visit.id for visit in visits])
         listing = []
         for visit, registration_ids in zip(visits, ids, strict=True):
-            found = [next(hashes) for _ in registration_ids]
-            registrations = [decode_hash({as_text(k): as_text(v) for k, v in raw.items()})
-                             for raw in found if raw]
-            registrations.sort(key=lambda r: (r.created_at, r.id))
-            listing.append(ProviderVisit(visit, registrations))
+            found = [{as_text(k): as_text(v) for k, v in raw.items()}
+                     for raw in (next(hashes) for _ in registration_ids) if raw]
+            registrations = sorted((decode_hash(fields) for fields in found),
+                                   key=lambda r: (r.created_at, r.id))
+            marks = {fields["id"]: Attendance(fields[ATTENDANCE_FIELD])
+                     for fields in found if fields.get(ATTENDANCE_FIELD)}
+            listing.append(ProviderVisit(visit, registrations, marks, attended[visit.id]))
         log.info("provider page listed: organisation=%s visits=%d",
                  claims.organisation, len(listing))
         return listing
@@ -193,16 +208,13 @@ class ProviderAccess:
         is ``NOT_FOUND`` (the same answer as one that does not exist)."""
         if action not in (TokenAction.CONFIRM, TokenAction.DECLINE):
             raise ValueError("a provider confirms or declines")
-        wanted = [registration_id for registration_id in dict.fromkeys(registration_ids)
-                  if 0 < len(registration_id) <= MAX_ID_CHARS][:MAX_DECISIONS_PER_REQUEST]
-        own = {visit.id for visit in await self._own_visits(claims)}
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for registration_id in wanted:
-                pipe.hget(keys.registration(registration_id), "visitId")
-            visit_of = [None if v is None else as_text(v) for v in await pipe.execute()]
+        wanted = self._bounded(registration_ids)
+        now = int(time.time())
+        own = {visit.id for visit in await self._own_visits(claims) if visit.start_ts > now}
+        visit_of = await self._visits_of(wanted)
         outcomes = []
         for registration_id, visit_id in zip(wanted, visit_of, strict=True):
-            if visit_id is None or visit_id not in own:
+            if visit_id is None or visit_id not in own:  # not the contact's, or started
                 outcome = ActionOutcome(ActionResult.NOT_FOUND, action)
             else:
                 outcome = await self.visits.apply(registration_id, action)
@@ -211,3 +223,34 @@ class ProviderAccess:
                  claims.organisation, action.value, len(wanted),
                  sum(o.outcome.result is ActionResult.DONE for o in outcomes))
         return outcomes
+
+    @registrations_call
+    async def mark_attendance(self, claims: ProviderClaims, registration_ids: list[str],
+                              attendance: Attendance) -> list[tuple[str, MarkResult]]:
+        """Mark confirmed registrations of the contact's started visits; one of another
+        contact's visits is ``NOT_FOUND``."""
+        wanted = self._bounded(registration_ids)
+        now = int(time.time())
+        own = {visit.id for visit in await self._own_visits(claims) if visit.start_ts <= now}
+        visit_of = await self._visits_of(wanted)
+        outcomes = []
+        for registration_id, visit_id in zip(wanted, visit_of, strict=True):
+            if visit_id is None or visit_id not in own:
+                outcomes.append((registration_id, MarkResult.NOT_FOUND))
+            else:
+                outcomes.append((registration_id, await self.book.mark(
+                    registration_id, visit_id, attendance, now)))
+        log.info("provider attendance: organisation=%s mark=%s requested=%d",
+                 claims.organisation, attendance.value, len(wanted))
+        return outcomes
+
+    @staticmethod
+    def _bounded(registration_ids: list[str]) -> list[str]:
+        return [registration_id for registration_id in dict.fromkeys(registration_ids)
+                if 0 < len(registration_id) <= MAX_ID_CHARS][:MAX_DECISIONS_PER_REQUEST]
+
+    async def _visits_of(self, registration_ids: list[str]) -> list[str | None]:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for registration_id in registration_ids:
+                pipe.hget(keys.registration(registration_id), "visitId")
+            return [None if v is None else as_text(v) for v in await pipe.execute()]

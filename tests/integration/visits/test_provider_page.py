@@ -18,13 +18,17 @@ from redis.asyncio import Redis
 
 from core.settings import Settings
 from core.visits import keys
+from core.visits.models import Language, Registration, RegistrationStatus
 from core.visits.provider_access import issue_provider_token
+from core.visits.pseudonyms import email_digest
+from core.visits.store import RegistrationStore
 from core.visits.visit_records import VisitRecords
 from devstack.mailsink import MailSink
 from tests.factories import organisation_number
 from tests.integration.visits.conftest import (
     ORG,
     VisitIndex,
+    indexed_visit,
     register,
     registration_input,
 )
@@ -165,7 +169,8 @@ async def test_graphql_lists_and_declines_several(
         listed = await _gql(client, api, LIST, t=token)
         assert listed["result"] == "DONE"
         by_id = {v["visit"]["id"]: v for v in listed["visits"]}
-        assert set(by_id) == {visit_index.five_seats, visit_index.two_seats, visit_index.tomorrow}
+        assert set(by_id) == {visit_index.five_seats, visit_index.two_seats,
+                              visit_index.tomorrow, visit_index.past}  # past: attendance
         visit = by_id[visit_index.five_seats]
         assert visit["seatsTaken"] == 3 and by_id[visit_index.two_seats]["registrations"] == []
         assert sorted(r["id"] for r in visit["registrations"]) == sorted(karins)
@@ -183,3 +188,71 @@ async def test_graphql_lists_and_declines_several(
         assert await _status(redis, olles) == "PENDING"
         again = await _gql(client, api, DECIDE, t=token, ids=[karins[1]], d="CONFIRM")
         assert again["outcomes"][0]["result"] == "NOT_ALLOWED"
+
+
+async def _confirmed_on_past_visit(settings: Settings, redis: Redis, visit_id: str,
+                                   name: str) -> str:
+    """A confirmed registration of the visit two days ago (stored directly: registering
+    for a visit that has taken place is refused)."""
+    visit = await indexed_visit(settings, visit_id)
+    now = int(time.time())
+    registration = Registration(
+        id=f"past-{name.lower()}", status=RegistrationStatus.PENDING, visit=visit, name=name,
+        email=f"{name.lower()}@example.se", phone=None, language=Language.SV,
+        created_at=now - 5 * 86_400, updated_at=now - 5 * 86_400, expires_at=now + 86_400)
+    store = RegistrationStore(redis)
+    await store.reserve(registration, email_digest(settings.secret_key, registration.email),
+                        now)
+    await store.transition(registration.id, (RegistrationStatus.PENDING,),
+                           RegistrationStatus.CONFIRMED, now)
+    return registration.id
+
+
+ATTENDANCE = """mutation($t: String!, $ids: [ID!]!, $a: Boolean!) {
+  markProviderAttendance(token: $t, registrationIds: $ids, attended: $a) {
+    result outcomes { registrationId result } } }"""
+
+
+async def test_attendance_is_marked_after_the_visit_and_its_count_outlives_the_data(
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, redis: Redis
+) -> None:
+    async with httpx.AsyncClient(timeout=10) as client:
+        karins, _, token = await _setup(client, api, vsettings, visit_index, smtp_sink)
+        came = await _confirmed_on_past_visit(vsettings, redis, visit_index.past, "Kom")
+        stayed = await _confirmed_on_past_visit(vsettings, redis, visit_index.past, "Borta")
+        page = await client.get(f"{api}/provider", params={"token": token})
+        csrf = CSRF_FIELD.search(page.text)
+        assert csrf is not None and 'value="attended"' in page.text
+        marked = await client.post(f"{api}/provider/decide", data={
+            "token": token, "csrf": csrf.group(1), "action": "attended", "registration": came})
+        assert marked.status_code == 200
+        result = await _gql(client, api, ATTENDANCE, t=token, ids=[stayed, came, karins[0]],
+                            a=False)
+        assert result["outcomes"] == [
+            {"registrationId": stayed, "result": "DONE"},
+            {"registrationId": came, "result": "DONE"},  # changed its mind: moves the count
+            {"registrationId": karins[0], "result": "NOT_FOUND"},  # visit not started
+        ]
+        again = await _gql(client, api, ATTENDANCE, t=token, ids=[came], a=True)
+        assert again["outcomes"] == [{"registrationId": came, "result": "DONE"}]
+        past = next(v for v in (await _gql(client, api, LIST_ATTENDANCE, t=token))["visits"]
+                    if v["visit"]["id"] == visit_index.past)
+        assert past["attendedCount"] == 1
+        assert {r["id"]: r["attendance"] for r in past["registrations"]} == {
+            came: "ATTENDED", stayed: "ABSENT"}
+        csv_rows = list(csv.DictReader(io.StringIO((await client.get(
+            f"{api}/provider/visit.csv", params={"token": token, "visit": visit_index.past})
+        ).text)))
+        assert {r["reference"]: r["attendance"] for r in csv_rows} == {
+            came: "attended", stayed: "absent"}
+
+        # Personal data goes on its schedule; the count stays.
+        await RegistrationStore(redis).erase(came, ())
+        await RegistrationStore(redis).erase(stayed, ())
+        past = next(v for v in (await _gql(client, api, LIST_ATTENDANCE, t=token))["visits"]
+                    if v["visit"]["id"] == visit_index.past)
+        assert past["registrations"] == [] and past["attendedCount"] == 1
+
+
+LIST_ATTENDANCE = """query($t: String!) { providerStudyVisits(token: $t) { visits {
+  visit { id } attendedCount registrations { id attendance } } } }"""
