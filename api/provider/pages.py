@@ -107,13 +107,14 @@ def _visit_section(request: Request, token: str, item: ProviderVisit, lang: Lang
     if not item.registrations:
         return head + f"<p>{e(t['no_registrations'])}</p></section>"
     started = item.started(time.time())
-    selectable = RegistrationStatus.CONFIRMED if started else RegistrationStatus.PENDING
+    selectable = ((RegistrationStatus.CONFIRMED,) if started
+                  else (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED))
     columns = ("select", "reference", "name", "email", "phone", "language", "status",
                "registered", "attendance")
     rows = "".join(
         "<tr><td>"
         + (f'<input type="checkbox" name="registration" value="{e(r.id)}" '
-           f'aria-label="{e(t["select"])} {e(r.name)}">' if r.status is selectable else "")
+           f'aria-label="{e(t["select"])} {e(r.name)}">' if r.status in selectable else "")
         + f"</td><td>{e(r.id[:8])}</td><td>{e(r.name)}</td><td>{e(r.email)}</td>"
         f"<td>{e(r.phone or '–')}</td><td>{e(t['lang_' + r.language.value])}</td>"
         f"<td>{e(status_text(r.status, lang))}</td>"
@@ -124,7 +125,8 @@ def _visit_section(request: Request, token: str, item: ProviderVisit, lang: Lang
     header = "".join(f'<th scope="col">{e(t[c])}</th>' for c in columns)
     buttons = (("attended", "confirm", "mark_attended"), ("absent", "decline", "mark_absent")
                ) if started else (("confirm", "confirm", "confirm_selected"),
-                                  ("decline", "decline", "decline_selected"))
+                                  ("decline", "decline", "decline_selected"),
+                                  ("undo", "decline", "undo_selected"))
     form = (
         f'<form method="post" action="{e(base_path(request) + DECIDE_PATH)}">'
         f'<input type="hidden" name="token" value="{e(token)}">'
@@ -195,6 +197,9 @@ async def _decide(request: Request) -> Response:
     if chosen in _DECISIONS:
         decided = await access.decide(claims, selected, _DECISIONS[chosen])
         results = [o.outcome.result.value for o in decided]
+    elif chosen == "undo":
+        undone = await access.undo_confirmations(claims, selected)
+        results = [o.outcome.result.value for o in undone]
     elif chosen in _MARKS:
         marked = await access.mark_attendance(claims, selected, _MARKS[chosen])
         results = [result.value for _, result in marked]

@@ -80,3 +80,20 @@ class ProviderMutation:
         marked = await access.mark_attendance(claims, [str(i) for i in registration_ids], mark)
         return ProviderDecisionsPayload(result=token_result(ActionResult.DONE),
                                         outcomes=[mark_outcome(i, r) for i, r in marked])
+
+    @strawberry.mutation(description="Withdraw confirmations of the token's visits that have "
+                                     "not started (at most 100): each registration is "
+                                     "cancelled and the jobseeker emailed a cancelling .ics.")
+    async def undo_provider_confirmations(
+        self, info: Info[Context, None], token: ProviderToken,
+        registration_ids: list[strawberry.ID],
+    ) -> ProviderDecisionsPayload:
+        if len(registration_ids) > MAX_DECISIONS_PER_REQUEST:
+            raise InputError("registrationIds", f"at most {MAX_DECISIONS_PER_REQUEST} ids")
+        access = provider_access(info.context.request)
+        claims = access.claims(token)
+        if isinstance(claims, ActionResult):
+            return ProviderDecisionsPayload(result=token_result(claims), outcomes=[])
+        undone = await access.undo_confirmations(claims, [str(i) for i in registration_ids])
+        return ProviderDecisionsPayload(result=token_result(ActionResult.DONE),
+                                        outcomes=[decision_outcome(o) for o in undone])

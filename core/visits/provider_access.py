@@ -29,14 +29,16 @@ from redis.asyncio import Redis
 from core.outages import registrations_call
 from core.redis_values import as_text
 from core.settings import Settings
-from core.visits import keys
+from core.visits import dispatch, keys
 from core.visits.attendance import FIELD as ATTENDANCE_FIELD
 from core.visits.attendance import Attendance, AttendanceBook, MarkResult
 from core.visits.awaiting import result
 from core.visits.codec import decode_hash
-from core.visits.models import Registration, Visit
+from core.visits.dispatch import Job
+from core.visits.models import CancelReason, Registration, RegistrationStatus, Visit
 from core.visits.pseudonyms import email_digest
 from core.visits.service import ActionOutcome, ActionResult, VisitService
+from core.visits.store import TransitionOutcome
 from core.visits.tokens import TokenAction, TokenError, TokenProblem
 from core.visits.visit_records import providers_key, records_key, visit_from_record
 
@@ -254,3 +256,35 @@ class ProviderAccess:
             for registration_id in registration_ids:
                 pipe.hget(keys.registration(registration_id), "visitId")
             return [None if v is None else as_text(v) for v in await pipe.execute()]
+
+    @registrations_call
+    async def undo_confirmations(self, claims: ProviderClaims, registration_ids: list[str]
+                                 ) -> list[DecisionOutcome]:
+        """Withdraw confirmations of the contact's visits that have not started: the
+        registration is cancelled, its seat freed, and the jobseeker emailed with a
+        cancelling .ics (``send_visit_cancelled``)."""
+        wanted = self._bounded(registration_ids)
+        now = int(time.time())
+        own = {visit.id for visit in await self._own_visits(claims) if visit.start_ts > now}
+        outcomes = []
+        for registration_id, visit_id in zip(wanted, await self._visits_of(wanted),
+                                             strict=True):
+            outcome = ActionOutcome(ActionResult.NOT_FOUND, TokenAction.CANCEL)
+            if visit_id is not None and visit_id in own:
+                outcome = await self._undo(registration_id, now)
+            outcomes.append(DecisionOutcome(registration_id, outcome))
+        log.info("provider undid confirmations: organisation=%s requested=%d done=%d",
+                 claims.organisation, len(wanted),
+                 sum(o.outcome.result is ActionResult.DONE for o in outcomes))
+        return outcomes
+
+    async def _undo(self, registration_id: str, now: int) -> ActionOutcome:
+        changed = await self.visits.store.transition(
+            registration_id, (RegistrationStatus.CONFIRMED,), RegistrationStatus.CANCELLED,
+            now, outbox_job=Job.VISIT_CANCELLED.value, cancel_reason=CancelReason.PROVIDER)
+        if changed.outcome is TransitionOutcome.NOT_FOUND:
+            return ActionOutcome(ActionResult.NOT_FOUND, TokenAction.CANCEL)
+        if changed.outcome is TransitionOutcome.CONFLICT:
+            return ActionOutcome(ActionResult.NOT_ALLOWED, TokenAction.CANCEL, changed.previous)
+        await dispatch.enqueue(self.visits.queue, Job.VISIT_CANCELLED, registration_id)
+        return ActionOutcome(ActionResult.DONE, TokenAction.CANCEL, RegistrationStatus.CANCELLED)

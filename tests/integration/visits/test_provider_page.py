@@ -32,7 +32,7 @@ from tests.integration.visits.conftest import (
     register,
     registration_input,
 )
-from tests.integration.visits.mail_helpers import links, to, token_of
+from tests.integration.visits.mail_helpers import calendar_of, links, to, token_of
 from tests.live_app import run_worker
 
 KARIN = "karin@utbildning.example"  # contact of VISITS1 (five_seats)
@@ -124,6 +124,24 @@ async def test_provider_page_lists_decides_and_downloads(
         assert {m.recipients[0] for m in smtp_sink.messages[sent:]} == {
             "person0@example.se", "person1@example.se"}
 
+        # Undo one confirmation: cancelled, seat freed, the jobseeker gets a cancelling .ics.
+        undone = await client.post(f"{api}/provider/decide", data={
+            "token": token, "csrf": csrf.group(1), "action": "undo", "registration": karins[1]})
+        assert undone.status_code == 200
+        assert await _status(redis, karins[1]) == "CANCELLED"
+        assert await redis.scard(keys.active(visit_index.five_seats)) == 2
+        sent = len(smtp_sink.messages)
+        await run_worker(vsettings)
+        [told] = smtp_sink.messages[sent:]
+        assert list(told.recipients) == ["person1@example.se"]
+        calendar = calendar_of(told.message)
+        assert calendar is not None and b"METHOD:CANCEL" in calendar
+        twice = await client.post(f"{api}/provider/decide", data={
+            "token": token, "csrf": csrf.group(1), "action": "undo", "registration": karins[1]})
+        assert twice.status_code == 200 and await _status(redis, karins[1]) == "CANCELLED"
+        await run_worker(vsettings)
+        assert len(smtp_sink.messages) == sent + 1
+
         # GET changes nothing, however often.
         before = [await _status(redis, r) for r in karins]
         await client.get(f"{api}/provider", params={"token": token})
@@ -135,8 +153,7 @@ async def test_provider_page_lists_decides_and_downloads(
         assert download.headers["content-type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(download.text)))
         assert {(r["reference"], r["name"], r["status"]) for r in rows} == {
-            (karins[0], "Person Nummer0", "CONFIRMED"), (karins[1], "Person Nummer1", "CONFIRMED"),
-            (karins[2], "Person Nummer2", "PENDING")}
+            (karins[0], "Person Nummer0", "CONFIRMED"), (karins[2], "Person Nummer2", "PENDING")}
         other = await client.get(f"{api}/provider/visit.csv", params={
             "token": token, "visit": visit_index.roomy})
         assert other.status_code == 404 and "Olles" not in other.text
@@ -188,6 +205,19 @@ async def test_graphql_lists_and_declines_several(
         assert await _status(redis, olles) == "PENDING"
         again = await _gql(client, api, DECIDE, t=token, ids=[karins[1]], d="CONFIRM")
         assert again["outcomes"][0]["result"] == "NOT_ALLOWED"
+        await _gql(client, api, DECIDE, t=token, ids=[karins[0]], d="CONFIRM")
+        undone = await _gql(client, api, UNDO, t=token, ids=[karins[0], karins[1], olles])
+        assert undone["outcomes"] == [
+            {"registrationId": karins[0], "result": "DONE", "status": "CANCELLED"},
+            {"registrationId": karins[1], "result": "NOT_ALLOWED", "status": "DECLINED"},
+            {"registrationId": olles, "result": "NOT_FOUND", "status": None},
+        ]
+        assert await _status(redis, karins[0]) == "CANCELLED"
+
+
+UNDO = """mutation($t: String!, $ids: [ID!]!) {
+  undoProviderConfirmations(token: $t, registrationIds: $ids) {
+    result outcomes { registrationId result status } } }"""
 
 
 async def _confirmed_on_past_visit(settings: Settings, redis: Redis, visit_id: str,
