@@ -53,7 +53,7 @@ async def send_my_registrations_link(ctx: dict[str, Any], digest: str, language:
     settings: Settings = ctx["settings"]
     redis: Redis = ctx["redis"]
     lang = Language.EN if language == "en" else Language.SV
-    registrations = await MyRegistrations(settings, redis, ctx["redis"]).list(digest)
+    registrations = await MyRegistrations(settings, redis, ctx["redis"]).registrations(digest)
     if not registrations:
         return "no registrations"
     newest = max(registrations, key=lambda r: r.created_at)

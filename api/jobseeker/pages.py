@@ -89,7 +89,7 @@ async def _show(request: Request) -> Response:
     digest = read_token(request, token)
     if isinstance(digest, ActionResult):
         return _problem(digest, lang)
-    registrations = await my_registrations(request).list(digest)
+    registrations = await my_registrations(request).registrations(digest)
     csrf = secrets.token_urlsafe(24)
     body = "".join(_item(request, token, r, lang, csrf) for r in registrations)
     response = page(_TITLE[lang], body or f"<p>{e(_NONE[lang])}</p>", lang)

@@ -72,7 +72,7 @@ class JobseekerQuery:
         if isinstance(digest, ActionResult):
             return MyRegistrationsPayload(
                 result=RegistrationActionResult[digest.name], registrations=[])
-        found = await my_registrations(request).list(digest)
+        found = await my_registrations(request).registrations(digest)
         return MyRegistrationsPayload(result=RegistrationActionResult.DONE,
                                       registrations=[_mine(r) for r in found])
 

@@ -35,7 +35,6 @@ from core.visits.models import Language, RegistrationStatus
 from core.visits.provider_access import (
     MAX_DECISIONS_PER_REQUEST,
     ProviderAccess,
-    ProviderClaims,
     ProviderVisit,
 )
 from core.visits.service import ActionResult
@@ -144,14 +143,10 @@ def _time(ts: int) -> str:
     return datetime.fromtimestamp(ts, TIMEZONE).strftime("%Y-%m-%d %H:%M")
 
 
-async def _claims(request: Request, token: str) -> ProviderClaims | ActionResult:
-    return provider_access(request).claims(token)
-
-
 async def _show(request: Request) -> Response:
     lang = language(request.query_params.get("lang"))
     token = request.query_params.get("token", "")
-    claims = await _claims(request, token)
+    claims = provider_access(request).claims(token)
     if isinstance(claims, ActionResult):
         return _problem(claims, lang)
     listing = await provider_access(request).list_visits(claims)
@@ -188,7 +183,7 @@ async def _decide(request: Request) -> Response:
     if not csrf or not cookie or not secrets.compare_digest(csrf, cookie):
         return page(t["forbidden_title"], f"<p>{e(t['forbidden'])}</p>", lang, 403)
     token = (fields.get("token") or [""])[0]
-    claims = await _claims(request, token)
+    claims = provider_access(request).claims(token)
     if isinstance(claims, ActionResult):
         return _problem(claims, lang)
     chosen = (fields.get("action") or [""])[0]
@@ -205,9 +200,9 @@ async def _decide(request: Request) -> Response:
         results = [result.value for _, result in marked]
     else:
         return page(t["not_allowed_title"], "", lang, 400)
-    done, outcomes = results.count("DONE"), results
+    done = results.count("DONE")
     back = f"{base_path(request)}{PAGE_PATH}?" + urlencode({"token": token, "lang": lang.value})
-    body = (f"<p>{e(t['decided'].format(done=done, skipped=len(outcomes) - done))}</p>"
+    body = (f"<p>{e(t['decided'].format(done=done, skipped=len(results) - done))}</p>"
             f'<p><a href="{e(back)}">{e(t["back"])}</a></p>')
     return page(t["title"], body, lang)
 
@@ -219,7 +214,7 @@ def _cell(value: str) -> str:
 
 async def _csv(request: Request) -> Response:
     lang = language(request.query_params.get("lang"))
-    claims = await _claims(request, request.query_params.get("token", ""))
+    claims = provider_access(request).claims(request.query_params.get("token", ""))
     if isinstance(claims, ActionResult):
         return _problem(claims, lang)
     wanted = request.query_params.get("visit", "")

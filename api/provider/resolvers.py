@@ -12,6 +12,7 @@ from api.context import Context
 from api.provider.pages import provider_access
 from api.provider.types import (
     ProviderDecision,
+    ProviderDecisionOutcome,
     ProviderDecisionsPayload,
     ProviderStudyVisitsPayload,
     decision_outcome,
@@ -21,7 +22,11 @@ from api.provider.types import (
 )
 from core.errors import InputError
 from core.visits.attendance import Attendance
-from core.visits.provider_access import MAX_DECISIONS_PER_REQUEST
+from core.visits.provider_access import (
+    MAX_DECISIONS_PER_REQUEST,
+    ProviderAccess,
+    ProviderClaims,
+)
 from core.visits.service import ActionResult
 from core.visits.tokens import TokenAction
 
@@ -44,6 +49,23 @@ class ProviderQuery:
                                           visits=[provider_visit(item) for item in listing])
 
 
+def _batch(info: Info[Context, None], token: str, registration_ids: list[strawberry.ID]
+           ) -> tuple[ProviderAccess, ProviderClaims, list[str]] | ProviderDecisionsPayload:
+    """The access, the token's claims and the ids of a batch mutation; or its answer for
+    a bad token. More than 100 ids is a client error, decided before any work."""
+    if len(registration_ids) > MAX_DECISIONS_PER_REQUEST:
+        raise InputError("registrationIds", f"at most {MAX_DECISIONS_PER_REQUEST} ids")
+    access = provider_access(info.context.request)
+    claims = access.claims(token)
+    if isinstance(claims, ActionResult):
+        return ProviderDecisionsPayload(result=token_result(claims), outcomes=[])
+    return access, claims, [str(i) for i in registration_ids]
+
+
+def _done(outcomes: list[ProviderDecisionOutcome]) -> ProviderDecisionsPayload:
+    return ProviderDecisionsPayload(result=token_result(ActionResult.DONE), outcomes=outcomes)
+
+
 @strawberry.type
 class ProviderMutation:
     @strawberry.mutation(description="Confirm or decline several pending registrations of the "
@@ -52,17 +74,13 @@ class ProviderMutation:
         self, info: Info[Context, None], token: ProviderToken,
         registration_ids: list[strawberry.ID], decision: ProviderDecision,
     ) -> ProviderDecisionsPayload:
-        if len(registration_ids) > MAX_DECISIONS_PER_REQUEST:
-            raise InputError("registrationIds", f"at most {MAX_DECISIONS_PER_REQUEST} ids")
-        access = provider_access(info.context.request)
-        claims = access.claims(token)
-        if isinstance(claims, ActionResult):
-            return ProviderDecisionsPayload(result=token_result(claims), outcomes=[])
-        action = TokenAction.CONFIRM if decision is ProviderDecision.CONFIRM \
-            else TokenAction.DECLINE
-        outcomes = await access.decide(claims, [str(i) for i in registration_ids], action)
-        return ProviderDecisionsPayload(result=token_result(ActionResult.DONE),
-                                        outcomes=[decision_outcome(o) for o in outcomes])
+        batch = _batch(info, token, registration_ids)
+        if isinstance(batch, ProviderDecisionsPayload):
+            return batch
+        access, claims, ids = batch
+        action = (TokenAction.CONFIRM if decision is ProviderDecision.CONFIRM
+                  else TokenAction.DECLINE)
+        return _done([decision_outcome(o) for o in await access.decide(claims, ids, action)])
 
     @strawberry.mutation(description="After a visit has started: mark confirmed registrations "
                                      "of the token's visits as attended or not (at most 100).")
@@ -70,16 +88,13 @@ class ProviderMutation:
         self, info: Info[Context, None], token: ProviderToken,
         registration_ids: list[strawberry.ID], attended: bool,
     ) -> ProviderDecisionsPayload:
-        if len(registration_ids) > MAX_DECISIONS_PER_REQUEST:
-            raise InputError("registrationIds", f"at most {MAX_DECISIONS_PER_REQUEST} ids")
-        access = provider_access(info.context.request)
-        claims = access.claims(token)
-        if isinstance(claims, ActionResult):
-            return ProviderDecisionsPayload(result=token_result(claims), outcomes=[])
+        batch = _batch(info, token, registration_ids)
+        if isinstance(batch, ProviderDecisionsPayload):
+            return batch
+        access, claims, ids = batch
         mark = Attendance.ATTENDED if attended else Attendance.ABSENT
-        marked = await access.mark_attendance(claims, [str(i) for i in registration_ids], mark)
-        return ProviderDecisionsPayload(result=token_result(ActionResult.DONE),
-                                        outcomes=[mark_outcome(i, r) for i, r in marked])
+        marked = await access.mark_attendance(claims, ids, mark)
+        return _done([mark_outcome(i, r) for i, r in marked])
 
     @strawberry.mutation(description="Withdraw confirmations of the token's visits that have "
                                      "not started (at most 100): each registration is "
@@ -88,12 +103,8 @@ class ProviderMutation:
         self, info: Info[Context, None], token: ProviderToken,
         registration_ids: list[strawberry.ID],
     ) -> ProviderDecisionsPayload:
-        if len(registration_ids) > MAX_DECISIONS_PER_REQUEST:
-            raise InputError("registrationIds", f"at most {MAX_DECISIONS_PER_REQUEST} ids")
-        access = provider_access(info.context.request)
-        claims = access.claims(token)
-        if isinstance(claims, ActionResult):
-            return ProviderDecisionsPayload(result=token_result(claims), outcomes=[])
-        undone = await access.undo_confirmations(claims, [str(i) for i in registration_ids])
-        return ProviderDecisionsPayload(result=token_result(ActionResult.DONE),
-                                        outcomes=[decision_outcome(o) for o in undone])
+        batch = _batch(info, token, registration_ids)
+        if isinstance(batch, ProviderDecisionsPayload):
+            return batch
+        access, claims, ids = batch
+        return _done([decision_outcome(o) for o in await access.undo_confirmations(claims, ids)])

@@ -127,7 +127,7 @@ class MyRegistrations:
         return LinkRequestOutcome([])
 
     @registrations_call
-    async def list(self, digest: str) -> list[Registration]:
+    async def registrations(self, digest: str) -> list[Registration]:
         """The address's registrations whose data still exists, soonest visit first."""
         key = index_key(digest)
         now = int(time.time())
