@@ -22,6 +22,7 @@ from core.meili_client import meili_http_client
 from core.settings import Settings
 from core.visits.formatting import TIMEZONE
 from core.visits.my_registrations import LINK_JOB
+from core.visits.provider_links import LINK_JOB as PROVIDER_LINK_JOB
 from core.visits.store import RegistrationStore
 from workers.disk_erasure import erase_personal_data_from_disk
 from workers.feed_loads import feed_load_function
@@ -41,7 +42,7 @@ from workers.metrics import (
     stop_metrics_server,
 )
 from workers.my_link import MAX_TRIES as MY_LINK_TRIES
-from workers.my_link import send_my_registrations_link
+from workers.my_link import send_my_registrations_link, send_provider_link
 from workers.retry_policy import email_job_timeout_seconds
 
 MAINTENANCE_TRIES = 3
@@ -97,8 +98,10 @@ def worker_settings(settings: Settings) -> type:
         "__doc__": "arq settings of the study-visit worker.",
         "functions": [*emails, *housekeeping, feed_load_function(settings),
                       # jobseeker self-service: the "my study visits" link
-                      func(send_my_registrations_link, name=LINK_JOB, max_tries=MY_LINK_TRIES,
-                           timeout=email_job_timeout_seconds(settings), keep_result=0)],
+                      *(func(job, name=name, max_tries=MY_LINK_TRIES,
+                             timeout=email_job_timeout_seconds(settings), keep_result=0)
+                        for name, job in ((LINK_JOB, send_my_registrations_link),
+                                          (PROVIDER_LINK_JOB, send_provider_link)))],
         "cron_jobs": crons,
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "on_startup": startup,

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from api.provider.pages import base_path, language, page, read_form
+from api.provider.html import base_path, language, page, read_form
 from api.visits.pages import RETRY_AFTER_SECONDS
 from api.visits.pages_text import TEXT as LINK_TEXT
 from api.visits.pages_text import status_text

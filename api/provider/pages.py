@@ -18,12 +18,15 @@ import re
 import secrets
 import time
 from datetime import datetime
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from api.provider.html import base_path, language, page, read_form
+from api.provider.link_request import link_form
+from api.provider.link_request import routes as link_routes
 from api.provider.text import TEXT
 from api.visits.pages import HEADERS, RETRY_AFTER_SECONDS
 from api.visits.pages_text import status_text
@@ -33,7 +36,6 @@ from core.visits.attendance import Attendance
 from core.visits.formatting import TIMEZONE, visit_when
 from core.visits.models import Language, RegistrationStatus
 from core.visits.provider_access import (
-    MAX_DECISIONS_PER_REQUEST,
     ProviderAccess,
     ProviderVisit,
 )
@@ -44,7 +46,6 @@ PAGE_PATH = "/provider"
 DECIDE_PATH = "/provider/decide"
 CSV_PATH = "/provider/visit.csv"
 CSRF_COOKIE = "provider_csrf"
-MAX_FORM_BYTES = 16 * 1024
 _DECISIONS = {"confirm": TokenAction.CONFIRM, "decline": TokenAction.DECLINE}
 _MARKS = {"attended": Attendance.ATTENDED, "absent": Attendance.ABSENT}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -60,35 +61,17 @@ def provider_access(request: Request) -> ProviderAccess:
     return access
 
 
-def language(value: str | None) -> Language:
-    return Language.EN if value == "en" else Language.SV
 
 
-def page(title: str, body: str, lang: Language, status: int = 200) -> HTMLResponse:
-    document = (
-        f'<!DOCTYPE html><html lang="{lang.value}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{e(title)}</title><style>"
-        "body{font-family:Arial,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;"
-        "line-height:1.5;color:#1a1a1a}table{border-collapse:collapse;width:100%}"
-        "th,td{text-align:left;padding:.3em .5em;border-bottom:1px solid #ccc}"
-        "button{font-size:1em;padding:.5em 1em;margin:.3em .3em 0 0;border:0;"
-        "border-radius:4px;color:#fff}.confirm{background:#1b5e20}.decline{background:#8e0000}"
-        "a{color:#0b4f8a}</style></head>"
-        f"<body><main><h1>{e(title)}</h1>{body}</main></body></html>"
-    )
-    return HTMLResponse(document, status_code=status, headers=HEADERS)
 
 
-def base_path(request: Request) -> str:
-    return urlsplit(visit_service(request).settings.public_base_url).path.rstrip("/")
 
 
-def _problem(result: ActionResult, lang: Language) -> HTMLResponse:
+def _problem(request: Request, result: ActionResult, lang: Language) -> HTMLResponse:
     t = TEXT[lang]
     key = "expired" if result is ActionResult.EXPIRED_TOKEN else "invalid"
-    return page(t[f"{key}_title"], f"<p>{e(t[key])}</p>", lang,
-                 410 if key == "expired" else 400)
+    return page(t[f"{key}_title"], f"<p>{e(t[key])}</p>" + link_form(request, lang), lang,
+                410 if key == "expired" else 400)
 
 
 def _visit_section(request: Request, token: str, item: ProviderVisit, lang: Language,
@@ -148,28 +131,18 @@ async def _show(request: Request) -> Response:
     token = request.query_params.get("token", "")
     claims = provider_access(request).claims(token)
     if isinstance(claims, ActionResult):
-        return _problem(claims, lang)
+        return _problem(request, claims, lang)
     listing = await provider_access(request).list_visits(claims)
     t = TEXT[lang]
     csrf = secrets.token_urlsafe(24)
     body = "".join(_visit_section(request, token, item, lang, csrf) for item in listing)
-    response = page(t["title"], body or f"<p>{e(t['no_visits'])}</p>", lang)
+    response = page(t["title"], (body or f"<p>{e(t['no_visits'])}</p>")
+                    + link_form(request, lang), lang)
     response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict",
                     secure=request.url.scheme == "https", path=base_path(request) + PAGE_PATH)
     return response
 
 
-async def read_form(request: Request) -> dict[str, list[str]] | None:
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_FORM_BYTES:
-            return None
-    try:
-        return parse_qs(body.decode("utf-8", "replace"),
-                        max_num_fields=MAX_DECISIONS_PER_REQUEST + 4)
-    except ValueError:
-        return None
 
 
 async def _decide(request: Request) -> Response:
@@ -185,7 +158,7 @@ async def _decide(request: Request) -> Response:
     token = (fields.get("token") or [""])[0]
     claims = provider_access(request).claims(token)
     if isinstance(claims, ActionResult):
-        return _problem(claims, lang)
+        return _problem(request, claims, lang)
     chosen = (fields.get("action") or [""])[0]
     selected = fields.get("registration", [])
     access = provider_access(request)
@@ -216,7 +189,7 @@ async def _csv(request: Request) -> Response:
     lang = language(request.query_params.get("lang"))
     claims = provider_access(request).claims(request.query_params.get("token", ""))
     if isinstance(claims, ActionResult):
-        return _problem(claims, lang)
+        return _problem(request, claims, lang)
     wanted = request.query_params.get("visit", "")
     listing = await provider_access(request).list_visits(claims)
     item = next((i for i in listing if i.visit.id == wanted), None)
@@ -257,4 +230,5 @@ def routes() -> list[Route]:
         Route(PAGE_PATH, _answer, methods=["GET"]),
         Route(CSV_PATH, _answer, methods=["GET"]),
         Route(DECIDE_PATH, _answer, methods=["POST"]),
+        *link_routes(),
     ]

@@ -134,6 +134,26 @@ def verify_provider_token(secret_key: str, token: str, now: float | None = None
     return claims
 
 
+async def contact_visits(redis: Redis, settings: Settings, claims: ProviderClaims
+                     ) -> list[Visit]:
+    """The claims' visits: the organisation's whose course names the contact, upcoming or
+    of the last :data:`ATTENDANCE_DAYS`, by start, at most :data:`MAX_VISITS`."""
+    index = settings.meili_index
+    digits = claims.organisation  # feeds spell the number NNNNNN-NNNN
+    raw = await result(redis.hget(providers_key(index), f"{digits[:6]}-{digits[6:]}"))
+    visit_ids = sorted(orjson.loads(raw)) if raw else []
+    if not visit_ids:
+        return []
+    records = await result(redis.hmget(records_key(index), visit_ids))
+    now = int(time.time())
+    own = [visit for visit in (visit_from_record(r) for r in records if r is not None)
+           if visit.start_ts > now - ATTENDANCE_DAYS * DAY
+           and visit.id.split("-", 1)[0] == claims.organisation
+           and email_digest(settings.secret_key, visit.contact_email)
+           == claims.contact_digest]
+    return sorted(own, key=lambda v: (v.start_ts, v.id))[:MAX_VISITS]
+
+
 @dataclass(frozen=True, slots=True)
 class DecisionOutcome:
     registration_id: str
@@ -159,20 +179,7 @@ class ProviderAccess:
             return ActionResult.INVALID_TOKEN
 
     async def _own_visits(self, claims: ProviderClaims) -> list[Visit]:
-        index = self.settings.meili_index
-        digits = claims.organisation  # feeds spell the number NNNNNN-NNNN
-        raw = await result(self.redis.hget(providers_key(index), f"{digits[:6]}-{digits[6:]}"))
-        visit_ids = sorted(orjson.loads(raw)) if raw else []
-        if not visit_ids:
-            return []
-        records = await result(self.redis.hmget(records_key(index), visit_ids))
-        now = int(time.time())
-        own = [visit for visit in (visit_from_record(r) for r in records if r is not None)
-               if visit.start_ts > now - ATTENDANCE_DAYS * DAY
-               and visit.id.split("-", 1)[0] == claims.organisation
-               and email_digest(self.settings.secret_key, visit.contact_email)
-               == claims.contact_digest]
-        return sorted(own, key=lambda v: (v.start_ts, v.id))[:MAX_VISITS]
+        return await contact_visits(self.redis, self.settings, claims)
 
     @registrations_call
     async def list_visits(self, claims: ProviderClaims) -> list[ProviderVisit]:

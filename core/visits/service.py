@@ -31,6 +31,7 @@ from core.visits.models import (
     RegistrationStatus,
     Visit,
 )
+from core.visits.provider_links import remember_contact
 from core.visits.pseudonyms import email_digest
 from core.visits.ratelimit import RateLimits, Refusal, RegistrationRateLimiter
 from core.visits.store import RegistrationStore, ReserveOutcome, TransitionOutcome
@@ -159,6 +160,7 @@ class VisitService:
             field_name, code, texts = _FAILURES[reserved.outcome]
             return RegisterOutcome(errors=[FieldError(field_name, texts[lang], code)])
         await my_registrations.remember(self.redis, digest, registration)
+        await remember_contact(self.redis, self.settings.secret_key, registration)
         for job in owed:
             await dispatch.enqueue(self.queue, job, registration.id)
         return RegisterOutcome(registration=registration, seats_taken=reserved.seats_taken)

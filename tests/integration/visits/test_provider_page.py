@@ -286,3 +286,25 @@ async def test_attendance_is_marked_after_the_visit_and_its_count_outlives_the_d
 
 LIST_ATTENDANCE = """query($t: String!) { providerStudyVisits(token: $t) { visits {
   visit { id } attendedCount registrations { id attendance } } } }"""
+
+
+async def test_the_page_link_can_be_requested_again_without_revealing_the_address(
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink
+) -> None:
+    async with httpx.AsyncClient(timeout=10) as client:
+        await _setup(client, api, vsettings, visit_index, smtp_sink)
+        sent = len(smtp_sink.messages)
+        known = await client.post(f"{api}/provider/link",
+                                  data={"email": "KARIN@utbildning.example"})
+        unknown = await client.post(f"{api}/provider/link", data={"email": "nobody@example.se"})
+        assert known.status_code == unknown.status_code == 200
+        assert known.text == unknown.text
+        await run_worker(vsettings)
+        [mail] = smtp_sink.messages[sent:]
+        assert list(mail.recipients) == [KARIN]
+        page = await client.get(f"{api}/provider",
+                                params={"token": token_of(links(mail.message)["/provider"])})
+        assert "Person Nummer0" in page.text and "Olles" not in page.text
+        expired = issue_provider_token(vsettings, ORG, KARIN, now=time.time() - 31 * 86_400)
+        gone = await client.get(f"{api}/provider", params={"token": expired})
+        assert gone.status_code == 410 and 'action="/provider/link"' in gone.text
