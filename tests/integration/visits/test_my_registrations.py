@@ -12,6 +12,8 @@ from redis.asyncio import Redis
 
 from core.settings import Settings
 from core.visits import keys
+from core.visits.my_registrations import index_key
+from core.visits.pseudonyms import email_digest
 from devstack.mailsink import MailSink
 from tests.integration.visits.conftest import VisitIndex, register, registration_input
 from tests.integration.visits.mail_helpers import links, to, token_of
@@ -78,6 +80,14 @@ async def test_link_lists_own_registrations_and_cancels_one(
         assert cancelled.status_code == 200
         assert await redis.hget(keys.registration(mine[0]), "status") == b"CANCELLED"
         assert await redis.hget(keys.registration(mine[1]), "status") == b"PENDING"
+        erased = await client.post(f"{api}/mine/act", data={
+            "token": token, "csrf": csrf.group(1), "action": "erase", "registration": mine[1]})
+        assert erased.status_code == 200
+        assert await redis.exists(keys.registration(mine[1])) == 0
+        digest = email_digest(vsettings.secret_key, ME)
+        assert await redis.zrange(index_key(digest), 0, -1) == [mine[0].encode()]
+        assert [r["id"] for r in (await _gql(client, api, MINE, t=token))["registrations"]] == [
+            mine[0]]
 
 
 async def test_link_requests_are_limited_per_address(
