@@ -24,7 +24,9 @@ from api.context import Resources
 from api.feeds.routes import routes as feed_routes
 from api.graphql_app import GRAPHQL_PATH, graphql_endpoint
 from api.http.limits import RequestLimits
+from api.jobseeker.pages import routes as jobseeker_page_routes
 from api.metrics import SEARCH_COUNTERS, RequestMetrics, metrics
+from api.provider.pages import routes as provider_page_routes
 from api.search.compiled.executor import search_executor
 from api.search.compiled.registry import Registry
 from api.search.compiled.result_fields import SEARCH_TYPES
@@ -102,6 +104,8 @@ def create_app(settings: Settings, compiled_search: bool = True) -> CourseApi:
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
         *visit_page_routes(),
+        *provider_page_routes(),
+        *jobseeker_page_routes(),
         *feed_routes(),
         Route(GRAPHQL_PATH, graphql, methods=None),  # the view answers 405 in JSON
         *search_page_routes(),

@@ -81,6 +81,10 @@ class Settings:
     search_interpret_places: bool = True  # search relevance: a place named in the text
     search_place_radius_km: float = 0.0  # search relevance: 0 = the place itself
     search_relax_dead_ends: bool = True  # search relevance: one relaxed search for nothing
+    provider_link_days: int = 30  # provider self-service: how long a provider-page link works
+    my_link_hours: int = 24  # jobseeker self-service: how long a "my study visits" link works
+    my_link_requests_per_address_per_hour: int = 3  # jobseeker self-service: link requests
+    my_link_requests_per_client_per_hour: int = 20  # jobseeker self-service: link requests
 
     @property
     def meili_read_key(self) -> str:
@@ -190,6 +194,14 @@ class Settings:
             search_interpret_places=reader.get("SEARCH_INTERPRET_PLACES", _bool, True),
             search_place_radius_km=reader.get("SEARCH_PLACE_RADIUS_KM", _radius_km, 0.0),
             search_relax_dead_ends=reader.get("SEARCH_RELAX_DEAD_ENDS", _bool, True),
+            # provider self-service (core/visits/provider_access.py): lifetime of a page link
+            provider_link_days=reader.get("PROVIDER_LINK_DAYS", _positive_int, 30),
+            # jobseeker self-service (core/visits/my_registrations.py): link and its limits
+            my_link_hours=reader.get("MY_LINK_HOURS", _positive_int, 24),
+            my_link_requests_per_address_per_hour=reader.get(
+                "MY_LINK_REQUESTS_PER_ADDRESS_PER_HOUR", _positive_int, 3),
+            my_link_requests_per_client_per_hour=reader.get(
+                "MY_LINK_REQUESTS_PER_CLIENT_PER_HOUR", _positive_int, 20),
         )
         if reader.problems:
             raise SettingsError(reader.problems)

@@ -27,3 +27,9 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
     || echo "warning: chromium could not be installed; the browser tests will be skipped" >&2
 fi
+# axe-core (pinned in tests/browser/axe/package-lock.json) for the browser tests' accessibility checks.
+if command -v npm >/dev/null && [ ! -f tests/browser/axe/node_modules/axe-core/axe.min.js ]; then
+  say "installing axe-core for the browser tests with npm ci"
+  npm ci --prefix tests/browser/axe --no-audit --no-fund --silent \
+    || say "warning: axe-core could not be installed; the accessibility checks will fail"
+fi

@@ -24,6 +24,7 @@ from core.settings import Settings
 from core.visits.formatting import TIMEZONE, visit_date, visit_when
 from core.visits.links import action_url
 from core.visits.models import Language, Registration
+from core.visits.provider_access import provider_page_url
 from core.visits.tokens import TokenAction
 from workers import ics
 
@@ -96,6 +97,8 @@ def _values(kind: MailKind, registration: Registration, settings: Settings, lang
         "name": registration.name,
         "retention_days": str(settings.personal_data_retention_days),
     }
+    if kind.to_provider:  # provider self-service: the "your study visits" page
+        values["provider_page_url"] = provider_page_url(settings, visit)
     if kind is MailKind.PROVIDER_NOTIFICATION:
         values.update(
             jobseeker_name=registration.name,

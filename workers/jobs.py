@@ -35,7 +35,8 @@ def _decision(registration: Registration) -> MailKind | None:
 
 def _visit_cancelled(registration: Registration) -> MailKind | None:
     if (registration.status is RegistrationStatus.CANCELLED
-            and registration.cancel_reason is CancelReason.VISIT_REMOVED):
+            and registration.cancel_reason in (CancelReason.VISIT_REMOVED,
+                                               CancelReason.PROVIDER)):
         return MailKind.VISIT_CANCELLED
     return None
 

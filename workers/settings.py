@@ -21,6 +21,8 @@ from core.logs import configure_logging
 from core.meili_client import meili_http_client
 from core.settings import Settings
 from core.visits.formatting import TIMEZONE
+from core.visits.my_registrations import LINK_JOB
+from core.visits.provider_links import LINK_JOB as PROVIDER_LINK_JOB
 from core.visits.store import RegistrationStore
 from workers.disk_erasure import erase_personal_data_from_disk
 from workers.feed_loads import feed_load_function
@@ -39,6 +41,8 @@ from workers.metrics import (
     start_metrics_server,
     stop_metrics_server,
 )
+from workers.my_link import MAX_TRIES as MY_LINK_TRIES
+from workers.my_link import send_my_registrations_link, send_provider_link
 from workers.retry_policy import email_job_timeout_seconds
 
 MAINTENANCE_TRIES = 3
@@ -93,7 +97,12 @@ def worker_settings(settings: Settings) -> type:
     ]
     attributes: dict[str, Any] = {
         "__doc__": "arq settings of the study-visit worker.",
-        "functions": [*emails, *housekeeping, feed_load_function(settings)],
+        "functions": [*emails, *housekeeping, feed_load_function(settings),
+                      # jobseeker self-service: the "my study visits" link
+                      *(func(job, name=name, max_tries=MY_LINK_TRIES,
+                             timeout=email_job_timeout_seconds(settings), keep_result=0)
+                        for name, job in ((LINK_JOB, send_my_registrations_link),
+                                          (PROVIDER_LINK_JOB, send_provider_link)))],
         "cron_jobs": crons,
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "on_startup": startup,

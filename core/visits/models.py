@@ -42,6 +42,7 @@ class ErrorCode(StrEnum):
 class CancelReason(StrEnum):
     JOBSEEKER = "jobseeker"
     VISIT_REMOVED = "visit_removed"
+    PROVIDER = "provider"  # the provider undid its confirmation (provider self-service)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 from core.durability import DurabilityGate, aof_wait
 from core.outages import registrations_call
 from core.settings import Settings
-from core.visits import dispatch
+from core.visits import dispatch, my_registrations
 from core.visits.catalog import find_visit
 from core.visits.dispatch import Job
 from core.visits.models import (
@@ -31,6 +31,7 @@ from core.visits.models import (
     RegistrationStatus,
     Visit,
 )
+from core.visits.provider_links import remember_contact
 from core.visits.pseudonyms import email_digest
 from core.visits.ratelimit import RateLimits, Refusal, RegistrationRateLimiter
 from core.visits.store import RegistrationStore, ReserveOutcome, TransitionOutcome
@@ -150,13 +151,16 @@ class VisitService:
                 visit.end_ts, self.settings.personal_data_retention_days),
         )
         owed = (Job.PROVIDER_NOTIFICATION, Job.JOBSEEKER_RECEIPT)
+        digest = email_digest(self.settings.secret_key, checked.email)
         reserved = await self.store.reserve(
-            registration, email_digest(self.settings.secret_key, checked.email), now,
+            registration, digest, now,
             outbox=tuple(job.value for job in owed),
         )
         if reserved.outcome is not ReserveOutcome.OK:
             field_name, code, texts = _FAILURES[reserved.outcome]
             return RegisterOutcome(errors=[FieldError(field_name, texts[lang], code)])
+        await my_registrations.remember(self.redis, digest, registration)
+        await remember_contact(self.redis, self.settings.secret_key, registration)
         for job in owed:
             await dispatch.enqueue(self.queue, job, registration.id)
         return RegisterOutcome(registration=registration, seats_taken=reserved.seats_taken)
@@ -190,26 +194,31 @@ class VisitService:
         claims = self.read_token(token, allowed)
         if isinstance(claims, ActionOutcome):
             return claims
-        if claims.action is TokenAction.ERASE:
-            erased = await self.store.erase(claims.registration_id, dispatch.ALL_EMAIL_JOBS)
+        return await self.apply(claims.registration_id, claims.action)
+
+    async def apply(self, registration_id: str, action: TokenAction) -> ActionOutcome:
+        """Carry out ``action`` on a registration the caller may act on (a link token's,
+        or one of a provider's own, :mod:`core.visits.provider_access`)."""
+        if action is TokenAction.ERASE:
+            erased = await self.store.erase(registration_id, dispatch.ALL_EMAIL_JOBS)
             return ActionOutcome(
-                ActionResult.DONE if erased else ActionResult.NOT_FOUND, claims.action)
-        target = _TARGETS[claims.action]
-        if claims.action is TokenAction.CANCEL:
+                ActionResult.DONE if erased else ActionResult.NOT_FOUND, action)
+        target = _TARGETS[action]
+        if action is TokenAction.CANCEL:
             allowed_from: tuple[RegistrationStatus, ...] = (
                 RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
             job, reason = Job.PROVIDER_CANCELLATION, CancelReason.JOBSEEKER
         else:
             allowed_from, job, reason = (RegistrationStatus.PENDING,), Job.DECISION, None
         changed = await self.store.transition(
-            claims.registration_id, allowed_from, target, int(time.time()),
+            registration_id, allowed_from, target, int(time.time()),
             outbox_job=job.value, cancel_reason=reason,
         )
         if changed.outcome is TransitionOutcome.NOT_FOUND:
-            return ActionOutcome(ActionResult.NOT_FOUND, claims.action)
+            return ActionOutcome(ActionResult.NOT_FOUND, action)
         if changed.outcome is TransitionOutcome.CONFLICT:
             result = (ActionResult.ALREADY_DONE if changed.previous is target
                       else ActionResult.NOT_ALLOWED)
-            return ActionOutcome(result, claims.action, changed.previous)
-        await dispatch.enqueue(self.queue, job, claims.registration_id)
-        return ActionOutcome(ActionResult.DONE, claims.action, target)
+            return ActionOutcome(result, action, changed.previous)
+        await dispatch.enqueue(self.queue, job, registration_id)
+        return ActionOutcome(ActionResult.DONE, action, target)

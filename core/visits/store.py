@@ -29,6 +29,7 @@ from core.visits import disk_erasure, keys
 from core.visits.awaiting import result
 from core.visits.codec import decode_hash, encode_registration
 from core.visits.models import CancelReason, Registration, RegistrationStatus
+from core.visits.my_registrations import index_key as my_registrations_key
 
 _RESERVE = """
 local existing = redis.call('HGET', KEYS[2], ARGV[2])
@@ -109,6 +110,7 @@ for i = 3, #ARGV do
 end
 redis.call('HSETNX', KEYS[8], 'since', ARGV[2])
 redis.call('HINCRBY', KEYS[8], 'erasures', 1)
+if digest then redis.call('ZREM', KEYS[9], ARGV[1]) end
 return existed
 """
 
@@ -252,6 +254,8 @@ class RegistrationStore:
         visit_id = await self._visit_of(registration_id)
         if visit_id is None:
             return False
+        # The address's "my study visits" index (its key is named by the hash, read first).
+        digest = await result(self.redis.hget(keys.registration(registration_id), "emailHash"))
         existed = await self._write(
             self._erase,
             [
@@ -263,6 +267,7 @@ class RegistrationStore:
                 keys.REGISTRATION_VISITS,
                 keys.OUTBOX,
                 disk_erasure.PENDING_KEY,
+                my_registrations_key(as_text(digest) if digest else "none"),
             ],
             [registration_id, int(time.time()),
              *(keys.outbox_member(j, registration_id) for j in outbox_jobs)],

@@ -1,0 +1,142 @@
+"""The jobseeker's "my study visits" page behind the emailed link.
+
+``GET /mine?token=…`` lists the address's registrations and changes nothing; ``POST
+/mine/act`` cancels or erases one of them, guarded like the provider's page by a
+double-submit CSRF value (``SameSite=Strict`` cookie and hidden field).
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from api.provider.html import base_path, language, page, read_form
+from api.visits.pages import RETRY_AFTER_SECONDS
+from api.visits.pages_text import TEXT as LINK_TEXT
+from api.visits.pages_text import status_text
+from api.visits.runtime import visit_service
+from core.errors import ServiceUnavailable
+from core.visits.formatting import visit_when
+from core.visits.models import Language, Registration
+from core.visits.my_registrations import MyRegistrations, verify_my_token
+from core.visits.service import ActionResult
+from core.visits.tokens import TokenAction, TokenError, TokenProblem
+
+PAGE_PATH = "/mine"
+ACT_PATH = "/mine/act"
+CSRF_COOKIE = "mine_csrf"
+e = html.escape
+_TITLE = {Language.SV: "Mina studiebesök", Language.EN: "My study visits"}
+_NONE = {Language.SV: "Du har inga anmälningar.", Language.EN: "You have no registrations."}
+
+
+def my_registrations(request: Request) -> MyRegistrations:
+    state = request.app.state
+    found: MyRegistrations | None = getattr(state, "my_registrations", None)
+    if found is None:
+        visits = visit_service(request)
+        found = MyRegistrations(visits.settings, visits.redis, visits.queue)
+        state.my_registrations = found
+    return found
+
+
+def read_token(request: Request, token: str) -> str | ActionResult:
+    """The token's email hash, or why there is none."""
+    try:
+        return verify_my_token(visit_service(request).settings.secret_key, token)
+    except TokenError as exc:
+        return (ActionResult.EXPIRED_TOKEN if exc.problem is TokenProblem.EXPIRED
+                else ActionResult.INVALID_TOKEN)
+
+
+def _problem(result: ActionResult, lang: Language) -> HTMLResponse:
+    t = LINK_TEXT[lang]
+    key = "expired" if result is ActionResult.EXPIRED_TOKEN else "invalid"
+    return page(t[f"{key}_title"], f"<p>{e(t[key])}</p>", lang, 410 if key == "expired" else 400)
+
+
+def _item(request: Request, token: str, r: Registration, lang: Language, csrf: str) -> str:
+    t = LINK_TEXT[lang]
+    rows = [(t["course"], r.visit.title(lang)), (t["provider"], r.visit.provider_name),
+            (t["when"], visit_when(r.visit, lang)), (t["where"], r.visit.address.one_line()),
+            (t["status"], status_text(r.status, lang))]
+    cells = "".join(f'<tr><th scope="row">{e(k)}</th><td>{e(v)}</td></tr>' for k, v in rows)
+    buttons = ""
+    for action, label, css in ((TokenAction.CANCEL, t["cancel"], "decline"),
+                               (TokenAction.ERASE, t["erase"], "decline")):
+        if action is TokenAction.CANCEL and not r.status.active:
+            continue
+        buttons += (
+            f'<form method="post" action="{e(base_path(request) + ACT_PATH)}" '
+            'style="display:inline">'
+            f'<input type="hidden" name="token" value="{e(token)}">'
+            f'<input type="hidden" name="csrf" value="{e(csrf)}">'
+            f'<input type="hidden" name="lang" value="{lang.value}">'
+            f'<input type="hidden" name="registration" value="{e(r.id)}">'
+            f'<button type="submit" name="action" value="{action.value}" class="{css}">'
+            f"{e(label)}</button></form>")
+    return f"<section><h2>{e(r.visit.title(lang))}</h2><table>{cells}</table>{buttons}</section>"
+
+
+async def _show(request: Request) -> Response:
+    lang = language(request.query_params.get("lang"))
+    token = request.query_params.get("token", "")
+    digest = read_token(request, token)
+    if isinstance(digest, ActionResult):
+        return _problem(digest, lang)
+    registrations = await my_registrations(request).registrations(digest)
+    csrf = secrets.token_urlsafe(24)
+    body = "".join(_item(request, token, r, lang, csrf) for r in registrations)
+    response = page(_TITLE[lang], body or f"<p>{e(_NONE[lang])}</p>", lang)
+    response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict",
+                    secure=request.url.scheme == "https", path=base_path(request) + PAGE_PATH)
+    return response
+
+
+async def _act(request: Request) -> Response:
+    fields = await read_form(request)
+    if fields is None:
+        return page("Request too large", "", Language.EN, 413)
+    lang = language((fields.get("lang") or [""])[0])
+    t = LINK_TEXT[lang]
+    csrf, cookie = (fields.get("csrf") or [""])[0], request.cookies.get(CSRF_COOKIE, "")
+    if not csrf or not cookie or not secrets.compare_digest(csrf, cookie):
+        return page(t["not_allowed_title"], f"<p>{e(t['not_allowed'])}</p>", lang, 403)
+    token = (fields.get("token") or [""])[0]
+    digest = read_token(request, token)
+    if isinstance(digest, ActionResult):
+        return _problem(digest, lang)
+    action = {"cancel": TokenAction.CANCEL, "erase": TokenAction.ERASE}.get(
+        (fields.get("action") or [""])[0])
+    registration_id = (fields.get("registration") or [""])[0]
+    if action is None or not await my_registrations(request).owns(digest, registration_id):
+        return page(t["not_found_title"], f"<p>{e(t['not_found'])}</p>", lang, 404)
+    outcome = await visit_service(request).apply(registration_id, action)
+    back = f"{base_path(request)}{PAGE_PATH}?" + urlencode({"token": token, "lang": lang.value})
+    link = f'<p><a href="{e(back)}">{e(_TITLE[lang])}</a></p>'
+    if outcome.result is not ActionResult.DONE:
+        return page(t["not_allowed_title"], f"<p>{e(t['not_allowed'])}</p>" + link, lang, 409)
+    return page(t[f"done_{action.value}"], link, lang)
+
+
+async def _answer(request: Request) -> Response:
+    try:
+        if request.method == "POST":
+            return await _act(request)
+        return await _show(request)
+    except ServiceUnavailable:
+        lang = language(request.query_params.get("lang"))
+        t = LINK_TEXT[lang]
+        response = page(t["unavailable_title"], f"<p>{e(t['unavailable'])}</p>", lang, 503)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+
+def routes() -> list[Route]:
+    return [Route(PAGE_PATH, _answer, methods=["GET"]),
+            Route(ACT_PATH, _answer, methods=["POST"])]

@@ -1,0 +1,90 @@
+"""The jobseeker's self-service in GraphQL: ask for the "my study visits" link, and list
+the registrations with its token. Thin resolvers over
+:class:`core.visits.my_registrations.MyRegistrations`."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context
+from api.jobseeker.pages import my_registrations, read_token
+from api.search.enums import Language, to_core
+from api.search.types import StudyVisit
+from api.visits.runtime import client_address
+from api.visits.types import (
+    RegistrationActionResult,
+    RegistrationError,
+    RegistrationStatus,
+    error,
+    study_visit,
+)
+from core.visits import models
+from core.visits.service import ActionResult
+
+
+@strawberry.type(description="One of the jobseeker's own registrations.")
+class MyRegistration:
+    id: strawberry.ID = strawberry.field(description="The registration's id.")
+    status: RegistrationStatus = strawberry.field(description="Where it stands.")
+    created_at: datetime.datetime = strawberry.field(description="When it was made.")
+    course_title: str = strawberry.field(description="The course's title (Swedish).")
+    provider_name: str = strawberry.field(description="The training provider.")
+    visit: StudyVisit = strawberry.field(
+        description="The visit as registered (seatsLeft is not counted here).")
+
+
+@strawberry.type(description="The jobseeker's registrations, or why the token shows none.")
+class MyRegistrationsPayload:
+    result: RegistrationActionResult = strawberry.field(
+        description="DONE, or INVALID_TOKEN / EXPIRED_TOKEN (then the list is empty).")
+    registrations: list[MyRegistration] = strawberry.field(
+        description="The address's registrations whose data still exists, by visit start.")
+
+
+@strawberry.type(description="Always the same answer for a valid address: whether or not it "
+                             "has registrations is never revealed.")
+class RequestMyRegistrationsLinkPayload:
+    errors: list[RegistrationError] = strawberry.field(
+        description="INVALID email or RATE_LIMITED; empty otherwise.")
+
+
+def _mine(value: models.Registration) -> MyRegistration:
+    return MyRegistration(
+        id=strawberry.ID(value.id), status=RegistrationStatus[value.status.name],
+        created_at=datetime.datetime.fromtimestamp(value.created_at, datetime.UTC),
+        course_title=value.visit.course_title, provider_name=value.visit.provider_name,
+        visit=study_visit(value.visit, 0))
+
+
+@strawberry.type
+class JobseekerQuery:
+    @strawberry.field(description="The registrations of the address the token was sent to.")
+    async def my_registrations(
+        self, info: Info[Context, None],
+        token: Annotated[str, strawberry.argument(description="The emailed link's token.")],
+    ) -> MyRegistrationsPayload:
+        request = info.context.request
+        digest = read_token(request, token)
+        if isinstance(digest, ActionResult):
+            return MyRegistrationsPayload(
+                result=RegistrationActionResult[digest.name], registrations=[])
+        found = await my_registrations(request).registrations(digest)
+        return MyRegistrationsPayload(result=RegistrationActionResult.DONE,
+                                      registrations=[_mine(r) for r in found])
+
+
+@strawberry.type
+class JobseekerMutation:
+    @strawberry.mutation(description="Email a link to \"my study visits\" to the address, if "
+                                     "it has registrations. The answer is the same either way.")
+    async def request_my_registrations_link(
+        self, info: Info[Context, None], email: str, language: Language,
+    ) -> RequestMyRegistrationsLinkPayload:
+        request = info.context.request
+        outcome = await my_registrations(request).request_link(
+            email, to_core(language, models.Language), client_address(request))
+        return RequestMyRegistrationsLinkPayload(errors=[error(e) for e in outcome.errors])

@@ -1,0 +1,41 @@
+"""The words of the provider's page, in Swedish and English (the link pages' words too)."""
+
+from __future__ import annotations
+
+from api.visits.pages_text import TEXT as LINK_TEXT
+from core.visits.models import Language
+
+_OWN: dict[Language, dict[str, str]] = {
+    Language.SV: {
+        "title": "Era studiebesök", "capacity": "Platser", "taken": "Bokade",
+        "reference": "Referens", "registered": "Anmäld", "select": "Välj",
+        "confirm_selected": "Bekräfta valda", "decline_selected": "Tacka nej till valda",
+        "csv": "Ladda ner listan (CSV)", "no_visits": "Ni har inga kommande studiebesök.",
+        "no_registrations": "Inga anmälningar än.",
+        "decided": "Klart: {done} ändrade, {skipped} oförändrade.",
+        "forbidden_title": "Formuläret har gått ut",
+        "forbidden": "Öppna sidan på nytt från länken och försök igen.",
+        "back": "Tillbaka till listan",
+        "undo_selected": "Ångra bekräftelsen av valda",
+        "attendance": "Närvaro",
+        "attended_count": "Kom på besöket", "attended": "Kom", "absent": "Kom inte",
+        "mark_attended": "Markera valda: kom", "mark_absent": "Markera valda: kom inte",
+    },
+    Language.EN: {
+        "title": "Your study visits", "capacity": "Seats", "taken": "Booked",
+        "reference": "Reference", "registered": "Registered", "select": "Select",
+        "confirm_selected": "Confirm selected", "decline_selected": "Decline selected",
+        "csv": "Download the list (CSV)", "no_visits": "You have no upcoming study visits.",
+        "no_registrations": "No registrations yet.",
+        "decided": "Done: {done} changed, {skipped} unchanged.",
+        "forbidden_title": "The form has expired",
+        "forbidden": "Open the page again from the link and try again.",
+        "back": "Back to the list",
+        "undo_selected": "Withdraw the confirmation of selected",
+        "attendance": "Attendance",
+        "attended_count": "Attended", "attended": "Attended", "absent": "Did not attend",
+        "mark_attended": "Mark selected: attended", "mark_absent": "Mark selected: did not attend",
+    },
+}
+TEXT: dict[Language, dict[str, str]] = {
+    lang: {**LINK_TEXT[lang], **_OWN[lang]} for lang in Language}

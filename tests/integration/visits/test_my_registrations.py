@@ -1,0 +1,104 @@
+"""The jobseeker's "my study visits": the link is emailed only to an address with
+registrations, the answer is the same either way; the page lists exactly the address's
+registrations and cancels one (CSRF-guarded). Real API, Redis, worker and SMTP sink."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+from redis.asyncio import Redis
+
+from core.settings import Settings
+from core.visits import keys
+from core.visits.my_registrations import index_key
+from core.visits.pseudonyms import email_digest
+from devstack.mailsink import MailSink
+from tests.integration.visits.conftest import VisitIndex, register, registration_input
+from tests.integration.visits.mail_helpers import links, to, token_of
+from tests.live_app import run_worker
+
+ME = "Lisa.Holm+jobb@example.se"
+REQUEST = """mutation($e: String!) { requestMyRegistrationsLink(email: $e, language: EN) {
+  errors { field code } } }"""
+MINE = """query($t: String!) { myRegistrations(token: $t) { result registrations {
+  id status courseTitle visit { id } } } }"""
+CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+async def _gql(client: httpx.AsyncClient, api: str, query: str, **variables: Any
+               ) -> dict[str, Any]:
+    body = (await client.post(f"{api}/graphql", json={"query": query,
+                                                      "variables": variables})).json()
+    assert "errors" not in body, body
+    data: dict[str, Any] = next(iter(body["data"].values()))
+    return data
+
+
+async def test_link_lists_own_registrations_and_cancels_one(
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, redis: Redis
+) -> None:
+    async with httpx.AsyncClient(timeout=10) as client:
+        mine = [(await register(client, api, registration_input(v, ME, name="Lisa Holm")))
+                ["registration"]["id"] for v in (visit_index.five_seats, visit_index.roomy)]
+        other = (await register(client, api, registration_input(
+            visit_index.five_seats, "someone@example.se", name="Nils Nilsson")))[
+            "registration"]["id"]
+        await run_worker(vsettings)
+        sent = len(smtp_sink.messages)
+
+        unknown = await _gql(client, api, REQUEST, e="nobody@example.se")
+        known = await _gql(client, api, REQUEST, e="lisa.holm@example.se")  # same mailbox
+        assert unknown == known == {"errors": []}
+        await run_worker(vsettings)
+        new = smtp_sink.messages[sent:]
+        assert [list(m.recipients) for m in new] == [[ME]]
+        assert to(new, "nobody@example.se") == []
+        token = token_of(links(new[0].message)["/mine"])
+
+        listed = await _gql(client, api, MINE, t=token)
+        assert listed["result"] == "DONE"
+        assert sorted(r["id"] for r in listed["registrations"]) == sorted(mine)
+        bad = await _gql(client, api, MINE, t=token[:-2] + "xx")
+        assert bad == {"result": "INVALID_TOKEN", "registrations": []}
+
+        page = await client.get(f"{api}/mine", params={"token": token, "lang": "en"})
+        assert page.status_code == 200 and "Nils" not in page.text
+        csrf = CSRF_FIELD.search(page.text)
+        assert csrf is not None
+        foreign = await client.post(f"{api}/mine/act", data={
+            "token": token, "csrf": csrf.group(1), "action": "cancel", "registration": other})
+        assert foreign.status_code == 404
+        forged = await client.post(f"{api}/mine/act", cookies={"mine_csrf": "x"}, data={
+            "token": token, "csrf": "y", "action": "cancel", "registration": mine[0]})
+        assert forged.status_code == 403
+        for registration_id in (other, mine[0]):
+            assert await redis.hget(keys.registration(registration_id), "status") == b"PENDING"
+        cancelled = await client.post(f"{api}/mine/act", data={
+            "token": token, "csrf": csrf.group(1), "action": "cancel", "registration": mine[0]})
+        assert cancelled.status_code == 200
+        assert await redis.hget(keys.registration(mine[0]), "status") == b"CANCELLED"
+        assert await redis.hget(keys.registration(mine[1]), "status") == b"PENDING"
+        erased = await client.post(f"{api}/mine/act", data={
+            "token": token, "csrf": csrf.group(1), "action": "erase", "registration": mine[1]})
+        assert erased.status_code == 200
+        assert await redis.exists(keys.registration(mine[1])) == 0
+        digest = email_digest(vsettings.secret_key, ME)
+        assert await redis.zrange(index_key(digest), 0, -1) == [mine[0].encode()]
+        assert [r["id"] for r in (await _gql(client, api, MINE, t=token))["registrations"]] == [
+            mine[0]]
+
+
+async def test_link_requests_are_limited_per_address(
+    api: str, vsettings: Settings, smtp_sink: MailSink
+) -> None:
+    async with httpx.AsyncClient(timeout=10) as client:
+        answers = [await _gql(client, api, REQUEST, e=f"anna+{n}@example.se")
+                   for n in range(vsettings.my_link_requests_per_address_per_hour + 1)]
+        assert answers[:-1] == [{"errors": []}] * vsettings.my_link_requests_per_address_per_hour
+        assert answers[-1] == {"errors": [{"field": None, "code": "RATE_LIMITED"}]}
+        invalid = await _gql(client, api, REQUEST, e="not-an-address")
+        assert invalid == {"errors": [{"field": "email", "code": "INVALID"}]}
+        await run_worker(vsettings)
+        assert smtp_sink.messages == []
