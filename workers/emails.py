@@ -1,5 +1,8 @@
 """Composing the service's emails: templates, escaping, headers and the envelope.
 
+Templates are Jinja2 (autoescaped HTML, one base layout per language and format), so
+a new kind of email is two small files and an entry in :class:`MailKind`.
+
 Every header value has its control characters removed before it is set, and headers are
 built by :mod:`email.headerregistry` (display names quoted or RFC 2047-encoded), so a
 CR/LF in a name or title can neither start a new header nor add a recipient. The SMTP
@@ -8,8 +11,6 @@ envelope's recipients are passed explicitly, never read back from the headers.
 
 from __future__ import annotations
 
-import email.policy
-import html
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -17,8 +18,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from enum import StrEnum
 from functools import cache
-from importlib import resources
-from string import Template
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from core.settings import Settings
 from core.visits.formatting import TIMEZONE, visit_date, visit_when
@@ -26,8 +27,8 @@ from core.visits.links import action_url
 from core.visits.models import Language, Registration
 from core.visits.tokens import TokenAction
 from workers import ics
+from workers.mail_policy import POLICY
 
-POLICY = email.policy.SMTP
 _LANGUAGE_NAMES = {Language.SV: "svenska", Language.EN: "engelska"}
 
 
@@ -66,19 +67,16 @@ def clean(value: str) -> str:
 
 
 @cache
-def _template(name: str) -> Template:
-    text = resources.files("workers").joinpath("templates", name).read_text(encoding="utf-8")
-    return Template(text)
-
-
-@cache
-def _text_template(name: str) -> tuple[Template, Template]:
-    """The subject line's template and the body's, of a ``.txt`` template."""
-    text = resources.files("workers").joinpath("templates", name).read_text(encoding="utf-8")
-    first, _, body = text.partition("\n\n")
-    if not first.startswith("Subject:"):
-        raise ValueError(f"template {name} does not start with a Subject: line")
-    return Template(first.removeprefix("Subject:").strip()), Template(body)
+def _templates() -> Environment:
+    """Templates under ``workers/templates``: each kind extends ``base.{lang}.{txt,html}``;
+    HTML autoescapes every value and a missing value is an error, never an empty gap."""
+    return Environment(
+        loader=PackageLoader("workers", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 def _values(kind: MailKind, registration: Registration, settings: Settings, lang: Language
@@ -118,13 +116,13 @@ def render(kind: MailKind, registration: Registration, settings: Settings
     """Subject, plain text and HTML; every value in the HTML is escaped."""
     lang = Language.SV if kind.to_provider else registration.language
     values = _values(kind, registration, settings, lang)
-    subject_template, body_template = _text_template(f"{kind.value}.{lang.value}.txt")
-    subject = clean(subject_template.substitute({k: clean(v) for k, v in values.items()}))
-    body = body_template.substitute(values)
-    escaped = {k: html.escape(v, quote=True) for k, v in values.items()}
-    fragment = _template(f"{kind.value}.{lang.value}.html").substitute(escaped)
-    page = _template("layout.html").substitute(
-        lang=lang.value, subject=html.escape(subject), body=fragment)
+    text_template = _templates().get_template(f"{kind.value}.{lang.value}.txt")
+    subject_block = text_template.blocks["subject"]
+    subject = clean("".join(subject_block(text_template.new_context(
+        {k: clean(v) for k, v in values.items()}))))
+    body = text_template.render(values)
+    page = _templates().get_template(f"{kind.value}.{lang.value}.html").render(
+        values, subject=subject)
     return subject, body, page
 
 
@@ -160,7 +158,7 @@ def compose(kind: MailKind, job: str, registration: Registration, settings: Sett
     if kind in (MailKind.DECISION_CONFIRMED, MailKind.VISIT_CANCELLED):
         cancelled = kind is MailKind.VISIT_CANCELLED
         calendar = ics.invitation(registration, sender.domain, visit.contact_email,
-                                  cancelled=cancelled, now=now)
+                                  cancelled=cancelled, now=now, sent_by=sender.addr_spec)
         message.add_attachment(
             calendar, maintype="text", subtype="calendar", filename="studiebesok.ics",
             params={"method": "CANCEL" if cancelled else "REQUEST", "charset": "utf-8"},

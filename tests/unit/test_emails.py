@@ -1,6 +1,9 @@
 """Composing emails: escaping, headers, envelope, Message-ID, retry backoff."""
 
 import dataclasses
+import email
+import email.policy
+from email.header import decode_header, make_header
 
 import pytest
 
@@ -108,3 +111,19 @@ def test_only_confirmations_and_cancelled_visits_carry_a_calendar() -> None:
     for kind in (MailKind.JOBSEEKER_RECEIPT, MailKind.DECISION_DECLINED, MailKind.REMINDER,
                  MailKind.PROVIDER_NOTIFICATION):
         assert calendars(kind) == []
+
+
+def test_a_long_swedish_subject_keeps_every_space_when_a_mail_client_decodes_it() -> None:
+    """RFC 2047 readers drop whitespace between adjacent encoded words: a space folded
+    between two of them is lost ("Förstärktarbetsträning")."""
+    visit = dataclasses.replace(VISIT, course_title="Förstärkt arbetsträning – elektriker")
+    registration = dataclasses.replace(REGISTRATION, visit=visit)
+    mail = compose(MailKind.PROVIDER_NOTIFICATION, "send_provider_notification",
+                   registration, SETTINGS, 1)
+    data = mail.as_bytes()
+    expected = "Ny anmälan till studiebesök: Förstärkt arbetsträning – elektriker"
+    raw = email.message_from_bytes(data, policy=email.policy.compat32)["Subject"]
+    assert str(make_header(decode_header(raw))) == expected
+    assert email.message_from_bytes(data, policy=email.policy.default)["Subject"] == expected
+    head = data.split(b"\r\n\r\n", 1)[0]
+    assert all(len(line) <= 78 for line in head.split(b"\r\n"))
