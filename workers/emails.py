@@ -22,9 +22,11 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from core.settings import Settings
+from core.visits import withdrawal
 from core.visits.formatting import TIMEZONE, visit_date, visit_when
 from core.visits.links import action_url
 from core.visits.models import Language, Registration
+from core.visits.short_reference import short_reference
 from core.visits.tokens import TokenAction
 from workers import ics
 from workers.mail_policy import POLICY
@@ -42,10 +44,13 @@ class MailKind(StrEnum):
     DECISION_DECLINED = "decision_declined"
     VISIT_CANCELLED = "visit_cancelled"
     REMINDER = "reminder"
+    CANCELLATION_RECEIPT = "cancellation_receipt"
+    PROVIDER_WITHDRAWAL = "provider_withdrawal"
 
     @property
     def to_provider(self) -> bool:
-        return self in (MailKind.PROVIDER_NOTIFICATION, MailKind.PROVIDER_CANCELLATION)
+        return self in (MailKind.PROVIDER_NOTIFICATION, MailKind.PROVIDER_CANCELLATION,
+                        MailKind.PROVIDER_WITHDRAWAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,7 @@ def _values(kind: MailKind, registration: Registration, settings: Settings, lang
         "contact_email": visit.contact_email,
         "name": registration.name,
         "retention_days": str(settings.personal_data_retention_days),
+        "reference": short_reference(withdrawal.registration_id_of(registration.id)),
     }
     if kind is MailKind.PROVIDER_NOTIFICATION:
         values.update(
@@ -120,10 +126,26 @@ def render(kind: MailKind, registration: Registration, settings: Settings
     subject_block = text_template.blocks["subject"]
     subject = clean("".join(subject_block(text_template.new_context(
         {k: clean(v) for k, v in values.items()}))))
-    body = text_template.render(values)
+    calendar_cancelled = _calendar_method(kind, registration) == "CANCEL"
+    body = text_template.render(values, calendar_cancelled=calendar_cancelled)
     page = _templates().get_template(f"{kind.value}.{lang.value}.html").render(
-        values, subject=subject)
+        values, subject=subject, calendar_cancelled=calendar_cancelled)
     return subject, body, page
+
+
+def _calendar_method(kind: MailKind, registration: Registration) -> str | None:
+    """The iTIP method of the email's calendar attachment; ``None``: it carries none.
+
+    A jobseeker's own cancellation cancels the event only when there was one: a
+    registration that had been decided before it was cancelled had been confirmed
+    (a declined one cannot be cancelled)."""
+    if kind is MailKind.DECISION_CONFIRMED:
+        return "REQUEST"
+    if kind is MailKind.VISIT_CANCELLED:
+        return "CANCEL"
+    if kind is MailKind.CANCELLATION_RECEIPT and registration.decided_at is not None:
+        return "CANCEL"
+    return None
 
 
 def sender_address(settings: Settings) -> Address:
@@ -142,25 +164,30 @@ def compose(kind: MailKind, job: str, registration: Registration, settings: Sett
     sender = sender_address(settings)
     visit = registration.visit
     provider = Address(clean(visit.contact_name), addr_spec=visit.contact_email)
-    jobseeker = Address(clean(registration.name), addr_spec=registration.email)
+    jobseeker = (Address(clean(registration.name), addr_spec=registration.email)
+                 if registration.email else None)  # None: erased (a withdrawal notice)
     recipient, reply_to = (provider, jobseeker) if kind.to_provider else (jobseeker, provider)
+    if recipient is None:
+        raise ValueError(f"{kind.value} has no recipient")
     subject, text, page = render(kind, registration, settings)
     message = EmailMessage(policy=POLICY)
     message["From"] = sender
     message["To"] = recipient
-    message["Reply-To"] = reply_to
+    if reply_to is not None:
+        message["Reply-To"] = reply_to
     message["Subject"] = subject
     message["Date"] = format_datetime(datetime.fromtimestamp(now, TIMEZONE))
     message["Message-ID"] = message_id(job, registration.id, settings)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text, charset="utf-8", cte="quoted-printable")
     message.add_alternative(page, subtype="html", charset="utf-8", cte="quoted-printable")
-    if kind in (MailKind.DECISION_CONFIRMED, MailKind.VISIT_CANCELLED):
-        cancelled = kind is MailKind.VISIT_CANCELLED
+    calendar_method = _calendar_method(kind, registration)
+    if calendar_method is not None:
+        cancelled = calendar_method == "CANCEL"
         calendar = ics.invitation(registration, sender.domain, visit.contact_email,
                                   cancelled=cancelled, now=now, sent_by=sender.addr_spec)
         message.add_attachment(
             calendar, maintype="text", subtype="calendar", filename="studiebesok.ics",
-            params={"method": "CANCEL" if cancelled else "REQUEST", "charset": "utf-8"},
+            params={"method": calendar_method, "charset": "utf-8"},
         )
     return OutgoingMail(sender.addr_spec, (recipient.addr_spec,), message)

@@ -42,6 +42,7 @@ class ErrorCode(StrEnum):
 class CancelReason(StrEnum):
     JOBSEEKER = "jobseeker"
     VISIT_REMOVED = "visit_removed"
+    ERASED = "erased"  # only on the provider's withdrawal notice (core.visits.withdrawal)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ import pytest
 
 from core.settings import Settings
 from core.visits.models import Address, Language, Registration, RegistrationStatus, Visit
+from core.visits.short_reference import short_reference
 from workers.emails import MailKind, compose, message_id, render
 
 SETTINGS = Settings.from_env({
@@ -108,9 +109,25 @@ def test_only_confirmations_and_cancelled_visits_carry_a_calendar() -> None:
 
     assert calendars(MailKind.DECISION_CONFIRMED) == ["text/calendar"]
     assert calendars(MailKind.VISIT_CANCELLED) == ["text/calendar"]
+    assert calendars(MailKind.CANCELLATION_RECEIPT) == []  # never confirmed: no event
     for kind in (MailKind.JOBSEEKER_RECEIPT, MailKind.DECISION_DECLINED, MailKind.REMINDER,
                  MailKind.PROVIDER_NOTIFICATION):
         assert calendars(kind) == []
+
+
+def test_a_cancelled_confirmation_carries_a_calendar_cancel_and_every_email_the_reference(
+) -> None:
+    was_confirmed = dataclasses.replace(REGISTRATION, status=RegistrationStatus.CANCELLED,
+                                        decided_at=1_800_000_100)
+    mail = compose(MailKind.CANCELLATION_RECEIPT, "job", was_confirmed, SETTINGS, 1)
+    [calendar] = list(mail.message.iter_attachments())
+    assert calendar.get_content_type() == "text/calendar"
+    assert calendar.get_param("method") == "CANCEL"
+    reference = short_reference(REGISTRATION.id)
+    assert len(reference) == 9 and reference[4] == "-"
+    for kind in MailKind:
+        _, text, page = render(kind, was_confirmed, SETTINGS)
+        assert reference in text and reference in page
 
 
 def test_a_long_swedish_subject_keeps_every_space_when_a_mail_client_decodes_it() -> None:
