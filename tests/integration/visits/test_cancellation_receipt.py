@@ -86,3 +86,4 @@ async def test_cancelling_a_pending_registration_sends_a_receipt_without_a_calen
         receipt = to(smtp_sink.messages, jobseeker)[-1].message
         assert str(receipt["Subject"]).startswith("Cancelled: study visit")
         assert calendar_of(receipt) is None
+
