@@ -28,7 +28,7 @@ from core.visits.links import action_url
 from core.visits.models import Language, Registration
 from core.visits.short_reference import short_reference
 from core.visits.tokens import TokenAction
-from workers import ics
+from workers import email_links, ics
 from workers.mail_policy import POLICY
 
 _LANGUAGE_NAMES = {Language.SV: "svenska", Language.EN: "engelska"}
@@ -96,6 +96,10 @@ def _values(kind: MailKind, registration: Registration, settings: Settings, lang
         "visit_place": visit.address.one_line(),
         "contact_name": visit.contact_name,
         "contact_email": visit.contact_email,
+        "contact_phone": visit.contact_phone or "",
+        "course_url": email_links.course_url(settings, visit),
+        "similar_courses_url": email_links.similar_courses_url(settings, visit, lang),
+        "map_url": email_links.map_url(visit),
         "name": registration.name,
         "retention_days": str(settings.personal_data_retention_days),
         "reference": short_reference(withdrawal.registration_id_of(registration.id)),

@@ -84,6 +84,7 @@ class Visit:
     address: Address
     contact_name: str
     contact_email: str
+    contact_phone: str | None = None
 
     @property
     def end_ts(self) -> int:
@@ -114,6 +115,7 @@ class Visit:
             address=Address(address["street"], address["postalCode"], address["city"]),
             contact_name=contact["name"],
             contact_email=contact["email"],
+            contact_phone=contact.get("phone") or None,
         )
 
 

@@ -144,3 +144,16 @@ def test_a_long_swedish_subject_keeps_every_space_when_a_mail_client_decodes_it(
     assert email.message_from_bytes(data, policy=email.policy.default)["Subject"] == expected
     head = data.split(b"\r\n\r\n", 1)[0]
     assert all(len(line) <= 78 for line in head.split(b"\r\n"))
+
+
+def test_jobseeker_emails_link_the_course_page_and_a_map_and_show_the_contact_phone() -> None:
+    visit = dataclasses.replace(VISIT, contact_phone="040-12 34 56")
+    registration = dataclasses.replace(REGISTRATION, visit=visit)
+    for kind in MailKind:
+        _, text, page = render(kind, registration, SETTINGS)
+        shown = ("https://studiebesok.example/#/course/5590123450-K1" in text,
+                 "openstreetmap.org/search?query=Industrigatan+4" in text,
+                 "040-12 34 56" in text, "#/course/5590123450-K1" in page)
+        assert all(shown) if not kind.to_provider else not any(shown[:2]), kind
+    _, declined, _ = render(MailKind.DECISION_DECLINED, registration, SETTINGS)
+    assert "https://studiebesok.example/#/?query=Welder+%3CMIG%2FMAG%3E&visits=1" in declined

@@ -60,6 +60,12 @@ async def test_cancelling_a_confirmed_visit_sends_a_receipt_with_the_calendar_ca
             "Your registration for a study visit", "Confirmed", "Cancelled"]
         receipt = mails[-1].message
         assert f"Reference: {reference}" in text_of(receipt)
+        # Every jobseeker email: the course page, a map, the contact with their phone.
+        for mail in mails:
+            text = text_of(mail.message)
+            assert f"/#/course/{visit_index.course_of(visit_index.roomy)}" in text
+            assert "https://www.openstreetmap.org/search?query=" in text
+            assert "Olle Berg, olle@utbildning.example, 040-12 34 56" in text
         method, cancelled = _event(calendar_of(receipt))
         assert method == "CANCEL"
         assert cancelled["UID"] == invited["UID"]  # type: ignore[index]
