@@ -1,8 +1,9 @@
 """The short reference number of a registration, shown in every email about it.
 
 People quote it on the phone ("reference 4711-0815") and it stays meaningful after the
-registration's personal data is erased; it is derived from the registration id (a
-keyed-free digest: the id is random already), so nothing needs storing.
+registration's personal data is erased. It is a digest of the registration id (random
+already, so no key is needed), so nothing needs storing; two registrations may share a
+reference (one in 10^8), which is fine for quoting alongside the visit's time.
 """
 
 from __future__ import annotations
