@@ -1,5 +1,8 @@
 """Composing the service's emails: templates, escaping, headers and the envelope.
 
+Templates are Jinja2 (autoescaped HTML, one base layout per language and format), so
+a new kind of email is two small files and an entry in :class:`MailKind`.
+
 Every header value has its control characters removed before it is set, and headers are
 built by :mod:`email.headerregistry` (display names quoted or RFC 2047-encoded), so a
 CR/LF in a name or title can neither start a new header nor add a recipient. The SMTP
@@ -8,8 +11,6 @@ envelope's recipients are passed explicitly, never read back from the headers.
 
 from __future__ import annotations
 
-import email.policy
-import html
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -17,18 +18,20 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from enum import StrEnum
 from functools import cache
-from importlib import resources
-from string import Template
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from core.settings import Settings
+from core.visits import withdrawal
 from core.visits.formatting import TIMEZONE, visit_date, visit_when
 from core.visits.links import action_url
 from core.visits.models import Language, Registration
 from core.visits.provider_access import provider_page_url
+from core.visits.short_reference import short_reference
 from core.visits.tokens import TokenAction
-from workers import ics
+from workers import email_links, ics
+from workers.mail_policy import POLICY
 
-POLICY = email.policy.SMTP
 _LANGUAGE_NAMES = {Language.SV: "svenska", Language.EN: "engelska"}
 
 
@@ -42,10 +45,13 @@ class MailKind(StrEnum):
     DECISION_DECLINED = "decision_declined"
     VISIT_CANCELLED = "visit_cancelled"
     REMINDER = "reminder"
+    CANCELLATION_RECEIPT = "cancellation_receipt"
+    PROVIDER_WITHDRAWAL = "provider_withdrawal"
 
     @property
     def to_provider(self) -> bool:
-        return self in (MailKind.PROVIDER_NOTIFICATION, MailKind.PROVIDER_CANCELLATION)
+        return self in (MailKind.PROVIDER_NOTIFICATION, MailKind.PROVIDER_CANCELLATION,
+                        MailKind.PROVIDER_WITHDRAWAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,19 +73,16 @@ def clean(value: str) -> str:
 
 
 @cache
-def _template(name: str) -> Template:
-    text = resources.files("workers").joinpath("templates", name).read_text(encoding="utf-8")
-    return Template(text)
-
-
-@cache
-def _text_template(name: str) -> tuple[Template, Template]:
-    """The subject line's template and the body's, of a ``.txt`` template."""
-    text = resources.files("workers").joinpath("templates", name).read_text(encoding="utf-8")
-    first, _, body = text.partition("\n\n")
-    if not first.startswith("Subject:"):
-        raise ValueError(f"template {name} does not start with a Subject: line")
-    return Template(first.removeprefix("Subject:").strip()), Template(body)
+def _templates() -> Environment:
+    """Templates under ``workers/templates``: each kind extends ``base.{lang}.{txt,html}``;
+    HTML autoescapes every value and a missing value is an error, never an empty gap."""
+    return Environment(
+        loader=PackageLoader("workers", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 def _values(kind: MailKind, registration: Registration, settings: Settings, lang: Language
@@ -94,8 +97,13 @@ def _values(kind: MailKind, registration: Registration, settings: Settings, lang
         "visit_place": visit.address.one_line(),
         "contact_name": visit.contact_name,
         "contact_email": visit.contact_email,
+        "contact_phone": visit.contact_phone or "",
+        "course_url": email_links.course_url(settings, visit),
+        "similar_courses_url": email_links.similar_courses_url(settings, visit, lang),
+        "map_url": email_links.map_url(visit),
         "name": registration.name,
         "retention_days": str(settings.personal_data_retention_days),
+        "reference": short_reference(withdrawal.registration_id_of(registration.id)),
     }
     if kind.to_provider:  # provider self-service: the "your study visits" page
         values["provider_page_url"] = provider_page_url(settings, visit)
@@ -121,14 +129,30 @@ def render(kind: MailKind, registration: Registration, settings: Settings
     """Subject, plain text and HTML; every value in the HTML is escaped."""
     lang = Language.SV if kind.to_provider else registration.language
     values = _values(kind, registration, settings, lang)
-    subject_template, body_template = _text_template(f"{kind.value}.{lang.value}.txt")
-    subject = clean(subject_template.substitute({k: clean(v) for k, v in values.items()}))
-    body = body_template.substitute(values)
-    escaped = {k: html.escape(v, quote=True) for k, v in values.items()}
-    fragment = _template(f"{kind.value}.{lang.value}.html").substitute(escaped)
-    page = _template("layout.html").substitute(
-        lang=lang.value, subject=html.escape(subject), body=fragment)
+    text_template = _templates().get_template(f"{kind.value}.{lang.value}.txt")
+    subject_block = text_template.blocks["subject"]
+    subject = clean("".join(subject_block(text_template.new_context(
+        {k: clean(v) for k, v in values.items()}))))
+    calendar_cancelled = _calendar_method(kind, registration) == "CANCEL"
+    body = text_template.render(values, calendar_cancelled=calendar_cancelled)
+    page = _templates().get_template(f"{kind.value}.{lang.value}.html").render(
+        values, subject=subject, calendar_cancelled=calendar_cancelled)
     return subject, body, page
+
+
+def _calendar_method(kind: MailKind, registration: Registration) -> str | None:
+    """The iTIP method of the email's calendar attachment; ``None``: it carries none.
+
+    A jobseeker's own cancellation cancels the event only when there was one: a
+    registration that had been decided before it was cancelled had been confirmed
+    (a declined one cannot be cancelled)."""
+    if kind is MailKind.DECISION_CONFIRMED:
+        return "REQUEST"
+    if kind is MailKind.VISIT_CANCELLED:
+        return "CANCEL"
+    if kind is MailKind.CANCELLATION_RECEIPT and registration.decided_at is not None:
+        return "CANCEL"
+    return None
 
 
 def sender_address(settings: Settings) -> Address:
@@ -147,25 +171,30 @@ def compose(kind: MailKind, job: str, registration: Registration, settings: Sett
     sender = sender_address(settings)
     visit = registration.visit
     provider = Address(clean(visit.contact_name), addr_spec=visit.contact_email)
-    jobseeker = Address(clean(registration.name), addr_spec=registration.email)
+    jobseeker = (Address(clean(registration.name), addr_spec=registration.email)
+                 if registration.email else None)  # None: erased (a withdrawal notice)
     recipient, reply_to = (provider, jobseeker) if kind.to_provider else (jobseeker, provider)
+    if recipient is None:
+        raise ValueError(f"{kind.value} has no recipient")
     subject, text, page = render(kind, registration, settings)
     message = EmailMessage(policy=POLICY)
     message["From"] = sender
     message["To"] = recipient
-    message["Reply-To"] = reply_to
+    if reply_to is not None:
+        message["Reply-To"] = reply_to
     message["Subject"] = subject
     message["Date"] = format_datetime(datetime.fromtimestamp(now, TIMEZONE))
     message["Message-ID"] = message_id(job, registration.id, settings)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text, charset="utf-8", cte="quoted-printable")
     message.add_alternative(page, subtype="html", charset="utf-8", cte="quoted-printable")
-    if kind in (MailKind.DECISION_CONFIRMED, MailKind.VISIT_CANCELLED):
-        cancelled = kind is MailKind.VISIT_CANCELLED
+    calendar_method = _calendar_method(kind, registration)
+    if calendar_method is not None:
+        cancelled = calendar_method == "CANCEL"
         calendar = ics.invitation(registration, sender.domain, visit.contact_email,
-                                  cancelled=cancelled, now=now)
+                                  cancelled=cancelled, now=now, sent_by=sender.addr_spec)
         message.add_attachment(
             calendar, maintype="text", subtype="calendar", filename="studiebesok.ics",
-            params={"method": "CANCEL" if cancelled else "REQUEST", "charset": "utf-8"},
+            params={"method": calendar_method, "charset": "utf-8"},
         )
     return OutgoingMail(sender.addr_spec, (recipient.addr_spec,), message)

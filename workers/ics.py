@@ -1,80 +1,73 @@
-"""iCalendar (RFC 5545) invitations for confirmed visits, and their cancellations."""
+"""iCalendar (RFC 5545 / iTIP RFC 5546) invitations for confirmed visits, and their
+cancellations, built with the ``icalendar`` library (escaping, folding, UTC times).
+
+The UID is stable per registration, so a later message with a higher ``SEQUENCE``
+(a cancellation, an updated time) replaces the event in the jobseeker's calendar. The
+organizer is the course contact; the mail comes from the service's address, which the
+``SENT-BY`` parameter names so that clients accept the update.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core.visits.models import Registration
+from icalendar import Calendar, Event, vCalAddress
+
+from core.visits.models import Language, Registration
 
 PRODID = "-//Studiebesok//Study visits//SV"
 
 
-def _escape(value: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11); other control characters become spaces."""
-    text = value.replace("\r\n", "\n").replace("\r", "\n")
-    text = (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\n", "\\n"))
-    return "".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in text)
-
-
 def _param(value: str) -> str:
-    """A quoted parameter value (no quotes, no control characters inside)."""
-    return '"' + "".join(c for c in value if c != '"' and ord(c) >= 32 and ord(c) != 127) + '"'
+    """A parameter value: no double quotes and no control characters (a parameter has
+    no escaping of its own, so a CR/LF or quote could otherwise end it)."""
+    return "".join(c for c in value if c != '"' and ord(c) >= 32 and ord(c) != 127).strip()
 
 
-def _utc(ts: int) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y%m%dT%H%M%SZ")
+def _utc(ts: int) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
 
 
-def fold(line: str) -> str:
-    """Lines of at most 75 octets, continued with CRLF and a space (never splitting a
-    UTF-8 character)."""
-    out: list[str] = []
-    current = ""
-    size = 0
-    limit = 75
-    for char in line:
-        width = len(char.encode())
-        if size + width > limit:
-            out.append(current)
-            current, size, limit = " ", 1, 75
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
+def _address(email: str, name: str, **params: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = _param(name)
+    for key, value in params.items():
+        address.params[key.replace("_", "-").upper()] = value
+    return address
 
 
 def invitation(registration: Registration, domain: str, organizer_email: str,
-               cancelled: bool = False, now: int | None = None) -> bytes:
+               cancelled: bool = False, now: int | None = None, sequence: int | None = None,
+               sent_by: str | None = None) -> bytes:
     """A one-event calendar: ``METHOD:REQUEST``, or ``METHOD:CANCEL`` when cancelled.
 
-    The UID is stable per registration so a cancellation replaces the invitation.
+    ``sequence`` defaults to 0 for an invitation and 1 for its cancellation; ``sent_by``
+    is the address the mail comes from, when it is not the organizer's.
     """
     visit = registration.visit
-    stamp = _utc(int(datetime.now(UTC).timestamp()) if now is None else now)
     title = visit.title(registration.language)
-    summary = ("Studiebesök: " if registration.language.value == "sv" else "Study visit: ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        f"PRODID:{PRODID}",
-        "VERSION:2.0",
-        "CALSCALE:GREGORIAN",
-        f"METHOD:{'CANCEL' if cancelled else 'REQUEST'}",
-        "BEGIN:VEVENT",
-        f"UID:studyvisit-{registration.id}@{domain}",
-        f"DTSTAMP:{stamp}",
-        f"DTSTART:{_utc(visit.start_ts)}",
-        f"DTEND:{_utc(visit.end_ts)}",
-        f"SEQUENCE:{1 if cancelled else 0}",
-        f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
-        f"SUMMARY:{_escape(summary + title)}",
-        f"LOCATION:{_escape(visit.address.one_line())}",
-        f"DESCRIPTION:{_escape(f'{visit.provider_name} – {title}')}",
-        f"ORGANIZER;CN={_param(visit.provider_name)}:mailto:{organizer_email}",
-        f"ATTENDEE;CN={_param(registration.name)};ROLE=REQ-PARTICIPANT;"
-        f"PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:{registration.email}",
-        "TRANSP:OPAQUE",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode()
+    summary = "Studiebesök: " if registration.language is Language.SV else "Study visit: "
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    event = Event()
+    event.add("uid", f"studyvisit-{registration.id}@{domain}")
+    event.add("dtstamp", _utc(int(datetime.now(UTC).timestamp()) if now is None else now))
+    event.add("dtstart", _utc(visit.start_ts))
+    event.add("dtend", _utc(visit.end_ts))
+    event.add("sequence", (1 if cancelled else 0) if sequence is None else sequence)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("summary", summary + title)
+    event.add("location", visit.address.one_line())
+    event.add("description", f"{visit.provider_name} – {title}")
+    organizer_params = {} if sent_by in (None, organizer_email) else {
+        "sent_by": f"mailto:{sent_by}"}
+    event.add("organizer", _address(organizer_email, visit.provider_name, **organizer_params))
+    event.add("attendee", _address(registration.email, registration.name,
+                                   role="REQ-PARTICIPANT", partstat="ACCEPTED", rsvp="FALSE"))
+    event.add("transp", "OPAQUE")
+    calendar.add_component(event)
+    data: bytes = calendar.to_ical()
+    return data

@@ -49,6 +49,19 @@ def _provider_cancellation(registration: Registration) -> MailKind | None:
     return None
 
 
+def _cancellation_receipt(registration: Registration) -> MailKind | None:
+    if (registration.status is RegistrationStatus.CANCELLED
+            and registration.cancel_reason is CancelReason.JOBSEEKER):
+        return MailKind.CANCELLATION_RECEIPT
+    return None
+
+
+def _provider_withdrawal(registration: Registration) -> MailKind | None:
+    if registration.cancel_reason is CancelReason.ERASED:
+        return MailKind.PROVIDER_WITHDRAWAL
+    return None
+
+
 def _reminder(registration: Registration) -> MailKind | None:
     upcoming = registration.visit.start_ts > time.time()
     if registration.status is RegistrationStatus.CONFIRMED and upcoming:
@@ -87,6 +100,18 @@ async def send_reminder_email(ctx: dict[str, Any], registration_id: str) -> str:
     return await deliver(ctx, Job.REMINDER, registration_id, _reminder)
 
 
+async def send_cancellation_receipt(ctx: dict[str, Any], registration_id: str) -> str:
+    """Confirm the jobseeker's own cancellation; a confirmed visit's receipt carries the
+    calendar cancellation (same UID, higher SEQUENCE)."""
+    return await deliver(ctx, Job.CANCELLATION_RECEIPT, registration_id, _cancellation_receipt)
+
+
+async def send_provider_withdrawal(ctx: dict[str, Any], record_id: str) -> str:
+    """Tell the course contact that an active registration was erased (its short
+    reference and the visit only: the record ``record_id`` holds no personal data)."""
+    return await deliver(ctx, Job.PROVIDER_WITHDRAWAL, record_id, _provider_withdrawal)
+
+
 EMAIL_JOBS = {
     Job.PROVIDER_NOTIFICATION: send_provider_notification,
     Job.JOBSEEKER_RECEIPT: send_jobseeker_receipt,
@@ -94,4 +119,6 @@ EMAIL_JOBS = {
     Job.VISIT_CANCELLED: send_visit_cancelled,
     Job.PROVIDER_CANCELLATION: send_provider_cancellation,
     Job.REMINDER: send_reminder_email,
+    Job.CANCELLATION_RECEIPT: send_cancellation_receipt,
+    Job.PROVIDER_WITHDRAWAL: send_provider_withdrawal,
 }

@@ -100,7 +100,7 @@ async def reconcile_study_visits(ctx: dict[str, Any]) -> str:
                 (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED),
                 RegistrationStatus.CANCELLED,
                 now,
-                outbox_job=Job.VISIT_CANCELLED.value,
+                outbox_jobs=(Job.VISIT_CANCELLED.value,),
                 cancel_reason=CancelReason.VISIT_REMOVED,
             )
             if changed.outcome is TransitionOutcome.OK:

@@ -27,7 +27,8 @@ from core.visits.formatting import TIMEZONE
 from core.visits.models import Language
 from core.visits.my_registrations import MyRegistrations, issue_my_token
 from core.visits.provider_access import ProviderClaims, contact_visits, provider_page_url
-from workers.emails import POLICY, OutgoingMail, clean, sender_address
+from workers.emails import OutgoingMail, clean, sender_address
+from workers.mail_policy import POLICY
 from workers.mailer import Mailer, Outcome
 
 logger = logging.getLogger(__name__)

@@ -67,7 +67,9 @@ class Registration:
     created_at: datetime.datetime = strawberry.field(description="When it was made.")
     visit: StudyVisit = strawberry.field(description="The study visit, with seats left.")
     course_id: strawberry.ID = strawberry.field(description="The visit's course.")
-    course_title: str = strawberry.field(description="The course's title (Swedish).")
+    course_title: str = strawberry.field(
+        description="The course's title in the registration's language (Swedish when the "
+                    "course has no English title).")
     provider_name: str = strawberry.field(description="The training provider.")
 
 
@@ -140,7 +142,7 @@ def registration(value: models.Registration, seats_taken: int) -> Registration:
         created_at=datetime.datetime.fromtimestamp(value.created_at, datetime.UTC),
         visit=study_visit(value.visit, seats_taken),
         course_id=strawberry.ID(value.visit.course_id),
-        course_title=value.visit.course_title,
+        course_title=value.visit.title(value.language),
         provider_name=value.visit.provider_name,
     )
 

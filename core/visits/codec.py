@@ -48,6 +48,7 @@ def encode_registration(registration: Registration, email_hash: str) -> dict[str
         "city": visit.address.city,
         "contactName": visit.contact_name,
         "contactEmail": visit.contact_email,
+        "contactPhone": visit.contact_phone or "",
     }
     return fields
 
@@ -72,6 +73,7 @@ def decode_hash(fields: Mapping[str, str]) -> Registration:
         address=Address(fields["street"], fields["postalCode"], fields["city"]),
         contact_name=fields["contactName"],
         contact_email=fields["contactEmail"],
+        contact_phone=fields.get("contactPhone") or None,
     )
     reason = fields.get("cancelReason")
     return Registration(

@@ -30,6 +30,8 @@ class Job(StrEnum):
     VISIT_CANCELLED = "send_visit_cancelled"
     PROVIDER_CANCELLATION = "send_provider_cancellation"
     REMINDER = "send_reminder_email"
+    CANCELLATION_RECEIPT = "send_cancellation_receipt"
+    PROVIDER_WITHDRAWAL = "send_provider_withdrawal"
 
 
 RECONCILE_JOB = "reconcile_study_visits"

@@ -43,6 +43,7 @@ class CancelReason(StrEnum):
     JOBSEEKER = "jobseeker"
     VISIT_REMOVED = "visit_removed"
     PROVIDER = "provider"  # the provider undid its confirmation (provider self-service)
+    ERASED = "erased"  # only on the provider's withdrawal notice (core.visits.withdrawal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ class Visit:
     address: Address
     contact_name: str
     contact_email: str
+    contact_phone: str | None = None
 
     @property
     def end_ts(self) -> int:
@@ -114,6 +116,7 @@ class Visit:
             address=Address(address["street"], address["postalCode"], address["city"]),
             contact_name=contact["name"],
             contact_email=contact["email"],
+            contact_phone=contact.get("phone") or None,
         )
 
 

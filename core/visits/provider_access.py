@@ -288,7 +288,7 @@ class ProviderAccess:
     async def _undo(self, registration_id: str, now: int) -> ActionOutcome:
         changed = await self.visits.store.transition(
             registration_id, (RegistrationStatus.CONFIRMED,), RegistrationStatus.CANCELLED,
-            now, outbox_job=Job.VISIT_CANCELLED.value, cancel_reason=CancelReason.PROVIDER)
+            now, outbox_jobs=(Job.VISIT_CANCELLED.value,), cancel_reason=CancelReason.PROVIDER)
         if changed.outcome is TransitionOutcome.NOT_FOUND:
             return ActionOutcome(ActionResult.NOT_FOUND, TokenAction.CANCEL)
         if changed.outcome is TransitionOutcome.CONFLICT:

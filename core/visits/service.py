@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 from core.durability import DurabilityGate, aof_wait
 from core.outages import registrations_call
 from core.settings import Settings
-from core.visits import dispatch, my_registrations
+from core.visits import dispatch, my_registrations, withdrawal
 from core.visits.catalog import find_visit
 from core.visits.dispatch import Job
 from core.visits.models import (
@@ -188,6 +188,22 @@ class VisitService:
             return ActionOutcome(ActionResult.NOT_FOUND, claims.action)
         return ActionOutcome(ActionResult.DONE, claims.action, registration.status, registration)
 
+    async def _erase(self, registration_id: str) -> ActionOutcome:
+        """Erase the registration; an active one the provider knows of leaves them a
+        withdrawal notice without personal data (:mod:`core.visits.withdrawal`)."""
+        registration = await self.store.get(registration_id)
+        notice = None
+        if registration is not None and withdrawal.owes_notice(
+                registration, Job.PROVIDER_NOTIFICATION.value):
+            notice = (Job.PROVIDER_WITHDRAWAL.value,
+                      withdrawal.notice_record(registration, int(time.time())))
+        erased = await self.store.erase(registration_id, dispatch.ALL_EMAIL_JOBS, notice)
+        if erased and notice is not None:
+            await dispatch.enqueue(self.queue, Job.PROVIDER_WITHDRAWAL,
+                                   withdrawal.notice_id(registration_id))
+        return ActionOutcome(ActionResult.DONE if erased else ActionResult.NOT_FOUND,
+                             TokenAction.ERASE)
+
     @registrations_call
     async def act(self, token: str, allowed: tuple[TokenAction, ...]) -> ActionOutcome:
         """Carry out the token's action: decide, cancel or erase."""
@@ -200,19 +216,19 @@ class VisitService:
         """Carry out ``action`` on a registration the caller may act on (a link token's,
         or one of a provider's own, :mod:`core.visits.provider_access`)."""
         if action is TokenAction.ERASE:
-            erased = await self.store.erase(registration_id, dispatch.ALL_EMAIL_JOBS)
-            return ActionOutcome(
-                ActionResult.DONE if erased else ActionResult.NOT_FOUND, action)
+            return await self._erase(registration_id)
         target = _TARGETS[action]
+        jobs: tuple[Job, ...]
         if action is TokenAction.CANCEL:
             allowed_from: tuple[RegistrationStatus, ...] = (
                 RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
-            job, reason = Job.PROVIDER_CANCELLATION, CancelReason.JOBSEEKER
+            jobs = (Job.PROVIDER_CANCELLATION, Job.CANCELLATION_RECEIPT)
+            reason: CancelReason | None = CancelReason.JOBSEEKER
         else:
-            allowed_from, job, reason = (RegistrationStatus.PENDING,), Job.DECISION, None
+            allowed_from, jobs, reason = (RegistrationStatus.PENDING,), (Job.DECISION,), None
         changed = await self.store.transition(
             registration_id, allowed_from, target, int(time.time()),
-            outbox_job=job.value, cancel_reason=reason,
+            outbox_jobs=tuple(job.value for job in jobs), cancel_reason=reason,
         )
         if changed.outcome is TransitionOutcome.NOT_FOUND:
             return ActionOutcome(ActionResult.NOT_FOUND, action)
@@ -220,5 +236,6 @@ class VisitService:
             result = (ActionResult.ALREADY_DONE if changed.previous is target
                       else ActionResult.NOT_ALLOWED)
             return ActionOutcome(result, action, changed.previous)
-        await dispatch.enqueue(self.queue, job, registration_id)
+        for job in jobs:
+            await dispatch.enqueue(self.queue, job, registration_id)
         return ActionOutcome(ActionResult.DONE, action, target)

@@ -70,8 +70,11 @@ end
 if not allowed then
   return {'CONFLICT', status}
 end
-redis.call('HSET', KEYS[1], 'status', ARGV[3], 'updatedAt', ARGV[4], ARGV[5], ARGV[4],
-           unpack(ARGV, 7))
+local owed = tonumber(ARGV[6])
+if #ARGV > 6 + owed then
+  redis.call('HSET', KEYS[1], unpack(ARGV, 7 + owed))
+end
+redis.call('HSET', KEYS[1], 'status', ARGV[3], 'updatedAt', ARGV[4], ARGV[5], ARGV[4])
 if ARGV[3] == 'CONFIRMED' then
   redis.call('ZADD', KEYS[4], redis.call('HGET', KEYS[1], 'startTs'), ARGV[1])
 else
@@ -82,14 +85,15 @@ else
   end
   redis.call('ZREM', KEYS[4], ARGV[1])
 end
-if ARGV[6] ~= '' then
-  redis.call('ZADD', KEYS[5], ARGV[4], ARGV[6])
+for i = 7, 6 + owed do
+  redis.call('ZADD', KEYS[5], ARGV[4], ARGV[i])
 end
 return {'OK', status}
 """
 
 _ERASE = """
 local digest = redis.call('HGET', KEYS[1], 'emailHash')
+local status = redis.call('HGET', KEYS[1], 'status')
 local existed = redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[2], ARGV[1])
 if digest then
@@ -105,8 +109,15 @@ end
 redis.call('ZREM', KEYS[4], ARGV[1])
 redis.call('ZREM', KEYS[5], ARGV[1])
 redis.call('HDEL', KEYS[6], ARGV[1])
-for i = 3, #ARGV do
+local owed = tonumber(ARGV[3])
+for i = 4, 3 + owed do
   redis.call('ZREM', KEYS[7], ARGV[i])
+end
+local notice = 4 + owed
+if existed == 1 and ARGV[notice] ~= '' and (status == 'PENDING' or status == 'CONFIRMED') then
+  redis.call('HSET', KEYS[10], unpack(ARGV, notice + 2))
+  redis.call('EXPIREAT', KEYS[10], ARGV[notice + 1])
+  redis.call('ZADD', KEYS[7], ARGV[2], ARGV[notice])
 end
 redis.call('HSETNX', KEYS[8], 'since', ARGV[2])
 redis.call('HINCRBY', KEYS[8], 'erasures', 1)
@@ -213,10 +224,10 @@ class RegistrationStore:
         allowed_from: tuple[RegistrationStatus, ...],
         to: RegistrationStatus,
         now: int,
-        outbox_job: str | None = None,
+        outbox_jobs: tuple[str, ...] = (),
         cancel_reason: CancelReason | None = None,
     ) -> TransitionResult:
-        """Compare-and-set the status; ``outbox_job`` names the email this change owes."""
+        """Compare-and-set the status; ``outbox_jobs`` name the emails this change owes."""
         visit_id = await self._visit_of(registration_id)
         if visit_id is None:
             return TransitionResult(TransitionOutcome.NOT_FOUND, None)
@@ -241,7 +252,8 @@ class RegistrationStore:
                 to.value,
                 now,
                 stamp,
-                keys.outbox_member(outbox_job, registration_id) if outbox_job else "",
+                len(outbox_jobs),
+                *(keys.outbox_member(job, registration_id) for job in outbox_jobs),
                 *extra,
             ],
         )
@@ -249,8 +261,13 @@ class RegistrationStore:
         previous = as_text(reply[1])
         return TransitionResult(outcome, RegistrationStatus(previous) if previous else None)
 
-    async def erase(self, registration_id: str, outbox_jobs: tuple[str, ...]) -> bool:
-        """Delete the registration and every pointer to it; whether it still existed."""
+    async def erase(self, registration_id: str, outbox_jobs: tuple[str, ...],
+                    notice: tuple[str, Mapping[str, str]] | None = None) -> bool:
+        """Delete the registration and every pointer to it; whether it still existed.
+
+        ``notice``: (job, fields) of the provider's withdrawal notice
+        (:mod:`core.visits.withdrawal`), written only when the registration was still
+        active at the moment it was erased."""
         visit_id = await self._visit_of(registration_id)
         if visit_id is None:
             return False
@@ -268,9 +285,11 @@ class RegistrationStore:
                 keys.OUTBOX,
                 disk_erasure.PENDING_KEY,
                 my_registrations_key(as_text(digest) if digest else "none"),
+                keys.registration(notice[1]["id"]) if notice else keys.registration(""),
             ],
-            [registration_id, int(time.time()),
-             *(keys.outbox_member(j, registration_id) for j in outbox_jobs)],
+            [registration_id, int(time.time()), len(outbox_jobs),
+             *(keys.outbox_member(j, registration_id) for j in outbox_jobs),
+             *_notice_args(notice)],
         )
         return int(existed) == 1
 
@@ -306,6 +325,14 @@ class RegistrationStore:
             visit_id = await result(
                 self.redis.hget(keys.registration(registration_id), "visitId"))
         return None if visit_id is None else as_text(visit_id)
+
+
+def _notice_args(notice: tuple[str, Mapping[str, str]] | None) -> list[str]:
+    if notice is None:
+        return ["", ""]
+    job, fields = notice
+    flat = [item for pair in fields.items() for item in pair]
+    return [keys.outbox_member(job, fields["id"]), fields["expiresAt"], *flat]
 
 
 def as_text_mapping(raw: Mapping[Any, Any]) -> dict[str, str]:

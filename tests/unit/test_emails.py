@@ -1,11 +1,15 @@
 """Composing emails: escaping, headers, envelope, Message-ID, retry backoff."""
 
 import dataclasses
+import email
+import email.policy
+from email.header import decode_header, make_header
 
 import pytest
 
 from core.settings import Settings
 from core.visits.models import Address, Language, Registration, RegistrationStatus, Visit
+from core.visits.short_reference import short_reference
 from workers.emails import MailKind, compose, message_id, render
 
 SETTINGS = Settings.from_env({
@@ -105,6 +109,51 @@ def test_only_confirmations_and_cancelled_visits_carry_a_calendar() -> None:
 
     assert calendars(MailKind.DECISION_CONFIRMED) == ["text/calendar"]
     assert calendars(MailKind.VISIT_CANCELLED) == ["text/calendar"]
+    assert calendars(MailKind.CANCELLATION_RECEIPT) == []  # never confirmed: no event
     for kind in (MailKind.JOBSEEKER_RECEIPT, MailKind.DECISION_DECLINED, MailKind.REMINDER,
                  MailKind.PROVIDER_NOTIFICATION):
         assert calendars(kind) == []
+
+
+def test_a_cancelled_confirmation_carries_a_calendar_cancel_and_every_email_the_reference(
+) -> None:
+    was_confirmed = dataclasses.replace(REGISTRATION, status=RegistrationStatus.CANCELLED,
+                                        decided_at=1_800_000_100)
+    mail = compose(MailKind.CANCELLATION_RECEIPT, "job", was_confirmed, SETTINGS, 1)
+    [calendar] = list(mail.message.iter_attachments())
+    assert calendar.get_content_type() == "text/calendar"
+    assert calendar.get_param("method") == "CANCEL"
+    reference = short_reference(REGISTRATION.id)
+    assert len(reference) == 9 and reference[4] == "-"
+    for kind in MailKind:
+        _, text, page = render(kind, was_confirmed, SETTINGS)
+        assert reference in text and reference in page
+
+
+def test_a_long_swedish_subject_keeps_every_space_when_a_mail_client_decodes_it() -> None:
+    """RFC 2047 readers drop whitespace between adjacent encoded words: a space folded
+    between two of them is lost ("Förstärktarbetsträning")."""
+    visit = dataclasses.replace(VISIT, course_title="Förstärkt arbetsträning – elektriker")
+    registration = dataclasses.replace(REGISTRATION, visit=visit)
+    mail = compose(MailKind.PROVIDER_NOTIFICATION, "send_provider_notification",
+                   registration, SETTINGS, 1)
+    data = mail.as_bytes()
+    expected = "Ny anmälan till studiebesök: Förstärkt arbetsträning – elektriker"
+    raw = email.message_from_bytes(data, policy=email.policy.compat32)["Subject"]
+    assert str(make_header(decode_header(raw))) == expected
+    assert email.message_from_bytes(data, policy=email.policy.default)["Subject"] == expected
+    head = data.split(b"\r\n\r\n", 1)[0]
+    assert all(len(line) <= 78 for line in head.split(b"\r\n"))
+
+
+def test_jobseeker_emails_link_the_course_page_and_a_map_and_show_the_contact_phone() -> None:
+    visit = dataclasses.replace(VISIT, contact_phone="040-12 34 56")
+    registration = dataclasses.replace(REGISTRATION, visit=visit)
+    for kind in MailKind:
+        _, text, page = render(kind, registration, SETTINGS)
+        shown = ("https://studiebesok.example/#/course/5590123450-K1" in text,
+                 "openstreetmap.org/search?query=Industrigatan+4" in text,
+                 "040-12 34 56" in text, "#/course/5590123450-K1" in page)
+        assert all(shown) if not kind.to_provider else not any(shown[:2]), kind
+    _, declined, _ = render(MailKind.DECISION_DECLINED, registration, SETTINGS)
+    assert "https://studiebesok.example/#/?query=Welder+%3CMIG%2FMAG%3E&visits=1" in declined

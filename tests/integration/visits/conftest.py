@@ -85,7 +85,8 @@ def build_feed(now: datetime.datetime) -> dict[str, Any]:
     return make_feed([
         make_course("VISITS1", studyVisits=visits),
         make_course("VISITS2", studyVisits=roomy,
-                    contact={"name": "Olle Berg", "email": "olle@utbildning.example"}),
+                    contact={"name": "Olle Berg", "email": "olle@utbildning.example",
+                             "phone": "040-12 34 56"}),
     ], ORG)
 
 
