@@ -157,7 +157,9 @@ class Settings:
             worker_metrics_host=reader.get("WORKER_METRICS_HOST", _non_empty, "127.0.0.1"),
             log_format=reader.get("LOG_FORMAT", _choice("text", "json"), "text"),
             # Durable registrations and disk erasure (core/durability.py, workers/disk_erasure.py)
-            redis_durability=reader.get("REDIS_DURABILITY", _durability_mode, "fsync"),
+            redis_durability=reader.get(
+                "REDIS_DURABILITY", _choice("fsync", "waitaof", "none"), "fsync"
+            ),
             redis_waitaof_timeout_seconds=reader.get(
                 "REDIS_WAITAOF_TIMEOUT_SECONDS", _positive_float, 3.0
             ),
@@ -258,12 +260,6 @@ def _index_uid(value: str) -> str:
     if not all(c.isascii() and (c.isalnum() or c in "-_") for c in value):
         raise ValueError("only ASCII letters, digits, '-' and '_' are allowed")
     return value
-
-
-def _durability_mode(value: str) -> str:
-    if value.lower() not in ("fsync", "waitaof", "none"):
-        raise ValueError("expected one of fsync, waitaof, none")
-    return value.lower()
 
 
 def _bool(value: str) -> bool:
