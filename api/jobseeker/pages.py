@@ -8,14 +8,22 @@ double-submit CSRF value (``SameSite=Strict`` cookie and hidden field).
 from __future__ import annotations
 
 import html
-import secrets
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from api.provider.html import base_path, language, page, read_form
+from api.provider.html import (
+    base_path,
+    csrf_matches,
+    field,
+    language,
+    new_csrf,
+    page,
+    read_form,
+    set_csrf_cookie,
+)
 from api.visits.pages import RETRY_AFTER_SECONDS
 from api.visits.pages_text import TEXT as LINK_TEXT
 from api.visits.pages_text import status_text
@@ -90,11 +98,10 @@ async def _show(request: Request) -> Response:
     if isinstance(digest, ActionResult):
         return _problem(digest, lang)
     registrations = await my_registrations(request).registrations(digest)
-    csrf = secrets.token_urlsafe(24)
+    csrf = new_csrf()
     body = "".join(_item(request, token, r, lang, csrf) for r in registrations)
     response = page(_TITLE[lang], body or f"<p>{e(_NONE[lang])}</p>", lang)
-    response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict",
-                    secure=request.url.scheme == "https", path=base_path(request) + PAGE_PATH)
+    set_csrf_cookie(response, request, CSRF_COOKIE, csrf, PAGE_PATH)
     return response
 
 
@@ -102,18 +109,17 @@ async def _act(request: Request) -> Response:
     fields = await read_form(request)
     if fields is None:
         return page("Request too large", "", Language.EN, 413)
-    lang = language((fields.get("lang") or [""])[0])
+    lang = language(field(fields, "lang"))
     t = LINK_TEXT[lang]
-    csrf, cookie = (fields.get("csrf") or [""])[0], request.cookies.get(CSRF_COOKIE, "")
-    if not csrf or not cookie or not secrets.compare_digest(csrf, cookie):
+    if not csrf_matches(fields, request, CSRF_COOKIE):
         return page(t["not_allowed_title"], f"<p>{e(t['not_allowed'])}</p>", lang, 403)
-    token = (fields.get("token") or [""])[0]
+    token = field(fields, "token")
     digest = read_token(request, token)
     if isinstance(digest, ActionResult):
         return _problem(digest, lang)
     action = {"cancel": TokenAction.CANCEL, "erase": TokenAction.ERASE}.get(
-        (fields.get("action") or [""])[0])
-    registration_id = (fields.get("registration") or [""])[0]
+        field(fields, "action"))
+    registration_id = field(fields, "registration")
     if action is None or not await my_registrations(request).owns(digest, registration_id):
         return page(t["not_found_title"], f"<p>{e(t['not_found'])}</p>", lang, 404)
     outcome = await visit_service(request).apply(registration_id, action)

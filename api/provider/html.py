@@ -1,13 +1,16 @@
 """The HTML frame of the self-service pages (provider's and jobseeker's): one style,
-headers that forbid caching, framing and Referer, and a bounded form reader."""
+headers that forbid caching, framing and Referer, a bounded form reader, and the
+double-submit CSRF check of their POSTs (a fresh value in a form field and in a
+``SameSite=Strict``, ``HttpOnly`` cookie; a POST must bring both, equal)."""
 
 from __future__ import annotations
 
 import html
+import secrets
 from urllib.parse import parse_qs, urlsplit
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 from api.visits.pages import HEADERS
 from api.visits.runtime import visit_service
@@ -53,3 +56,25 @@ async def read_form(request: Request) -> dict[str, list[str]] | None:
                         max_num_fields=MAX_DECISIONS_PER_REQUEST + 4)
     except ValueError:
         return None
+
+
+def field(fields: dict[str, list[str]], name: str) -> str:
+    """A form field's first value ('' when absent)."""
+    return (fields.get(name) or [""])[0]
+
+
+def new_csrf() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def set_csrf_cookie(response: Response, request: Request, cookie: str, csrf: str,
+                    page_path: str) -> None:
+    response.set_cookie(cookie, csrf, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https",
+                        path=base_path(request) + page_path)
+
+
+def csrf_matches(fields: dict[str, list[str]], request: Request, cookie: str) -> bool:
+    """Whether the POST brings the form's CSRF value and the same value in its cookie."""
+    sent, kept = field(fields, "csrf"), request.cookies.get(cookie, "")
+    return bool(sent) and bool(kept) and secrets.compare_digest(sent, kept)

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from api.provider.html import base_path, e, language, page, read_form
+from api.provider.html import base_path, e, field, language, page, read_form
 from api.visits.pages import RETRY_AFTER_SECONDS
 from api.visits.pages_text import TEXT as LINK_TEXT
 from api.visits.runtime import client_address, visit_service
@@ -58,9 +58,9 @@ async def request_link(request: Request) -> Response:
     fields = await read_form(request)
     if fields is None:
         return page("Request too large", "", Language.EN, 413)
-    lang = language((fields.get("lang") or [""])[0])
+    lang = language(field(fields, "lang"))
     t = _TEXT[lang]
-    email = (fields.get("email") or [""])[0]
+    email = field(fields, "email")
     try:
         accepted = await _links(request).request_link(email, client_address(request))
     except ServiceUnavailable:

@@ -15,7 +15,6 @@ import csv
 import html
 import io
 import re
-import secrets
 import time
 from datetime import datetime
 from urllib.parse import urlencode
@@ -24,7 +23,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from api.provider.html import base_path, language, page, read_form
+from api.provider.html import (
+    base_path,
+    csrf_matches,
+    field,
+    language,
+    new_csrf,
+    page,
+    read_form,
+    set_csrf_cookie,
+)
 from api.provider.link_request import link_form
 from api.provider.link_request import routes as link_routes
 from api.provider.text import TEXT
@@ -134,12 +142,11 @@ async def _show(request: Request) -> Response:
         return _problem(request, claims, lang)
     listing = await provider_access(request).list_visits(claims)
     t = TEXT[lang]
-    csrf = secrets.token_urlsafe(24)
+    csrf = new_csrf()
     body = "".join(_visit_section(request, token, item, lang, csrf) for item in listing)
     response = page(t["title"], (body or f"<p>{e(t['no_visits'])}</p>")
                     + link_form(request, lang), lang)
-    response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict",
-                    secure=request.url.scheme == "https", path=base_path(request) + PAGE_PATH)
+    set_csrf_cookie(response, request, CSRF_COOKIE, csrf, PAGE_PATH)
     return response
 
 
@@ -149,17 +156,15 @@ async def _decide(request: Request) -> Response:
     fields = await read_form(request)
     if fields is None:
         return page("Request too large", "", Language.EN, 413)
-    lang = language((fields.get("lang") or [""])[0])
+    lang = language(field(fields, "lang"))
     t = TEXT[lang]
-    csrf = (fields.get("csrf") or [""])[0]
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not csrf or not cookie or not secrets.compare_digest(csrf, cookie):
+    if not csrf_matches(fields, request, CSRF_COOKIE):
         return page(t["forbidden_title"], f"<p>{e(t['forbidden'])}</p>", lang, 403)
-    token = (fields.get("token") or [""])[0]
+    token = field(fields, "token")
     claims = provider_access(request).claims(token)
     if isinstance(claims, ActionResult):
         return _problem(request, claims, lang)
-    chosen = (fields.get("action") or [""])[0]
+    chosen = field(fields, "action")
     selected = fields.get("registration", [])
     access = provider_access(request)
     if chosen in _DECISIONS:
