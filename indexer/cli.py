@@ -14,6 +14,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from core.redis_clients import sync_redis_client
+from core.redis_values import as_text
 from core.reference import load_reference
 from core.search import index_version
 from core.settings import Settings, SettingsError
@@ -102,6 +103,16 @@ def _redis_or_none(settings: Settings) -> Redis | None:
     return redis
 
 
+def _index_version(redis: Redis, settings: Settings) -> str | None:
+    """The indexes' version in Redis (changed by every completed write); None when Redis does
+    not answer or holds none."""
+    try:
+        value = redis.get(index_version.version_key(settings.meili_index))
+    except (RedisError, OSError):
+        return None
+    return None if value is None else as_text(value)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -123,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"settings changed: {', '.join(changed)}" if changed else "settings up to date")
             return EXIT_OK
         if args.command == "status":
-            print(json.dumps(indexer.status(), indent=2))
+            status = indexer.status()
+            status["version"] = _index_version(sync_redis_client(settings), settings)
+            print(json.dumps(status, indent=2))
             return EXIT_OK
         missing = [str(p) for p in args.feeds if not p.exists()]
         if missing:
@@ -166,6 +179,11 @@ def _load(args: argparse.Namespace, settings: Settings, indexer: CourseIndexer,
     refused = refusal(plan, args.remove_missing_providers)
     if args.dry_run:
         print(f"dry run, nothing written: {plan.describe()}")
+        visits = indexer.document_count(indexer.visit_index_uid)
+        print(f"live: {indexer.index_uid} {indexer.document_count(indexer.index_uid)} documents, "
+              f"{indexer.visit_index_uid} {visits} documents "
+              f"({plan.visit_documents_total(visits)} after the load), "
+              f"index version {_index_version(redis, settings)}")
         for provider in plan.vanishing:
             print(f"would remove provider {provider}")
         if refused:

@@ -205,20 +205,31 @@ class CourseIndexer:
     # -- status -----------------------------------------------------------------------
 
     def status(self) -> dict[str, Any]:
-        """Document count, indexing state, size and settings drift of the live index."""
+        """Document count, indexing state, size and settings drift of the live course index,
+        and the same of the visit index beside it (``visitIndex``)."""
         stats = self.client.get_all_stats()
-        index_stats = stats.get("indexes", {}).get(self.index_uid)
-        if index_stats is None:
-            return {"index": self.index_uid, "exists": False}
-        current = self.client.index(self.index_uid).get_settings()
+        state = self._index_state(stats, self.index_uid, index_settings(self.reference))
+        if not state["exists"]:
+            return state
         return {
-            "index": self.index_uid,
+            **state,
+            "databaseSizeBytes": stats.get("databaseSize"),
+            "lastUpdate": stats.get("lastUpdate"),
+            "visitIndex": self._index_state(stats, self.visit_index_uid,
+                                            visit_index_settings(self.reference)),
+        }
+
+    def _index_state(self, stats: dict[str, Any], uid: str, wanted: dict[str, Any]
+                     ) -> dict[str, Any]:
+        index_stats = stats.get("indexes", {}).get(uid)
+        if index_stats is None:
+            return {"index": uid, "exists": False}
+        return {
+            "index": uid,
             "exists": True,
             "documents": index_stats["numberOfDocuments"],
             "isIndexing": index_stats["isIndexing"],
-            "databaseSizeBytes": stats.get("databaseSize"),
-            "lastUpdate": stats.get("lastUpdate"),
-            "settingsDrift": settings_differ(current, index_settings(self.reference)),
+            "settingsDrift": settings_differ(self.client.index(uid).get_settings(), wanted),
         }
 
     # -- internals --------------------------------------------------------------------

@@ -60,6 +60,14 @@ class LoadPlan:
     # Upcoming visit ids (service-wide) that disappear / change time; for the counts.
     removed_visit_ids: list[str] = field(default_factory=list, repr=False)
     rescheduled_visit_ids: list[str] = field(default_factory=list, repr=False)
+    # Visit-index documents (one per visit, past ones included) of the live courses in the
+    # load's scope, and of the same scope after the load.
+    visit_documents_replaced: int = 0
+    visit_documents_after: int = 0
+
+    def visit_documents_total(self, live_total: int) -> int:
+        """The visit index's size after the load, given its size now."""
+        return live_total - self.visit_documents_replaced + self.visit_documents_after
 
     def describe(self) -> str:
         return (
@@ -110,6 +118,7 @@ def compare(
     after: dict[str, int] = {}
     for doc in new.values():
         after[doc["providerOrgNumber"]] = after.get(doc["providerOrgNumber"], 0) + 1
+        plan.visit_documents_after += len(doc.get("studyVisits") or [])
     for raw in live:
         old = content(raw)
         doc_id = old["id"]
@@ -117,8 +126,10 @@ def compare(
         number = old["providerOrgNumber"]
         name, count = before.get(number, (old.get("providerName") or "", 0))
         before[number] = (name, count + 1)
+        plan.visit_documents_replaced += len(old.get("studyVisits") or [])
         if doc_id in kept and doc_id not in new:
             after[number] = after.get(number, 0) + 1
+            plan.visit_documents_after += len(old.get("studyVisits") or [])
             plan.unchanged += 1
             continue
         replacement = new.get(doc_id)

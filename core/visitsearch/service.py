@@ -4,7 +4,10 @@ One search is one Meilisearch multi-search on the visit index (the page, and one
 disjunctive facet with a selection), one search of the course index for the page's courses,
 and Redis reads: the seats taken of the page's visits, and (only for "seats left") before
 the search the upcoming visits with registrations and their seats taken. Seats are never
-cached, so a taken seat shows at once.
+cached, so a taken seat shows at once. Every call has the shared clients' deadlines
+(``MEILI_TIMEOUT_SECONDS`` on the search path's Meilisearch client,
+``REDIS_TIMEOUT_SECONDS`` on each Redis command); a call that fails or passes its
+deadline is :class:`ServiceUnavailable`.
 """
 
 from __future__ import annotations
@@ -60,7 +63,6 @@ T = TypeVar("T")
 # ``MeiliHttp.post``: the path and JSON body in; status, headers and body out.
 Post = Callable[[str, bytes], Awaitable[tuple[int, dict[str, str], bytes]]]
 VISIT_ID_SEPARATOR = "~"  # as in indexer.documents.study_visit_id
-DEADLINE_SECONDS = 5.0  # each Meilisearch and Redis call of a search
 RETRIEVED = ["visitId", "courseId", "start", "weekday", "timeOfDay", "durationMinutes",
              "capacity", "address", "_geo"]
 
@@ -226,8 +228,7 @@ def _paging(offset: int, first: int) -> dict[str, int]:
 async def _multi_search(meili: Post, index_uid: str, queries: list[dict[str, Any]]
                         ) -> list[dict[str, Any]]:
     try:
-        async with asyncio.timeout(DEADLINE_SECONDS):
-            status, _, body = await meili("/multi-search", multi_search_body(index_uid, queries))
+        status, _, body = await meili("/multi-search", multi_search_body(index_uid, queries))
     except (OSError, TimeoutError) as exc:
         raise ServiceUnavailable("search") from exc
     if status != 200:
@@ -238,8 +239,7 @@ async def _multi_search(meili: Post, index_uid: str, queries: list[dict[str, Any
 
 async def _guarded(call: Awaitable[T]) -> T:
     try:
-        async with asyncio.timeout(DEADLINE_SECONDS):
-            return await call
+        return await call
     except (RedisError, OSError, TimeoutError) as exc:
         raise ServiceUnavailable("registrations") from exc
 

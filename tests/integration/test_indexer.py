@@ -64,6 +64,12 @@ def test_load_indexes_every_valid_course(settings: Settings, tmp_path: Path) -> 
     status = _indexer(settings).status()
     assert status["documents"] == 37
     assert status["settingsDrift"] == []
+    visits = sum(len(c.get("studyVisits", [])) for f in (a, b)
+                 for c in json.loads(f.read_text(encoding="utf-8"))["courses"])
+    assert visits
+    assert status["visitIndex"] == {
+        "index": f"{settings.meili_index}_visits", "exists": True, "documents": visits,
+        "isIndexing": False, "settingsDrift": []}
 
 
 def test_withdrawn_course_disappears_and_other_providers_stay(
@@ -156,6 +162,9 @@ def test_cli_exit_code_says_whether_anything_was_rejected(
     assert indexer_main(["load", str(tmp_path / "missing.json")]) == 1
     assert indexer_main(["settings"]) == 0
     assert "settings up to date" in capsys.readouterr().out
+    assert indexer_main(["status"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["visitIndex"]["exists"] and status["version"]  # the loads bumped it
     monkeypatch.delenv("SECRET_KEY")
     assert indexer_main(["status"]) == 1
     assert "SECRET_KEY is required but not set" in capsys.readouterr().err

@@ -35,12 +35,16 @@ def test_visits_removed_and_rescheduled_count_only_upcoming_ones() -> None:
     assert plan.rescheduled_visit_ids == ["a~V1"]
     assert (plan.visits_removed, plan.visits_rescheduled) == (2, 1)
     assert plan.vanishing == []
+    # the visit index: 5 documents of a and b go, 1 of a comes (past visits are documents too)
+    assert (plan.visit_documents_replaced, plan.visit_documents_after) == (5, 1)
+    assert plan.visit_documents_total(live_total=9) == 5
 
 
 def test_a_course_whose_new_record_was_rejected_is_kept_and_its_provider_stays() -> None:
     plan = compare([_doc("a", visits=[("V1", NOW + 10)])], {}, {"a"}, NOW)
     assert (plan.unchanged, plan.withdrawn, plan.visits_removed) == (1, 0, 0)
     assert plan.vanishing == []
+    assert plan.visit_documents_total(live_total=3) == 3  # its visits stay
 
 
 def test_a_provider_left_with_no_course_is_vanishing_and_refused_unless_forced() -> None:

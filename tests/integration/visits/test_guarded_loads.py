@@ -20,6 +20,7 @@ from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
 from core.redis_values import as_text
+from core.search.index_version import version_key
 from core.settings import Settings
 from core.visits import keys
 from core.visits.awaiting import result
@@ -29,6 +30,7 @@ from core.visits.store import RegistrationStore
 from devstack.mailsink import MailSink
 from indexer.cli import main as indexer_main
 from indexer.documents import course_document_id, study_visit_id
+from indexer.visit_documents import visit_index_uid
 from tests.factories import make_course, make_feed, organisation_number
 from tests.integration.visits.conftest import VisitIndex, indexed_visit, visit_settings
 from tests.live_app import run_worker
@@ -111,6 +113,8 @@ def _index_state(settings: Settings) -> dict[str, Any]:
         "documents": sorted((dict(doc) for doc in documents), key=lambda d: str(d["id"])),
         "settings": index.get_settings(),
         "count": stats.number_of_documents,
+        "visits": client.index(visit_index_uid(settings.meili_index)).get_stats(
+        ).number_of_documents,
         "tasks": client.get_tasks({"limit": 1}).total,
     }
 
@@ -190,6 +194,13 @@ async def test_dry_run_writes_nothing_and_counts_what_the_forced_removal_then_do
                        "removed": 4, "rescheduled": 1,
                        "cancelled by removed visits": 2 + 1 + 4, "on rescheduled visits": 1}
     assert f"would remove provider {ORG_B} {NAME_B} (2 courses)" in out
+    # the live indexes: 6 visits now (A1 1, A2 2, A3 1, B 2); A1, A2 and A4 keep 1 each
+    live = out.splitlines()[1]
+    visits_uid = visit_index_uid(cli_settings.meili_index)
+    assert f"{cli_settings.meili_index} {index_before['count']} documents" in live
+    assert f"{visits_uid} 6 documents (3 after the load)" in live
+    version = as_text(await redis.get(version_key(cli_settings.meili_index)))
+    assert live.endswith(f"index version {version}")
 
     assert indexer_main([*command, "--remove-missing-providers"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -198,6 +209,7 @@ async def test_dry_run_writes_nothing_and_counts_what_the_forced_removal_then_do
     after = _index_state(cli_settings)
     assert "3 removed" in lines[0]
     assert after["count"] == index_before["count"] + planned["added"] - planned["withdrawn"]
+    assert after["visits"] == 3
     # The worker's reconciliation (enqueued by the load) cancels exactly those counted.
     await run_worker(cli_settings)
     cancelled = [i for group in registrations.values() for i in group

@@ -15,7 +15,7 @@ from tests.integration.visits.conftest import VisitIndex, visit_settings
 from tests.integration.visits.own_redis import own_redis
 from tests.live_app import serve
 
-ANSWER_WITHIN_SECONDS = 15  # the service's deadline is 5 s; generous for a busy machine
+ANSWER_WITHIN_SECONDS = 15  # the clients' deadlines are 2 s; generous for a busy machine
 FIND = """{ searchStudyVisits(filter: {onlyWithSeatsLeft: true}, first: 5) {
   totalCount edges { node { id seatsLeft } } } }"""
 
