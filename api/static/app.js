@@ -7,9 +7,10 @@ import { h, replaceChildren } from "./dom.js";
 import { facetAttributes, renderActiveFilters, renderFacets } from "./facets.js";
 import { apiLanguage, language, setLanguage, t, tCount } from "./i18n.js";
 import { readNear, renderNearOptions, showNear } from "./near.js";
-import { COURSE, PLACES, SEARCH_COURSES, SUGGESTIONS } from "./queries.js";
+import { COURSE, FACET_VALUES, PLACES, SEARCH_COURSES, SUGGESTIONS } from "./queries.js";
+import { renderRanges } from "./ranges.js";
 import { resultCards } from "./results.js";
-import { SORTS, emptySearch, parseRoute, searchHash, searchVariables } from "./state.js";
+import { SORTS, emptySearch, hasFilters, parseRoute, searchHash, searchVariables } from "./state.js";
 import { renderUnderstanding } from "./understanding.js";
 import { visitFinder } from "./visits.js";
 
@@ -58,6 +59,23 @@ function showControls() {
     value: sort, disabled: sort === "DISTANCE" && !search.near,
   }, t(`sort.${sort}`))));
   $("sort").value = search.sort;
+  renderRanges($("ranges"), search, update);
+}
+
+/** The values of a long facet list matching typed text, counted within the current search. */
+async function findFacetValues(attribute, text, signal) {
+  const { query, filter, near, language } = searchVariables(search, apiLanguage());
+  const data = await graphql(FACET_VALUES, { attribute, text, query, filter, near, language }, { signal });
+  return data.facetValues;
+}
+
+/** A municipality's name (its code until the places are loaded). */
+function municipalityName(code) {
+  for (const region of regions) {
+    const found = region.municipalities.find((m) => m.code === code);
+    if (found) return found.name;
+  }
+  return code;
 }
 
 /** A new search from the controls: update the URL and run it. */
@@ -91,8 +109,8 @@ async function runSearch({ more = false } = {}) {
     } else {
       replaceChildren($("results"), cards);
       shown = cards.length;
-      renderFacets($("facets"), result.facets, search, update);
-      renderActiveFilters($("active-filters"), result.facets, search, update);
+      renderFacets($("facets"), result.facets, search, update, findFacetValues);
+      renderActiveFilters($("active-filters"), result.facets, search, update, municipalityName);
       renderUnderstanding($("understanding"), result, search, update);
       rendered = { hash: lastSearchHash, language: language() };
     }
@@ -100,9 +118,8 @@ async function runSearch({ more = false } = {}) {
     $("load-more").hidden = !result.pageInfo.hasNextPage;
     const count = $("result-count");
     count.dataset.total = String(result.totalCount);
-    const filtered = search.near || search.withVisits || Object.values(search.filter).some((v) => v.length);
     count.textContent = result.totalCount ? tCount("results.count", result.totalCount)
-      : t(filtered ? "results.none" : "results.noneUnfiltered");
+      : t(hasFilters(search) ? "results.none" : "results.noneUnfiltered");
     $("results-shown").textContent = result.totalCount
       ? t("results.shown", { shown, total: result.totalCount })
       : "";

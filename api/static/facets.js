@@ -2,7 +2,8 @@
 // selection does not narrow its counts, and choosing one more value shows what it adds.
 
 import { h, replaceChildren } from "./dom.js";
-import { t } from "./i18n.js";
+import { formatDate, t, tCount } from "./i18n.js";
+import { RANGE_KEYS, emptySearch, hasFilters } from "./state.js";
 
 /** The list facets, in the order shown, with the CourseFilterInput field each selects. */
 export const FACETS = [
@@ -28,18 +29,27 @@ export function facetAttributes(search) {
   return attributes;
 }
 
+/** The long lists, whose values can also be found by typing (the facetValues query). */
+const SEARCHABLE = new Set(["MUNICIPALITY", "PROVIDER"]);
+const TYPING_DELAY_MS = 250;
+const typed = new Map(); // attribute → the text typed in its search field
+
 /**
  * Render the facets of a search result into container. onChange(next) gets a copy of the
- * search with the selection changed. Keyboard focus stays on the control that had it.
+ * search with the selection changed; findValues(attribute, text, signal) resolves to the
+ * facet's values matching text. Keyboard focus stays on the control that had it.
  */
-export function renderFacets(container, facets, search, onChange) {
-  const rerender = () => renderFacets(container, facets, search, onChange);
+export function renderFacets(container, facets, search, onChange, findValues) {
+  const rerender = () => renderFacets(container, facets, search, onChange, findValues);
   const focusedId = container.contains(document.activeElement) ? document.activeElement.id : null;
   const byAttribute = new Map(facets.map((facet) => [facet.attribute, facet]));
   const groups = [];
   for (const { attribute, key } of FACETS) {
     const facet = byAttribute.get(attribute);
-    if (facet?.values.length) groups.push(listFacet(facet, key, search, onChange, rerender));
+    if (!facet?.values.length) continue;
+    const group = listFacet(facet, key, search, onChange, rerender);
+    if (SEARCHABLE.has(attribute)) addValueSearch(group, attribute, key, search, onChange, findValues);
+    groups.push(group);
   }
   const upcoming = byAttribute.get(UPCOMING)?.values.find((v) => v.value === "true");
   if (upcoming) groups.splice(1, 0, visitsFacet(upcoming, search, onChange));
@@ -65,26 +75,74 @@ function listFacet(facet, key, search, onChange, rerender) {
     : null;
   return h("fieldset", { class: "facet", id: `facet-${attribute}`, "data-attribute": attribute },
     h("legend", { id: legendId }, t(`facet.${attribute}`)),
-    h("ul", { id: listId, role: "list" }, shown.map((value) => {
-      const id = `facet-${attribute}-${value.value}`;
-      return h("li", { "data-value": value.value },
-        h("input", {
-          type: "checkbox", id, value: value.value, checked: value.selected,
-          onChange: (event) => {
-            const next = structuredClone(search);
-            const chosen = new Set(next.filter[key]);
-            if (event.target.checked) chosen.add(value.value); else chosen.delete(value.value);
-            next.filter[key] = [...chosen];
-            onChange(next);
-          },
-        }),
-        h("label", { for: id },
-          h("span", { class: "facet-label" }, value.label), " ",
-          h("span", { class: "count", "data-count": value.count },
-            h("span", { "aria-hidden": "true" }, String(value.count)),
-            h("span", { class: "visually-hidden" }, t("facet.count", { count: value.count })))));
-    })),
+    h("ul", { id: listId, role: "list" }, valueRows(attribute, key, shown, search, onChange)),
     toggle);
+}
+
+function valueRows(attribute, key, values, search, onChange) {
+  return values.map((value) => {
+    const id = `facet-${attribute}-${value.value}`;
+    return h("li", { "data-value": value.value },
+      h("input", {
+        type: "checkbox", id, value: value.value, checked: value.selected,
+        onChange: (event) => {
+          const next = structuredClone(search);
+          const chosen = new Set(next.filter[key]);
+          if (event.target.checked) chosen.add(value.value); else chosen.delete(value.value);
+          next.filter[key] = [...chosen];
+          typed.delete(attribute); // the chosen value now shows in the list itself
+          onChange(next);
+        },
+      }),
+      h("label", { for: id },
+        h("span", { class: "facet-label" }, value.label), " ",
+        h("span", { class: "count", "data-count": value.count },
+          h("span", { "aria-hidden": "true" }, String(value.count)),
+          h("span", { class: "visually-hidden" }, t("facet.count", { count: value.count })))));
+  });
+}
+
+/** A search field above a long list: typing shows the matching values (with their counts
+ * in the current search) in place of the list; clearing it brings the list back. */
+function addValueSearch(group, attribute, key, search, onChange, findValues) {
+  const list = group.querySelector("ul");
+  const toggle = group.querySelector(".link-button");
+  const rows = [...list.children];
+  const inputId = `facet-${attribute}-search`;
+  const status = h("p", { class: "visually-hidden", role: "status", id: `facet-${attribute}-found` });
+  let timer = null;
+  let controller = null;
+  const show = async (text) => {
+    controller?.abort();
+    if (!text.trim()) {
+      list.replaceChildren(...rows);
+      if (toggle) toggle.hidden = false;
+      status.textContent = "";
+      return;
+    }
+    controller = new AbortController();
+    try {
+      const values = await findValues(attribute, text, controller.signal);
+      list.replaceChildren(...valueRows(attribute, key, values, search, onChange));
+      if (toggle) toggle.hidden = true;
+      status.textContent = values.length ? tCount("facetSearch.found", values.length)
+        : t("facetSearch.none");
+    } catch {
+      // Aborted by newer typing, or failed: the list stays as it was.
+    }
+  };
+  const input = h("input", {
+    type: "search", id: inputId, class: "facet-search", autocomplete: "off",
+    spellcheck: "false", value: typed.get(attribute) ?? "", "aria-controls": list.id,
+    onInput: (event) => {
+      typed.set(attribute, event.target.value);
+      clearTimeout(timer);
+      timer = setTimeout(() => show(event.target.value), TYPING_DELAY_MS);
+    },
+  });
+  group.insertBefore(h("div", { class: "field facet-search-field" },
+    h("label", { for: inputId }, t(`facetSearch.${attribute}`)), input, status), list);
+  if (typed.get(attribute)) show(typed.get(attribute));
 }
 
 function visitsFacet(value, search, onChange) {
@@ -104,33 +162,49 @@ function visitsFacet(value, search, onChange) {
             h("span", { class: "visually-hidden" }, t("facet.count", { count: value.count })))))));
 }
 
-/** Chosen occupations (from autocomplete) as removable chips, labelled from the
- * OCCUPATION facet; and a "clear all" button when anything is selected. */
-export function renderActiveFilters(container, facets, search, onChange) {
-  const labels = new Map(
-    (facets.find((f) => f.attribute === "OCCUPATION")?.values ?? []).map((v) => [v.value, v.label]));
-  const chips = search.filter.occupations.map((code) => {
-    const name = labels.get(code) ?? code;
-    return h("li", {},
-      h("button", {
-        type: "button", class: "chip", "aria-label": t("occupation.remove", { name }),
-        onClick: () => {
-          const next = structuredClone(search);
-          next.filter.occupations = next.filter.occupations.filter((c) => c !== code);
-          onChange(next);
-          focusResults();
-        },
-      }, h("span", {}, `${t("facet.OCCUPATION")}: ${name}`), h("span", { "aria-hidden": "true" }, " ×")));
-  });
-  const anything = Object.values(search.filter).some((list) => list.length) || search.withVisits;
-  replaceChildren(container,
-    chips.length ? h("ul", { class: "chips", role: "list" }, chips) : null,
-    anything ? h("button", {
-      type: "button", class: "link-button", id: "clear-filters",
+/** Every active filter as a removable chip (facet values labelled from the facets, the
+ * ranges, study visits, the place), and a "clear all" button when anything is selected.
+ * placeName(code) names a municipality. */
+export function renderActiveFilters(container, facets, search, onChange, placeName) {
+  const labels = new Map(facets.map((f) => [f.attribute, new Map(f.values.map((v) => [v.value, v.label]))]));
+  const chips = [];
+  const chip = (text, remove) => chips.push(h("li", {},
+    h("button", {
+      type: "button", class: "chip", "aria-label": t("chip.remove", { name: text }),
       onClick: () => {
         const next = structuredClone(search);
-        for (const key of Object.keys(next.filter)) next.filter[key] = [];
-        next.withVisits = false;
+        remove(next);
+        onChange(next);
+        focusResults();
+      },
+    }, h("span", {}, text), h("span", { "aria-hidden": "true" }, " ×"))));
+  for (const { attribute, key } of [...FACETS, { attribute: "OCCUPATION", key: "occupations" }]) {
+    for (const value of search.filter[key]) {
+      const label = labels.get(attribute)?.get(value) ?? value;
+      chip(`${t(`facet.${attribute}`)}: ${label}`, (next) => {
+        next.filter[key] = next.filter[key].filter((v) => v !== value);
+      });
+    }
+  }
+  for (const key of RANGE_KEYS) {
+    const value = search.range[key];
+    if (value) {
+      const text = key === "from" || key === "to" ? formatDate(value) : value;
+      chip(t(`chip.${key}`, { value: text }), (next) => { next.range[key] = ""; });
+    }
+  }
+  if (search.withVisits) chip(t(`facet.${UPCOMING}`), (next) => { next.withVisits = false; });
+  if (search.near) {
+    chip(t("chip.near", { km: search.near.radiusKm, name: placeName(search.near.municipalityCode) }),
+      (next) => { next.near = null; });
+  }
+  replaceChildren(container,
+    chips.length ? h("ul", { class: "chips", role: "list", "aria-label": t("filters.active") }, chips) : null,
+    hasFilters(search) ? h("button", {
+      type: "button", class: "link-button", id: "clear-filters",
+      onClick: () => {
+        const next = { ...emptySearch(), query: search.query, sort: search.sort,
+          interpretPlace: search.interpretPlace };
         onChange(next);
         focusResults();
       },

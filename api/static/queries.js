@@ -69,6 +69,17 @@ query SearchCourses(
   }
 }`;
 
+/** Facet-value search for the long lists (municipalities, providers): the values whose label
+ * has words starting with the typed text, counted within the current search. */
+export const FACET_VALUES = `
+query FacetValues($attribute: FacetAttribute!, $text: String!, $query: String!,
+                  $filter: CourseFilterInput, $near: NearInput, $language: Language!) {
+  facetValues(attribute: $attribute, text: $text, query: $query, filter: $filter, near: $near,
+              first: 10, language: $language) {
+    value label count selected
+  }
+}`;
+
 /** Autocomplete for the search box: occupations (filter on `occupationCode`) and course titles. */
 export const SUGGESTIONS = `
 query Suggestions($prefix: String!, $language: Language!) {

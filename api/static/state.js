@@ -1,5 +1,6 @@
 // The page's state lives in the URL fragment, so every search can be bookmarked and shared:
 //   #/?query=svets&regions=01&regions=12&near=1280&radius=50&sort=DISTANCE
+//   #/?from=2027-01-01&weeksMax=20&age=19&free=1   (the range filters, see RANGE_KEYS)
 //   #/course/<course id>
 
 /** Filter lists of CourseFilterInput the page offers, by URL parameter (= input field). */
@@ -10,6 +11,16 @@ export const FILTER_KEYS = [
 export const SORTS = [
   "RELEVANCE", "START_DATE_ASC", "START_DATE_DESC", "DURATION_ASC", "DURATION_DESC", "DISTANCE",
 ];
+/** The range filters of CourseFilterInput, by URL parameter: start dates (YYYY-MM-DD),
+ * length in weeks, the jobseeker's age, free of charge ("1"). Kept as the URL's text. */
+export const RANGE_KEYS = ["from", "to", "weeksMin", "weeksMax", "age", "free"];
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const whole = (low, high) => (v) => /^\d{1,4}$/.test(v) && Number(v) >= low && Number(v) <= high;
+const RANGE_VALID = { // the API's limits (core/search/validation.py)
+  from: (v) => DAY.test(v), to: (v) => DAY.test(v), weeksMin: whole(1, 1000),
+  weeksMax: whole(1, 1000), age: whole(0, 150), free: (v) => v === "1",
+};
+
 export const RADII = [10, 25, 50, 100, 200];
 export const DEFAULT_RADIUS = 50;
 export const PAGE_SIZE = 20;
@@ -18,6 +29,7 @@ export function emptySearch() {
   return {
     query: "",
     filter: Object.fromEntries(FILTER_KEYS.map((key) => [key, []])),
+    range: Object.fromEntries(RANGE_KEYS.map((key) => [key, ""])),
     withVisits: false,
     near: null, // { municipalityCode, radiusKm }
     sort: "RELEVANCE",
@@ -38,6 +50,7 @@ function parseSearch(params) {
   const search = emptySearch();
   search.query = params.get("query") ?? "";
   for (const key of FILTER_KEYS) search.filter[key] = [...new Set(params.getAll(key))];
+  for (const key of RANGE_KEYS) search.range[key] = validRange(key, params.get(key) ?? "");
   search.withVisits = params.get("visits") === "1";
   const municipalityCode = params.get("near");
   if (municipalityCode) {
@@ -57,6 +70,9 @@ export function searchHash(search) {
   for (const key of FILTER_KEYS) {
     for (const value of search.filter[key]) params.append(key, value);
   }
+  for (const key of RANGE_KEYS) {
+    if (search.range[key]) params.set(key, search.range[key]);
+  }
   if (search.withVisits) params.set("visits", "1");
   if (search.near) {
     params.set("near", search.near.municipalityCode);
@@ -66,6 +82,19 @@ export function searchHash(search) {
   if (!search.interpretPlace) params.set("place", "0");
   const text = params.toString();
   return text ? `#/?${text}` : "#/";
+}
+
+/** A range filter's value if it is well formed, else "" (no filter). */
+export function validRange(key, value) {
+  const text = String(value).trim();
+  return RANGE_VALID[key](text) ? text : "";
+}
+
+/** Whether the search has any filter (a facet value, a range, study visits or a place). */
+export function hasFilters(search) {
+  return Boolean(search.near || search.withVisits
+    || Object.values(search.filter).some((list) => list.length)
+    || Object.values(search.range).some(Boolean));
 }
 
 export function courseHash(id) {
@@ -79,6 +108,13 @@ export function searchVariables(search, language, after = null) {
     if (search.filter[key].length) filter[key] = search.filter[key];
   }
   if (search.withVisits) filter.hasUpcomingStudyVisits = true;
+  const { from, to, weeksMin, weeksMax, age, free } = search.range;
+  if (from || to) filter.startDate = { from: from || null, to: to || null };
+  if (weeksMin || weeksMax) {
+    filter.durationWeeks = { min: weeksMin ? Number(weeksMin) : null, max: weeksMax ? Number(weeksMax) : null };
+  }
+  if (age) filter.eligibleAtAge = Number(age);
+  if (free) filter.freeOfCharge = true;
   return {
     query: search.query,
     filter,

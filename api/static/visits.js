@@ -3,7 +3,7 @@
 
 import { graphql, isAbort } from "./api.js";
 import { h, replaceChildren } from "./dom.js";
-import { apiLanguage, formatNumber, language } from "./i18n.js";
+import { apiLanguage, formatNumber, language, t } from "./i18n.js";
 import { readNear, renderNearOptions } from "./near.js";
 import { SEARCH_STUDY_VISITS } from "./queries.js";
 import { renderRegistration } from "./registration.js";
@@ -20,7 +20,7 @@ const STRINGS = {
     times: "Tid på dagen", weekdays: "Veckodag", near: "Nära en kommun", radius: "Avstånd",
     count: "{count} studiebesök", countOne: "1 studiebesök", none: "Inga studiebesök hittades.",
     more: "Visa fler", register: "Anmäl dig", waitlist: "Fullt", error: "Sökningen misslyckades. Försök igen.",
-    distance: "{km} km bort", loading: "Söker …", results: "Studiebesök",
+    distance: "{km} km bort", loading: "Söker …", results: "Resultat",
   },
   en: {
     title: "Study visits", lead: "Find a study visit and register right away.",
@@ -28,7 +28,7 @@ const STRINGS = {
     times: "Time of day", weekdays: "Weekday", near: "Near a municipality", radius: "Distance",
     count: "{count} study visits", countOne: "1 study visit", none: "No study visits found.",
     more: "Show more", register: "Register", waitlist: "Full", error: "The search failed. Please try again.",
-    distance: "{km} km away", loading: "Searching …", results: "Study visits",
+    distance: "{km} km away", loading: "Searching …", results: "Results",
   },
 };
 const LOCALES = { sv: "sv-SE", en: "en-GB" };
@@ -108,6 +108,7 @@ export function visitFinder() {
       h("p", { class: "visit-time" }, h("time", { datetime: visit.start }, clock(visit.start)),
         ` · ${visit.durationMinutes} min`),
       h("p", {}, h("a", { href: courseHash(course.id), lang: english && !course.titleEn ? "sv" : null }, title)),
+      english && !course.titleEn ? h("p", { class: "swedish-only" }, t("card.swedishOnly")) : null,
       h("p", { class: "provider" }, `${course.provider.name} · ${course.location.municipality.name}`),
       h("p", {}, seats, edge.distanceKm === null ? null
         : [" · ", h("span", { class: "distance" }, vt("distance", { km: formatNumber(edge.distanceKm) }))]),
