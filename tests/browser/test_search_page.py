@@ -168,7 +168,7 @@ def test_near_a_municipality_with_radius_sorted_by_distance(
     malmo = load_reference().municipalities["1280"]
     page.goto("/")
     wait_for_total(page, len(sample_index.documents))
-    page.get_by_label("Kommun").select_option("1280")
+    page.get_by_label("Kommun", exact=True).select_option("1280")
     page.get_by_label("Avstånd").select_option("25")
     page.get_by_label("Sortering").select_option("DISTANCE")
 
@@ -189,7 +189,7 @@ def test_near_a_municipality_with_radius_sorted_by_distance(
     assert km == sorted(km) and max(km) <= 25
     screenshot(page, "near-municipality")
 
-    page.get_by_label("Kommun").select_option("")
+    page.get_by_label("Kommun", exact=True).select_option("")
     wait_for_total(page, len(sample_index.documents))
     expect(page.get_by_label("Sortering")).to_have_value("RELEVANCE")
 
