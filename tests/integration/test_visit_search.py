@@ -71,6 +71,8 @@ def matches(v: FeedVisit, f: dict[str, Any], ignore: str | None = None) -> bool:
         "occupationFields": ("OCCUPATION_FIELD",
                              c.occupation_field in f.get("occupationFields",
                                                          [c.occupation_field])),
+        "occupations": ("OCCUPATION", c.ssyk in f.get("occupations", [c.ssyk])),
+        "providers": ("PROVIDER", c.provider in f.get("providers", [c.provider])),
         "programmeTypes": ("PROGRAMME_TYPE", c.programme_type.upper() in f.get(
             "programmeTypes", [c.programme_type.upper()])),
         "languages": ("LANGUAGE", bool(c.languages & set(f.get("languages", c.languages)))),
@@ -93,6 +95,7 @@ def facet_value(v: FeedVisit, facet: str) -> list[str]:
     return {
         "REGION": [c.region], "MUNICIPALITY": [c.municipality],
         "OCCUPATION_FIELD": [c.occupation_field], "PROGRAMME_TYPE": [c.programme_type],
+        "OCCUPATION": [c.ssyk], "PROVIDER": [c.provider],
         "LANGUAGE": sorted(c.languages), "WEEKDAY": [str(v.local.isoweekday())],
         "TIME_OF_DAY": [v.time_of_day.lower()],
     }[facet]
@@ -144,18 +147,33 @@ def _dated(days_from: int, days_to: int) -> dict[str, Any]:
             "to": (today + datetime.timedelta(days=days_to)).isoformat()}
 
 
-@pytest.mark.parametrize("number", range(len(FILTERS) + 2))
+def _places_and_providers(visits: list[FeedVisit]) -> dict[str, Any]:
+    """The sample's two busiest municipalities, two providers and an occupation field there,
+    and an occupation of each of the two."""
+    places = [m for m, _ in Counter(v.course.municipality for v in visits).most_common(2)]
+    there = [v for v in visits if v.course.municipality in places]
+    providers = sorted({v.course.provider for v in there})[:2]
+    mine = [v for v in there if v.course.provider in providers]
+    return {"municipalities": places, "providers": providers,
+            "occupationFields": [mine[0].course.occupation_field],
+            "occupations": sorted({v.course.ssyk for v in mine})[:2]}
+
+
+@pytest.mark.parametrize("number", range(len(FILTERS) + 3))
 async def test_counts_and_disjunctive_facets_equal_the_feeds(
         api: Api, visits: list[FeedVisit], number: int) -> None:
+    facets = ["REGION", "WEEKDAY", "TIME_OF_DAY", "PROGRAMME_TYPE", "LANGUAGE"]
     if number < len(FILTERS):
         f = FILTERS[number]
     elif number == len(FILTERS):
         f = {"dates": _dated(7, 20), "regions": ["01"]}
-    else:  # one day: the sample's busiest
+    elif number == len(FILTERS) + 1:  # one day: the sample's busiest
         day = Counter(v.local.date() for v in visits).most_common(1)[0][0].isoformat()
         f = {"dates": {"from": day, "to": day}}
+    else:  # the long lists: places, providers, occupations
+        f = _places_and_providers(visits)
+        facets = ["MUNICIPALITY", "PROVIDER", "OCCUPATION_FIELD", "OCCUPATION", "WEEKDAY"]
     f = {k: v for k, v in f.items() if v != {"from": None, "to": None}}
-    facets = ["REGION", "WEEKDAY", "TIME_OF_DAY", "PROGRAMME_TYPE", "LANGUAGE"]
     data = await api.data(SEARCH, {"query": "", "filter": f, "sort": "START_TIME", "first": 0,
                                    "facets": facets})
     page = data["searchStudyVisits"]
