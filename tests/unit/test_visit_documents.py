@@ -55,7 +55,7 @@ def test_full_visits_are_grouped_by_seats_taken_and_quoted() -> None:
 def test_dates_are_swedish_days() -> None:
     day = datetime.date(2027, 1, 11)
     where = VisitFilter(date_from=day, date_to=day, only_with_seats_left=True)
-    clauses = base_clauses(where, None, 100, "visitId IN [\"x\"]")
+    clauses = base_clauses(where, None, 100, "visitId IN [\"x\"]", 24)
     start = day_start_ts(day)
     assert start == int(datetime.datetime(2027, 1, 10, 23, 0, tzinfo=datetime.UTC).timestamp())
     assert clauses == ["startTs > 100", f"startTs >= {start}", f"startTs < {start + 86400}",
