@@ -100,9 +100,9 @@ async def schedule(redis: Redis, registration_id: str, created_at: int, start_ts
 
 
 async def seat_freed(redis: Redis, visit_id: str) -> None:
-    """The one place an expiry hands its freed seat on: the waitlist offers it to the
-    first in line (``core.visits.waitlist``), once that exists. Until then the seat is
-    simply back in the pool, which :func:`sweep` has already done."""
+    """The one place an expiry hands its freed seat on, called after the transition that
+    freed it: the waitlist (``core.visits.waitlist``) is to offer it to the first in
+    line here. Without a waitlist the seat is simply back in the pool."""
 
 
 # KEYS: registration, due set, outbox. ARGV: due member, outbox member, now.
