@@ -88,7 +88,7 @@ def due_times(created_at: int, start_ts: int, reminder_hours: int) -> dict[Step,
 
 
 def member(step: Step, registration_id: str) -> str:
-    return f"{step.value}:{registration_id}"
+    return keys.closing_member(step.value, registration_id)
 
 
 async def schedule(redis: Redis, registration_id: str, created_at: int, start_ts: int,

@@ -34,6 +34,11 @@ EXPIRIES = f"{PREFIX}:index:expiries"
 REGISTRATION_VISITS = f"{PREFIX}:index:registration-visits"
 OUTBOX = f"{PREFIX}:index:outbox"
 CLOSING_DUE = f"{PREFIX}:index:closing"
+CLOSING_STEPS = ("remind", "eve", "expire")  # core.visits.closing.Step
+
+
+def closing_member(step: str, registration_id: str) -> str:
+    return f"{step}:{registration_id}"
 
 
 def registration(registration_id: str) -> str:

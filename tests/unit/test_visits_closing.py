@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.visits import keys
 from core.visits.closing import DAY, HOUR, Step, closes_at, due_times, is_closed, member
 from core.visitsearch.filters import open_for_registration_clause
 
@@ -47,3 +48,7 @@ def test_the_open_for_registration_filter_uses_the_own_closing_time_else_the_def
     clause = open_for_registration_clause(1000, 24)
     assert clause == ("(registrationClosesTs EXISTS AND registrationClosesTs > 1000) OR "
                       f"(registrationClosesTs NOT EXISTS AND startTs > {1000 + 24 * HOUR})")
+
+
+def test_the_steps_are_the_ones_an_erasure_removes() -> None:
+    assert tuple(step.value for step in Step) == keys.CLOSING_STEPS
