@@ -85,6 +85,8 @@ class Settings:
     my_link_hours: int = 24  # jobseeker self-service: how long a "my study visits" link works
     my_link_requests_per_address_per_hour: int = 3  # jobseeker self-service: link requests
     my_link_requests_per_client_per_hour: int = 20  # jobseeker self-service: link requests
+    registration_closes_hours_before: int = 24  # closing time: unless the feed says otherwise
+    pending_reminder_hours: int = 24  # closing time: remind the provider of a PENDING one
 
     @property
     def meili_read_key(self) -> str:
@@ -204,6 +206,10 @@ class Settings:
                 "MY_LINK_REQUESTS_PER_ADDRESS_PER_HOUR", _positive_int, 3),
             my_link_requests_per_client_per_hour=reader.get(
                 "MY_LINK_REQUESTS_PER_CLIENT_PER_HOUR", _positive_int, 20),
+            # closing time and unanswered registrations (core/visits/closing.py)
+            registration_closes_hours_before=reader.get(
+                "REGISTRATION_CLOSES_HOURS_BEFORE", _non_negative_int, 24),
+            pending_reminder_hours=reader.get("PENDING_REMINDER_HOURS", _positive_int, 24),
         )
         if reader.problems:
             raise SettingsError(reader.problems)

@@ -135,4 +135,11 @@ def _visit(doc_id: str, visit: dict[str, Any], course_address: dict[str, str]) -
         "durationMinutes": visit["durationMinutes"],
         "capacity": visit["capacity"],
         "address": _address(visit.get("address") or course_address),
+        **_closing(visit),
     }
+
+
+def _closing(visit: dict[str, Any]) -> dict[str, int]:
+    """The visit's own closing time (feed 1.1), when it has one."""
+    hours = visit.get("registrationClosesHoursBefore")
+    return {} if hours is None else {"registrationClosesHoursBefore": hours}

@@ -67,15 +67,26 @@ def visit_documents(course: dict[str, Any]) -> list[dict[str, Any]]:
             "regionCode": course["regionCode"],
             "_geo": course["_geo"],
             "loadId": course.get("loadId"),
+            **_closing(visit),
         })
     return documents
+
+
+def _closing(visit: dict[str, Any]) -> dict[str, int]:
+    """A visit with its own closing time carries it, and the moment (for the filter of
+    visits still open for registration, :mod:`core.visitsearch.filters`)."""
+    hours = visit.get("registrationClosesHoursBefore")
+    if hours is None:
+        return {}
+    return {"registrationClosesHoursBefore": hours,
+            "registrationClosesTs": visit["startTs"] - hours * 3600}
 
 
 VISIT_SEARCHABLE_ATTRIBUTES = ["title", "titleEn", "occupationName", "occupationNameEn"]
 VISIT_FILTERABLE_ATTRIBUTES = [
     "visitId", "courseId", "loadId", "providerOrgNumber", "occupationCode", "occupationField",
     "programmeType", "languages", "delivery", "startTs", "weekday", "timeOfDay", "capacity",
-    "municipalityCode", "regionCode", "_geo",
+    "municipalityCode", "regionCode", "_geo", "registrationClosesTs",
 ]
 VISIT_SORTABLE_ATTRIBUTES = ["startTs", "_geo"]
 MAX_VISIT_FACET_VALUES = 300

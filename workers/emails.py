@@ -23,7 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from core.settings import Settings
 from core.visits import withdrawal
-from core.visits.formatting import TIMEZONE, visit_date, visit_when
+from core.visits.formatting import TIMEZONE, moment, visit_date, visit_when
 from core.visits.links import action_url
 from core.visits.models import Language, Registration
 from core.visits.provider_access import provider_page_url
@@ -47,11 +47,13 @@ class MailKind(StrEnum):
     REMINDER = "reminder"
     CANCELLATION_RECEIPT = "cancellation_receipt"
     PROVIDER_WITHDRAWAL = "provider_withdrawal"
+    PROVIDER_REMINDER = "provider_reminder"
+    REGISTRATION_EXPIRED = "registration_expired"
 
     @property
     def to_provider(self) -> bool:
         return self in (MailKind.PROVIDER_NOTIFICATION, MailKind.PROVIDER_CANCELLATION,
-                        MailKind.PROVIDER_WITHDRAWAL)
+                        MailKind.PROVIDER_WITHDRAWAL, MailKind.PROVIDER_REMINDER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +109,9 @@ def _values(kind: MailKind, registration: Registration, settings: Settings, lang
     }
     if kind.to_provider:  # provider self-service: the "your study visits" page
         values["provider_page_url"] = provider_page_url(settings, visit)
-    if kind is MailKind.PROVIDER_NOTIFICATION:
+    if kind is MailKind.PROVIDER_REMINDER:
+        values["registered_when"] = moment(registration.created_at, lang)
+    if kind in (MailKind.PROVIDER_NOTIFICATION, MailKind.PROVIDER_REMINDER):
         values.update(
             jobseeker_name=registration.name,
             jobseeker_email=registration.email,

@@ -24,6 +24,7 @@ from core.visits.formatting import TIMEZONE
 from core.visits.my_registrations import LINK_JOB
 from core.visits.provider_links import LINK_JOB as PROVIDER_LINK_JOB
 from core.visits.store import RegistrationStore
+from workers.closing_jobs import CLOSING_EMAIL_JOBS, sweep_unanswered
 from workers.disk_erasure import erase_personal_data_from_disk
 from workers.feed_loads import feed_load_function
 from workers.jobs import EMAIL_JOBS
@@ -77,11 +78,12 @@ def worker_settings(settings: Settings) -> type:
     emails = [
         func(counted_email(name.value, job), name=name.value, max_tries=EMAIL_TRIES_UNBOUNDED,
              timeout=email_job_timeout_seconds(settings))
-        for name, job in EMAIL_JOBS.items()
+        for name, job in {**EMAIL_JOBS, **CLOSING_EMAIL_JOBS}.items()
     ]
     housekeeping = [
         func(job, name=job.__name__, max_tries=MAINTENANCE_TRIES, timeout=timeout, keep_result=0)
-        for job in (reconcile_study_visits, purge_expired, send_reminder, redispatch_outbox)
+        for job in (reconcile_study_visits, purge_expired, send_reminder, redispatch_outbox,
+                    sweep_unanswered)
     ]
 
     def scheduled(job: Any, **when: Any) -> Any:
@@ -94,6 +96,7 @@ def worker_settings(settings: Settings) -> type:
         scheduled(purge_expired, minute=17, second=0, run_at_startup=True),
         scheduled(send_reminder, hour={8, 11, 14, 17, 20}, minute=5, second=0),
         scheduled(erase_personal_data_from_disk, minute=set(range(7, 60, 10)), second=0),
+        scheduled(sweep_unanswered, second=45),
     ]
     attributes: dict[str, Any] = {
         "__doc__": "arq settings of the study-visit worker.",

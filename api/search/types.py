@@ -46,6 +46,15 @@ class StudyVisit:
     seats_left: int = strawberry.field(
         description="Seats not yet taken by pending or confirmed registrations.")
     address: Address = strawberry.field(description="Where the visit takes place.")
+    closes_hours_before: strawberry.Private[int | None]
+
+    @strawberry.field(description="When registration closes: the visit's own hours before "
+                                  "its start, else the service's default; registering from "
+                                  "then on answers REGISTRATION_CLOSED.")
+    def registration_closes_at(self, info: Info[Context, None]) -> datetime.datetime:
+        default = info.context.settings.registration_closes_hours_before
+        hours = default if self.closes_hours_before is None else self.closes_hours_before
+        return self.start - datetime.timedelta(hours=hours)
 
     @classmethod
     def build(cls, visit: documents.Visit, seats_taken: int) -> StudyVisit:
@@ -57,6 +66,7 @@ class StudyVisit:
             capacity=visit.capacity,
             seats_left=max(0, visit.capacity - seats_taken),
             address=Address.build(visit.address),
+            closes_hours_before=visit.registration_closes_hours_before,
         )
 
 

@@ -63,7 +63,7 @@ query SearchCourses(
         pace { type percent }
         schedule
         delivery
-        studyVisits { id start seatsLeft }
+        studyVisits { id start seatsLeft registrationClosesAt }
       }
     }
   }
@@ -135,6 +135,7 @@ query Course($id: ID!) {
       durationMinutes
       capacity
       seatsLeft
+      registrationClosesAt
       address { street postalCode city }
     }
   }
@@ -148,7 +149,7 @@ mutation RegisterForStudyVisit($input: RegisterForStudyVisitInput!) {
     registration {
       id
       status
-      visit { id start seatsLeft }
+      visit { id start seatsLeft registrationClosesAt }
     }
     errors { field message code }
   }
@@ -167,7 +168,8 @@ query SearchStudyVisits($query: String!, $filter: StudyVisitSearchFilterInput, $
     facets { attribute values { value label count selected } }
     edges {
       distanceKm
-      node { id start durationMinutes capacity seatsLeft address { street postalCode city } }
+      node { id start durationMinutes capacity seatsLeft registrationClosesAt
+             address { street postalCode city } }
       course { id title titleEn provider { name } location { municipality { name } } }
     }
   }

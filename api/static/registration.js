@@ -9,10 +9,22 @@ import { seatsText } from "./results.js";
 
 const FIELDS = ["visitId", "name", "email", "phone", "consent"];
 
+/** Whether registration for the visit has closed (its registrationClosesAt has passed). */
+export function registrationClosed(visit) {
+  return Date.now() >= Date.parse(visit.registrationClosesAt);
+}
+
+/** "register by <time>", or that registration has closed. */
+export function closingText(visit) {
+  return registrationClosed(visit)
+    ? t("visit.closed")
+    : t("visit.closes", { when: formatDateTime(visit.registrationClosesAt) });
+}
+
 /** Render the form for a course into container; onRegistered(visit) gets the API's visit
  * (with the seats left) after a successful registration. */
 export function renderRegistration(container, course, onRegistered) {
-  const firstOpen = course.studyVisits.find((v) => v.seatsLeft > 0);
+  const firstOpen = course.studyVisits.find((v) => v.seatsLeft > 0 && !registrationClosed(v));
   const status = h("p", { id: "reg-status", class: "form-status", role: "status", "aria-live": "polite" });
   const submit = h("button", { type: "submit", class: "primary" }, t("form.submit"));
   const form = h("form", { id: "registration-form", novalidate: true, "aria-labelledby": "reg-heading" },
@@ -26,11 +38,11 @@ export function renderRegistration(container, course, onRegistered) {
         return h("div", { class: "choice" },
           h("input", {
             type: "radio", name: "visitId", id, value: visit.id,
-            disabled: visit.seatsLeft <= 0, checked: visit === firstOpen,
+            disabled: visit.seatsLeft <= 0 || registrationClosed(visit), checked: visit === firstOpen,
           }),
           h("label", { for: id },
             h("time", { datetime: visit.start }, formatDateTime(visit.start)),
-            ` · ${seatsText(visit.seatsLeft)}`));
+            ` · ${seatsText(visit.seatsLeft)} · ${closingText(visit)}`));
       })),
     textField("name", t("form.name"), { autocomplete: "name", required: true }),
     textField("email", t("form.email"),

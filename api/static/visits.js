@@ -6,7 +6,7 @@ import { h, replaceChildren } from "./dom.js";
 import { apiLanguage, formatNumber, language, t } from "./i18n.js";
 import { readNear, renderNearOptions } from "./near.js";
 import { SEARCH_STUDY_VISITS } from "./queries.js";
-import { renderRegistration } from "./registration.js";
+import { closingText, registrationClosed, renderRegistration } from "./registration.js";
 import { seatsText } from "./results.js";
 import { PAGE_SIZE, courseHash } from "./state.js";
 
@@ -91,9 +91,10 @@ export function visitFinder() {
     const title = (english && course.titleEn) || course.title;
     const slot = h("div", { class: "registration" });
     const full = visit.seatsLeft <= 0;
+    const closed = registrationClosed(visit);
     const seats = h("span", { class: "seats" }, seatsText(visit.seatsLeft));
     const button = h("button", {
-      type: "button", class: "secondary", disabled: full, "aria-expanded": "false",
+      type: "button", class: "secondary", disabled: full || closed, "aria-expanded": "false",
       onClick: () => {
         const open = button.getAttribute("aria-expanded") !== "true";
         button.setAttribute("aria-expanded", String(open));
@@ -110,7 +111,8 @@ export function visitFinder() {
       h("p", {}, h("a", { href: courseHash(course.id), lang: english && !course.titleEn ? "sv" : null }, title)),
       english && !course.titleEn ? h("p", { class: "swedish-only" }, t("card.swedishOnly")) : null,
       h("p", { class: "provider" }, `${course.provider.name} · ${course.location.municipality.name}`),
-      h("p", {}, seats, edge.distanceKm === null ? null
+      h("p", {}, seats, " · ", h("span", { class: "closing" }, closingText(visit)),
+        edge.distanceKm === null ? null
         : [" · ", h("span", { class: "distance" }, vt("distance", { km: formatNumber(edge.distanceKm) }))]),
       button, slot);
   }

@@ -23,6 +23,8 @@ class RegistrationStatus(Enum):
     DECLINED = strawberry.enum_value("DECLINED", description="The provider said no.")
     CANCELLED = strawberry.enum_value(
         "CANCELLED", description="Cancelled by the jobseeker, or the visit was removed.")
+    EXPIRED = strawberry.enum_value(
+        "EXPIRED", description="The provider had not answered when the visit started.")
 
 
 @strawberry.enum(description="Why a registration was not accepted.")
@@ -31,6 +33,9 @@ class RegistrationErrorCode(Enum):
     NOT_FOUND = strawberry.enum_value("NOT_FOUND", description="No such study visit.")
     VISIT_FULL = strawberry.enum_value("VISIT_FULL", description="Every seat is taken.")
     VISIT_PASSED = strawberry.enum_value("VISIT_PASSED", description="The visit has started.")
+    REGISTRATION_CLOSED = strawberry.enum_value(
+        "REGISTRATION_CLOSED",
+        description="Registration has closed (StudyVisit.registrationClosesAt has passed).")
     ALREADY_REGISTERED = strawberry.enum_value(
         "ALREADY_REGISTERED", description="This email already holds a seat on the visit.")
     RATE_LIMITED = strawberry.enum_value(
@@ -130,6 +135,7 @@ def study_visit(visit: models.Visit, seats_taken: int) -> StudyVisit:
             duration_minutes=visit.duration_minutes,
             capacity=visit.capacity,
             address=documents.Address(address.street, address.postal_code, address.city),
+            registration_closes_hours_before=visit.registration_closes_hours_before,
         ),
         seats_taken,
     )

@@ -40,8 +40,9 @@ def _service(info: Info[Context, None]) -> VisitSearchService:
     service: VisitSearchService | None = getattr(state, "visit_search", None)
     if service is None:
         settings = info.context.resources.settings
-        service = VisitSearchService(info.context.resources.reference,
-                                     settings.search_max_page_size)
+        service = VisitSearchService(
+            info.context.resources.reference, settings.search_max_page_size,
+            default_closes_hours=settings.registration_closes_hours_before)
         state.visit_search = service
     return service
 

@@ -79,6 +79,9 @@ class StudyVisitSearchFilterInput:
         default=None, description="Times of day the visit starts at.")
     only_with_seats_left: bool = strawberry.field(
         default=False, description="Only visits with a seat left now.")
+    only_open_for_registration: bool = strawberry.field(
+        default=False, description="Only visits whose registration has not closed "
+                                   "(see StudyVisit.registrationClosesAt).")
 
     def to_core(self) -> model.VisitFilter:
         dates = self.dates
@@ -96,6 +99,7 @@ class StudyVisitSearchFilterInput:
             date_from=None if dates is None else dates.from_,
             date_to=None if dates is None else dates.to,
             only_with_seats_left=self.only_with_seats_left,
+            only_open_for_registration=self.only_open_for_registration,
         )
 
 

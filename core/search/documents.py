@@ -54,6 +54,7 @@ class Visit:
     duration_minutes: int
     capacity: int
     address: Address
+    registration_closes_hours_before: int | None = None  # None: the service's default
 
     @property
     def end(self) -> datetime:
@@ -141,6 +142,7 @@ def _visit(raw: dict[str, Any]) -> Visit:
         duration_minutes=int(raw["durationMinutes"]),
         capacity=int(raw["capacity"]),
         address=_address(raw["address"]),
+        registration_closes_hours_before=raw.get("registrationClosesHoursBefore"),
     )
 
 

@@ -49,12 +49,17 @@ def encode_registration(registration: Registration, email_hash: str) -> dict[str
         "contactName": visit.contact_name,
         "contactEmail": visit.contact_email,
         "contactPhone": visit.contact_phone or "",
+        "closesHoursBefore": _optional_text(visit.registration_closes_hours_before),
     }
     return fields
 
 
 def _optional_int(value: str | None) -> int | None:
     return int(value) if value else None
+
+
+def _optional_text(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 def decode_hash(fields: Mapping[str, str]) -> Registration:
@@ -74,6 +79,7 @@ def decode_hash(fields: Mapping[str, str]) -> Registration:
         contact_name=fields["contactName"],
         contact_email=fields["contactEmail"],
         contact_phone=fields.get("contactPhone") or None,
+        registration_closes_hours_before=_optional_int(fields.get("closesHoursBefore")),
     )
     reason = fields.get("cancelReason")
     return Registration(

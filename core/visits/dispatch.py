@@ -32,6 +32,9 @@ class Job(StrEnum):
     REMINDER = "send_reminder_email"
     CANCELLATION_RECEIPT = "send_cancellation_receipt"
     PROVIDER_WITHDRAWAL = "send_provider_withdrawal"
+    PROVIDER_PENDING_REMINDER = "send_provider_pending_reminder"
+    PROVIDER_EVE_REMINDER = "send_provider_eve_reminder"
+    EXPIRED_NOTICE = "send_expired_notice"
 
 
 RECONCILE_JOB = "reconcile_study_visits"

@@ -35,3 +35,12 @@ def visit_date(visit: Visit, lang: Language) -> str:
     """E.g. "8 december"."""
     start = datetime.fromtimestamp(visit.start_ts, TIMEZONE)
     return f"{start.day} {_MONTHS[lang][start.month - 1]}"
+
+
+def moment(timestamp: int, lang: Language) -> str:
+    """E.g. "1 december kl. 14:05" (a registration's or a closing time)."""
+    at = datetime.fromtimestamp(timestamp, TIMEZONE)
+    month = _MONTHS[lang][at.month - 1]
+    if lang is Language.SV:
+        return f"{at.day} {month} kl. {at:%H:%M}"
+    return f"{at.day} {month}, {at:%H:%M}"

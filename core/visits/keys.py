@@ -17,6 +17,8 @@ hashes (HMAC with the secret key) of an email address or a client address.
 * ``studyvisit:index:registration-visits`` – hash: registration id → visit id (purge).
 * ``studyvisit:index:outbox`` – sorted set: ``{job}:{registration id}`` of emails owed,
   by the time they were owed (re-enqueued if a job never got queued).
+* ``studyvisit:index:closing`` – sorted set: ``{step}:{registration id}`` by due time
+  (provider reminders and expiry of unanswered registrations, :mod:`core.visits.closing`).
 * ``ratelimit:registration:{ip|email|email-day}:{hmac}`` – sorted sets of recent attempts
   (see :mod:`core.visits.ratelimit`).
 """
@@ -31,6 +33,12 @@ CONFIRMED = f"{PREFIX}:index:confirmed"
 EXPIRIES = f"{PREFIX}:index:expiries"
 REGISTRATION_VISITS = f"{PREFIX}:index:registration-visits"
 OUTBOX = f"{PREFIX}:index:outbox"
+CLOSING_DUE = f"{PREFIX}:index:closing"
+CLOSING_STEPS = ("remind", "eve", "expire")  # core.visits.closing.Step
+
+
+def closing_member(step: str, registration_id: str) -> str:
+    return f"{step}:{registration_id}"
 
 
 def registration(registration_id: str) -> str:

@@ -9,12 +9,16 @@ from typing import Any
 
 
 class RegistrationStatus(StrEnum):
-    """``PENDING → CONFIRMED | DECLINED | CANCELLED``; ``CONFIRMED → CANCELLED``."""
+    """``PENDING → CONFIRMED | DECLINED | CANCELLED | EXPIRED``; ``CONFIRMED → CANCELLED``.
+
+    ``EXPIRED``: still unanswered when the visit started (:mod:`core.visits.closing`).
+    """
 
     PENDING = "PENDING"
     CONFIRMED = "CONFIRMED"
     DECLINED = "DECLINED"
     CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"
 
     @property
     def active(self) -> bool:
@@ -34,6 +38,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "NOT_FOUND"
     VISIT_FULL = "VISIT_FULL"
     VISIT_PASSED = "VISIT_PASSED"
+    REGISTRATION_CLOSED = "REGISTRATION_CLOSED"
     ALREADY_REGISTERED = "ALREADY_REGISTERED"
     RATE_LIMITED = "RATE_LIMITED"
     CONSENT_REQUIRED = "CONSENT_REQUIRED"
@@ -86,6 +91,7 @@ class Visit:
     contact_name: str
     contact_email: str
     contact_phone: str | None = None
+    registration_closes_hours_before: int | None = None  # None: the service's default
 
     @property
     def end_ts(self) -> int:
@@ -117,6 +123,7 @@ class Visit:
             contact_name=contact["name"],
             contact_email=contact["email"],
             contact_phone=contact.get("phone") or None,
+            registration_closes_hours_before=visit.get("registrationClosesHoursBefore"),
         )
 
 

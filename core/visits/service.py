@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 from core.durability import DurabilityGate, aof_wait
 from core.outages import registrations_call
 from core.settings import Settings
-from core.visits import dispatch, my_registrations, withdrawal
+from core.visits import closing, dispatch, my_registrations, withdrawal
 from core.visits.catalog import find_visit
 from core.visits.dispatch import Job
 from core.visits.models import (
@@ -50,6 +50,8 @@ _FAILURES = {
 }
 _PASSED = {"sv": "Studiebesöket har redan ägt rum.",
            "en": "The study visit has already taken place."}
+_CLOSED = {"sv": "Anmälan till studiebesöket har stängt.",
+           "en": "Registration for this study visit has closed."}
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +139,10 @@ class VisitService:
         if visit.start_ts <= now:
             return RegisterOutcome(errors=[
                 FieldError("visitId", _PASSED[lang], ErrorCode.VISIT_PASSED)])
+        closes = closing.visit_closes_at(visit, self.settings.registration_closes_hours_before)
+        if closing.is_closed(closes, now):
+            return RegisterOutcome(errors=[
+                FieldError("visitId", _CLOSED[lang], ErrorCode.REGISTRATION_CLOSED)])
         registration = Registration(
             id=secrets.token_urlsafe(16),
             status=RegistrationStatus.PENDING,
@@ -152,6 +158,9 @@ class VisitService:
         )
         owed = (Job.PROVIDER_NOTIFICATION, Job.JOBSEEKER_RECEIPT)
         digest = email_digest(self.settings.secret_key, checked.email)
+        # Before the reservation: a stored registration always has its due times.
+        await closing.schedule(self.redis, registration.id, now, visit.start_ts,
+                               self.settings.pending_reminder_hours)
         reserved = await self.store.reserve(
             registration, digest, now,
             outbox=tuple(job.value for job in owed),

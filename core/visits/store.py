@@ -291,6 +291,10 @@ class RegistrationStore:
              *(keys.outbox_member(j, registration_id) for j in outbox_jobs),
              *_notice_args(notice)],
         )
+        # Its due times (core.visits.closing): the sweep would drop them, but an erased
+        # registration's id leaves every index now.
+        await result(self.redis.zrem(keys.CLOSING_DUE, *(
+            keys.closing_member(step, registration_id) for step in keys.CLOSING_STEPS)))
         return int(existed) == 1
 
     async def _write(self, script: Any, script_keys: Sequence[str], args: Sequence[Any]

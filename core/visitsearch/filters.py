@@ -38,9 +38,18 @@ def full_visits_clause(taken: Mapping[str, int]) -> str | None:
     return " OR ".join(groups) if groups else None
 
 
+def open_for_registration_clause(now_ts: int, default_closes_hours: int) -> str:
+    """Visits whose closing time (:mod:`core.visits.closing`) is still ahead: their own
+    (``registrationClosesTs``), else the service's default before the start."""
+    default_cutoff = now_ts + default_closes_hours * 3600
+    return (f"(registrationClosesTs EXISTS AND registrationClosesTs > {quote(now_ts)}) OR "
+            f"(registrationClosesTs NOT EXISTS AND startTs > {quote(default_cutoff)})")
+
+
 def base_clauses(where: VisitFilter, circle: GeoCircle | None, now_ts: int,
-                 full: str | None) -> list[str]:
-    """The clauses that are not facet selections: upcoming, dates, place, seats left."""
+                 full: str | None, default_closes_hours: int) -> list[str]:
+    """The clauses that are not facet selections: upcoming, dates, place, seats left,
+    open for registration."""
     clauses = [f"startTs > {quote(now_ts)}"]
     if where.date_from is not None:
         clauses.append(f"startTs >= {quote(day_start_ts(where.date_from))}")
@@ -50,6 +59,8 @@ def base_clauses(where: VisitFilter, circle: GeoCircle | None, now_ts: int,
         clauses.append(geo_radius_filter(circle))
     if where.only_with_seats_left and full is not None:
         clauses.append(f"NOT ({full})")
+    if where.only_open_for_registration:
+        clauses.append(open_for_registration_clause(now_ts, default_closes_hours))
     return clauses
 
 

@@ -60,6 +60,7 @@ class VisitFilter:
     date_from: date | None = None  # Swedish calendar days, both ends inclusive
     date_to: date | None = None
     only_with_seats_left: bool = False
+    only_open_for_registration: bool = False  # the closing time has not passed
 
     def selected(self, facet: VisitFacet) -> tuple[str | int, ...]:
         values: dict[VisitFacet, tuple[Any, ...]] = {

@@ -64,7 +64,7 @@ T = TypeVar("T")
 Post = Callable[[str, bytes], Awaitable[tuple[int, dict[str, str], bytes]]]
 VISIT_ID_SEPARATOR = "~"  # as in indexer.documents.study_visit_id
 RETRIEVED = ["visitId", "courseId", "start", "weekday", "timeOfDay", "durationMinutes",
-             "capacity", "address", "_geo"]
+             "capacity", "address", "_geo", "registrationClosesHoursBefore"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +79,12 @@ class VisitSearchService:
     """Long-lived (one per process)."""
 
     def __init__(self, reference: Reference, max_page_size: int,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 default_closes_hours: int = 24) -> None:
         self.reference = reference
         self.max_page_size = max_page_size
         self.clock = clock
+        self.default_closes_hours = default_closes_hours  # REGISTRATION_CLOSES_HOURS_BEFORE
 
     def validate(self, request: VisitSearchRequest) -> GeoCircle | None:
         """Check every argument before any I/O; the resolved ``near`` circle, if any."""
@@ -118,7 +120,8 @@ class VisitSearchService:
         if request.after is not None:
             offset = decode_cursor(request.after, search_fingerprint) + 1
         where = request.filter
-        base = base_clauses(where, circle, int(self.clock()), full_visits_clause(taken))
+        base = base_clauses(where, circle, int(self.clock()), full_visits_clause(taken),
+                            self.default_closes_hours)
         main: dict[str, Any] = {
             "q": request.query,
             "filter": expression(base + facet_clauses(where)),
@@ -191,6 +194,7 @@ def _hit(doc: dict[str, Any], course: CourseRecord, taken: int,
         start=datetime.fromisoformat(doc["start"]),
         duration_minutes=int(doc["durationMinutes"]), capacity=int(doc["capacity"]),
         address=Address(address["street"], address["postalCode"], address["city"]),
+        registration_closes_hours_before=doc.get("registrationClosesHoursBefore"),
     )
     return VisitHit(
         visit=visit, course=course, weekday=int(doc["weekday"]), time_of_day=doc["timeOfDay"],

@@ -123,6 +123,16 @@ def test_study_visits_are_sorted_with_service_wide_ids() -> None:
     assert doc["studyVisitStarts"] == [v["startTs"] for v in doc["studyVisits"]]
 
 
+def test_a_visits_own_closing_time_is_kept_and_absent_otherwise() -> None:
+    visits = [{"id": "A", "start": "2026-12-08T10:00:00+01:00", "durationMinutes": 60,
+               "capacity": 4, "registrationClosesHoursBefore": 0},
+              {"id": "B", "start": "2026-12-09T10:00:00+01:00", "durationMinutes": 60,
+               "capacity": 4}]
+    own, default = _document(studyVisits=visits)["studyVisits"]
+    assert own["registrationClosesHoursBefore"] == 0
+    assert "registrationClosesHoursBefore" not in default
+
+
 def test_mapping_is_pure() -> None:
     feed = make_feed([make_course("K1")])
     before = repr(feed)

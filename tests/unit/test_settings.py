@@ -112,3 +112,16 @@ def test_the_daily_email_cap_per_address_is_read_with_a_default_of_10() -> None:
     for bad in ("0", "ten"):
         with pytest.raises(SettingsError, match="EMAILS_PER_ADDRESS_PER_DAY is malformed"):
             Settings.from_env({**VALID, "EMAILS_PER_ADDRESS_PER_DAY": bad})
+
+
+def test_the_closing_time_and_the_pending_reminder_default_to_24_hours() -> None:
+    settings = Settings.from_env(VALID)
+    assert settings.registration_closes_hours_before == 24
+    assert settings.pending_reminder_hours == 24
+    other = Settings.from_env({**VALID, "REGISTRATION_CLOSES_HOURS_BEFORE": "0",
+                               "PENDING_REMINDER_HOURS": "6"})
+    assert (other.registration_closes_hours_before, other.pending_reminder_hours) == (0, 6)
+    for name, bad in (("REGISTRATION_CLOSES_HOURS_BEFORE", "-1"),
+                      ("PENDING_REMINDER_HOURS", "0")):
+        with pytest.raises(SettingsError, match=f"{name} is malformed"):
+            Settings.from_env({**VALID, name: bad})

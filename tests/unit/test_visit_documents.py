@@ -55,8 +55,19 @@ def test_full_visits_are_grouped_by_seats_taken_and_quoted() -> None:
 def test_dates_are_swedish_days() -> None:
     day = datetime.date(2027, 1, 11)
     where = VisitFilter(date_from=day, date_to=day, only_with_seats_left=True)
-    clauses = base_clauses(where, None, 100, "visitId IN [\"x\"]")
+    clauses = base_clauses(where, None, 100, "visitId IN [\"x\"]", 24)
     start = day_start_ts(day)
     assert start == int(datetime.datetime(2027, 1, 10, 23, 0, tzinfo=datetime.UTC).timestamp())
     assert clauses == ["startTs > 100", f"startTs >= {start}", f"startTs < {start + 86400}",
                        'NOT (visitId IN ["x"])']
+
+
+def test_a_visit_with_its_own_closing_time_carries_it_and_its_moment() -> None:
+    course = _course("2027-01-11T10:00:00+01:00")
+    (plain,) = visit_documents(course)
+    assert "registrationClosesTs" not in plain and "registrationClosesHoursBefore" not in plain
+    visit = {**course["studyVisits"][0], "startTs": 1_800_000_000,  # type: ignore[index]
+             "registrationClosesHoursBefore": 48}
+    (own,) = visit_documents({**course, "studyVisits": [visit]})
+    assert own["registrationClosesHoursBefore"] == 48
+    assert own["registrationClosesTs"] == 1_800_000_000 - 48 * 3600

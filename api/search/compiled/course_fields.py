@@ -35,6 +35,7 @@ REFERENCE = "reference"
 MENUS = "menus"
 NOW = "now"
 SEATS = "seats"
+CLOSES_HOURS_BEFORE = "closesHoursBefore"  # REGISTRATION_CLOSES_HOURS_BEFORE
 
 
 def _names(enum: Any) -> dict[str, str]:
@@ -105,6 +106,12 @@ def _seats_left(v: VisitSource, p: Projection, a: Any) -> int:
 def _end(v: VisitSource, p: Projection, a: Any) -> str:
     minutes = int(v.raw["durationMinutes"])
     return (v.start + datetime.timedelta(minutes=minutes)).isoformat()
+
+
+def _registration_closes_at(v: VisitSource, p: Projection, a: Any) -> str:
+    own = v.raw.get("registrationClosesHoursBefore")
+    hours = p.extras[CLOSES_HOURS_BEFORE] if own is None else int(own)
+    return (v.start - datetime.timedelta(hours=hours)).isoformat()
 
 
 def _fee(d: Doc, p: Projection, a: Any) -> Doc | None:
@@ -220,5 +227,6 @@ COURSE_TYPES: dict[str, dict[str, Getter]] = {
         "capacity": _i('int(src.raw["capacity"])'),
         "seatsLeft": _seats_left,
         "address": _i('src.raw["address"]'),
+        "registrationClosesAt": _registration_closes_at,
     },
 }

@@ -37,7 +37,7 @@ from core.search.meili import MultiSearch
 from core.search.service import SearchCall, SearchService
 from core.visits.seats import active_registrations_key
 
-from .course_fields import MENUS, NOW, REFERENCE, SEATS, upcoming_visits
+from .course_fields import CLOSES_HOURS_BEFORE, MENUS, NOW, REFERENCE, SEATS, upcoming_visits
 from .operation import CompiledOperation, RequestPlan, SearchRoot
 from .plan import Fallback, Projection
 from .registry import Registry
@@ -65,7 +65,7 @@ class SearchExecutor:
 
     def __init__(self, registry: Registry, service: SearchService, multi_search: MultiSearch,
                  reference: Reference, menus: Menus, reads: RedisReads,
-                 cache: SearchCache | None) -> None:
+                 cache: SearchCache | None, closes_hours_before: int = 24) -> None:
         self.registry = registry
         self.service = service
         self.multi_search = multi_search
@@ -73,6 +73,7 @@ class SearchExecutor:
         self.menus = menus
         self.reads = reads
         self.cache = cache
+        self.closes_hours_before = closes_hours_before  # REGISTRATION_CLOSES_HOURS_BEFORE
         self.stats = Stats()
         self._search_failed_at = -SEARCH_DOWN_SECONDS  # when a search last failed
 
@@ -185,7 +186,8 @@ class SearchExecutor:
                        meili: bytes, redis_down: bool = False) -> bytes:
         results = orjson.loads(meili)["results"]
         now = datetime.datetime.now(datetime.UTC)
-        extras: dict[str, Any] = {REFERENCE: self.reference, MENUS: self.menus, NOW: now}
+        extras: dict[str, Any] = {REFERENCE: self.reference, MENUS: self.menus, NOW: now,
+                                  CLOSES_HOURS_BEFORE: self.closes_hours_before}
         projection = Projection(variables, extras)
         pages = []
         start = 0
@@ -232,4 +234,5 @@ def search_executor(registry: Registry, resources: Resources, runtime: SearchRun
                             settings.search_cache_size, shared=settings.search_cache_redis,
                             stale_seconds=settings.search_stale_seconds)
     return SearchExecutor(registry, runtime.service, runtime.multi_search, resources.reference,
-                          runtime.menus, reads, cache)
+                          runtime.menus, reads, cache,
+                          closes_hours_before=settings.registration_closes_hours_before)

@@ -76,7 +76,9 @@ def build_feed(now: datetime.datetime) -> dict[str, Any]:
         {"id": "FIVE", "start": _iso(in_ten_days), "durationMinutes": 90, "capacity": 5},
         {"id": "TWO", "start": _iso(in_ten_days + datetime.timedelta(days=1)),
          "durationMinutes": 60, "capacity": 2},
-        {"id": "TOMORROW", "start": _iso(tomorrow), "durationMinutes": 60, "capacity": 10},
+        # Its own closing time (feed 1.1): open until two hours before, whenever tests run.
+        {"id": "TOMORROW", "start": _iso(tomorrow), "durationMinutes": 60, "capacity": 10,
+         "registrationClosesHoursBefore": 2},
         {"id": "PAST", "start": _iso(local - datetime.timedelta(days=2)), "durationMinutes": 60,
          "capacity": 10},
     ]
