@@ -116,14 +116,9 @@ CONFIGURATIONS: dict[str, Configuration] = {
                                       replace(Understanding(), relax_dead_ends=False)),
     "current-last-words": Configuration("current-last-words", index_settings,
                                         replace(Understanding(), matching_strategy="last")),
-    "current-no-names": Configuration(
-        "current-no-names", _with({"searchableAttributes": WITHOUT_NAMES}),
-        replace(Understanding(), relax_by_occupation_names=False)),
-    "names-searched": Configuration(
-        "names-searched", index_settings,
-        replace(Understanding(), relax_by_occupation_names=False)),
-    "names-relaxed": Configuration(
-        "names-relaxed", _with({"searchableAttributes": WITHOUT_NAMES}), Understanding()),
+    "current-no-names": Configuration("current-no-names",
+                                      _with({"searchableAttributes": WITHOUT_NAMES}),
+                                      Understanding()),
     "attributes-no-places": Configuration("attributes-no-places", _with(ORDERED),
                                           replace(PLACES_RELAX, interpret_places=False)),
     "baseline+relax": Configuration("baseline+relax", _with(BASELINE_SETTINGS),

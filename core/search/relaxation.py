@@ -49,16 +49,13 @@ class Relaxation:
 
 
 class Relaxer:
-    """The words of every occupation's names and job titles (built once); with
-    ``occupation_names``, also of the labour market taxonomy's occupation names."""
+    """The words of every occupation's names and job titles (built once)."""
 
-    def __init__(self, reference: Reference, occupation_names: bool = True) -> None:
+    def __init__(self, reference: Reference) -> None:
         codes: dict[str, set[str]] = {}
         titles: dict[str, str] = {}  # a title's normalised form -> the title
         for occupation in reference.occupations.values():
             terms = [occupation.name_sv, *occupation.synonyms_sv, *occupation.synonyms_en]
-            if occupation_names:
-                terms += occupation.occupation_names
             for term in terms:
                 for word in words(term):
                     if len(word) > 2 and word not in _FILLER:

@@ -24,14 +24,11 @@ class Understanding:
     ``interpret_places``: a place named in the text filters by that place (0 km radius:
     the municipality or region itself; more: the circle around the municipality's centre).
     ``relax_dead_ends``: a text that finds nothing gets one more, relaxed search.
-    ``relax_by_occupation_names``: the relaxed search also follows the words of the labour
-    market taxonomy's occupation names, not only those of SSYK names and job titles.
     """
 
     interpret_places: bool = True
     place_radius_km: float = 0.0
     relax_dead_ends: bool = True
-    relax_by_occupation_names: bool = True
     # Meilisearch's rule for which words a search may leave out: "frequency" drops the
     # commonest first ("kurs svets" keeps "svets"), "last" the last ones first.
     matching_strategy: str = "frequency"
@@ -48,7 +45,7 @@ class Reader:
         self.reference = reference
         self.understanding = understanding
         self.places = PlaceFinder(reference)
-        self.relaxer = Relaxer(reference, understanding.relax_by_occupation_names)
+        self.relaxer = Relaxer(reference)
 
     def place(self, request: SearchRequest, scope: Sequence[str]) -> PlaceInterpretation | None:
         """The place the text names, unless the client placed the search itself."""
