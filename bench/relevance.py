@@ -100,7 +100,8 @@ def _with(changes: dict[str, Any]) -> Callable[[Reference], dict[str, Any]]:
 # settings with one step left out.
 PLACES = replace(OFF, interpret_places=True)
 PLACES_RELAX = replace(PLACES, relax_dead_ends=True)
-ORDERED = {**BASELINE_SETTINGS, "searchableAttributes": SEARCHABLE_ATTRIBUTES}
+WITHOUT_NAMES = [a for a in SEARCHABLE_ATTRIBUTES if a != "occupationNames"]
+ORDERED = {**BASELINE_SETTINGS, "searchableAttributes": WITHOUT_NAMES}
 CONFIGURATIONS: dict[str, Configuration] = {
     "baseline": Configuration("baseline", _with(BASELINE_SETTINGS), OFF),
     "places": Configuration("places", _with(BASELINE_SETTINGS), PLACES),
@@ -115,6 +116,9 @@ CONFIGURATIONS: dict[str, Configuration] = {
                                       replace(Understanding(), relax_dead_ends=False)),
     "current-last-words": Configuration("current-last-words", index_settings,
                                         replace(Understanding(), matching_strategy="last")),
+    "current-no-names": Configuration("current-no-names",
+                                      _with({"searchableAttributes": WITHOUT_NAMES}),
+                                      Understanding()),
     "attributes-no-places": Configuration("attributes-no-places", _with(ORDERED),
                                           replace(PLACES_RELAX, interpret_places=False)),
     "baseline+relax": Configuration("baseline+relax", _with(BASELINE_SETTINGS),

@@ -49,7 +49,8 @@ class Occupation:
 
     ``name_en`` is the Swedish name where no English name is known (see
     ``core/reference/data/SOURCES.md``); ``synonyms_*`` are empty for the unit groups
-    nobody has curated job titles for yet.
+    nobody has curated job titles for yet. ``occupation_names`` are the labour market
+    taxonomy's occupation names (yrkesbenämningar) of the group.
     """
 
     ssyk: str
@@ -58,6 +59,7 @@ class Occupation:
     field: str
     synonyms_sv: tuple[str, ...]
     synonyms_en: tuple[str, ...]
+    occupation_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,8 @@ def load_reference() -> Reference:
         f["id"]: OccupationField(f["id"], f["name_sv"], f["name_en"])
         for f in _read("occupation_fields.json")
     }
+    with (DATA_DIR / "occupation_names.json").open(encoding="utf-8") as fh:
+        names: dict[str, list[str]] = json.load(fh)
     occupations = {
         o["ssyk"]: Occupation(
             o["ssyk"],
@@ -99,6 +103,7 @@ def load_reference() -> Reference:
             o["field"],
             tuple(o.get("synonyms_sv", ())),
             tuple(o.get("synonyms_en", ())),
+            tuple(names.get(o["ssyk"], ())),
         )
         for o in _read("occupations.json")
     }

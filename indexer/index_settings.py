@@ -14,6 +14,7 @@ SEARCHABLE_ATTRIBUTES = [
     "title",
     "occupationName",
     "occupationNameEn",
+    "occupationNames",
     "titleEn",
     "certificate",
     "description",

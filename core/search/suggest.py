@@ -2,7 +2,8 @@
 
 One Meilisearch query (the prefix as the search text) gives course titles and, through
 its occupation facet, which occupations have courses; occupation names and everyday job
-titles in Swedish and English are matched in memory.
+titles in Swedish and English, and the labour market taxonomy's occupation names, are
+matched in memory.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ class OccupationTerms:
         entries: list[tuple[str, list[str]]] = []
         for occupation in reference.occupations.values():
             terms = dict.fromkeys([occupation.name_sv, occupation.name_en,
-                                   *occupation.synonyms_sv, *occupation.synonyms_en])
+                                   *occupation.synonyms_sv, *occupation.synonyms_en,
+                                   *occupation.occupation_names])
             for term in terms:
                 if term.strip():
                     entries.append((f"{occupation.ssyk}{_TERM_SEPARATOR}{term}", [term]))

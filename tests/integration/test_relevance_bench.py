@@ -1,7 +1,7 @@
 """The relevance bench in quick mode: relevance must not fall back below these marks.
 
 The marks sit a little under what the current settings score on the quick catalogue
-(P@10 0.90, nDCG@10 0.91, place recall 1.00, zero-result rate 0.04; the settings before
+(P@10 0.90, nDCG@10 0.92, place recall 1.00, zero-result rate 0.02; the settings before
 the relevance work scored 0.76, 0.81, 0.93 and 0.14), so that a change that makes the
 search find worse fails here. See bench/relevance.py and the README's "Search relevance".
 """
@@ -34,6 +34,6 @@ def test_the_quick_relevance_bench_keeps_its_marks(meili_server: MeiliServer) ->
     figures = results["current"].summary()
     assert results["current"].answerable >= 150
     assert figures["p@10"] >= 0.85, figures
-    assert figures["ndcg@10"] >= 0.87, figures
+    assert figures["ndcg@10"] >= 0.88, figures
     assert figures["place_recall@20"] >= 0.95, figures
-    assert figures["zero_rate"] <= 0.08, figures
+    assert figures["zero_rate"] <= 0.05, figures

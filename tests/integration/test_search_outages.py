@@ -40,6 +40,12 @@ WITH_SEATS = """query V($q: String!) {
   }
 }"""
 
+RELAXED = """query R($q: String!) {
+  searchCourses(query: $q, first: 5) {
+    totalCount relaxation { kind regionCode } edges { node { id } }
+  }
+}"""
+
 
 def _feed(folder: Path) -> Path:
     start = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=10)).replace(
@@ -121,6 +127,22 @@ async def test_cached_searches_are_served_stale_while_meilisearch_is_down(
     assert also_stale == {**also_fresh, "extensions": {"stale": True}}
     assert sent == 0  # Meilisearch failed moments ago: not waited for again
     service_unavailable(other)
+
+
+async def test_a_cached_dead_end_is_served_stale_with_its_relaxed_search(
+        stack: OutageStack, api: str) -> None:
+    async with httpx.AsyncClient() as client:
+        await _query(client, api, RELAXED, "svetsare i Lund")  # strawberry registers it
+        fresh, _ = await _query(client, api, RELAXED, "svetsare i Lund")  # compiled: cached
+        # No course in Lund: the courses in Malmö, in the same region.
+        assert fresh["data"]["searchCourses"]["relaxation"] == {
+            "kind": "WIDER_PLACE", "regionCode": "12"}
+        assert fresh["data"]["searchCourses"]["totalCount"] == 3
+        index_version.bump(stack.sync_redis(), stack.settings.meili_index)  # entry outdated
+        with stalled(stack.meili):
+            stale, seconds = await _query(client, api, RELAXED, "svetsare i Lund")
+    assert seconds < BOUND_SECONDS
+    assert stale == {**fresh, "extensions": {"stale": True}}
 
 
 async def test_seats_left_with_redis_stalled_or_dead_answers_fast_and_typed(

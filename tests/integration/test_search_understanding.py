@@ -183,3 +183,15 @@ async def test_a_unit_group_without_curated_titles_has_its_name_label_and_sugges
     assert {"value": "5132", "label": "Bartendrar"} in result["facets"][0]["values"]
     assert {"text": "Bartendrar", "kind": "OCCUPATION", "occupationCode": "5132",
             "count": 1} in data["suggestions"]
+
+
+async def test_a_taxonomy_occupation_name_finds_and_suggests_its_unit_group(api: Api) -> None:
+    # "Kaffebartender" is in no course text and no curated job title: the labour market
+    # taxonomy names it as an occupation of 5132 (Bartendrar).
+    data = await api.data("""{
+      searchCourses(query: "kaffebartender") { edges { node { providerCourseId } } }
+      suggestions(prefix: "kaffebar") { text kind occupationCode count }
+    }""")
+    assert [e["node"]["providerCourseId"] for e in data["searchCourses"]["edges"]] == ["NO-3"]
+    assert {"text": "Barista/Kaffebartender", "kind": "OCCUPATION", "occupationCode": "5132",
+            "count": 1} in data["suggestions"]

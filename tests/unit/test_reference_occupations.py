@@ -1,4 +1,5 @@
-"""The occupation reference data: every SSYK 2012 unit group, the curated job titles kept."""
+"""The occupation reference data: every SSYK 2012 unit group, the curated job titles kept,
+the labour market taxonomy's occupation names."""
 
 from __future__ import annotations
 
@@ -35,3 +36,19 @@ def test_a_unit_group_outside_the_curated_ones_has_a_label_and_suggestions() -> 
     # No English name is known yet: the Swedish one stands in.
     assert labeller.label(Facet.OCCUPATION, "5132", Language.EN) == "Bartendrar"
     assert ("5132", "Bartendrar") in OccupationTerms(REFERENCE).match("bartend", 5)
+
+
+def test_the_taxonomy_s_occupation_names_are_known_for_most_unit_groups() -> None:
+    named = [o for o in REFERENCE.occupations.values() if o.occupation_names]
+    assert len(named) == 383
+    assert sum(len(o.occupation_names) for o in named) == 3005
+    cleaners = REFERENCE.occupations["9111"]
+    assert {"Kontorsstädare", "Städare/Lokalvårdare"} <= set(cleaners.occupation_names)
+    # Names of manager groups given without a level belong to both levels.
+    level_1, level_2 = REFERENCE.occupations["1351"], REFERENCE.occupations["1352"]
+    assert level_1.occupation_names and level_1.occupation_names == level_2.occupation_names
+
+
+def test_autocomplete_suggests_an_occupation_by_a_taxonomy_name() -> None:
+    # "Kaffebartender" is no SSYK name and no curated job title of 5132 (Bartendrar).
+    assert ("5132", "Barista/Kaffebartender") in OccupationTerms(REFERENCE).match("kaffeb", 5)

@@ -5,6 +5,10 @@ for graphql-core: not compiled (yet), variables that do not coerce, input the se
 rejects, anything that would make an error. It has no side effects other than the
 Meilisearch and Redis reads and the cache, so graphql-core can then run the request anew.
 
+A search whose text found nothing (a dead end, see :meth:`SearchService.relaxed`) gets its
+relaxed search here too, in a second multi-search; the Meilisearch part then held for it
+(and cached, and served stale) is both answers: ``{"results": [...], "relaxed": [...]}``.
+
 A failed Meilisearch search is answered from a stale cache entry when the process holds
 one (marked ``"extensions": {"stale": true}``), and so is, for :data:`SEARCH_DOWN_SECONDS`
 after a failure, any search with one, without waiting for Meilisearch again; otherwise a
@@ -33,6 +37,7 @@ from core.errors import ServiceUnavailable
 from core.outages import REGISTRATIONS, SEARCH, registrations_outage
 from core.redis_reads import RedisReads
 from core.reference import Reference
+from core.search.facets import total_hits
 from core.search.meili import MultiSearch
 from core.search.service import SearchCall, SearchService
 from core.visits.seats import active_registrations_key
@@ -143,27 +148,51 @@ class SearchExecutor:
         if entry is not None and entry.kind == RESPONSE:
             return entry.payload
         if entry is not None:
-            return await self._project(plan, variables, calls, entry.payload, redis_down)
-        queries = [q for call in calls for q in call.queries]
+            return await self._project(plan, variables, calls, orjson.loads(entry.payload),
+                                       redis_down)
         if time.monotonic() - self._search_failed_at < SEARCH_DOWN_SECONDS:
             stale = await self._stale(plan, variables, calls, lookup, None, redis_down)
             if stale is not None:  # Meilisearch failed moments ago: do not wait for it
                 return stale
         try:
-            meili = await self.multi_search.raw(queries) if queries else b'{"results":[]}'
+            meili, answer = await self._search(calls)
         except Exception as exc:
             self._search_failed_at = time.monotonic()
             stale = await self._stale(plan, variables, calls, lookup, exc, redis_down)
             if stale is None:
                 raise HandOver(SEARCH, exc) from exc
             return stale
-        answer = await self._project(plan, variables, calls, meili, redis_down)
+        body = await self._project(plan, variables, calls, answer, redis_down)
         if self.cache is not None and lookup is not None and version is not None:
             if plan.dynamic:
                 await self.cache.store(lookup.key, version, MEILI, meili)
             else:
-                await self.cache.store(lookup.key, version, RESPONSE, answer)
-        return answer
+                await self.cache.store(lookup.key, version, RESPONSE, body)
+        return body
+
+    async def _search(self, calls: list[SearchCall]) -> tuple[bytes, dict[str, Any]]:
+        """Meilisearch's answer to the calls' queries, as sent and parsed; with the answer
+        to the relaxed searches of their dead ends, when there are any, under
+        ``"relaxed"``."""
+        queries = [q for call in calls for q in call.queries]
+        meili = await self.multi_search.raw(queries) if queries else b'{"results":[]}'
+        answer: dict[str, Any] = orjson.loads(meili)
+        results = answer["results"]
+        relaxed = []
+        start = 0
+        for call in calls:
+            end = start + len(call.queries)
+            if total_hits(results[start]) == 0:  # maybe a dead end
+                again = self.service.relaxed(
+                    self.service.read_search_raw(call, results[start:end]))
+                if again is not None:
+                    relaxed.append(again)
+            start = end
+        if not relaxed:
+            return meili, answer
+        more = await self.multi_search.raw([q for call in relaxed for q in call.queries])
+        answer["relaxed"] = orjson.loads(more)["results"]
+        return orjson.dumps(answer), answer
 
     async def _stale(self, plan: RequestPlan, variables: Any, calls: list[SearchCall],
                      lookup: Lookup | None, failure: Exception | None, redis_down: bool
@@ -176,29 +205,36 @@ class SearchExecutor:
         if stale.kind == RESPONSE:
             return mark_stale(stale.payload)
         try:
-            return mark_stale(await self._project(plan, variables, calls, stale.payload,
+            return mark_stale(await self._project(plan, variables, calls,
+                                                  orjson.loads(stale.payload),
                                                   redis_down))
         except HandOver as handover:  # seats failed too: strawberry must call neither
             handover.failures[SEARCH] = failure or ServiceUnavailable(SEARCH)
             raise
 
     async def _project(self, plan: RequestPlan, variables: Any, calls: list[SearchCall],
-                       meili: bytes, redis_down: bool = False) -> bytes:
-        results = orjson.loads(meili)["results"]
+                       answer: dict[str, Any], redis_down: bool = False) -> bytes:
+        results, relaxed_results = answer["results"], answer.get("relaxed", [])
         now = datetime.datetime.now(datetime.UTC)
         extras: dict[str, Any] = {REFERENCE: self.reference, MENUS: self.menus, NOW: now,
                                   CLOSES_HOURS_BEFORE: self.closes_hours_before}
         projection = Projection(variables, extras)
         pages = []
-        start = 0
+        start = relaxed_start = 0
         roots = [root for root in plan.roots if isinstance(root, SearchRoot)]
         for search, call in zip(roots, calls, strict=True):
             end = start + len(call.queries)
             shown = [projection.args(f) or {} for f in search.facet_values]
             limit = max((int(args.get("first", 0)) for args in shown), default=0)
             page = self.service.read_search_raw(call, results[start:end], limit)
-            if self.service.relaxed(page) is not None:  # a second search: graphql-core's
-                raise Fallback("dead end")
+            relaxed = self.service.relaxed(page)
+            if relaxed is not None:  # the dead end's relaxed search, sent by _search
+                relaxed_end = relaxed_start + len(relaxed.queries)
+                if relaxed_end > len(relaxed_results):
+                    raise Fallback("dead end without its relaxed search")
+                page = self.service.read_search_raw(
+                    relaxed, relaxed_results[relaxed_start:relaxed_end], limit)
+                relaxed_start = relaxed_end
             pages.append(page)
             start = end
         if plan.seats:
