@@ -183,5 +183,5 @@ def _load(args: argparse.Namespace, settings: Settings, indexer: CourseIndexer,
         print(f"removed provider {provider}")
     # Registrations of visits the load removed are cancelled by the worker (best effort:
     # skipped when Redis is not reachable; the worker's cron catches up within minutes).
-    request_reconciliation(settings.redis_url, f"load-{time.time_ns()}")
+    request_reconciliation(settings, f"load-{time.time_ns()}")
     return code
