@@ -83,7 +83,8 @@ def aof_wait(settings: Settings) -> AofWait | None:
         return None
     return AofWait(max(1, round(settings.redis_waitaof_timeout_seconds * 1000)),
                    replicas=replicas,
-                   replica_timeout_ms=max(1, round(settings.redis_wait_timeout_seconds * 1000)),
+                   replica_timeout_ms=max(1, round(settings.redis_wait_timeout_seconds * 1000))
+                   if replicas else 0,
                    local=local)
 
 
