@@ -105,7 +105,9 @@ def _redis_or_none(settings: Settings) -> Redis | None:
         redis.ping()
     except (RedisError, OSError) as exc:
         where = urlsplit(settings.redis_url)
-        print(f"error: Redis at {where.hostname}:{where.port or 6379} cannot be reached "
+        address = (f"{where.hostname}:{where.port or 6379}" if not settings.redis_sentinels
+                   else f"master {settings.redis_sentinel_master} (via Sentinel)")
+        print(f"error: Redis at {address} cannot be reached "
               f"({exc}). The indexer "
               "must record every index change there so that the API's search caches never "
               "serve results from before it; nothing was changed.", file=sys.stderr)
