@@ -45,9 +45,9 @@ def redis_client(settings: Settings, timeout: float | None = None) -> Redis:
     return client
 
 
-def job_queue(settings: Settings, timeout: float | None = None) -> ArqRedis:
+def job_queue(settings: Settings) -> ArqRedis:
     """arq's client for enqueuing jobs (arq's ``create_pool`` sets no socket timeout)."""
-    queue: ArqRedis = _async_client(settings, ArqRedis, timeout)
+    queue: ArqRedis = _async_client(settings, ArqRedis, None)
     return queue
 
 
