@@ -15,6 +15,12 @@ by ``REDIS_DURABILITY``:
   does not wait: ``everysec`` has them on disk within about a second.
 * ``none``: no check and no wait, for tests and benchmarks that do not care.
 
+With replicas (``REDIS_WAIT_REPLICAS`` > 0, e.g. under Sentinel) the same pipeline also
+sends ``WAIT <replicas> <REDIS_WAIT_TIMEOUT_SECONDS>``: a change is acknowledged only once
+that many replicas have it, so a failover to one of them loses no acknowledged change.
+Fewer in time is ``ServiceUnavailable("registrations")`` (retryable); the change may
+still be on the master, and the retry finds it (``ALREADY_REGISTERED``).
+
 :func:`check_server` runs at start-up of the API and the worker and refuses a server that
 does not fit the mode, with a message naming the setting and what the server lacks.
 """
@@ -31,6 +37,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from core.errors import ServiceUnavailable
+from core.redis_clients import redis_client
 from core.redis_values import as_text
 from core.settings import Settings
 
@@ -52,17 +59,33 @@ class RedisDurabilityError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class AofWait:
-    """``WAITAOF`` after each registration change: at most ``timeout_ms`` for the local fsync."""
+    """What the store waits for after each registration change: the local fsync
+    (``WAITAOF 1 0``, at most ``timeout_ms``; when ``local``) and ``replicas`` replicas
+    (``WAIT``, at most ``replica_timeout_ms``; when more than 0)."""
 
     timeout_ms: int
+    replicas: int = 0
+    replica_timeout_ms: int = 0
+    local: bool = True
+
+    @property
+    def longest_seconds(self) -> float:
+        """The longest the server may take to answer both waits."""
+        return ((self.timeout_ms if self.local else 0) + self.replica_timeout_ms) / 1000
 
 
 def aof_wait(settings: Settings) -> AofWait | None:
     """The wait the registration store adds after each change, or None when Redis's own
-    reply is enough (``fsync``) or nobody cares (``none``)."""
-    if DurabilityMode(settings.redis_durability) is not DurabilityMode.WAITAOF:
+    reply is enough (``fsync`` without replicas) or nobody cares (``none``)."""
+    local = DurabilityMode(settings.redis_durability) is DurabilityMode.WAITAOF
+    replicas = settings.redis_wait_replicas
+    if not local and replicas == 0:
         return None
-    return AofWait(max(1, round(settings.redis_waitaof_timeout_seconds * 1000)))
+    return AofWait(max(1, round(settings.redis_waitaof_timeout_seconds * 1000)),
+                   replicas=replicas,
+                   replica_timeout_ms=max(1, round(settings.redis_wait_timeout_seconds * 1000))
+                   if replicas else 0,
+                   local=local)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +150,8 @@ async def check_server(settings: Settings, *, unreachable_ok: bool = False) -> b
     if mode is DurabilityMode.NONE:
         return True
     try:
-        async with asyncio.timeout(CHECK_SECONDS), Redis.from_url(
-                settings.redis_url, socket_timeout=CHECK_SECONDS) as redis:
+        async with asyncio.timeout(CHECK_SECONDS), redis_client(
+                settings, timeout=CHECK_SECONDS) as redis:
             server = await read_persistence(redis)
     except (TimeoutError, OSError, RedisError) as exc:
         if unreachable_ok:

@@ -8,6 +8,7 @@ import time
 import httpx
 
 from core.meili_http import MeiliHttp
+from core.meili_replicas import Instances, MeiliReplicas, ReplicaTransport
 from core.metrics import MEILISEARCH_REQUEST_SECONDS, meilisearch_endpoint
 from core.settings import Settings
 
@@ -18,8 +19,14 @@ def meili_http_client(settings: Settings) -> httpx.AsyncClient:
     Every phase of a request (connect, write, read, pool wait) has the deadline
     ``MEILI_TIMEOUT_SECONDS``, so a stalled Meilisearch fails the request within it.
     ``Accept-Encoding: identity``: Meilisearch compresses responses when asked, which
-    costs far more than it saves on the loopback or a LAN hop.
+    costs far more than it saves on the loopback or a LAN hop. With several instances
+    (``MEILI_URLS``) requests are spread over them (``core.meili_replicas``).
     """
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    transport: httpx.AsyncBaseTransport | None = None
+    if len(settings.meili_instances) > 1:
+        transport = ReplicaTransport(httpx.AsyncHTTPTransport(limits=limits),
+                                     _instances(settings))
     return httpx.AsyncClient(
         base_url=settings.meili_url,
         headers={
@@ -28,7 +35,8 @@ def meili_http_client(settings: Settings) -> httpx.AsyncClient:
             "Content-Type": "application/json",
         },
         timeout=httpx.Timeout(settings.meili_timeout_seconds),
-        limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
+        limits=limits,
+        transport=transport,
         event_hooks={"request": [_started], "response": [_answered]},
     )
 
@@ -45,8 +53,15 @@ async def _answered(response: httpx.Response) -> None:
                                            ).observe(time.perf_counter() - started)
 
 
-def meili_search_http(settings: Settings) -> MeiliHttp:
-    """The lean client of the search path (see ``core.meili_http``), one pool per process;
-    connecting and each answer have the deadline ``MEILI_TIMEOUT_SECONDS``."""
-    return MeiliHttp(settings.meili_url, settings.meili_read_key,
-                     timeout=settings.meili_timeout_seconds)
+def meili_search_http(settings: Settings) -> MeiliHttp | MeiliReplicas:
+    """The lean client of the search path (see ``core.meili_http``), one pool per process
+    and instance; connecting and each answer have the deadline ``MEILI_TIMEOUT_SECONDS``."""
+    clients = [MeiliHttp(url, settings.meili_read_key, timeout=settings.meili_timeout_seconds)
+               for url in settings.meili_instances]
+    if len(clients) == 1:
+        return clients[0]
+    return MeiliReplicas(clients, _instances(settings))
+
+
+def _instances(settings: Settings) -> Instances:
+    return Instances(settings.meili_instances, settings.meili_takeout_seconds)

@@ -7,7 +7,9 @@ hiredis, resolve the waiting futures in order, so concurrent requests share the 
 without locking. :meth:`RedisReads.start` writes commands at once and lets the caller
 collect the replies later, so a round trip can overlap work the caller does meanwhile.
 Only reads go through here; writes stay with redis-py. The URL is parsed by redis-py
-(``redis://``, ``rediss://``, ``unix://``, with user, password and database).
+(``redis://``, ``rediss://``, ``unix://``, with user, password and database); with
+``locate`` (Sentinel, see ``core.redis_clients.master_address``) every new connection goes
+to the address it gives instead of the URL's host and port.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections import deque
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 import hiredis
@@ -85,9 +88,11 @@ class _Protocol(asyncio.Protocol):
 class RedisReads:
     """One connection per process, opened on first use and again after a failure."""
 
-    def __init__(self, url: str, timeout: float = 2.0) -> None:
+    def __init__(self, url: str, timeout: float = 2.0,
+                 locate: Callable[[], Awaitable[tuple[str, int]]] | None = None) -> None:
         self.options: dict[str, Any] = parse_url(url)  # type: ignore[no-untyped-call]
         self.timeout = timeout
+        self.locate = locate
         self._protocol: _Protocol | None = None
         self._connecting = asyncio.Lock()
 
@@ -99,9 +104,10 @@ class RedisReads:
             _, protocol = await loop.create_unix_connection(_Protocol, options["path"])
         else:
             secure = ssl.create_default_context() if kind is SSLConnection else None
-            _, protocol = await loop.create_connection(
-                _Protocol, options.get("host", "localhost"), options.get("port", 6379),
-                ssl=secure)
+            host, port = options.get("host", "localhost"), options.get("port", 6379)
+            if self.locate is not None:
+                host, port = await self.locate()
+            _, protocol = await loop.create_connection(_Protocol, host, port, ssl=secure)
         setup = []
         if options.get("password"):
             user = options.get("username")

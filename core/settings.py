@@ -87,6 +87,18 @@ class Settings:
     my_link_requests_per_client_per_hour: int = 20  # jobseeker self-service: link requests
     registration_closes_hours_before: int = 24  # closing time: unless the feed says otherwise
     pending_reminder_hours: int = 24  # closing time: remind the provider of a PENDING one
+    # scale-out (docs/scaling.md): Sentinel instead of REDIS_URL's host, Meilisearch replicas
+    redis_sentinels: tuple[tuple[str, int], ...] = ()
+    redis_sentinel_master: str = "studyvisits"
+    redis_wait_replicas: int = 0  # registrations: replicas that must have a change
+    redis_wait_timeout_seconds: float = 1.0  # registrations: how long to wait for them
+    meili_urls: tuple[str, ...] = ()  # every Meilisearch instance; () = MEILI_URL alone
+    meili_takeout_seconds: float = 5.0  # an instance that failed rests this long
+
+    @property
+    def meili_instances(self) -> tuple[str, ...]:
+        """Every Meilisearch instance: ``MEILI_URLS``, else ``MEILI_URL`` alone."""
+        return self.meili_urls or (self.meili_url,)
 
     @property
     def meili_read_key(self) -> str:
@@ -104,10 +116,18 @@ class Settings:
         """
         env = os.environ if environ is None else environ
         reader = _Reader(env)
+        # scale-out: with MEILI_URLS, MEILI_URL may be left out (the first instance);
+        # with REDIS_SENTINELS, REDIS_URL gives only the database, user and password.
+        no_urls: tuple[str, ...] = ()
+        no_sentinels: tuple[tuple[str, int], ...] = ()
+        meili_urls = reader.get("MEILI_URLS", _url_list(("http", "https")), no_urls)
+        sentinels = reader.get("REDIS_SENTINELS", _host_ports, no_sentinels)
         settings = cls(
-            meili_url=reader.get("MEILI_URL", _url(("http", "https"))),
+            meili_url=reader.get("MEILI_URL", _url(("http", "https")),
+                                 *(meili_urls[:1] or [])),
             meili_master_key=reader.get("MEILI_MASTER_KEY", _secret(16)),
-            redis_url=reader.get("REDIS_URL", _url(("redis", "rediss", "unix"))),
+            redis_url=reader.get("REDIS_URL", _url(("redis", "rediss", "unix")),
+                                 *(["redis://localhost:6379/0"] if sentinels else [])),
             secret_key=reader.get("SECRET_KEY", _secret(32)),
             meili_index=reader.get("MEILI_INDEX", _index_uid, "courses"),
             smtp_host=reader.get("SMTP_HOST", _non_empty, "127.0.0.1"),
@@ -210,6 +230,15 @@ class Settings:
             registration_closes_hours_before=reader.get(
                 "REGISTRATION_CLOSES_HOURS_BEFORE", _non_negative_int, 24),
             pending_reminder_hours=reader.get("PENDING_REMINDER_HOURS", _positive_int, 24),
+            # scale-out (docs/scaling.md)
+            redis_sentinels=sentinels,
+            redis_sentinel_master=reader.get(
+                "REDIS_SENTINEL_MASTER", _non_empty, "studyvisits"),
+            redis_wait_replicas=reader.get("REDIS_WAIT_REPLICAS", _non_negative_int, 0),
+            redis_wait_timeout_seconds=reader.get(
+                "REDIS_WAIT_TIMEOUT_SECONDS", _positive_float, 1.0),
+            meili_urls=meili_urls,
+            meili_takeout_seconds=reader.get("MEILI_TAKEOUT_SECONDS", _positive_float, 5.0),
         )
         if reader.problems:
             raise SettingsError(reader.problems)
@@ -353,6 +382,27 @@ def _radius_km(value: str) -> float:
     if number > 500:
         raise ValueError("expected at most 500 (km)")
     return number
+
+
+def _url_list(schemes: tuple[str, ...]) -> Callable[[str], tuple[str, ...]]:
+    """Comma-separated URLs, each without its trailing slash."""
+    one = _url(schemes)
+
+    def parse(value: str) -> tuple[str, ...]:
+        return tuple(one(part).rstrip("/") for part in _csv(value))
+
+    return parse
+
+
+def _host_ports(value: str) -> tuple[tuple[str, int], ...]:
+    """``host:port,host:port`` (e.g. Sentinel addresses)."""
+    pairs = []
+    for part in _csv(value):
+        host, _, port = part.rpartition(":")
+        if not host:
+            raise ValueError(f"expected host:port, got {part!r}")
+        pairs.append((host, _port(port)))
+    return tuple(pairs)
 
 
 def _csv(value: str) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,6 +25,7 @@ from indexer import provider_keys
 from indexer.guard import FLAG, refusal
 from indexer.loader import CourseIndexer
 from indexer.plan import plan_load
+from indexer.replicas import ReplicatedIndexer
 from indexer.tasks import TaskFailed
 
 EXIT_OK = 0
@@ -70,22 +72,31 @@ def build_parser() -> argparse.ArgumentParser:
 def make_indexer(settings: Settings, quiet: bool = False,
                  redis: Redis | None = None) -> CourseIndexer:
     """The indexer; with ``redis``, every completed write bumps the search-index version,
-    and every load or rebuild updates the visits' records there (``visit_records``)."""
-    client = Client(settings.meili_url, settings.meili_master_key, timeout=60)
+    and every load or rebuild updates the visits' records there (``visit_records``).
+
+    With several instances (``MEILI_URLS``) every write goes to each of them, and the
+    version is bumped once, after all succeeded (``indexer.replicas``)."""
+    reference = load_reference()
 
     def bump() -> None:
         assert redis is not None
         index_version.bump(redis, settings.meili_index)
 
-    return CourseIndexer(
-        client,
-        settings.meili_index,
-        load_reference(),
-        settings.meili_task_timeout_seconds,
-        progress=(lambda _: None) if quiet else (lambda line: print(line, file=sys.stderr)),
-        on_write=None if redis is None else bump,
-        visit_records=None if redis is None else VisitRecords(redis, settings.meili_index),
-    )
+    def one(url: str, on_write: Callable[[], None] | None) -> CourseIndexer:
+        return CourseIndexer(
+            Client(url, settings.meili_master_key, timeout=60),
+            settings.meili_index,
+            reference,
+            settings.meili_task_timeout_seconds,
+            progress=(lambda _: None) if quiet else (lambda line: print(line, file=sys.stderr)),
+            on_write=on_write,
+            visit_records=None if redis is None else VisitRecords(redis, settings.meili_index),
+        )
+
+    if len(settings.meili_instances) == 1:
+        return one(settings.meili_url, None if redis is None else bump)
+    return ReplicatedIndexer([(url, one(url, None)) for url in settings.meili_instances],
+                             redis, None if redis is None else bump)
 
 
 def _redis_or_none(settings: Settings) -> Redis | None:
@@ -95,7 +106,9 @@ def _redis_or_none(settings: Settings) -> Redis | None:
         redis.ping()
     except (RedisError, OSError) as exc:
         where = urlsplit(settings.redis_url)
-        print(f"error: Redis at {where.hostname}:{where.port or 6379} cannot be reached "
+        address = (f"{where.hostname}:{where.port or 6379}" if not settings.redis_sentinels
+                   else f"master {settings.redis_sentinel_master} (via Sentinel)")
+        print(f"error: Redis at {address} cannot be reached "
               f"({exc}). The indexer "
               "must record every index change there so that the API's search caches never "
               "serve results from before it; nothing was changed.", file=sys.stderr)
@@ -127,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         redis = _redis_or_none(settings)
         if redis is None:
             return EXIT_FAILED
+    elif args.command == "status" and len(settings.meili_instances) > 1:
+        redis = sync_redis_client(settings)  # which instances are behind (when it answers)
     indexer = make_indexer(settings, quiet=getattr(args, "quiet", False), redis=redis)
     try:
         if args.command == "settings":
@@ -201,5 +216,5 @@ def _load(args: argparse.Namespace, settings: Settings, indexer: CourseIndexer,
         print(f"removed provider {provider}")
     # Registrations of visits the load removed are cancelled by the worker (best effort:
     # skipped when Redis is not reachable; the worker's cron catches up within minutes).
-    request_reconciliation(settings.redis_url, f"load-{time.time_ns()}")
+    request_reconciliation(settings, f"load-{time.time_ns()}")
     return code

@@ -18,6 +18,7 @@ from redis.exceptions import RedisError
 
 from core.feeds.organisations import canonical_organisation_number
 from core.feeds.provider_keys import ProviderKeys
+from core.redis_clients import redis_client
 from core.settings import Settings
 
 EXIT_OK = 0
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_FAILED
 
     async def main() -> int:
-        redis = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
+        redis = redis_client(settings, timeout=5)
         try:
             return await _run(args, number, redis)
         finally:

@@ -13,10 +13,10 @@ import asyncio
 import logging
 import sys
 
-from arq.connections import RedisSettings, create_pool
-from redis.asyncio import Redis
+from arq.connections import create_pool
 from redis.exceptions import RedisError
 
+from core.redis_clients import arq_redis_settings, redis_client
 from core.settings import Settings, SettingsError
 from workers.failed_emails import UnknownEmail, failed_emails, resend
 from workers.supervisor import supervise
@@ -26,8 +26,7 @@ REDIS_TIMEOUT_SECONDS = 5.0
 
 
 async def _list_failed(settings: Settings) -> int:
-    redis = Redis.from_url(settings.redis_url, socket_timeout=REDIS_TIMEOUT_SECONDS,
-                           socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
+    redis = redis_client(settings, timeout=REDIS_TIMEOUT_SECONDS)
     count = 0
     try:
         async for email in failed_emails(redis):
@@ -40,7 +39,7 @@ async def _list_failed(settings: Settings) -> int:
 
 
 async def _resend(settings: Settings, email_id: str) -> int:
-    redis_settings = RedisSettings.from_dsn(settings.redis_url)
+    redis_settings = arq_redis_settings(settings)
     redis_settings.conn_timeout = int(REDIS_TIMEOUT_SECONDS)
     redis_settings.conn_retries = 0
     queue = await create_pool(redis_settings)

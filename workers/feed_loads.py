@@ -25,7 +25,6 @@ from typing import Any
 from arq import Retry
 from arq.connections import ArqRedis
 from arq.worker import Function, func
-from redis import Redis as SyncRedis
 
 from core.feeds import keys
 from core.feeds.loads import (
@@ -37,6 +36,7 @@ from core.feeds.loads import (
     LoadState,
     LoadStore,
 )
+from core.redis_clients import sync_redis_client
 from core.settings import Settings
 from core.visits.awaiting import result
 from core.visits.dispatch import RECONCILE_JOB
@@ -60,7 +60,7 @@ return 0
 
 def _index(settings: Settings, load_id: str, body: bytes) -> LoadSummary:
     """The CLI's load of one feed file (blocking: run in a thread)."""
-    redis = SyncRedis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
+    redis = sync_redis_client(settings, timeout=5)
     try:
         with tempfile.TemporaryDirectory(prefix="feed-load-") as folder:
             path = Path(folder) / f"{load_id}.json"

@@ -26,9 +26,9 @@ from arq.typing import WorkerCoroutine
 from prometheus_client import REGISTRY, Counter, Histogram, start_http_server
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from redis import Redis
 from redis.exceptions import RedisError
 
+from core.redis_clients import sync_redis_client
 from core.settings import Settings
 from core.visits import keys
 
@@ -95,8 +95,8 @@ def counted_cron(job: Callable[..., Awaitable[Any]]) -> WorkerCoroutine:
 class QueueGauges(Collector):
     """The arq queue's depth and the outbox's length, read when scraped (1 s deadline)."""
 
-    def __init__(self, redis_url: str) -> None:
-        self.redis = Redis.from_url(redis_url, socket_timeout=1, socket_connect_timeout=1)
+    def __init__(self, settings: Settings) -> None:
+        self.redis = sync_redis_client(settings, timeout=1)
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         up = GaugeMetricFamily("studyvisits_worker_redis_up",
@@ -127,7 +127,7 @@ def start_metrics_server(ctx: dict[str, Any], settings: Settings) -> None:
         log.warning("metrics not served: port %d is taken (%s)", settings.worker_metrics_port,
                     type(exc).__name__)
         return
-    gauges = QueueGauges(settings.redis_url)
+    gauges = QueueGauges(settings)
     REGISTRY.register(gauges)
     ctx["metrics_server"] = (server, thread, gauges)
     log.info("metrics on %s:%d/metrics", settings.worker_metrics_host,

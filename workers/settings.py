@@ -13,12 +13,12 @@ from functools import cache
 from typing import Any
 
 from arq import cron
-from arq.connections import RedisSettings
 from arq.worker import func
 
 from core.durability import check_server
 from core.logs import configure_logging
 from core.meili_client import meili_http_client
+from core.redis_clients import arq_redis_settings
 from core.settings import Settings
 from core.visits.formatting import TIMEZONE
 from core.visits.my_registrations import LINK_JOB
@@ -107,7 +107,7 @@ def worker_settings(settings: Settings) -> type:
                         for name, job in ((LINK_JOB, send_my_registrations_link),
                                           (PROVIDER_LINK_JOB, send_provider_link)))],
         "cron_jobs": crons,
-        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        "redis_settings": arq_redis_settings(settings),
         "on_startup": startup,
         "on_shutdown": shutdown,
         "ctx": {"settings": settings},

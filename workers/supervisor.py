@@ -21,9 +21,9 @@ import signal
 from typing import Any
 
 from arq.worker import Worker, get_kwargs
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from core.redis_clients import redis_client
 from core.settings import Settings
 from workers.settings import worker_settings
 
@@ -98,8 +98,7 @@ class Supervisor:
     async def _wait_for_redis(self) -> bool:
         """Until Redis answers a PING (``True``) or the supervisor stops (``False``)."""
         wait = FIRST_WAIT_SECONDS
-        client = Redis.from_url(self.settings.redis_url, socket_timeout=PING_TIMEOUT_SECONDS,
-                                socket_connect_timeout=PING_TIMEOUT_SECONDS)
+        client = redis_client(self.settings, timeout=PING_TIMEOUT_SECONDS)
         try:
             while not self._stopping.is_set():
                 try:

@@ -14,6 +14,7 @@ import orjson
 
 from core.errors import ServiceUnavailable
 from core.meili_http import MeiliHttp
+from core.meili_replicas import MeiliReplicas
 from core.outages import SEARCH, search_outage
 
 Query = dict[str, Any]
@@ -32,7 +33,7 @@ def multi_search_body(index_uid: str, queries: Sequence[Query]) -> bytes:
 class MultiSearch:
     """A :data:`Runner`: all queries of one call in one ``POST /multi-search``."""
 
-    def __init__(self, http: MeiliHttp, index_uid: str) -> None:
+    def __init__(self, http: MeiliHttp | MeiliReplicas, index_uid: str) -> None:
         self.http = http
         self.index_uid = index_uid
 

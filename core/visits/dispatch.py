@@ -16,7 +16,10 @@ from datetime import timedelta
 from enum import StrEnum
 
 from arq import create_pool
-from arq.connections import ArqRedis, RedisSettings
+from arq.connections import ArqRedis
+
+from core.redis_clients import arq_redis_settings
+from core.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +64,8 @@ async def enqueue(queue: ArqRedis, job: Job, registration_id: str) -> bool:
     return True
 
 
-async def _enqueue_reconcile(redis_url: str, job_key: str) -> bool:
-    redis_settings = RedisSettings.from_dsn(redis_url)
+async def _enqueue_reconcile(settings: Settings, job_key: str) -> bool:
+    redis_settings = arq_redis_settings(settings)
     redis_settings.conn_timeout = 2
     redis_settings.conn_retries = 0
     pool = await create_pool(redis_settings)
@@ -73,14 +76,14 @@ async def _enqueue_reconcile(redis_url: str, job_key: str) -> bool:
     return True
 
 
-def request_reconciliation(redis_url: str, job_key: str) -> bool:
+def request_reconciliation(settings: Settings, job_key: str) -> bool:
     """After an index load: ask the worker to cancel registrations of removed visits.
 
     Best effort, for the indexer CLI: ``False`` (and nothing else) when Redis is not
     reachable; the worker's cron reconciles on its own a few minutes later anyway.
     """
     def enqueue() -> bool:
-        return asyncio.run(_enqueue_reconcile(redis_url, job_key))
+        return asyncio.run(_enqueue_reconcile(settings, job_key))
 
     try:
         # A thread of its own, so that it also works when the caller runs an event loop.

@@ -299,27 +299,36 @@ class RegistrationStore:
 
     async def _write(self, script: Any, script_keys: Sequence[str], args: Sequence[Any]
                      ) -> Any:
-        """Run a write script; with ``aof``, return only once the append-only file has it.
+        """Run a write script; with ``aof``, return only once the append-only file (and the
+        replicas it asks for) have it.
 
-        ``WAITAOF`` waits for the writes of its own connection, so it goes in one pipeline
-        with the script. Not confirmed in time (or refused) is an outage, never an answer:
-        the change may be stored, and a retry finds it (e.g. ``ALREADY_REGISTERED``).
+        ``WAITAOF`` and ``WAIT`` wait for the writes of their own connection, so they go in
+        one pipeline with the script. Not confirmed in time (or refused) is an outage, never
+        an answer: the change may be stored, and a retry finds it (``ALREADY_REGISTERED``).
         """
         if self.gate is not None:
             await self.gate.ensure(self.redis)
-        if self.aof is None:
+        aof = self.aof
+        if aof is None:
             return await script(keys=script_keys, args=args)
         try:
-            async with asyncio.timeout(self.aof.timeout_ms / 1000 + AOF_CLIENT_MARGIN_SECONDS):
+            async with asyncio.timeout(aof.longest_seconds + AOF_CLIENT_MARGIN_SECONDS):
                 async with self.redis.pipeline(transaction=False) as pipe:
                     await script(keys=script_keys, args=args, client=pipe)
-                    pipe.waitaof(1, 0, self.aof.timeout_ms)
-                    reply, fsynced = await pipe.execute(raise_on_error=False)
+                    if aof.local:
+                        pipe.waitaof(1, 0, aof.timeout_ms)
+                    if aof.replicas:
+                        pipe.wait(aof.replicas, aof.replica_timeout_ms)
+                    reply, *waits = await pipe.execute(raise_on_error=False)
         except (TimeoutError, RedisError):
             raise ServiceUnavailable("registrations") from None
         if isinstance(reply, Exception):
             raise reply
-        if isinstance(fsynced, Exception) or int(fsynced[0]) < 1:
+        if any(isinstance(wait, Exception) for wait in waits):
+            raise ServiceUnavailable("registrations")
+        if aof.local and int(waits.pop(0)[0]) < 1:
+            raise ServiceUnavailable("registrations")
+        if aof.replicas and int(waits[0]) < aof.replicas:
             raise ServiceUnavailable("registrations")
         return reply
 

@@ -19,6 +19,7 @@ the request without calling the failed dependency again (``api.search.failures``
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import logging
 import time
@@ -35,6 +36,7 @@ from api.search.queries import search_request
 from api.search.runtime import Menus, SearchRuntime
 from core.errors import ServiceUnavailable
 from core.outages import REGISTRATIONS, SEARCH, registrations_outage
+from core.redis_clients import master_address
 from core.redis_reads import RedisReads
 from core.reference import Reference
 from core.search.facets import total_hits
@@ -263,7 +265,9 @@ def search_executor(registry: Registry, resources: Resources, runtime: SearchRun
                     ) -> SearchExecutor:
     """The process's executor, with the cache the settings ask for."""
     settings = resources.settings
-    reads = RedisReads(settings.redis_url, timeout=settings.redis_timeout_seconds)
+    locate = functools.partial(master_address, settings) if settings.redis_sentinels else None
+    reads = RedisReads(settings.redis_url, timeout=settings.redis_timeout_seconds,
+                       locate=locate)
     cache = None
     if settings.search_cache_size > 0:
         cache = SearchCache(resources.redis, reads, settings.meili_index,
