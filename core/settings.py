@@ -85,6 +85,7 @@ class Settings:
     my_link_hours: int = 24  # jobseeker self-service: how long a "my study visits" link works
     my_link_requests_per_address_per_hour: int = 3  # jobseeker self-service: link requests
     my_link_requests_per_client_per_hour: int = 20  # jobseeker self-service: link requests
+    waitlist_offer_hours: int = 24  # waitlist: how long an offered seat can be claimed
 
     @property
     def meili_read_key(self) -> str:
@@ -204,6 +205,8 @@ class Settings:
                 "MY_LINK_REQUESTS_PER_ADDRESS_PER_HOUR", _positive_int, 3),
             my_link_requests_per_client_per_hour=reader.get(
                 "MY_LINK_REQUESTS_PER_CLIENT_PER_HOUR", _positive_int, 20),
+            # waitlist (core/visits/waitlist.py): how long an offered seat waits for a claim
+            waitlist_offer_hours=reader.get("WAITLIST_OFFER_HOURS", _positive_int, 24),
         )
         if reader.problems:
             raise SettingsError(reader.problems)

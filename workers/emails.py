@@ -23,7 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from core.settings import Settings
 from core.visits import withdrawal
-from core.visits.formatting import TIMEZONE, visit_date, visit_when
+from core.visits.formatting import TIMEZONE, moment_when, visit_date, visit_when
 from core.visits.links import action_url
 from core.visits.models import Language, Registration
 from core.visits.provider_access import provider_page_url
@@ -47,6 +47,8 @@ class MailKind(StrEnum):
     REMINDER = "reminder"
     CANCELLATION_RECEIPT = "cancellation_receipt"
     PROVIDER_WITHDRAWAL = "provider_withdrawal"
+    WAITLIST_RECEIPT = "waitlist_receipt"
+    WAITLIST_OFFER = "waitlist_offer"
 
     @property
     def to_provider(self) -> bool:
@@ -121,6 +123,11 @@ def _values(kind: MailKind, registration: Registration, settings: Settings, lang
     else:
         values["cancel_url"] = action_url(settings, registration, TokenAction.CANCEL)
         values["erase_url"] = action_url(settings, registration, TokenAction.ERASE)
+    if kind is MailKind.WAITLIST_RECEIPT:  # the place in line on joining it
+        values["waitlist_position"] = str(registration.waitlist_position or "–")
+    if kind is MailKind.WAITLIST_OFFER and registration.offer_expires_at is not None:
+        values["claim_url"] = action_url(settings, registration, TokenAction.CLAIM)
+        values["offer_expires"] = moment_when(registration.offer_expires_at, lang)
     return values
 
 

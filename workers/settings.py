@@ -24,6 +24,7 @@ from core.visits.formatting import TIMEZONE
 from core.visits.my_registrations import LINK_JOB
 from core.visits.provider_links import LINK_JOB as PROVIDER_LINK_JOB
 from core.visits.store import RegistrationStore
+from core.visits.waitlist import Waitlist
 from workers.disk_erasure import erase_personal_data_from_disk
 from workers.feed_loads import feed_load_function
 from workers.jobs import EMAIL_JOBS
@@ -44,6 +45,7 @@ from workers.metrics import (
 from workers.my_link import MAX_TRIES as MY_LINK_TRIES
 from workers.my_link import send_my_registrations_link, send_provider_link
 from workers.retry_policy import email_job_timeout_seconds
+from workers.waitlist_jobs import sweep_waitlists
 
 MAINTENANCE_TRIES = 3
 # The retry horizon (EMAIL_RETRY_HORIZON_HOURS) ends an email's retries, not a count.
@@ -60,6 +62,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["meili"] = meili_http_client(settings)
     ctx["store"] = RegistrationStore(ctx["redis"])
     ctx["markers"] = Markers(ctx["redis"])
+    ctx["waitlist"] = Waitlist(ctx["store"], settings)
     ctx["mailer"] = Mailer(settings)
     start_metrics_server(ctx, settings)
 
@@ -81,7 +84,8 @@ def worker_settings(settings: Settings) -> type:
     ]
     housekeeping = [
         func(job, name=job.__name__, max_tries=MAINTENANCE_TRIES, timeout=timeout, keep_result=0)
-        for job in (reconcile_study_visits, purge_expired, send_reminder, redispatch_outbox)
+        for job in (reconcile_study_visits, purge_expired, send_reminder, redispatch_outbox,
+                    sweep_waitlists)
     ]
 
     def scheduled(job: Any, **when: Any) -> Any:
@@ -94,6 +98,7 @@ def worker_settings(settings: Settings) -> type:
         scheduled(purge_expired, minute=17, second=0, run_at_startup=True),
         scheduled(send_reminder, hour={8, 11, 14, 17, 20}, minute=5, second=0),
         scheduled(erase_personal_data_from_disk, minute=set(range(7, 60, 10)), second=0),
+        scheduled(sweep_waitlists, second=45),
     ]
     attributes: dict[str, Any] = {
         "__doc__": "arq settings of the study-visit worker.",

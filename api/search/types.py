@@ -12,6 +12,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.search.loaders import waitlist_length_loader
 from api.search.runtime import search_runtime
 from core import reference as ref
 from core.search import documents
@@ -46,6 +47,11 @@ class StudyVisit:
     seats_left: int = strawberry.field(
         description="Seats not yet taken by pending or confirmed registrations.")
     address: Address = strawberry.field(description="Where the visit takes place.")
+
+    @strawberry.field(description="How many wait for a seat (registerForStudyVisit with "
+                                  "joinWaitlistIfFull); read now.")
+    async def waitlist_length(self, info: Info[Context, None]) -> int:
+        return await waitlist_length_loader(info).load(str(self.id))
 
     @classmethod
     def build(cls, visit: documents.Visit, seats_taken: int) -> StudyVisit:

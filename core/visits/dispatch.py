@@ -32,6 +32,7 @@ class Job(StrEnum):
     REMINDER = "send_reminder_email"
     CANCELLATION_RECEIPT = "send_cancellation_receipt"
     PROVIDER_WITHDRAWAL = "send_provider_withdrawal"
+    WAITLIST_OFFER = "send_waitlist_offer"
 
 
 RECONCILE_JOB = "reconcile_study_visits"

@@ -35,3 +35,12 @@ def visit_date(visit: Visit, lang: Language) -> str:
     """E.g. "8 december"."""
     start = datetime.fromtimestamp(visit.start_ts, TIMEZONE)
     return f"{start.day} {_MONTHS[lang][start.month - 1]}"
+
+
+def moment_when(ts: int, lang: Language) -> str:
+    """A moment, e.g. "tisdag 8 december kl. 10:00" (an offer's expiry)."""
+    moment = datetime.fromtimestamp(ts, TIMEZONE)
+    day, month = _DAYS[lang][moment.weekday()], _MONTHS[lang][moment.month - 1]
+    if lang is Language.SV:
+        return f"{day} {moment.day} {month} kl. {moment:%H:%M}"
+    return f"{day} {moment.day} {month}, {moment:%H:%M}"

@@ -17,6 +17,11 @@ hashes (HMAC with the secret key) of an email address or a client address.
 * ``studyvisit:index:registration-visits`` – hash: registration id → visit id (purge).
 * ``studyvisit:index:outbox`` – sorted set: ``{job}:{registration id}`` of emails owed,
   by the time they were owed (re-enqueued if a job never got queued).
+* ``studyvisit:{visit_id}:waitlist`` – sorted set: WAITLISTED registration ids by their
+  place in line (``studyvisit:{visit_id}:waitlist:seq`` counts the places given).
+* ``studyvisit:index:offers`` – sorted set: OFFERED registration ids by the offer's
+  expiry (the waitlist sweep passes a lapsed offer on).
+* ``studyvisit:index:waitlists`` – set: visit ids with someone on the waitlist.
 * ``ratelimit:registration:{ip|email|email-day}:{hmac}`` – sorted sets of recent attempts
   (see :mod:`core.visits.ratelimit`).
 """
@@ -31,6 +36,8 @@ CONFIRMED = f"{PREFIX}:index:confirmed"
 EXPIRIES = f"{PREFIX}:index:expiries"
 REGISTRATION_VISITS = f"{PREFIX}:index:registration-visits"
 OUTBOX = f"{PREFIX}:index:outbox"
+OFFERS = f"{PREFIX}:index:offers"
+WAITLISTS = f"{PREFIX}:index:waitlists"
 
 
 def registration(registration_id: str) -> str:
@@ -51,3 +58,11 @@ def rate_limit(kind: str, digest: str) -> str:
 
 def outbox_member(job: str, registration_id: str) -> str:
     return f"{job}:{registration_id}"
+
+
+def waitlist(visit_id: str) -> str:
+    return f"{PREFIX}:{visit_id}:waitlist"
+
+
+def waitlist_sequence(visit_id: str) -> str:
+    return f"{PREFIX}:{visit_id}:waitlist:seq"

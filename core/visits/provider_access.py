@@ -294,4 +294,5 @@ class ProviderAccess:
         if changed.outcome is TransitionOutcome.CONFLICT:
             return ActionOutcome(ActionResult.NOT_ALLOWED, TokenAction.CANCEL, changed.previous)
         await dispatch.enqueue(self.visits.queue, Job.VISIT_CANCELLED, registration_id)
+        await self.visits.offer_seat_of(registration_id)  # the waitlist's first in line
         return ActionOutcome(ActionResult.DONE, TokenAction.CANCEL, RegistrationStatus.CANCELLED)

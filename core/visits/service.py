@@ -7,6 +7,7 @@ A dependency that does not answer in time raises ``ServiceUnavailable``.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -38,8 +39,12 @@ from core.visits.store import RegistrationStore, ReserveOutcome, TransitionOutco
 from core.visits.tokens import TokenAction, TokenClaims, TokenError, TokenProblem, verify
 from core.visits.validation import RawRegistration, message, validate
 from core.visits.visit_records import find_visit_record
+from core.visits.waitlist import ClaimOutcome, JoinOutcome, Waitlist
 
 DAY = 86_400
+SEAT_ATTEMPTS = 3  # a seat freed while joining the line: reserve it (a few times at most)
+_HOLDS_SEAT = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED,
+               RegistrationStatus.OFFERED)
 
 _FAILURES = {
     ReserveOutcome.FULL: ("visitId", ErrorCode.VISIT_FULL, {
@@ -80,6 +85,7 @@ _TARGETS = {
     TokenAction.CONFIRM: RegistrationStatus.CONFIRMED,
     TokenAction.DECLINE: RegistrationStatus.DECLINED,
     TokenAction.CANCEL: RegistrationStatus.CANCELLED,
+    TokenAction.CLAIM: RegistrationStatus.PENDING,
 }
 
 
@@ -98,6 +104,7 @@ class VisitService:
         self.meili = meili
         self.queue = queue
         self.store = RegistrationStore(redis, aof_wait(settings), DurabilityGate(settings))
+        self.waitlist = Waitlist(self.store, settings)
         self.limiter = RegistrationRateLimiter(redis, settings.secret_key, RateLimits(
             settings.registration_rate_limit_per_ip,
             settings.registration_rate_limit_per_email,
@@ -113,21 +120,24 @@ class VisitService:
         return found if found is not None else await find_visit(self.meili, index, visit_id)
 
     @registrations_call
-    async def register(self, raw: RawRegistration, client_address: str) -> RegisterOutcome:
+    async def register(self, raw: RawRegistration, client_address: str,
+                       join_waitlist_if_full: bool = False) -> RegisterOutcome:
+        """Register; a full visit puts the registration on its waitlist when asked to."""
         checked = validate(raw)
         if isinstance(checked, list):
             return RegisterOutcome(errors=checked)
         admission = await self.limiter.admit(client_address, checked.email)
         if isinstance(admission, Refusal):
             return RegisterOutcome(errors=[admission.error(checked.language)])
-        outcome = await self._register_admitted(checked)
+        outcome = await self._register_admitted(checked, join_waitlist_if_full)
         if outcome.registration is None:
             # No registration, no email: the attempt leaves the daily email cap. (After
             # an exception it stays counted: the registration may have been stored.)
             await self.limiter.release(admission)
         return outcome
 
-    async def _register_admitted(self, checked: RegistrationInput) -> RegisterOutcome:
+    async def _register_admitted(self, checked: RegistrationInput, join_waitlist_if_full: bool
+                                 ) -> RegisterOutcome:
         lang = checked.language.value
         visit = await self.find_visit(checked.visit_id)
         if visit is None:
@@ -152,10 +162,22 @@ class VisitService:
         )
         owed = (Job.PROVIDER_NOTIFICATION, Job.JOBSEEKER_RECEIPT)
         digest = email_digest(self.settings.secret_key, checked.email)
-        reserved = await self.store.reserve(
-            registration, digest, now,
-            outbox=tuple(job.value for job in owed),
-        )
+        for _ in range(SEAT_ATTEMPTS):
+            reserved = await self.store.reserve(
+                registration, digest, now,
+                outbox=tuple(job.value for job in owed),
+            )
+            if reserved.outcome is not ReserveOutcome.FULL or not join_waitlist_if_full:
+                break
+            waiting = dataclasses.replace(registration, status=RegistrationStatus.WAITLISTED)
+            joined = await self.waitlist.join(waiting, digest, now,
+                                              (Job.JOBSEEKER_RECEIPT.value,))
+            if joined.outcome is JoinOutcome.ALREADY:
+                reserved = dataclasses.replace(reserved, outcome=ReserveOutcome.ALREADY)
+                break
+            if joined.outcome is JoinOutcome.WAITLISTED:
+                return await self._waitlisted(
+                    dataclasses.replace(waiting, waitlist_position=joined.position), digest)
         if reserved.outcome is not ReserveOutcome.OK:
             field_name, code, texts = _FAILURES[reserved.outcome]
             return RegisterOutcome(errors=[FieldError(field_name, texts[lang], code)])
@@ -164,6 +186,19 @@ class VisitService:
         for job in owed:
             await dispatch.enqueue(self.queue, job, registration.id)
         return RegisterOutcome(registration=registration, seats_taken=reserved.seats_taken)
+
+    async def _waitlisted(self, registration: Registration, digest: str) -> RegisterOutcome:
+        await my_registrations.remember(self.redis, digest, registration)
+        await dispatch.enqueue(self.queue, Job.JOBSEEKER_RECEIPT, registration.id)
+        return RegisterOutcome(registration=registration)
+
+    async def seat_freed(self, visit_id: str) -> list[str]:
+        """Offer the visit's free seats to its waitlist (:mod:`core.visits.waitlist`),
+        with the visit as it is now (its capacity); the registration ids offered."""
+        visit = await self.find_visit(visit_id)
+        if visit is None:  # withdrawn: its registrations are being cancelled
+            return []
+        return await self.waitlist.seat_freed(visit, int(time.time()), self.queue)
 
     def read_token(self, token: str, allowed: tuple[TokenAction, ...]
                    ) -> TokenClaims | ActionOutcome:
@@ -201,6 +236,8 @@ class VisitService:
         if erased and notice is not None:
             await dispatch.enqueue(self.queue, Job.PROVIDER_WITHDRAWAL,
                                    withdrawal.notice_id(registration_id))
+        if erased and registration is not None and registration.status in _HOLDS_SEAT:
+            await self.seat_freed(registration.visit.id)
         return ActionOutcome(ActionResult.DONE if erased else ActionResult.NOT_FOUND,
                              TokenAction.ERASE)
 
@@ -217,11 +254,14 @@ class VisitService:
         or one of a provider's own, :mod:`core.visits.provider_access`)."""
         if action is TokenAction.ERASE:
             return await self._erase(registration_id)
+        if action is TokenAction.CLAIM:
+            return await self._claim(registration_id)
         target = _TARGETS[action]
         jobs: tuple[Job, ...]
-        if action is TokenAction.CANCEL:
+        if action is TokenAction.CANCEL:  # leaving the waitlist too
             allowed_from: tuple[RegistrationStatus, ...] = (
-                RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
+                RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED,
+                RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED)
             jobs = (Job.PROVIDER_CANCELLATION, Job.CANCELLATION_RECEIPT)
             reason: CancelReason | None = CancelReason.JOBSEEKER
         else:
@@ -238,4 +278,26 @@ class VisitService:
             return ActionOutcome(result, action, changed.previous)
         for job in jobs:
             await dispatch.enqueue(self.queue, job, registration_id)
+        if changed.previous in _HOLDS_SEAT:
+            await self.offer_seat_of(registration_id)
         return ActionOutcome(ActionResult.DONE, action, target)
+
+    async def offer_seat_of(self, registration_id: str) -> None:
+        """The registration gave up its seat: offer it to the visit's waitlist."""
+        visit_id = await self.store.visit_of(registration_id)
+        if visit_id is not None:
+            await self.seat_freed(visit_id)
+
+    async def _claim(self, registration_id: str) -> ActionOutcome:
+        claimed = await self.waitlist.claim(registration_id, int(time.time()), self.queue)
+        if claimed.outcome is ClaimOutcome.NOT_FOUND:
+            return ActionOutcome(ActionResult.NOT_FOUND, TokenAction.CLAIM)
+        if claimed.outcome is ClaimOutcome.LAPSED:
+            return ActionOutcome(ActionResult.EXPIRED_TOKEN, TokenAction.CLAIM)
+        if claimed.outcome is ClaimOutcome.CONFLICT:
+            previous = RegistrationStatus(claimed.status) if claimed.status else None
+            result = (ActionResult.ALREADY_DONE
+                      if previous in (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
+                      else ActionResult.NOT_ALLOWED)
+            return ActionOutcome(result, TokenAction.CLAIM, previous)
+        return ActionOutcome(ActionResult.DONE, TokenAction.CLAIM, RegistrationStatus.PENDING)
