@@ -24,7 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from core.settings import Settings
 from core.visits import withdrawal
 from core.visits.formatting import TIMEZONE, moment_when, visit_date, visit_when
-from core.visits.links import action_url
+from core.visits.links import action_url, token_expiry
 from core.visits.models import Language, Registration
 from core.visits.provider_access import provider_page_url
 from core.visits.short_reference import short_reference
@@ -125,9 +125,10 @@ def _values(kind: MailKind, registration: Registration, settings: Settings, lang
         values["erase_url"] = action_url(settings, registration, TokenAction.ERASE)
     if kind is MailKind.WAITLIST_RECEIPT:  # the place in line on joining it
         values["waitlist_position"] = str(registration.waitlist_position or "–")
-    if kind is MailKind.WAITLIST_OFFER and registration.offer_expires_at is not None:
+    if kind is MailKind.WAITLIST_OFFER:  # the claim link works as long as the offer
         values["claim_url"] = action_url(settings, registration, TokenAction.CLAIM)
-        values["offer_expires"] = moment_when(registration.offer_expires_at, lang)
+        values["offer_expires"] = moment_when(
+            token_expiry(registration, TokenAction.CLAIM), lang)
     return values
 
 
