@@ -20,7 +20,7 @@ from api.search.failures import raise_remembered
 from core.outages import REGISTRATIONS, SEARCH
 from core.search.meili import Query, Runner
 from core.visits.seats import seats_taken
-from core.visits.waitlist import waitlist_lengths
+from core.visits.waitlist_reads import waitlist_lengths
 
 _MEILI = "search_meili_loader"
 _SEATS = "search_seats_loader"

@@ -35,7 +35,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "title_cancel": "Avboka studiebesök", "title_erase": "Ta bort mina uppgifter",
         "PENDING": "väntar på svar", "CONFIRMED": "bekräftad", "DECLINED": "nekad",
         "CANCELLED": "avbokad", "WAITLISTED": "på väntelistan",
-        "OFFERED": "erbjuden en plats",
+        "OFFERED": "erbjuden en plats", "waitlist_position": "Plats i kön",
         "claim": "Ta platsen", "title_claim": "En ledig plats på studiebesök",
         "claim_help": "En plats hålls åt dig. Tar du den skickas din anmälan till "
                       "anordnaren, som bekräftar eller tackar nej.",
@@ -74,7 +74,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "title_cancel": "Cancel a study visit", "title_erase": "Delete my details",
         "PENDING": "awaiting an answer", "CONFIRMED": "confirmed", "DECLINED": "declined",
         "CANCELLED": "cancelled", "WAITLISTED": "on the waitlist",
-        "OFFERED": "offered a seat",
+        "OFFERED": "offered a seat", "waitlist_position": "Place in line",
         "claim": "Take the seat", "title_claim": "A free seat on a study visit",
         "claim_help": "A seat is held for you. If you take it, your registration goes to "
                       "the provider, who will confirm or decline it.",

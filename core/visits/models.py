@@ -162,7 +162,7 @@ class Registration:
     cancel_reason: CancelReason | None = None
     mail_failures: dict[str, str] = field(default_factory=dict)
     mail_states: dict[str, str] = field(default_factory=dict)
-    waitlist_position: int | None = None  # on joining the waitlist (the receipt's)
+    waitlist_position: int | None = None  # place in line: on joining it, or as last read
     offer_expires_at: int | None = None  # an offered seat can be claimed until then
 
     def mail_handed_over(self, job: str) -> bool:
