@@ -23,11 +23,15 @@ from core.settings import Settings
 from core.visits import keys
 from core.visits.awaiting import result
 from core.visits.links import action_token
+from core.visits.my_registrations import issue_my_token
+from core.visits.provider_access import issue_provider_token
+from core.visits.pseudonyms import email_digest
 from core.visits.store import RegistrationStore
 from core.visits.tokens import TokenAction
 from core.visits.visit_records import VisitRecords
 from devstack.mailsink import MailSink
 from tests.integration.visits.conftest import (
+    ORG,
     VisitIndex,
     register,
     registration_input,
@@ -295,3 +299,40 @@ async def test_race_of_200_registrations_and_20_cancellations(
           f"{capacity} cancellations with {late} more registrations in {cancelling:.2f} s; "
           f"{sum(sent.values())} offers, one each; max holders seen {max(holders_seen)} "
           f"in {len(holders_seen)} samples")
+
+
+async def test_the_provider_and_the_jobseeker_see_the_line(
+    api: str, vsettings: Settings, visit_index: VisitIndex
+) -> None:
+    visit = visit_index.two_seats
+    await _set_capacity(vsettings, visit, 2)  # the records the provider's page reads
+    async with httpx.AsyncClient(timeout=10) as client:
+        for n in range(2):
+            await _join(client, api, visit, f"seat{n}@example.se")
+        first = await _join(client, api, visit, "first@example.se")
+        second = await _join(client, api, visit, "second@example.se")
+        provider = await _gql(client, api, """query($t: String!) { providerStudyVisits(
+            token: $t) { visits { visit { id } seatsTaken waitlistLength
+            waitlist { id email status } } } }""",
+            t=issue_provider_token(vsettings, ORG, KARIN))
+        [listed] = [v for v in provider["providerStudyVisits"]["visits"]
+                    if v["visit"]["id"] == visit]
+        assert (listed["seatsTaken"], listed["waitlistLength"]) == (2, 2)
+        assert [(w["id"], w["status"]) for w in listed["waitlist"]] == [
+            (first["id"], "WAITLISTED"), (second["id"], "WAITLISTED")]
+        page = await client.get(f"{api}/provider", params={
+            "token": issue_provider_token(vsettings, ORG, KARIN)})
+        assert "Väntelista: 2" in page.text and "second@example.se" in page.text
+        await _gql(client, api, CANCEL, t=await _cancel_token(vsettings, first["id"]))
+        token = issue_my_token(vsettings, email_digest(vsettings.secret_key, "second@example.se"))
+        mine = await _gql(client, api, """query($t: String!) { myRegistrations(token: $t) {
+            registrations { id status waitlistPosition } } }""", t=token)
+        assert mine["myRegistrations"]["registrations"] == [
+            {"id": second["id"], "status": "WAITLISTED", "waitlistPosition": 1}]
+        page = await client.get(f"{api}/mine", params={"token": token})
+        assert "Plats i kön" in page.text
+
+
+async def _cancel_token(settings: Settings, registration_id: str) -> str:
+    async with Redis.from_url(settings.redis_url) as redis:
+        return await _token(settings, redis, registration_id, TokenAction.CANCEL)
