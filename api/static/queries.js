@@ -137,6 +137,7 @@ mutation RegisterForStudyVisit($input: RegisterForStudyVisitInput!) {
     registration {
       id
       status
+      waitlistPosition
       visit { id start seatsLeft }
     }
     errors { field message code }
@@ -156,7 +157,7 @@ query SearchStudyVisits($query: String!, $filter: StudyVisitSearchFilterInput, $
     facets { attribute values { value label count selected } }
     edges {
       distanceKm
-      node { id start durationMinutes capacity seatsLeft address { street postalCode city } }
+      node { id start durationMinutes capacity seatsLeft waitlistLength address { street postalCode city } }
       course { id title titleEn provider { name } location { municipality { name } } }
     }
   }
