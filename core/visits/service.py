@@ -8,6 +8,7 @@ A dependency that does not answer in time raises ``ServiceUnavailable``.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -16,8 +17,10 @@ from enum import StrEnum
 import httpx
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from core.durability import DurabilityGate, aof_wait
+from core.errors import ServiceUnavailable
 from core.outages import registrations_call
 from core.settings import Settings
 from core.visits import dispatch, my_registrations, withdrawal
@@ -40,6 +43,8 @@ from core.visits.tokens import TokenAction, TokenClaims, TokenError, TokenProble
 from core.visits.validation import RawRegistration, message, validate
 from core.visits.visit_records import find_visit_record
 from core.visits.waitlist import ClaimOutcome, JoinOutcome, Waitlist
+
+logger = logging.getLogger(__name__)
 
 DAY = 86_400
 SEAT_ATTEMPTS = 3  # a seat freed while joining the line: reserve it (a few times at most)
@@ -194,11 +199,18 @@ class VisitService:
 
     async def seat_freed(self, visit_id: str) -> list[str]:
         """Offer the visit's free seats to its waitlist (:mod:`core.visits.waitlist`),
-        with the visit as it is now (its capacity); the registration ids offered."""
-        visit = await self.find_visit(visit_id)
-        if visit is None:  # withdrawn: its registrations are being cancelled
+        with the visit as it is now (its capacity); the registration ids offered.
+
+        The change that freed the seat is done: a dependency failing here leaves the
+        seat to the ``sweep_waitlists`` cron (within a minute), never fails the caller."""
+        try:
+            visit = await self.find_visit(visit_id)
+            if visit is None:  # withdrawn: its registrations are being cancelled
+                return []
+            return await self.waitlist.seat_freed(visit, int(time.time()), self.queue)
+        except (ServiceUnavailable, RedisError, OSError):
+            logger.warning("seat of visit %s not offered now; left to the sweep", visit_id)
             return []
-        return await self.waitlist.seat_freed(visit, int(time.time()), self.queue)
 
     def read_token(self, token: str, allowed: tuple[TokenAction, ...]
                    ) -> TokenClaims | ActionOutcome:
