@@ -21,7 +21,7 @@ from core.visits.catalog import find_visit
 from core.visits.dispatch import Job
 from core.visits.models import Registration, RegistrationStatus, Visit
 from core.visits.visit_records import find_visit_record
-from core.visits.waitlist import Waitlist
+from core.visits.waitlist import Waitlist, claim_closes_at
 from workers.delivery import deliver
 from workers.emails import MailKind
 
@@ -66,7 +66,9 @@ async def sweep_waitlists(ctx: dict[str, Any]) -> str:
     offered = 0
     for visit_id in await waitlist.visits_waiting():
         visit = await _current_visit(ctx, visit_id)
-        if visit is not None:
+        if visit is not None and claim_closes_at(visit) <= now:
+            await waitlist.closed(visit_id)
+        elif visit is not None:
             offered += len(await waitlist.seat_freed(visit, now, queue))
     if lapsed or offered:
         logger.info("sweep_waitlists: %d offers lapsed, %d seats offered", lapsed, offered)

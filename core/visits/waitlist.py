@@ -255,6 +255,11 @@ class Waitlist:
         return [(rid, as_text(v) if v is not None else None)
                 for rid, v in zip(ids, visits, strict=True)]
 
+    async def closed(self, visit_id: str) -> None:
+        """Claiming has closed for the visit: the sweep no longer visits its line (which
+        expires with its registrations)."""
+        await result(self.store.redis.srem(keys.WAITLISTS, visit_id))
+
     async def visits_waiting(self) -> list[str]:
         """Ids of the visits with someone in line."""
         members = await result(self.store.redis.smembers(keys.WAITLISTS))
