@@ -99,6 +99,7 @@ class Settings:
     def meili_instances(self) -> tuple[str, ...]:
         """Every Meilisearch instance: ``MEILI_URLS``, else ``MEILI_URL`` alone."""
         return self.meili_urls or (self.meili_url,)
+    waitlist_offer_hours: int = 24  # waitlist: how long an offered seat can be claimed
 
     @property
     def meili_read_key(self) -> str:
@@ -239,6 +240,8 @@ class Settings:
                 "REDIS_WAIT_TIMEOUT_SECONDS", _positive_float, 1.0),
             meili_urls=meili_urls,
             meili_takeout_seconds=reader.get("MEILI_TAKEOUT_SECONDS", _positive_float, 5.0),
+            # waitlist (core/visits/waitlist.py): how long an offered seat waits for a claim
+            waitlist_offer_hours=reader.get("WAITLIST_OFFER_HOURS", _positive_int, 24),
         )
         if reader.problems:
             raise SettingsError(reader.problems)

@@ -15,6 +15,7 @@ from core.visits.dispatch import Job
 from core.visits.models import Registration, RegistrationStatus
 from workers.delivery import deliver
 from workers.emails import MailKind
+from workers.waitlist_jobs import current_visit
 
 
 def _provider_reminder(registration: Registration) -> MailKind | None:
@@ -51,8 +52,16 @@ async def sweep_unanswered(ctx: dict[str, Any], now: int | None = None) -> str:
     """Cron, every minute: owe the reminders that are due and expire registrations still
     PENDING at the visit's start (``now``: the time to act as of; tests pass one)."""
     settings: Settings = ctx["settings"]
-    sweeper = ClosingSweeper(ctx["redis"], ctx["store"], settings.pending_reminder_hours)
-    return summary(await sweeper.sweep(int(time.time()) if now is None else now))
+    at = int(time.time()) if now is None else now
+
+    async def offer_freed_seat(visit_id: str) -> None:
+        visit = await current_visit(ctx, visit_id)
+        if visit is not None:
+            await ctx["waitlist"].seat_freed(visit, at, ctx["redis"])
+
+    sweeper = ClosingSweeper(ctx["redis"], ctx["store"], settings.pending_reminder_hours,
+                             offer_freed_seat)
+    return summary(await sweeper.sweep(at))
 
 
 CLOSING_EMAIL_JOBS = {

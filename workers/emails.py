@@ -23,8 +23,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from core.settings import Settings
 from core.visits import withdrawal
-from core.visits.formatting import TIMEZONE, moment, visit_date, visit_when
-from core.visits.links import action_url
+from core.visits.formatting import TIMEZONE, moment, moment_when, visit_date, visit_when
+from core.visits.links import action_url, token_expiry
 from core.visits.models import Language, Registration
 from core.visits.provider_access import provider_page_url
 from core.visits.short_reference import short_reference
@@ -49,6 +49,8 @@ class MailKind(StrEnum):
     PROVIDER_WITHDRAWAL = "provider_withdrawal"
     PROVIDER_REMINDER = "provider_reminder"
     REGISTRATION_EXPIRED = "registration_expired"
+    WAITLIST_RECEIPT = "waitlist_receipt"
+    WAITLIST_OFFER = "waitlist_offer"
 
     @property
     def to_provider(self) -> bool:
@@ -125,6 +127,12 @@ def _values(kind: MailKind, registration: Registration, settings: Settings, lang
     else:
         values["cancel_url"] = action_url(settings, registration, TokenAction.CANCEL)
         values["erase_url"] = action_url(settings, registration, TokenAction.ERASE)
+    if kind is MailKind.WAITLIST_RECEIPT:  # the place in line on joining it
+        values["waitlist_position"] = str(registration.waitlist_position or "–")
+    if kind is MailKind.WAITLIST_OFFER:  # the claim link works as long as the offer
+        values["claim_url"] = action_url(settings, registration, TokenAction.CLAIM)
+        values["offer_expires"] = moment_when(
+            token_expiry(registration, TokenAction.CLAIM), lang)
     return values
 
 

@@ -13,6 +13,7 @@ from core.visits.dispatch import Job
 from core.visits.models import CancelReason, Registration, RegistrationStatus
 from workers.delivery import deliver
 from workers.emails import MailKind
+from workers.waitlist_jobs import send_waitlist_offer
 
 
 def _provider_notification(registration: Registration) -> MailKind | None:
@@ -22,6 +23,8 @@ def _provider_notification(registration: Registration) -> MailKind | None:
 
 
 def _receipt(registration: Registration) -> MailKind | None:
+    if registration.status.on_waitlist:
+        return MailKind.WAITLIST_RECEIPT
     return MailKind.JOBSEEKER_RECEIPT if registration.status.active else None
 
 
@@ -75,7 +78,8 @@ async def send_provider_notification(ctx: dict[str, Any], registration_id: str) 
 
 
 async def send_jobseeker_receipt(ctx: dict[str, Any], registration_id: str) -> str:
-    """Tell the jobseeker the request went to the provider (with cancel and erase links)."""
+    """Tell the jobseeker the request went to the provider (with cancel and erase links),
+    or that they are on the waitlist, with their place in line."""
     return await deliver(ctx, Job.JOBSEEKER_RECEIPT, registration_id, _receipt)
 
 
@@ -121,4 +125,5 @@ EMAIL_JOBS = {
     Job.REMINDER: send_reminder_email,
     Job.CANCELLATION_RECEIPT: send_cancellation_receipt,
     Job.PROVIDER_WITHDRAWAL: send_provider_withdrawal,
+    Job.WAITLIST_OFFER: send_waitlist_offer,
 }

@@ -93,11 +93,13 @@ async def reconcile_study_visits(ctx: dict[str, Any]) -> str:
         return "index unavailable"
     cancelled = 0
     for visit_id in sorted(set(taken) - existing):
-        for member in await result(redis.smembers(keys.active(visit_id))):
+        waiting = await result(redis.zrange(keys.waitlist(visit_id), 0, -1))  # and its line
+        for member in [*await result(redis.smembers(keys.active(visit_id))), *waiting]:
             registration_id = as_text(member)
             changed = await store.transition(
                 registration_id,
-                (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED),
+                (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED,
+                 RegistrationStatus.OFFERED, RegistrationStatus.WAITLISTED),
                 RegistrationStatus.CANCELLED,
                 now,
                 outbox_jobs=(Job.VISIT_CANCELLED.value,),

@@ -24,6 +24,7 @@ from core.visits.formatting import TIMEZONE
 from core.visits.my_registrations import LINK_JOB
 from core.visits.provider_links import LINK_JOB as PROVIDER_LINK_JOB
 from core.visits.store import RegistrationStore
+from core.visits.waitlist import Waitlist
 from workers.closing_jobs import CLOSING_EMAIL_JOBS, sweep_unanswered
 from workers.disk_erasure import erase_personal_data_from_disk
 from workers.feed_loads import feed_load_function
@@ -45,6 +46,7 @@ from workers.metrics import (
 from workers.my_link import MAX_TRIES as MY_LINK_TRIES
 from workers.my_link import send_my_registrations_link, send_provider_link
 from workers.retry_policy import email_job_timeout_seconds
+from workers.waitlist_jobs import sweep_waitlists
 
 MAINTENANCE_TRIES = 3
 # The retry horizon (EMAIL_RETRY_HORIZON_HOURS) ends an email's retries, not a count.
@@ -61,6 +63,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["meili"] = meili_http_client(settings)
     ctx["store"] = RegistrationStore(ctx["redis"])
     ctx["markers"] = Markers(ctx["redis"])
+    ctx["waitlist"] = Waitlist(ctx["store"], settings)
     ctx["mailer"] = Mailer(settings)
     start_metrics_server(ctx, settings)
 
@@ -83,7 +86,7 @@ def worker_settings(settings: Settings) -> type:
     housekeeping = [
         func(job, name=job.__name__, max_tries=MAINTENANCE_TRIES, timeout=timeout, keep_result=0)
         for job in (reconcile_study_visits, purge_expired, send_reminder, redispatch_outbox,
-                    sweep_unanswered)
+                    sweep_unanswered, sweep_waitlists)
     ]
 
     def scheduled(job: Any, **when: Any) -> Any:
@@ -97,6 +100,7 @@ def worker_settings(settings: Settings) -> type:
         scheduled(send_reminder, hour={8, 11, 14, 17, 20}, minute=5, second=0),
         scheduled(erase_personal_data_from_disk, minute=set(range(7, 60, 10)), second=0),
         scheduled(sweep_unanswered, second=45),
+        scheduled(sweep_waitlists, second=15),
     ]
     attributes: dict[str, Any] = {
         "__doc__": "arq settings of the study-visit worker.",

@@ -40,7 +40,12 @@ from core.search.attributes import Facet
 from core.search.highlight import SNIPPET_WORDS
 from core.search.service import MAX_SUGGESTIONS
 from core.visits.my_registrations import MAX_LISTED
-from core.visits.provider_access import MAX_CAPACITY, MAX_DECISIONS_PER_REQUEST, MAX_VISITS
+from core.visits.provider_access import (
+    MAX_CAPACITY,
+    MAX_DECISIONS_PER_REQUEST,
+    MAX_VISITS,
+    MAX_WAITLIST_LISTED,
+)
 from core.visitsearch.model import VisitFacet
 from indexer.visit_documents import MAX_VISIT_FACET_VALUES
 
@@ -114,6 +119,7 @@ def list_sizes(max_page_size: int) -> dict[tuple[str, str], ListSize]:
         # provider self-service (core/visits/provider_access.py)
         ("ProviderStudyVisitsPayload", "visits"): ListSize(MAX_VISITS),
         ("ProviderStudyVisit", "registrations"): ListSize(MAX_CAPACITY),
+        ("ProviderStudyVisit", "waitlist"): ListSize(MAX_WAITLIST_LISTED),
         ("ProviderDecisionsPayload", "outcomes"): ListSize(MAX_DECISIONS_PER_REQUEST),
         # jobseeker self-service (core/visits/my_registrations.py)
         ("MyRegistrationsPayload", "registrations"): ListSize(MAX_LISTED),

@@ -30,7 +30,7 @@ from api.visits.pages_text import status_text
 from api.visits.runtime import visit_service
 from core.errors import ServiceUnavailable
 from core.visits.formatting import visit_when
-from core.visits.models import Language, Registration
+from core.visits.models import Language, Registration, RegistrationStatus
 from core.visits.my_registrations import MyRegistrations, verify_my_token
 from core.visits.service import ActionResult
 from core.visits.tokens import TokenAction, TokenError, TokenProblem
@@ -73,11 +73,13 @@ def _item(request: Request, token: str, r: Registration, lang: Language, csrf: s
     rows = [(t["course"], r.visit.title(lang)), (t["provider"], r.visit.provider_name),
             (t["when"], visit_when(r.visit, lang)), (t["where"], r.visit.address.one_line()),
             (t["status"], status_text(r.status, lang))]
+    if r.waitlist_position is not None and r.status is RegistrationStatus.WAITLISTED:
+        rows.append((t["waitlist_position"], str(r.waitlist_position)))
     cells = "".join(f'<tr><th scope="row">{e(k)}</th><td>{e(v)}</td></tr>' for k, v in rows)
     buttons = ""
     for action, label, css in ((TokenAction.CANCEL, t["cancel"], "decline"),
                                (TokenAction.ERASE, t["erase"], "decline")):
-        if action is TokenAction.CANCEL and not r.status.active:
+        if action is TokenAction.CANCEL and not (r.status.active or r.status.on_waitlist):
             continue
         buttons += (
             f'<form method="post" action="{e(base_path(request) + ACT_PATH)}" '

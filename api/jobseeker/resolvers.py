@@ -35,6 +35,9 @@ class MyRegistration:
     provider_name: str = strawberry.field(description="The training provider.")
     visit: StudyVisit = strawberry.field(
         description="The visit as registered (seatsLeft is not counted here).")
+    waitlist_position: int | None = strawberry.field(
+        description="The place in the waitlist's line now (1 = next); null when not "
+                    "WAITLISTED.")
 
 
 @strawberry.type(description="The jobseeker's registrations, or why the token shows none.")
@@ -57,7 +60,9 @@ def _mine(value: models.Registration) -> MyRegistration:
         id=strawberry.ID(value.id), status=RegistrationStatus[value.status.name],
         created_at=datetime.datetime.fromtimestamp(value.created_at, datetime.UTC),
         course_title=value.visit.course_title, provider_name=value.visit.provider_name,
-        visit=study_visit(value.visit, 0))
+        visit=study_visit(value.visit, 0),
+        waitlist_position=(value.waitlist_position
+                           if value.status is models.RegistrationStatus.WAITLISTED else None))
 
 
 @strawberry.type

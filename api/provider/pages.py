@@ -91,11 +91,13 @@ def _visit_section(request: Request, token: str, item: ProviderVisit, lang: Lang
     head = (
         f"<section><h2>{e(visit.title(lang))}</h2><p>{e(visit_when(visit, lang))}<br>"
         f"{e(visit.address.one_line())}<br>{e(t['capacity'])}: {visit.capacity}, "
-        f"{e(t['taken'])}: {item.seats_taken}, {e(t['attended_count'])}: {item.attended_count}</p>"
+        f"{e(t['taken'])}: {item.seats_taken}, {e(t['attended_count'])}: {item.attended_count}"
+        f", {e(t['waitlist'])}: {item.waitlist_length}</p>"
         f'<p><a href="{e(csv_url)}">{e(t["csv"])}</a></p>'
     )
+    waitlist = _waitlist(item, lang)
     if not item.registrations:
-        return head + f"<p>{e(t['no_registrations'])}</p></section>"
+        return head + f"<p>{e(t['no_registrations'])}</p>{waitlist}</section>"
     started = item.started(time.time())
     selectable = ((RegistrationStatus.CONFIRMED,) if started
                   else (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED))
@@ -127,7 +129,18 @@ def _visit_section(request: Request, token: str, item: ProviderVisit, lang: Lang
                   f"{e(t[label])}</button>" for value, css, label in buttons)
         + "</form>"
     )
-    return head + form + "</section>"
+    return head + form + waitlist + "</section>"
+
+
+def _waitlist(item: ProviderVisit, lang: Language) -> str:
+    """Who waits for a seat, next in line first."""
+    if not item.waitlist:
+        return ""
+    t = TEXT[lang]
+    entries = "".join(f"<li>{e(r.name)} ({e(r.id[:8])}, {e(r.email)})</li>"
+                      for r in item.waitlist)
+    return (f"<h3>{e(t['waitlist'])} ({item.waitlist_length})</h3>"
+            f"<p>{e(t['waitlist_note'])}</p><ol>{entries}</ol>")
 
 
 def _time(ts: int) -> str:

@@ -18,6 +18,8 @@ _OWN: dict[Language, dict[str, str]] = {
         "back": "Tillbaka till listan",
         "undo_selected": "Ångra bekräftelsen av valda",
         "attendance": "Närvaro",
+        "waitlist": "Väntelista", "waitlist_note": "Blir en plats ledig erbjuds den nästa "
+        "i kön, som har en viss tid på sig att ta den.",
         "attended_count": "Kom på besöket", "attended": "Kom", "absent": "Kom inte",
         "mark_attended": "Markera valda: kom", "mark_absent": "Markera valda: kom inte",
     },
@@ -33,6 +35,8 @@ _OWN: dict[Language, dict[str, str]] = {
         "back": "Back to the list",
         "undo_selected": "Withdraw the confirmation of selected",
         "attendance": "Attendance",
+        "waitlist": "Waitlist", "waitlist_note": "A freed seat is offered to the next in "
+        "line, who has a set time to take it.",
         "attended_count": "Attended", "attended": "Attended", "absent": "Did not attend",
         "mark_attended": "Mark selected: attended", "mark_absent": "Mark selected: did not attend",
     },

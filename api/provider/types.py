@@ -51,7 +51,11 @@ class ProviderStudyVisit:
     attended_count: int = strawberry.field(
         description="How many were marked as attended; kept after personal data is deleted.")
     registrations: list[ProviderRegistration] = strawberry.field(
-        description="The pending and confirmed registrations, oldest first.")
+        description="The registrations holding a seat (pending, confirmed, or OFFERED: held "
+                    "for the first in the waitlist until they claim it), oldest first.")
+    waitlist_length: int = strawberry.field(description="How many wait for a seat.")
+    waitlist: list[ProviderRegistration] = strawberry.field(
+        description="The first 100 WAITLISTED, next in line first.")
 
 
 @strawberry.type(description="The provider's visits, or why the token shows none.")
@@ -100,6 +104,8 @@ def provider_visit(item: ProviderVisit) -> ProviderStudyVisit:
         attended_count=item.attended_count,
         registrations=[provider_registration(r, item.attendance.get(r.id))
                        for r in item.registrations],
+        waitlist_length=item.waitlist_length,
+        waitlist=[provider_registration(r, None) for r in item.waitlist],
     )
 
 

@@ -20,9 +20,11 @@ from api.search.failures import raise_remembered
 from core.outages import REGISTRATIONS, SEARCH
 from core.search.meili import Query, Runner
 from core.visits.seats import seats_taken
+from core.visits.waitlist_reads import waitlist_lengths
 
 _MEILI = "search_meili_loader"
 _SEATS = "search_seats_loader"
+_WAITLISTS = "visits_waitlist_loader"
 
 
 def meili_runner(info: Info[Context, None]) -> Runner:
@@ -62,4 +64,22 @@ def seats_taken_loader(info: Info[Context, None]) -> DataLoader[str, int]:
 
         loader = DataLoader(load_fn=load)
         setattr(state, _SEATS, loader)
+    return loader
+
+
+def waitlist_length_loader(info: Info[Context, None]) -> DataLoader[str, int]:
+    """Waitlist lengths per study-visit id, batched over the whole request."""
+    state = info.context.request.state
+    loader: DataLoader[str, int] | None = getattr(state, _WAITLISTS, None)
+    if loader is None:
+        redis = info.context.resources.redis
+        request = info.context.request
+
+        async def load(visit_ids: list[str]) -> list[int]:
+            raise_remembered(request, REGISTRATIONS)
+            lengths = await waitlist_lengths(redis, visit_ids)
+            return [lengths[visit_id] for visit_id in visit_ids]
+
+        loader = DataLoader(load_fn=load)
+        setattr(state, _WAITLISTS, loader)
     return loader

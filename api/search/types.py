@@ -12,6 +12,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.search.loaders import waitlist_length_loader
 from api.search.runtime import search_runtime
 from core import reference as ref
 from core.search import documents
@@ -55,6 +56,11 @@ class StudyVisit:
         default = info.context.settings.registration_closes_hours_before
         hours = default if self.closes_hours_before is None else self.closes_hours_before
         return self.start - datetime.timedelta(hours=hours)
+
+    @strawberry.field(description="How many wait for a seat (registerForStudyVisit with "
+                                  "joinWaitlistIfFull); read now.")
+    async def waitlist_length(self, info: Info[Context, None]) -> int:
+        return await waitlist_length_loader(info).load(str(self.id))
 
     @classmethod
     def build(cls, visit: documents.Visit, seats_taken: int) -> StudyVisit:

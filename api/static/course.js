@@ -54,7 +54,7 @@ export function coursePage(course, backHash) {
         course.studyVisits.map(visitItem))
       : h("p", {}, t("course.noVisits")),
     form);
-  if (course.studyVisits.some((v) => v.seatsLeft > 0)) {
+  if (course.studyVisits.length) {  // a full visit takes registrations for its waitlist
     renderRegistration(form, course, (visit) => {
       const seats = page.querySelector(`[data-visit-id="${CSS.escape(visit.id)}"] .seats`);
       if (seats) seats.textContent = seatsText(visit.seatsLeft);

@@ -149,6 +149,7 @@ mutation RegisterForStudyVisit($input: RegisterForStudyVisitInput!) {
     registration {
       id
       status
+      waitlistPosition
       visit { id start seatsLeft registrationClosesAt }
     }
     errors { field message code }
@@ -168,7 +169,7 @@ query SearchStudyVisits($query: String!, $filter: StudyVisitSearchFilterInput, $
     facets { attribute values { value label count selected } }
     edges {
       distanceKm
-      node { id start durationMinutes capacity seatsLeft registrationClosesAt
+      node { id start durationMinutes capacity seatsLeft waitlistLength registrationClosesAt
              address { street postalCode city } }
       course { id title titleEn provider { name } location { municipality { name } } }
     }

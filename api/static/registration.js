@@ -21,10 +21,14 @@ export function closingText(visit) {
     : t("visit.closes", { when: formatDateTime(visit.registrationClosesAt) });
 }
 
+/* A full visit can still be chosen while registration is open: the registration then
+ * joins its waitlist. */
+
 /** Render the form for a course into container; onRegistered(visit) gets the API's visit
  * (with the seats left) after a successful registration. */
 export function renderRegistration(container, course, onRegistered) {
-  const firstOpen = course.studyVisits.find((v) => v.seatsLeft > 0 && !registrationClosed(v));
+  const open = course.studyVisits.filter((v) => !registrationClosed(v));
+  const firstOpen = open.find((v) => v.seatsLeft > 0) ?? open[0];
   const status = h("p", { id: "reg-status", class: "form-status", role: "status", "aria-live": "polite" });
   const submit = h("button", { type: "submit", class: "primary" }, t("form.submit"));
   const form = h("form", { id: "registration-form", novalidate: true, "aria-labelledby": "reg-heading" },
@@ -38,7 +42,7 @@ export function renderRegistration(container, course, onRegistered) {
         return h("div", { class: "choice" },
           h("input", {
             type: "radio", name: "visitId", id, value: visit.id,
-            disabled: visit.seatsLeft <= 0 || registrationClosed(visit), checked: visit === firstOpen,
+            disabled: registrationClosed(visit), checked: visit === firstOpen,
           }),
           h("label", { for: id },
             h("time", { datetime: visit.start }, formatDateTime(visit.start)),
@@ -48,6 +52,9 @@ export function renderRegistration(container, course, onRegistered) {
     textField("email", t("form.email"),
       { type: "email", autocomplete: "email", inputmode: "email", required: true }),
     textField("phone", t("form.phone"), { type: "tel", autocomplete: "tel" }),
+    h("div", { class: "field consent" },
+      h("input", { type: "checkbox", id: "reg-waitlist", name: "waitlist", checked: true }),
+      h("label", { for: "reg-waitlist" }, t("form.waitlist"))),
     h("div", { class: "field consent" },
       errorSlot("consent"),
       h("input", {
@@ -69,6 +76,7 @@ export function renderRegistration(container, course, onRegistered) {
       phone: data.get("phone") || null,
       language: apiLanguage(),
       consent: data.get("consent") === "on",
+      joinWaitlistIfFull: data.get("waitlist") === "on",
     };
     submit.disabled = true;
     form.setAttribute("aria-busy", "true");
@@ -141,11 +149,16 @@ function showErrors(form, status, errors) {
 }
 
 function showSuccess(container, course, registration, onRegistered) {
-  const heading = h("h2", { id: "reg-success", tabindex: "-1" }, t("form.success"));
+  const waiting = registration.status === "WAITLISTED";
+  const when = formatDateTime(registration.visit.start);
+  const heading = h("h2", { id: "reg-success", tabindex: "-1" },
+    t(waiting ? "form.waitlisted" : "form.success"));
   replaceChildren(container, h("div", { class: "success", role: "status" },
     heading,
-    h("p", {}, t("form.successText", { when: formatDateTime(registration.visit.start) })),
-    h("p", {}, t("form.seatsLeft", { count: registration.visit.seatsLeft })),
+    waiting
+      ? h("p", {}, t("form.waitlistedText", { when, position: registration.waitlistPosition }))
+      : [h("p", {}, t("form.successText", { when })),
+        h("p", {}, t("form.seatsLeft", { count: registration.visit.seatsLeft }))],
     h("button", {
       type: "button", class: "link-button",
       onClick: () => {

@@ -19,7 +19,7 @@ const STRINGS = {
     query: "Utbildning eller yrke", search: "Sök studiebesök", seats: "Bara med lediga platser",
     times: "Tid på dagen", weekdays: "Veckodag", near: "Nära en kommun", radius: "Avstånd",
     count: "{count} studiebesök", countOne: "1 studiebesök", none: "Inga studiebesök hittades.",
-    more: "Visa fler", register: "Anmäl dig", waitlist: "Fullt", error: "Sökningen misslyckades. Försök igen.",
+    more: "Visa fler", register: "Anmäl dig", waitlist: "Ställ dig i kö", queued: "{count} i kö", error: "Sökningen misslyckades. Försök igen.",
     distance: "{km} km bort", loading: "Söker …", results: "Resultat",
   },
   en: {
@@ -27,7 +27,7 @@ const STRINGS = {
     query: "Course or occupation", search: "Search study visits", seats: "Only with seats left",
     times: "Time of day", weekdays: "Weekday", near: "Near a municipality", radius: "Distance",
     count: "{count} study visits", countOne: "1 study visit", none: "No study visits found.",
-    more: "Show more", register: "Register", waitlist: "Full", error: "The search failed. Please try again.",
+    more: "Show more", register: "Register", waitlist: "Join the waitlist", queued: "{count} in line", error: "The search failed. Please try again.",
     distance: "{km} km away", loading: "Searching …", results: "Results",
   },
 };
@@ -92,9 +92,10 @@ export function visitFinder() {
     const slot = h("div", { class: "registration" });
     const full = visit.seatsLeft <= 0;
     const closed = registrationClosed(visit);
-    const seats = h("span", { class: "seats" }, seatsText(visit.seatsLeft));
+    const queued = full && visit.waitlistLength ? ` · ${vt("queued", { count: visit.waitlistLength })}` : "";
+    const seats = h("span", { class: "seats" }, seatsText(visit.seatsLeft) + queued);
     const button = h("button", {
-      type: "button", class: "secondary", disabled: full || closed, "aria-expanded": "false",
+      type: "button", class: "secondary", disabled: closed, "aria-expanded": "false",
       onClick: () => {
         const open = button.getAttribute("aria-expanded") !== "true";
         button.setAttribute("aria-expanded", String(open));

@@ -46,6 +46,7 @@ class VisitsMutation:
                     consent=input.consent,
                 ),
                 client_address(request),
+                join_waitlist_if_full=input.join_waitlist_if_full,
             )
         except ServiceUnavailable:
             REGISTRATIONS.labels(UNAVAILABLE).inc()
@@ -55,8 +56,11 @@ class VisitsMutation:
             return RegisterForStudyVisitPayload(
                 registration=None, errors=[error(e) for e in outcome.errors])
         REGISTRATIONS.labels(OK).inc()
+        made = outcome.registration
+        seats_taken = made.visit.capacity if made.status.on_waitlist else outcome.seats_taken
         return RegisterForStudyVisitPayload(
-            registration=registration(outcome.registration, outcome.seats_taken or 0), errors=[])
+            registration=registration(made, seats_taken or 0, made.waitlist_position),
+            errors=[])
 
     @strawberry.mutation(description="The provider's decision, with the token of the confirm or "
                                      "decline link. Only a pending registration can be decided.")
@@ -78,4 +82,12 @@ class VisitsMutation:
     async def erase_study_visit_registration(
         self, info: Info[Context, None], token: TokenArg) -> RegistrationActionPayload:
         outcome = await visit_service(info.context.request).act(token, (TokenAction.ERASE,))
+        return action_payload(outcome.result, outcome.status)
+
+    @strawberry.mutation(description="Take the seat a waitlist offer holds for you, with the "
+                                     "token of the emailed offer: the registration becomes "
+                                     "PENDING and goes to the provider.")
+    async def claim_study_visit_seat(
+        self, info: Info[Context, None], token: TokenArg) -> RegistrationActionPayload:
+        outcome = await visit_service(info.context.request).act(token, (TokenAction.CLAIM,))
         return action_payload(outcome.result, outcome.status)

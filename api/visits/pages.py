@@ -1,4 +1,5 @@
-"""The pages behind the emailed links: decision (provider), cancel and erase (jobseeker).
+"""The pages behind the emailed links: decision (provider), cancel, erase and claim (a
+seat offered from the waitlist) (jobseeker).
 
 GET shows what the link is about and a button; it changes nothing (mail scanners and
 link previews open links). POST carries the token in the form body – the token is the
@@ -48,6 +49,7 @@ _ALLOWED = {
     "decision": (TokenAction.CONFIRM, TokenAction.DECLINE),
     "cancel": (TokenAction.CANCEL,),
     "erase": (TokenAction.ERASE,),
+    "claim": (TokenAction.CLAIM,),
 }
 e = html.escape
 
@@ -142,8 +144,11 @@ async def _show(request: Request, kind: str) -> HTMLResponse:
         body += f"<p>{e(t['decide_help'])}</p>"
         body += _form(request, confirm, TokenAction.CONFIRM, t["confirm"], "#1b5e20", lang)
         body += _form(request, decline, TokenAction.DECLINE, t["decline"], "#8e0000", lang)
-    elif kind == "cancel" and status.active:
-        body += f"<p>{e(t['cancel_help'])}</p>"
+    elif kind == "claim" and status is RegistrationStatus.OFFERED:
+        body += f"<p>{e(t['claim_help'])}</p>"
+        body += _form(request, token, TokenAction.CLAIM, t["claim"], "#1b5e20", lang)
+    elif kind == "cancel" and (status.active or status.on_waitlist):
+        body += f"<p>{e(t['leave_help' if status.on_waitlist else 'cancel_help'])}</p>"
         body += _form(request, token, TokenAction.CANCEL, t["cancel"], "#8e0000", lang)
     elif kind == "erase":
         body += f"<p>{e(t['erase_help'])}</p>"
@@ -210,9 +215,14 @@ async def erase_page(request: Request) -> HTMLResponse:
     return await _answer(request, "erase")
 
 
+async def claim_page(request: Request) -> HTMLResponse:
+    return await _answer(request, "claim")
+
+
 def routes() -> list[Route]:
     return [
         Route(PATHS[TokenAction.CONFIRM], decision_page, methods=["GET", "POST"]),
         Route(PATHS[TokenAction.CANCEL], cancel_page, methods=["GET", "POST"]),
         Route(PATHS[TokenAction.ERASE], erase_page, methods=["GET", "POST"]),
+        Route(PATHS[TokenAction.CLAIM], claim_page, methods=["GET", "POST"]),
     ]

@@ -25,6 +25,11 @@ class RegistrationStatus(Enum):
         "CANCELLED", description="Cancelled by the jobseeker, or the visit was removed.")
     EXPIRED = strawberry.enum_value(
         "EXPIRED", description="The provider had not answered when the visit started.")
+    WAITLISTED = strawberry.enum_value(
+        "WAITLISTED", description="On the full visit's waitlist (see waitlistPosition).")
+    OFFERED = strawberry.enum_value(
+        "OFFERED", description="A freed seat is held for you until the emailed offer lapses: "
+                               "claim it with claimStudyVisitSeat.")
 
 
 @strawberry.enum(description="Why a registration was not accepted.")
@@ -76,12 +81,16 @@ class Registration:
         description="The course's title in the registration's language (Swedish when the "
                     "course has no English title).")
     provider_name: str = strawberry.field(description="The training provider.")
+    waitlist_position: int | None = strawberry.field(
+        description="The place in the waitlist's line (1 = next to be offered a seat); null "
+                    "when not WAITLISTED.")
 
 
 @strawberry.type(description="The outcome of registerForStudyVisit: a registration or errors.")
 class RegisterForStudyVisitPayload:
     registration: Registration | None = strawberry.field(
-        description="The new registration (status PENDING); null when there are errors.")
+        description="The new registration (status PENDING, or WAITLISTED when asked to join "
+                    "a full visit's waitlist); null when there are errors.")
     errors: list[RegistrationError] = strawberry.field(
         description="Why the registration was not made; empty on success.")
 
@@ -108,6 +117,9 @@ class RegisterForStudyVisitInput:
     language: Language = strawberry.field(description="Language of the emails.")
     consent: bool = strawberry.field(
         description="Explicit consent to share name, email and phone with the provider.")
+    join_waitlist_if_full: bool = strawberry.field(
+        default=False, description="On a full visit, join its waitlist (status WAITLISTED) "
+                                   "instead of failing with VISIT_FULL.")
 
 
 @strawberry.input(description="Which study visits to list; every field narrows the list.")
@@ -141,7 +153,8 @@ def study_visit(visit: models.Visit, seats_taken: int) -> StudyVisit:
     )
 
 
-def registration(value: models.Registration, seats_taken: int) -> Registration:
+def registration(value: models.Registration, seats_taken: int,
+                 waitlist_position: int | None = None) -> Registration:
     return Registration(
         id=strawberry.ID(value.id),
         status=RegistrationStatus[value.status.name],
@@ -150,6 +163,7 @@ def registration(value: models.Registration, seats_taken: int) -> Registration:
         course_id=strawberry.ID(value.visit.course_id),
         course_title=value.visit.title(value.language),
         provider_name=value.visit.provider_name,
+        waitlist_position=waitlist_position,
     )
 
 

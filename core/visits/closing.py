@@ -30,6 +30,7 @@ cancelled; the jobseeker's pages and the API say that the provider never answere
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -99,12 +100,6 @@ async def schedule(redis: Redis, registration_id: str, created_at: int, start_ts
                                         for step, ts in due.items()})
 
 
-async def seat_freed(redis: Redis, visit_id: str) -> None:
-    """The one place an expiry hands its freed seat on, called after the transition that
-    freed it: the waitlist (``core.visits.waitlist``) is to offer it to the first in
-    line here. Without a waitlist the seat is simply back in the pool."""
-
-
 # KEYS: registration, due set, outbox. ARGV: due member, outbox member, now.
 # Owes the reminder only while the registration is still PENDING; drops the entry.
 _OWE_REMINDER = """
@@ -129,10 +124,14 @@ class SweepCounts:
 class ClosingSweeper:
     """Acts on the due entries of :data:`keys.CLOSING_DUE` (see the module's text)."""
 
-    def __init__(self, redis: ArqRedis, store: RegistrationStore, reminder_hours: int) -> None:
+    def __init__(self, redis: ArqRedis, store: RegistrationStore, reminder_hours: int,
+                 seat_freed: Callable[[str], Awaitable[object]] | None = None) -> None:
+        """``seat_freed(visit_id)`` hands the seat an expiry freed on (the waitlist's
+        offer); the waitlist sweep offers it within a minute should that fail."""
         self.redis = redis
         self.store = store
         self.reminder_hours = reminder_hours
+        self.seat_freed = seat_freed
         self._owe_reminder: Any = redis.register_script(_OWE_REMINDER)
 
     async def sweep(self, now: int) -> SweepCounts:
@@ -169,8 +168,9 @@ class ClosingSweeper:
         return "reminded"
 
     def _due(self, registration: Registration, step: Step) -> int | None:
-        return due_times(registration.created_at, registration.visit.start_ts,
-                         self.reminder_hours).get(step)
+        # a seat claimed from the waitlist was put before the provider at its claim
+        asked_at = registration.claimed_at or registration.created_at
+        return due_times(asked_at, registration.visit.start_ts, self.reminder_hours).get(step)
 
     async def _expire(self, registration: Registration, entry: str, now: int) -> str:
         changed = await self.store.transition(
@@ -181,7 +181,8 @@ class ClosingSweeper:
             return "dropped"
         logger.info("registration %s expired unanswered", registration.id)
         await dispatch.enqueue(self.redis, Job.EXPIRED_NOTICE, registration.id)
-        await seat_freed(self.redis, registration.visit.id)
+        if self.seat_freed is not None:
+            await self.seat_freed(registration.visit.id)
         return "expired"
 
 

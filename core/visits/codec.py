@@ -96,6 +96,9 @@ def decode_hash(fields: Mapping[str, str]) -> Registration:
         decided_at=_optional_int(fields.get("decidedAt")),
         cancelled_at=_optional_int(fields.get("cancelledAt")),
         cancel_reason=CancelReason(reason) if reason else None,
+        waitlist_position=_optional_int(fields.get("waitlistPosition")),
+        offer_expires_at=_optional_int(fields.get("offerExpiresAt")),
+        claimed_at=_optional_int(fields.get("claimedAt")),
         mail_failures={
             name.removeprefix(MAIL_FAILURE_PREFIX): value
             for name, value in fields.items()

@@ -38,6 +38,7 @@ class Job(StrEnum):
     PROVIDER_PENDING_REMINDER = "send_provider_pending_reminder"
     PROVIDER_EVE_REMINDER = "send_provider_eve_reminder"
     EXPIRED_NOTICE = "send_expired_notice"
+    WAITLIST_OFFER = "send_waitlist_offer"
 
 
 RECONCILE_JOB = "reconcile_study_visits"

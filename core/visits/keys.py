@@ -19,6 +19,11 @@ hashes (HMAC with the secret key) of an email address or a client address.
   by the time they were owed (re-enqueued if a job never got queued).
 * ``studyvisit:index:closing`` – sorted set: ``{step}:{registration id}`` by due time
   (provider reminders and expiry of unanswered registrations, :mod:`core.visits.closing`).
+* ``studyvisit:{visit_id}:waitlist`` – sorted set: WAITLISTED registration ids by their
+  place in line (``studyvisit:{visit_id}:waitlist:seq`` counts the places given).
+* ``studyvisit:index:offers`` – sorted set: OFFERED registration ids by the offer's
+  expiry (the waitlist sweep passes a lapsed offer on).
+* ``studyvisit:index:waitlists`` – set: visit ids with someone on the waitlist.
 * ``ratelimit:registration:{ip|email|email-day}:{hmac}`` – sorted sets of recent attempts
   (see :mod:`core.visits.ratelimit`).
 """
@@ -39,6 +44,8 @@ CLOSING_STEPS = ("remind", "eve", "expire")  # core.visits.closing.Step
 
 def closing_member(step: str, registration_id: str) -> str:
     return f"{step}:{registration_id}"
+OFFERS = f"{PREFIX}:index:offers"
+WAITLISTS = f"{PREFIX}:index:waitlists"
 
 
 def registration(registration_id: str) -> str:
@@ -59,3 +66,11 @@ def rate_limit(kind: str, digest: str) -> str:
 
 def outbox_member(job: str, registration_id: str) -> str:
     return f"{job}:{registration_id}"
+
+
+def waitlist(visit_id: str) -> str:
+    return f"{PREFIX}:{visit_id}:waitlist"
+
+
+def waitlist_sequence(visit_id: str) -> str:
+    return f"{PREFIX}:{visit_id}:waitlist:seq"

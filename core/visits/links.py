@@ -13,14 +13,17 @@ PATHS = {
     TokenAction.DECLINE: "/visits/decision",
     TokenAction.CANCEL: "/visits/cancel",
     TokenAction.ERASE: "/visits/erase",
+    TokenAction.CLAIM: "/visits/claim",
 }
 
 
 def token_expiry(registration: Registration, action: TokenAction) -> int:
     """Decisions and cancellations make sense until the visit starts; erasure until the
-    data expires anyway."""
+    data expires anyway; a claim until the offer lapses."""
     if action is TokenAction.ERASE:
         return registration.expires_at
+    if action is TokenAction.CLAIM and registration.offer_expires_at is not None:
+        return registration.offer_expires_at
     return registration.visit.start_ts
 
 

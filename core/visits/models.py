@@ -13,17 +13,28 @@ class RegistrationStatus(StrEnum):
 
     ``EXPIRED``: still unanswered when the visit started (:mod:`core.visits.closing`).
     """
+    """``PENDING → CONFIRMED | DECLINED | CANCELLED``; ``CONFIRMED → CANCELLED``.
+
+    The waitlist (:mod:`core.visits.waitlist`): ``WAITLISTED → OFFERED | CANCELLED``,
+    ``OFFERED → PENDING`` (claimed) ``| CANCELLED`` (left, or the offer lapsed)."""
 
     PENDING = "PENDING"
     CONFIRMED = "CONFIRMED"
     DECLINED = "DECLINED"
     CANCELLED = "CANCELLED"
     EXPIRED = "EXPIRED"
+    WAITLISTED = "WAITLISTED"
+    OFFERED = "OFFERED"
 
     @property
     def active(self) -> bool:
         """Whether the registration holds a seat."""
         return self in (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
+
+    @property
+    def on_waitlist(self) -> bool:
+        """Waiting for a seat (OFFERED: a seat is held for them until the offer lapses)."""
+        return self in (RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED)
 
 
 class Language(StrEnum):
@@ -49,6 +60,7 @@ class CancelReason(StrEnum):
     VISIT_REMOVED = "visit_removed"
     PROVIDER = "provider"  # the provider undid its confirmation (provider self-service)
     ERASED = "erased"  # only on the provider's withdrawal notice (core.visits.withdrawal)
+    OFFER_LAPSED = "offer_lapsed"  # a waitlist offer was not claimed in time
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +170,9 @@ class Registration:
     cancel_reason: CancelReason | None = None
     mail_failures: dict[str, str] = field(default_factory=dict)
     mail_states: dict[str, str] = field(default_factory=dict)
+    waitlist_position: int | None = None  # place in line: on joining it, or as last read
+    offer_expires_at: int | None = None  # an offered seat can be claimed until then
+    claimed_at: int | None = None  # a waitlisted registration became PENDING then
 
     def mail_handed_over(self, job: str) -> bool:
         """Whether the email of ``job`` went (or may have gone) to the SMTP server."""

@@ -16,6 +16,7 @@ address and per client (the registrations' sliding-window script, keys of their 
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import time
 from dataclasses import dataclass
@@ -31,11 +32,12 @@ from core.settings import Settings
 from core.visits import keys
 from core.visits.awaiting import result
 from core.visits.codec import decode_hash
-from core.visits.models import ErrorCode, FieldError, Language, Registration
+from core.visits.models import ErrorCode, FieldError, Language, Registration, RegistrationStatus
 from core.visits.pseudonyms import client_digest, email_digest
 from core.visits.ratelimit import _SCRIPT as SLIDING_WINDOW_SCRIPT
 from core.visits.tokens import TokenError, TokenProblem
 from core.visits.validation import message, normalise_email
+from core.visits.waitlist_reads import waitlist_positions
 
 SALT = "studyvisit.mine.v1"
 LINK_JOB = "send_my_registrations_link"
@@ -142,6 +144,7 @@ class MyRegistrations:
             await result(self.redis.zrem(key, *gone))
         registrations = [decode_hash({as_text(k): as_text(v) for k, v in raw.items()})
                          for raw in found if raw]
+        registrations = await _with_places_in_line(self.redis, registrations)
         return sorted(registrations, key=lambda r: (r.visit.start_ts, r.id))
 
     async def owns(self, digest: str, registration_id: str) -> bool:
@@ -150,3 +153,13 @@ class MyRegistrations:
             return False
         score = await result(self.redis.zscore(index_key(digest), registration_id))
         return score is not None
+
+
+async def _with_places_in_line(redis: Redis, registrations: list[Registration]
+                               ) -> list[Registration]:
+    """The registrations, each WAITLISTED one with its place in line now."""
+    waiting = [r for r in registrations if r.status is RegistrationStatus.WAITLISTED]
+    places = await waitlist_positions(redis, [(r.id, r.visit.id) for r in waiting])
+    now = {r.id: place for r, place in zip(waiting, places, strict=True)}
+    return [dataclasses.replace(r, waitlist_position=now[r.id]) if r.id in now else r
+            for r in registrations]

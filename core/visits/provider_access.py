@@ -49,6 +49,7 @@ MAX_DECISIONS_PER_REQUEST = 100
 MAX_ID_CHARS = 64
 ATTENDANCE_DAYS = 30  # visits this recent still show, to mark who came
 MAX_CAPACITY = 200  # the feed contract's maximum seats of a visit
+MAX_WAITLIST_LISTED = 100  # the first in a visit's waitlist shown (its length is counted)
 DAY = 86_400
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,8 @@ class ProviderVisit:
     registrations: list[Registration]
     attendance: dict[str, Attendance] = field(default_factory=dict)
     attended_count: int = 0
+    waitlist: list[Registration] = field(default_factory=list)  # WAITLISTED, in line order
+    waitlist_length: int = 0
 
     def started(self, now: float) -> bool:
         return self.visit.start_ts <= now
@@ -191,6 +194,7 @@ class ProviderAccess:
             members = await pipe.execute()
         ids = [sorted(as_text(m) for m in found)[:visit.capacity]
                for visit, found in zip(visits, members, strict=True)]
+        lines = await self._waitlists(visits)
         async with self.redis.pipeline(transaction=False) as pipe:
             for registration_ids in ids:
                 for registration_id in registration_ids:
@@ -205,10 +209,34 @@ class ProviderAccess:
                                    key=lambda r: (r.created_at, r.id))
             marks = {fields["id"]: Attendance(fields[ATTENDANCE_FIELD])
                      for fields in found if fields.get(ATTENDANCE_FIELD)}
-            listing.append(ProviderVisit(visit, registrations, marks, attended[visit.id]))
+            waiting, length = lines[visit.id]
+            listing.append(ProviderVisit(visit, registrations, marks, attended[visit.id],
+                                         waiting, length))
         log.info("provider page listed: organisation=%s visits=%d",
                  claims.organisation, len(listing))
         return listing
+
+    async def _waitlists(self, visits: list[Visit]
+                         ) -> dict[str, tuple[list[Registration], int]]:
+        """Each visit's first :data:`MAX_WAITLIST_LISTED` in line, and the line's length."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for visit in visits:
+                pipe.zrange(keys.waitlist(visit.id), 0, MAX_WAITLIST_LISTED - 1)
+                pipe.zcard(keys.waitlist(visit.id))
+            replies = await pipe.execute()
+        lines = {visit.id: ([as_text(m) for m in replies[2 * i]], int(replies[2 * i + 1]))
+                 for i, visit in enumerate(visits)}
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for ids, _ in lines.values():
+                for registration_id in ids:
+                    pipe.hgetall(keys.registration(registration_id))
+            hashes = iter(await pipe.execute())
+        found: dict[str, tuple[list[Registration], int]] = {}
+        for visit_id, (ids, length) in lines.items():
+            raws = [next(hashes) for _ in ids]
+            found[visit_id] = ([decode_hash({as_text(k): as_text(v) for k, v in raw.items()})
+                                for raw in raws if raw], length)
+        return found
 
     @registrations_call
     async def decide(self, claims: ProviderClaims, registration_ids: list[str],
@@ -294,4 +322,5 @@ class ProviderAccess:
         if changed.outcome is TransitionOutcome.CONFLICT:
             return ActionOutcome(ActionResult.NOT_ALLOWED, TokenAction.CANCEL, changed.previous)
         await dispatch.enqueue(self.visits.queue, Job.VISIT_CANCELLED, registration_id)
+        await self.visits.offer_seat_of(registration_id)  # the waitlist's first in line
         return ActionOutcome(ActionResult.DONE, TokenAction.CANCEL, RegistrationStatus.CANCELLED)

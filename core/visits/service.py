@@ -7,6 +7,8 @@ A dependency that does not answer in time raises ``ServiceUnavailable``.
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -15,8 +17,10 @@ from enum import StrEnum
 import httpx
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from core.durability import DurabilityGate, aof_wait
+from core.errors import ServiceUnavailable
 from core.outages import registrations_call
 from core.settings import Settings
 from core.visits import closing, dispatch, my_registrations, withdrawal
@@ -38,8 +42,14 @@ from core.visits.store import RegistrationStore, ReserveOutcome, TransitionOutco
 from core.visits.tokens import TokenAction, TokenClaims, TokenError, TokenProblem, verify
 from core.visits.validation import RawRegistration, message, validate
 from core.visits.visit_records import find_visit_record
+from core.visits.waitlist import ClaimOutcome, JoinOutcome, Waitlist
+
+logger = logging.getLogger(__name__)
 
 DAY = 86_400
+SEAT_ATTEMPTS = 3  # a seat freed while joining the line: reserve it (a few times at most)
+_HOLDS_SEAT = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED,
+               RegistrationStatus.OFFERED)
 
 _FAILURES = {
     ReserveOutcome.FULL: ("visitId", ErrorCode.VISIT_FULL, {
@@ -82,6 +92,7 @@ _TARGETS = {
     TokenAction.CONFIRM: RegistrationStatus.CONFIRMED,
     TokenAction.DECLINE: RegistrationStatus.DECLINED,
     TokenAction.CANCEL: RegistrationStatus.CANCELLED,
+    TokenAction.CLAIM: RegistrationStatus.PENDING,
 }
 
 
@@ -100,6 +111,7 @@ class VisitService:
         self.meili = meili
         self.queue = queue
         self.store = RegistrationStore(redis, aof_wait(settings), DurabilityGate(settings))
+        self.waitlist = Waitlist(self.store, settings)
         self.limiter = RegistrationRateLimiter(redis, settings.secret_key, RateLimits(
             settings.registration_rate_limit_per_ip,
             settings.registration_rate_limit_per_email,
@@ -115,21 +127,24 @@ class VisitService:
         return found if found is not None else await find_visit(self.meili, index, visit_id)
 
     @registrations_call
-    async def register(self, raw: RawRegistration, client_address: str) -> RegisterOutcome:
+    async def register(self, raw: RawRegistration, client_address: str,
+                       join_waitlist_if_full: bool = False) -> RegisterOutcome:
+        """Register; a full visit puts the registration on its waitlist when asked to."""
         checked = validate(raw)
         if isinstance(checked, list):
             return RegisterOutcome(errors=checked)
         admission = await self.limiter.admit(client_address, checked.email)
         if isinstance(admission, Refusal):
             return RegisterOutcome(errors=[admission.error(checked.language)])
-        outcome = await self._register_admitted(checked)
+        outcome = await self._register_admitted(checked, join_waitlist_if_full)
         if outcome.registration is None:
             # No registration, no email: the attempt leaves the daily email cap. (After
             # an exception it stays counted: the registration may have been stored.)
             await self.limiter.release(admission)
         return outcome
 
-    async def _register_admitted(self, checked: RegistrationInput) -> RegisterOutcome:
+    async def _register_admitted(self, checked: RegistrationInput, join_waitlist_if_full: bool
+                                 ) -> RegisterOutcome:
         lang = checked.language.value
         visit = await self.find_visit(checked.visit_id)
         if visit is None:
@@ -161,10 +176,22 @@ class VisitService:
         # Before the reservation: a stored registration always has its due times.
         await closing.schedule(self.redis, registration.id, now, visit.start_ts,
                                self.settings.pending_reminder_hours)
-        reserved = await self.store.reserve(
-            registration, digest, now,
-            outbox=tuple(job.value for job in owed),
-        )
+        for _ in range(SEAT_ATTEMPTS):
+            reserved = await self.store.reserve(
+                registration, digest, now,
+                outbox=tuple(job.value for job in owed),
+            )
+            if reserved.outcome is not ReserveOutcome.FULL or not join_waitlist_if_full:
+                break
+            waiting = dataclasses.replace(registration, status=RegistrationStatus.WAITLISTED)
+            joined = await self.waitlist.join(waiting, digest, now,
+                                              (Job.JOBSEEKER_RECEIPT.value,))
+            if joined.outcome is JoinOutcome.ALREADY:
+                reserved = dataclasses.replace(reserved, outcome=ReserveOutcome.ALREADY)
+                break
+            if joined.outcome is JoinOutcome.WAITLISTED:
+                return await self._waitlisted(
+                    dataclasses.replace(waiting, waitlist_position=joined.position), digest)
         if reserved.outcome is not ReserveOutcome.OK:
             field_name, code, texts = _FAILURES[reserved.outcome]
             return RegisterOutcome(errors=[FieldError(field_name, texts[lang], code)])
@@ -173,6 +200,26 @@ class VisitService:
         for job in owed:
             await dispatch.enqueue(self.queue, job, registration.id)
         return RegisterOutcome(registration=registration, seats_taken=reserved.seats_taken)
+
+    async def _waitlisted(self, registration: Registration, digest: str) -> RegisterOutcome:
+        await my_registrations.remember(self.redis, digest, registration)
+        await dispatch.enqueue(self.queue, Job.JOBSEEKER_RECEIPT, registration.id)
+        return RegisterOutcome(registration=registration)
+
+    async def seat_freed(self, visit_id: str) -> list[str]:
+        """Offer the visit's free seats to its waitlist (:mod:`core.visits.waitlist`),
+        with the visit as it is now (its capacity); the registration ids offered.
+
+        The change that freed the seat is done: a dependency failing here leaves the
+        seat to the ``sweep_waitlists`` cron (within a minute), never fails the caller."""
+        try:
+            visit = await self.find_visit(visit_id)
+            if visit is None:  # withdrawn: its registrations are being cancelled
+                return []
+            return await self.waitlist.seat_freed(visit, int(time.time()), self.queue)
+        except (ServiceUnavailable, RedisError, OSError):
+            logger.warning("seat of visit %s not offered now; left to the sweep", visit_id)
+            return []
 
     def read_token(self, token: str, allowed: tuple[TokenAction, ...]
                    ) -> TokenClaims | ActionOutcome:
@@ -210,6 +257,8 @@ class VisitService:
         if erased and notice is not None:
             await dispatch.enqueue(self.queue, Job.PROVIDER_WITHDRAWAL,
                                    withdrawal.notice_id(registration_id))
+        if erased and registration is not None and registration.status in _HOLDS_SEAT:
+            await self.seat_freed(registration.visit.id)
         return ActionOutcome(ActionResult.DONE if erased else ActionResult.NOT_FOUND,
                              TokenAction.ERASE)
 
@@ -226,11 +275,14 @@ class VisitService:
         or one of a provider's own, :mod:`core.visits.provider_access`)."""
         if action is TokenAction.ERASE:
             return await self._erase(registration_id)
+        if action is TokenAction.CLAIM:
+            return await self._claim(registration_id)
         target = _TARGETS[action]
         jobs: tuple[Job, ...]
-        if action is TokenAction.CANCEL:
+        if action is TokenAction.CANCEL:  # leaving the waitlist too
             allowed_from: tuple[RegistrationStatus, ...] = (
-                RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
+                RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED,
+                RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED)
             jobs = (Job.PROVIDER_CANCELLATION, Job.CANCELLATION_RECEIPT)
             reason: CancelReason | None = CancelReason.JOBSEEKER
         else:
@@ -247,4 +299,33 @@ class VisitService:
             return ActionOutcome(result, action, changed.previous)
         for job in jobs:
             await dispatch.enqueue(self.queue, job, registration_id)
+        if changed.previous in _HOLDS_SEAT:
+            await self.offer_seat_of(registration_id)
         return ActionOutcome(ActionResult.DONE, action, target)
+
+    async def offer_seat_of(self, registration_id: str) -> None:
+        """The registration gave up its seat: offer it to the visit's waitlist."""
+        visit_id = await self.store.visit_of(registration_id)
+        if visit_id is not None:
+            await self.seat_freed(visit_id)
+
+    async def _claim(self, registration_id: str) -> ActionOutcome:
+        now = int(time.time())
+        claimed = await self.waitlist.claim(registration_id, now, self.queue)
+        if claimed.outcome is ClaimOutcome.NOT_FOUND:
+            return ActionOutcome(ActionResult.NOT_FOUND, TokenAction.CLAIM)
+        if claimed.outcome is ClaimOutcome.LAPSED:
+            return ActionOutcome(ActionResult.EXPIRED_TOKEN, TokenAction.CLAIM)
+        if claimed.outcome is ClaimOutcome.CONFLICT:
+            previous = RegistrationStatus(claimed.status) if claimed.status else None
+            result = (ActionResult.ALREADY_DONE
+                      if previous in (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
+                      else ActionResult.NOT_ALLOWED)
+            return ActionOutcome(result, TokenAction.CLAIM, previous)
+        # its expiry at the start was written on registering; the provider's reminders
+        # count from the claim (the sweeper reads claimedAt)
+        pending = await self.store.get(registration_id)
+        if pending is not None:
+            await closing.schedule(self.redis, registration_id, now, pending.visit.start_ts,
+                                   self.settings.pending_reminder_hours)
+        return ActionOutcome(ActionResult.DONE, TokenAction.CLAIM, RegistrationStatus.PENDING)

@@ -1,8 +1,10 @@
 """Registrations in Redis, the system of record; every change is one Lua script.
 
-* reserve: not already registered (same email on the visit), not full, then take the seat
+* reserve: not already registered (same email on the visit, seated or waitlisted), not
+  full (nor anyone waiting for a seat: :mod:`core.visits.waitlist`), then take the seat
   and store the registration with its expiry, atomically – N seats accept exactly N.
-* transition: compare-and-set of the status; leaving the active states frees the seat.
+* transition: compare-and-set of the status; leaving the active states frees the seat
+  (and leaves the waitlist; the caller offers the seat on, :mod:`core.visits.waitlist`).
 * erase: the registration and every pointer to it, gone; and the disk-erasure mark set
   (:mod:`core.visits.disk_erasure`), since the append-only file still holds what was erased.
 
@@ -34,13 +36,13 @@ from core.visits.my_registrations import index_key as my_registrations_key
 _RESERVE = """
 local existing = redis.call('HGET', KEYS[2], ARGV[2])
 if existing then
-  if redis.call('SISMEMBER', KEYS[1], existing) == 1 then
+  if redis.call('SISMEMBER', KEYS[1], existing) == 1 or redis.call('ZSCORE', KEYS[8], existing) then
     return {'ALREADY', existing}
   end
   redis.call('HDEL', KEYS[2], ARGV[2])
 end
 local taken = redis.call('SCARD', KEYS[1])
-if taken >= tonumber(ARGV[1]) then
+if taken >= tonumber(ARGV[1]) or redis.call('ZCARD', KEYS[8]) > 0 then
   return {'FULL', tostring(taken)}
 end
 redis.call('SADD', KEYS[1], ARGV[3])
@@ -84,6 +86,8 @@ else
     redis.call('HDEL', KEYS[3], digest)
   end
   redis.call('ZREM', KEYS[4], ARGV[1])
+  redis.call('ZREM', KEYS[6], ARGV[1])
+  redis.call('ZREM', KEYS[7], ARGV[1])
 end
 for i = 7, 6 + owed do
   redis.call('ZADD', KEYS[5], ARGV[4], ARGV[i])
@@ -109,6 +113,8 @@ end
 redis.call('ZREM', KEYS[4], ARGV[1])
 redis.call('ZREM', KEYS[5], ARGV[1])
 redis.call('HDEL', KEYS[6], ARGV[1])
+redis.call('ZREM', KEYS[11], ARGV[1])
+redis.call('ZREM', KEYS[12], ARGV[1])
 local owed = tonumber(ARGV[3])
 for i = 4, 3 + owed do
   redis.call('ZREM', KEYS[7], ARGV[i])
@@ -194,6 +200,7 @@ class RegistrationStore:
                 keys.EXPIRIES,
                 keys.REGISTRATION_VISITS,
                 keys.OUTBOX,
+                keys.waitlist(visit.id),
             ],
             [
                 visit.capacity,
@@ -245,6 +252,8 @@ class RegistrationStore:
                 keys.emails(visit_id),
                 keys.CONFIRMED,
                 keys.OUTBOX,
+                keys.waitlist(visit_id),
+                keys.OFFERS,
             ],
             [
                 registration_id,
@@ -286,6 +295,8 @@ class RegistrationStore:
                 disk_erasure.PENDING_KEY,
                 my_registrations_key(as_text(digest) if digest else "none"),
                 keys.registration(notice[1]["id"]) if notice else keys.registration(""),
+                keys.waitlist(visit_id),
+                keys.OFFERS,
             ],
             [registration_id, int(time.time()), len(outbox_jobs),
              *(keys.outbox_member(j, registration_id) for j in outbox_jobs),
@@ -296,6 +307,11 @@ class RegistrationStore:
         await result(self.redis.zrem(keys.CLOSING_DUE, *(
             keys.closing_member(step, registration_id) for step in keys.CLOSING_STEPS)))
         return int(existed) == 1
+
+    async def write(self, script: Any, script_keys: Sequence[str], args: Sequence[Any]
+                    ) -> Any:
+        """Run a write script of another module (the waitlist's) as the store's own."""
+        return await self._write(script, script_keys, args)
 
     async def _write(self, script: Any, script_keys: Sequence[str], args: Sequence[Any]
                      ) -> Any:
@@ -331,6 +347,10 @@ class RegistrationStore:
         if aof.replicas and int(waits[0]) < aof.replicas:
             raise ServiceUnavailable("registrations")
         return reply
+
+    async def visit_of(self, registration_id: str) -> str | None:
+        """The id of the registration's visit; ``None`` when it is gone."""
+        return await self._visit_of(registration_id)
 
     async def _visit_of(self, registration_id: str) -> str | None:
         visit_id = await result(self.redis.hget(keys.REGISTRATION_VISITS, registration_id))

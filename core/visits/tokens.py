@@ -22,6 +22,7 @@ class TokenAction(StrEnum):
     DECLINE = "decline"
     CANCEL = "cancel"
     ERASE = "erase"
+    CLAIM = "claim"  # a seat offered from the waitlist
 
 
 class TokenProblem(StrEnum):
