@@ -4,9 +4,10 @@ registrations, with cancel and erase.
 The link's token is ``["mine", email HMAC, expiry]`` under a salt of its own: it names
 the mailbox only by its keyed hash (:func:`core.visits.pseudonyms.email_digest`, one per
 canonical address). Registrations are found through ``studyvisit:mine:{hash}``, a sorted
-set of registration ids by their expiry, added when a registration is stored; an id whose
-registration is gone (erased, purged) is skipped and dropped on the next read, and the set
-itself expires with the last registration's data.
+set of registration ids by their expiry, written by the same Lua scripts that store and
+erase a registration (:mod:`core.visits.store`); an id whose registration is gone (purged
+on expiry) is skipped and dropped on the next read, and the set itself expires with the
+last registration's data.
 
 Asking for a link always answers the same way whatever the address: only when the
 address has registrations is an email job queued, and the job takes the hash, never the
@@ -73,14 +74,6 @@ def verify_my_token(secret_key: str, token: str, now: float | None = None) -> st
     if payload[2] <= (time.time() if now is None else now):
         raise TokenError(TokenProblem.EXPIRED)
     return payload[1]
-
-
-async def remember(redis: Redis, digest: str, registration: Registration) -> None:
-    """Index a new registration under its address's hash (called after it was stored)."""
-    key = index_key(digest)
-    await result(redis.zadd(key, {registration.id: registration.expires_at}))
-    last = await result(redis.zrange(key, -1, -1, withscores=True))
-    await result(redis.expireat(key, int(last[0][1]) if last else registration.expires_at))
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 from core.durability import DurabilityGate, aof_wait
 from core.outages import registrations_call
 from core.settings import Settings
-from core.visits import dispatch, my_registrations, withdrawal
+from core.visits import dispatch, withdrawal
 from core.visits.catalog import find_visit
 from core.visits.dispatch import Job
 from core.visits.models import (
@@ -159,7 +159,6 @@ class VisitService:
         if reserved.outcome is not ReserveOutcome.OK:
             field_name, code, texts = _FAILURES[reserved.outcome]
             return RegisterOutcome(errors=[FieldError(field_name, texts[lang], code)])
-        await my_registrations.remember(self.redis, digest, registration)
         await remember_contact(self.redis, self.settings.secret_key, registration)
         for job in owed:
             await dispatch.enqueue(self.queue, job, registration.id)

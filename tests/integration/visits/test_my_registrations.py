@@ -5,6 +5,7 @@ registrations and cancels one (CSRF-guarded). Real API, Redis, worker and SMTP s
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import httpx
@@ -12,10 +13,17 @@ from redis.asyncio import Redis
 
 from core.settings import Settings
 from core.visits import keys
+from core.visits.models import Language, Registration, RegistrationStatus
 from core.visits.my_registrations import index_key
 from core.visits.pseudonyms import email_digest
+from core.visits.store import RegistrationStore
 from devstack.mailsink import MailSink
-from tests.integration.visits.conftest import VisitIndex, register, registration_input
+from tests.integration.visits.conftest import (
+    VisitIndex,
+    indexed_visit,
+    register,
+    registration_input,
+)
 from tests.integration.visits.mail_helpers import links, to, token_of
 from tests.live_app import run_worker
 
@@ -102,3 +110,28 @@ async def test_link_requests_are_limited_per_address(
         assert invalid == {"errors": [{"field": "email", "code": "INVALID"}]}
         await run_worker(vsettings)
         assert smtp_sink.messages == []
+
+
+async def test_the_address_index_is_written_and_erased_with_the_registration(
+    vsettings: Settings, visit_index: VisitIndex, redis: Redis
+) -> None:
+    """The store's own scripts keep the index: no registration the link cannot find, and
+    nothing left of the address once its registrations are erased."""
+    now = int(time.time())
+    digest = email_digest(vsettings.secret_key, ME)
+    store = RegistrationStore(redis)
+    for n, visit_id in enumerate((visit_index.roomy, visit_index.five_seats)):
+        registration = Registration(
+            id=f"indexed-{n}", status=RegistrationStatus.PENDING,
+            visit=await indexed_visit(vsettings, visit_id), name="Lisa", email=ME,
+            phone=None, language=Language.SV, created_at=now, updated_at=now,
+            expires_at=now + 3_600 * (n + 1))
+        assert (await store.reserve(registration, digest, now)).outcome == "OK"
+    key = index_key(digest)
+    assert await redis.zrange(key, 0, -1, withscores=True) == [
+        (b"indexed-0", now + 3_600), (b"indexed-1", now + 7_200)]
+    assert await redis.expiretime(key) == now + 7_200  # with the last one's data
+    assert await store.erase("indexed-1", ())
+    assert await redis.zrange(key, 0, -1) == [b"indexed-0"]
+    assert await store.erase("indexed-0", ())
+    assert await redis.exists(key) == 0
