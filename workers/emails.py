@@ -22,14 +22,14 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from core.settings import Settings
-from core.visits import withdrawal
+from core.visits import ics, withdrawal
 from core.visits.formatting import TIMEZONE, visit_date, visit_when
 from core.visits.links import action_url
 from core.visits.models import Language, Registration
 from core.visits.provider_access import provider_page_url
 from core.visits.short_reference import short_reference
 from core.visits.tokens import TokenAction
-from workers import email_links, ics
+from workers import email_links
 from workers.mail_policy import POLICY
 
 _LANGUAGE_NAMES = {Language.SV: "svenska", Language.EN: "engelska"}

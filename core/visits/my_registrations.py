@@ -137,6 +137,14 @@ class MyRegistrations:
                          for raw in found if raw]
         return sorted(registrations, key=lambda r: (r.visit.start_ts, r.id))
 
+    @registrations_call
+    async def registration(self, digest: str, registration_id: str) -> Registration | None:
+        """One of the address's registrations (``None`` when it is not theirs or gone)."""
+        if not await self.owns(digest, registration_id):
+            return None
+        raw = await result(self.redis.hgetall(keys.registration(registration_id)))
+        return decode_hash({as_text(k): as_text(v) for k, v in raw.items()}) if raw else None
+
     async def owns(self, digest: str, registration_id: str) -> bool:
         """Whether the registration is one of the address's (for cancel and erase)."""
         if not 0 < len(registration_id) <= 64:

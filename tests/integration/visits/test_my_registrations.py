@@ -4,17 +4,20 @@ registrations and cancels one (CSRF-guarded). Real API, Redis, worker and SMTP s
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from typing import Any
 
 import httpx
+import pytest
+from icalendar import Calendar
 from redis.asyncio import Redis
 
 from core.settings import Settings
 from core.visits import keys
 from core.visits.models import Language, Registration, RegistrationStatus
-from core.visits.my_registrations import index_key
+from core.visits.my_registrations import index_key, issue_my_token
 from core.visits.pseudonyms import email_digest
 from core.visits.store import RegistrationStore
 from devstack.mailsink import MailSink
@@ -32,6 +35,8 @@ REQUEST = """mutation($e: String!) { requestMyRegistrationsLink(email: $e, langu
   errors { field code } } }"""
 MINE = """query($t: String!) { myRegistrations(token: $t) { result registrations {
   id status courseTitle visit { id } } } }"""
+MINE_ICS = """query($t: String!) { myRegistrations(token: $t) { registrations {
+  id status icsUrl } } }"""
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -135,3 +140,53 @@ async def test_the_address_index_is_written_and_erased_with_the_registration(
     assert await redis.zrange(key, 0, -1) == [b"indexed-0"]
     assert await store.erase("indexed-0", ())
     assert await redis.exists(key) == 0
+
+
+async def test_each_active_registration_downloads_its_ics_and_access_logs_no_personal_data(
+    api: str, vsettings: Settings, visit_index: VisitIndex, redis: Redis,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with httpx.AsyncClient(timeout=10) as client:
+        mine = [(await register(client, api, registration_input(v, ME, name="Lisa Holm")))
+                ["registration"]["id"] for v in (visit_index.five_seats, visit_index.roomy)]
+        other = (await register(client, api, registration_input(
+            visit_index.roomy, "someone@example.se", name="Nils Nilsson")))[
+            "registration"]["id"]
+        token = issue_my_token(vsettings, email_digest(vsettings.secret_key, ME))
+        page = await client.get(f"{api}/mine", params={"token": token})
+        csrf = CSRF_FIELD.search(page.text)
+        assert csrf is not None and page.text.count("/mine/visit.ics?") == 2
+        await client.post(f"{api}/mine/act", data={
+            "token": token, "csrf": csrf.group(1), "action": "cancel", "registration": mine[1]})
+
+        listed = {r["id"]: r for r in (await _gql(client, api, MINE_ICS, t=token))[
+            "registrations"]}
+        assert listed[mine[1]]["icsUrl"] is None  # cancelled: nothing to put in a calendar
+        url = listed[mine[0]]["icsUrl"]
+        assert url.startswith(f"{vsettings.public_base_url}/mine/visit.ics?")
+        download = await client.get(api + url.removeprefix(vsettings.public_base_url))
+        assert download.status_code == 200
+        assert download.headers["content-type"] == "text/calendar; charset=utf-8"
+        assert download.headers["cache-control"] == "no-store"
+        calendar = Calendar.from_ical(download.content)
+        [event] = calendar.walk("VEVENT")
+        assert calendar["METHOD"] == "PUBLISH" and event["STATUS"] == "TENTATIVE"
+        assert str(event["UID"]).startswith(f"studyvisit-{mine[0]}@")
+        visit = (await redis.hget(keys.registration(mine[0]), "startTs"))
+        assert visit is not None and int(event.decoded("DTSTART").timestamp()) == int(visit)
+
+        for registration_id, status in ((mine[1], 404), (other, 404)):  # cancelled, not mine
+            refused = await client.get(f"{api}/mine/visit.ics", params={
+                "token": token, "registration": registration_id})
+            assert refused.status_code == status and "BEGIN:VCALENDAR" not in refused.text
+        tampered = await client.get(f"{api}/mine/visit.ics", params={
+            "token": token[:-2] + "xx", "registration": mine[0]})
+        assert tampered.status_code == 400
+
+    logged = "\n".join(r.getMessage() for r in caplog.records
+                       if not r.name.startswith("httpx"))  # the test's own client logs URLs
+    assert "my study visits listed: registrations=2" in logged
+    assert "my study visits action: action=cancel result=DONE" in logged
+    for personal in ("Lisa", "Holm", "Nils", "example.se", token, *mine, other):
+        assert personal not in logged
