@@ -10,7 +10,7 @@ import pytest
 from core.settings import Settings
 from core.visits.models import Address, Language, Registration, RegistrationStatus, Visit
 from core.visits.short_reference import short_reference
-from workers.emails import MailKind, compose, message_id, render
+from workers.emails import MailKind, compose, message_id, render, render_template
 
 SETTINGS = Settings.from_env({
     "MEILI_URL": "http://127.0.0.1:7700", "MEILI_MASTER_KEY": "m" * 20,
@@ -157,3 +157,21 @@ def test_jobseeker_emails_link_the_course_page_and_a_map_and_show_the_contact_ph
         assert all(shown) if not kind.to_provider else not any(shown[:2]), kind
     _, declined, _ = render(MailKind.DECISION_DECLINED, registration, SETTINGS)
     assert "https://studiebesok.example/#/?query=Welder+%3CMIG%2FMAG%3E&visits=1" in declined
+
+
+@pytest.mark.parametrize(("name", "lang", "subject"), [
+    ("my_registrations_link", Language.SV, "Dina studiebesök"),
+    ("my_registrations_link", Language.EN, "Your study visits"),
+    ("provider_link", Language.SV, "Era studiebesök"),
+])
+def test_the_self_service_link_emails_are_templates_with_the_link_in_both_parts(
+        name: str, lang: Language, subject: str) -> None:
+    url = "https://studiebesok.example/mine?token=a.b&lang=sv"
+    values = {"url": url, "hours": "24", "days": "30"}
+    rendered_subject, text, page = render_template(name, lang, values)
+    assert rendered_subject == subject
+    assert url in text and f'href="{url.replace("&", "&amp;")}"' in page
+    assert f"<title>{subject}</title>" in page and f'<html lang="{lang.value}">' in page
+    assert ("24" in text) if name == "my_registrations_link" else ("30 dagar" in text)
+    assert "Referens" not in text and "Reference" not in text  # no registration to name
+    assert text.rstrip().endswith("Studiebesök" if lang is Language.SV else "Study visits")
