@@ -266,6 +266,7 @@ def _jobseeker_asks_sees_downloads_and_cancels(
         answers.append(status.inner_text())
         page.evaluate("document.getElementById('mine-status').textContent = ''")
     assert answers[0] == answers[1]  # the same answer whether or not the address is known
+    screenshot(page, "my-study-visits-link-form", full_page=True)
     run_worker_burst(settings)
     assert [list(m.recipients) for m in sink.messages[sent:]] == [[SAGA]]
     assert to(sink.messages, UNKNOWN) == []
