@@ -8,6 +8,7 @@ from email.header import decode_header, make_header
 import pytest
 
 from core.settings import Settings
+from core.visits.formatting import visit_date
 from core.visits.models import Address, Language, Registration, RegistrationStatus, Visit
 from core.visits.short_reference import short_reference
 from workers.emails import MailKind, compose, message_id, render, render_template
@@ -58,6 +59,14 @@ def test_the_jobseeker_gets_their_language_and_the_provider_swedish() -> None:
     swedish = dataclasses.replace(REGISTRATION, language=Language.SV)
     assert "tisdag 2 mars 2027 kl. 10:00–11:30" in render(MailKind.REMINDER, swedish,
                                                            SETTINGS)[1]
+
+
+def test_two_registrations_for_one_visit_give_the_provider_two_distinct_subjects() -> None:
+    other = dataclasses.replace(REGISTRATION, id="zyx987_-")
+    for kind in (MailKind.PROVIDER_NOTIFICATION, MailKind.PROVIDER_CANCELLATION):
+        first, second = (render(kind, r, SETTINGS)[0] for r in (REGISTRATION, other))
+        assert first != second and short_reference(REGISTRATION.id) in first
+        assert visit_date(VISIT, Language.SV) in first
 
 
 def test_headers_envelope_and_reply_to() -> None:
@@ -138,7 +147,8 @@ def test_a_long_swedish_subject_keeps_every_space_when_a_mail_client_decodes_it(
     mail = compose(MailKind.PROVIDER_NOTIFICATION, "send_provider_notification",
                    registration, SETTINGS, 1)
     data = mail.as_bytes()
-    expected = "Ny anmälan till studiebesök: Förstärkt arbetsträning – elektriker"
+    expected = (f"Ny anmälan {short_reference(REGISTRATION.id)}: Förstärkt arbetsträning – "
+                f"elektriker, {visit_date(visit, Language.SV)}")
     raw = email.message_from_bytes(data, policy=email.policy.compat32)["Subject"]
     assert str(make_header(decode_header(raw))) == expected
     assert email.message_from_bytes(data, policy=email.policy.default)["Subject"] == expected
