@@ -190,3 +190,16 @@ async def test_each_active_registration_downloads_its_ics_and_access_logs_no_per
     assert "my study visits action: action=cancel result=DONE" in logged
     for personal in ("Lisa", "Holm", "Nils", "example.se", token, *mine, other):
         assert personal not in logged
+
+
+async def test_link_requests_are_limited_per_client(
+    api: str, vsettings: Settings, smtp_sink: MailSink
+) -> None:
+    limit = vsettings.my_link_requests_per_client_per_hour
+    async with httpx.AsyncClient(timeout=10) as client:
+        answers = [await _gql(client, api, REQUEST, e=f"person{n}@example.se")
+                   for n in range(limit + 1)]  # other mailboxes each time: the client counts
+    assert answers[:-1] == [{"errors": []}] * limit
+    assert answers[-1] == {"errors": [{"field": None, "code": "RATE_LIMITED"}]}
+    await run_worker(vsettings)
+    assert smtp_sink.messages == []
