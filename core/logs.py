@@ -2,16 +2,31 @@
 
 The JSON form (python-json-logger) carries the time, level, logger and message, plus an
 exception's traceback when there is one. Messages never hold personal data (every module
-logs ids only), so neither form needs filtering.
+logs ids only), so neither form needs filtering. The one exception is uvicorn's access
+line, which quotes the request's path and query: the self-service links carry their
+token there, and a token opens a page of names and addresses, so :class:`TokenRedaction`
+blanks every ``token=`` value before the line is written.
 """
 
 from __future__ import annotations
 
 import logging.config
+import re
 from typing import Any
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
+_TOKEN_VALUE = re.compile(r"(token=)[^&\s\"]+", re.IGNORECASE)
+
+
+class TokenRedaction(logging.Filter):
+    """Replaces the value of every ``token=`` query parameter in a record's arguments."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_TOKEN_VALUE.sub(r"\1…", a) if isinstance(a, str) else a
+                                for a in record.args)
+        return True
 
 
 def log_config(log_format: str, level: str = "INFO") -> dict[str, Any]:
@@ -26,11 +41,12 @@ def log_config(log_format: str, level: str = "INFO") -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"default": formatter},
+        "filters": {"tokens": {"()": TokenRedaction}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "default",
                                 "stream": "ext://sys.stderr"}},
         "root": {"handlers": ["stderr"], "level": level.upper()},
-        "loggers": {name: dict(inherit) for name in
-                    ("uvicorn", "uvicorn.error", "uvicorn.access", "arq")},
+        "loggers": {**{name: dict(inherit) for name in ("uvicorn", "uvicorn.error", "arq")},
+                    "uvicorn.access": {**inherit, "filters": ["tokens"]}},
     }
 
 

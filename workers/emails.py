@@ -11,6 +11,7 @@ envelope's recipients are passed explicitly, never read back from the headers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -22,14 +23,14 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from core.settings import Settings
-from core.visits import withdrawal
+from core.visits import ics, withdrawal
 from core.visits.formatting import TIMEZONE, moment, moment_when, visit_date, visit_when
 from core.visits.links import action_url, token_expiry
 from core.visits.models import Language, Registration
 from core.visits.provider_access import provider_page_url
 from core.visits.short_reference import short_reference
 from core.visits.tokens import TokenAction
-from workers import email_links, ics
+from workers import email_links
 from workers.mail_policy import POLICY
 
 _LANGUAGE_NAMES = {Language.SV: "svenska", Language.EN: "engelska"}
@@ -141,14 +142,20 @@ def render(kind: MailKind, registration: Registration, settings: Settings
     """Subject, plain text and HTML; every value in the HTML is escaped."""
     lang = Language.SV if kind.to_provider else registration.language
     values = _values(kind, registration, settings, lang)
-    text_template = _templates().get_template(f"{kind.value}.{lang.value}.txt")
+    calendar_cancelled = _calendar_method(kind, registration) == "CANCEL"
+    return render_template(kind.value, lang, values, calendar_cancelled=calendar_cancelled)
+
+
+def render_template(name: str, lang: Language, values: Mapping[str, str],
+                    **flags: bool) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of the template ``name`` in ``lang``."""
+    text_template = _templates().get_template(f"{name}.{lang.value}.txt")
     subject_block = text_template.blocks["subject"]
     subject = clean("".join(subject_block(text_template.new_context(
         {k: clean(v) for k, v in values.items()}))))
-    calendar_cancelled = _calendar_method(kind, registration) == "CANCEL"
-    body = text_template.render(values, calendar_cancelled=calendar_cancelled)
-    page = _templates().get_template(f"{kind.value}.{lang.value}.html").render(
-        values, subject=subject, calendar_cancelled=calendar_cancelled)
+    body = text_template.render(values, **flags)
+    page = _templates().get_template(f"{name}.{lang.value}.html").render(
+        values, subject=subject, **flags)
     return subject, body, page
 
 

@@ -5,7 +5,8 @@ The job takes the address's keyed hash and a language, never the address: the ad
 read from the newest of its registrations (:mod:`core.visits.my_registrations`). A link
 mail is a convenience the person can ask for again, so it is sent at most once per job
 (arq's ``_job_id`` dedupes requests within a minute); transient SMTP failures are retried
-a few times, permanent ones dropped.
+a few times, permanent ones dropped. The texts are the templates
+``my_registrations_link.{sv,en}`` and ``provider_link.sv`` (:mod:`workers.emails`).
 """
 
 from __future__ import annotations
@@ -27,29 +28,12 @@ from core.visits.formatting import TIMEZONE
 from core.visits.models import Language
 from core.visits.my_registrations import MyRegistrations, issue_my_token
 from core.visits.provider_access import ProviderClaims, contact_visits, provider_page_url
-from workers.emails import OutgoingMail, clean, sender_address
+from workers.emails import OutgoingMail, clean, render_template, sender_address
 from workers.mail_policy import POLICY
 from workers.mailer import Mailer, Outcome
 
 logger = logging.getLogger(__name__)
 MAX_TRIES = 5
-_TEXT = {
-    Language.SV: ("Dina studiebesök",
-                  "Hej!\n\nHär är länken till dina anmälningar till studiebesök. Där kan du "
-                  "se, avboka och ta bort dem. Länken gäller i {hours} timmar.\n\n{url}\n\n"
-                  "Bad du inte om länken kan du bortse från mejlet.\n\nVänliga hälsningar\n"
-                  "Studiebesök\n"),
-    Language.EN: ("Your study visits",
-                  "Hello,\n\nHere is the link to your study-visit registrations, where you "
-                  "can see, cancel and delete them. The link works for {hours} hours.\n\n"
-                  "{url}\n\nIf you did not ask for it, you can ignore this email.\n\n"
-                  "Kind regards\nStudy visits\n"),
-}
-
-
-_PROVIDER_TEXT = ("Hej!\n\nHär är länken till era studiebesök och anmälningarna till dem. "
-                  "Länken gäller i {days} dagar.\n\n{url}\n\nBad ni inte om länken kan ni "
-                  "bortse från mejlet.\n\nVänliga hälsningar\nStudiebesök\n")
 
 
 def my_page_url(settings: Settings, digest: str, language: Language) -> str:
@@ -65,9 +49,9 @@ async def send_my_registrations_link(ctx: dict[str, Any], digest: str, language:
     if not registrations:
         return "no registrations"
     newest = max(registrations, key=lambda r: r.created_at)
-    subject, body = _TEXT[lang]
-    text = body.format(hours=settings.my_link_hours, url=my_page_url(settings, digest, lang))
-    return await _send(ctx, Address(clean(newest.name), addr_spec=newest.email), subject, text)
+    mail = render_template("my_registrations_link", lang, {
+        "hours": str(settings.my_link_hours), "url": my_page_url(settings, digest, lang)})
+    return await _send(ctx, Address(clean(newest.name), addr_spec=newest.email), mail)
 
 
 async def send_provider_link(ctx: dict[str, Any], digest: str, organisation: str) -> str:
@@ -77,13 +61,15 @@ async def send_provider_link(ctx: dict[str, Any], digest: str, organisation: str
     if not visits:
         return "no visits"
     visit = visits[0]
-    text = _PROVIDER_TEXT.format(days=settings.provider_link_days,
-                                 url=provider_page_url(settings, visit))
+    mail = render_template("provider_link", Language.SV, {
+        "days": str(settings.provider_link_days), "url": provider_page_url(settings, visit)})
     return await _send(ctx, Address(clean(visit.contact_name), addr_spec=visit.contact_email),
-                       "Era studiebesök", text)
+                       mail)
 
 
-async def _send(ctx: dict[str, Any], to: Address, subject: str, text: str) -> str:
+async def _send(ctx: dict[str, Any], to: Address, mail: tuple[str, str, str]) -> str:
+    """Send the rendered (subject, text, HTML) to ``to``."""
+    subject, text, page = mail
     settings: Settings = ctx["settings"]
     sender = sender_address(settings)
     message = EmailMessage(policy=POLICY)
@@ -94,6 +80,7 @@ async def _send(ctx: dict[str, Any], to: Address, subject: str, text: str) -> st
     message["Message-ID"] = make_msgid(domain=sender.domain)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text, charset="utf-8", cte="quoted-printable")
+    message.add_alternative(page, subtype="html", charset="utf-8", cte="quoted-printable")
     mailer: Mailer = ctx["mailer"]
     sent = await mailer.send(OutgoingMail(sender.addr_spec, (to.addr_spec,), message))
     if sent.outcome is Outcome.TRANSIENT and ctx.get("job_try", 1) < MAX_TRIES:

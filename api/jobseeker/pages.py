@@ -1,13 +1,16 @@
 """The jobseeker's "my study visits" page behind the emailed link.
 
-``GET /mine?token=…`` lists the address's registrations and changes nothing; ``POST
-/mine/act`` cancels or erases one of them, guarded like the provider's page by a
-double-submit CSRF value (``SameSite=Strict`` cookie and hidden field).
+``GET /mine?token=…`` lists the address's registrations and changes nothing; ``GET
+/mine/visit.ics?token=…&registration=…`` downloads an active one's calendar event
+(:func:`core.visits.ics.download`); ``POST /mine/act`` cancels or erases one of them,
+guarded like the provider's page by a double-submit CSRF value (``SameSite=Strict``
+cookie and hidden field). Each access is logged with counts and outcomes only.
 """
 
 from __future__ import annotations
 
 import html
+import logging
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -24,12 +27,13 @@ from api.provider.html import (
     read_form,
     set_csrf_cookie,
 )
-from api.visits.pages import RETRY_AFTER_SECONDS
+from api.visits.pages import HEADERS, RETRY_AFTER_SECONDS
 from api.visits.pages_text import TEXT as LINK_TEXT
 from api.visits.pages_text import status_text
 from api.visits.runtime import visit_service
 from core.errors import ServiceUnavailable
 from core.visits.formatting import visit_when
+from core.visits.ics import domain_of, download
 from core.visits.models import Language, Registration, RegistrationStatus
 from core.visits.my_registrations import MyRegistrations, verify_my_token
 from core.visits.service import ActionResult
@@ -37,10 +41,21 @@ from core.visits.tokens import TokenAction, TokenError, TokenProblem
 
 PAGE_PATH = "/mine"
 ACT_PATH = "/mine/act"
+ICS_PATH = "/mine/visit.ics"
 CSRF_COOKIE = "mine_csrf"
 e = html.escape
+log = logging.getLogger(__name__)
 _TITLE = {Language.SV: "Mina studiebesök", Language.EN: "My study visits"}
 _NONE = {Language.SV: "Du har inga anmälningar.", Language.EN: "You have no registrations."}
+_ICS = {Language.SV: "Lägg in i kalendern (.ics)", Language.EN: "Add to calendar (.ics)"}
+_OTHER_LANGUAGE = {Language.SV: (Language.EN, "In English"),
+                   Language.EN: (Language.SV, "På svenska")}
+
+
+def ics_url(prefix: str, token: str, registration_id: str) -> str:
+    """Where an active registration's calendar file is downloaded (``prefix``: the page's
+    base path, or the public base URL)."""
+    return f"{prefix}{ICS_PATH}?" + urlencode({"token": token, "registration": registration_id})
 
 
 def my_registrations(request: Request) -> MyRegistrations:
@@ -76,7 +91,8 @@ def _item(request: Request, token: str, r: Registration, lang: Language, csrf: s
     if r.waitlist_position is not None and r.status is RegistrationStatus.WAITLISTED:
         rows.append((t["waitlist_position"], str(r.waitlist_position)))
     cells = "".join(f'<tr><th scope="row">{e(k)}</th><td>{e(v)}</td></tr>' for k, v in rows)
-    buttons = ""
+    buttons = (f'<p><a href="{e(ics_url(base_path(request), token, r.id))}" download>'
+               f"{e(_ICS[lang])}</a></p>" if r.status.active else "")
     for action, label, css in ((TokenAction.CANCEL, t["cancel"], "decline"),
                                (TokenAction.ERASE, t["erase"], "decline")):
         if action is TokenAction.CANCEL and not (r.status.active or r.status.on_waitlist):
@@ -100,9 +116,13 @@ async def _show(request: Request) -> Response:
     if isinstance(digest, ActionResult):
         return _problem(digest, lang)
     registrations = await my_registrations(request).registrations(digest)
+    log.info("my study visits listed: registrations=%d", len(registrations))
     csrf = new_csrf()
+    other, other_name = _OTHER_LANGUAGE[lang]
+    switch = (f'<p><a lang="{other.value}" href="{e(base_path(request) + PAGE_PATH)}?'
+              f'{e(urlencode({"token": token, "lang": other.value}))}">{other_name}</a></p>')
     body = "".join(_item(request, token, r, lang, csrf) for r in registrations)
-    response = page(_TITLE[lang], body or f"<p>{e(_NONE[lang])}</p>", lang)
+    response = page(_TITLE[lang], switch + (body or f"<p>{e(_NONE[lang])}</p>"), lang)
     set_csrf_cookie(response, request, CSRF_COOKIE, csrf, PAGE_PATH)
     return response
 
@@ -125,6 +145,7 @@ async def _act(request: Request) -> Response:
     if action is None or not await my_registrations(request).owns(digest, registration_id):
         return page(t["not_found_title"], f"<p>{e(t['not_found'])}</p>", lang, 404)
     outcome = await visit_service(request).apply(registration_id, action)
+    log.info("my study visits action: action=%s result=%s", action.value, outcome.result.value)
     back = f"{base_path(request)}{PAGE_PATH}?" + urlencode({"token": token, "lang": lang.value})
     link = f'<p><a href="{e(back)}">{e(_TITLE[lang])}</a></p>'
     if outcome.result is not ActionResult.DONE:
@@ -132,10 +153,30 @@ async def _act(request: Request) -> Response:
     return page(t[f"done_{action.value}"], link, lang)
 
 
+async def _calendar(request: Request) -> Response:
+    """One of the address's active registrations as an .ics file to import."""
+    lang = language(request.query_params.get("lang"))
+    digest = read_token(request, request.query_params.get("token", ""))
+    if isinstance(digest, ActionResult):
+        return _problem(digest, lang)
+    registration_id = request.query_params.get("registration", "")
+    mine = my_registrations(request)
+    registration = await mine.registration(digest, registration_id)
+    log.info("my study visits calendar: found=%s", registration is not None)
+    if registration is None or not registration.status.active:
+        t = LINK_TEXT[lang]
+        return page(t["not_found_title"], f"<p>{e(t['not_found'])}</p>", lang, 404)
+    data = download(registration, domain_of(mine.settings.mail_from))
+    return Response(data, media_type="text/calendar; charset=utf-8", headers={
+        **HEADERS, "Content-Disposition": 'attachment; filename="studiebesok.ics"'})
+
+
 async def _answer(request: Request) -> Response:
     try:
         if request.method == "POST":
             return await _act(request)
+        if request.url.path.endswith(ICS_PATH):
+            return await _calendar(request)
         return await _show(request)
     except ServiceUnavailable:
         lang = language(request.query_params.get("lang"))
@@ -147,4 +188,5 @@ async def _answer(request: Request) -> Response:
 
 def routes() -> list[Route]:
     return [Route(PAGE_PATH, _answer, methods=["GET"]),
+            Route(ICS_PATH, _answer, methods=["GET"]),
             Route(ACT_PATH, _answer, methods=["POST"])]

@@ -11,7 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.jobseeker.pages import my_registrations, read_token
+from api.jobseeker.pages import ics_url, my_registrations, read_token
 from api.search.enums import Language, to_core
 from api.search.types import StudyVisit
 from api.visits.runtime import client_address
@@ -38,6 +38,9 @@ class MyRegistration:
     waitlist_position: int | None = strawberry.field(
         description="The place in the waitlist's line now (1 = next); null when not "
                     "WAITLISTED.")
+    ics_url: str | None = strawberry.field(
+        description="Where its calendar event (.ics) is downloaded with the same token; "
+                    "null once it is no longer pending or confirmed.")
 
 
 @strawberry.type(description="The jobseeker's registrations, or why the token shows none.")
@@ -55,14 +58,15 @@ class RequestMyRegistrationsLinkPayload:
         description="INVALID email or RATE_LIMITED; empty otherwise.")
 
 
-def _mine(value: models.Registration) -> MyRegistration:
+def _mine(value: models.Registration, base_url: str, token: str) -> MyRegistration:
     return MyRegistration(
         id=strawberry.ID(value.id), status=RegistrationStatus[value.status.name],
         created_at=datetime.datetime.fromtimestamp(value.created_at, datetime.UTC),
         course_title=value.visit.course_title, provider_name=value.visit.provider_name,
         visit=study_visit(value.visit, 0),
         waitlist_position=(value.waitlist_position
-                           if value.status is models.RegistrationStatus.WAITLISTED else None))
+                           if value.status is models.RegistrationStatus.WAITLISTED else None),
+        ics_url=ics_url(base_url, token, value.id) if value.status.active else None)
 
 
 @strawberry.type
@@ -77,9 +81,11 @@ class JobseekerQuery:
         if isinstance(digest, ActionResult):
             return MyRegistrationsPayload(
                 result=RegistrationActionResult[digest.name], registrations=[])
-        found = await my_registrations(request).registrations(digest)
+        mine = my_registrations(request)
+        found = await mine.registrations(digest)
+        base_url = mine.settings.public_base_url
         return MyRegistrationsPayload(result=RegistrationActionResult.DONE,
-                                      registrations=[_mine(r) for r in found])
+                                      registrations=[_mine(r, base_url, token) for r in found])
 
 
 @strawberry.type

@@ -48,6 +48,7 @@ from core.visits.provider_access import (
     ProviderVisit,
 )
 from core.visits.service import ActionResult
+from core.visits.short_reference import short_reference
 from core.visits.tokens import TokenAction
 
 PAGE_PATH = "/provider"
@@ -107,7 +108,7 @@ def _visit_section(request: Request, token: str, item: ProviderVisit, lang: Lang
         "<tr><td>"
         + (f'<input type="checkbox" name="registration" value="{e(r.id)}" '
            f'aria-label="{e(t["select"])} {e(r.name)}">' if r.status in selectable else "")
-        + f"</td><td>{e(r.id[:8])}</td><td>{e(r.name)}</td><td>{e(r.email)}</td>"
+        + f"</td><td>{e(short_reference(r.id))}</td><td>{e(r.name)}</td><td>{e(r.email)}</td>"
         f"<td>{e(r.phone or '–')}</td><td>{e(t['lang_' + r.language.value])}</td>"
         f"<td>{e(status_text(r.status, lang))}</td>"
         f"<td>{e(_time(r.created_at))}</td>"
@@ -219,9 +220,9 @@ async def _csv(request: Request) -> Response:
                      "registered_at", "attendance"])
     for r in item.registrations:
         writer.writerow([_cell(v) for v in (
-            r.id, r.name, r.email, r.phone or "", r.language.value, r.status.value,
-            _time(r.created_at), item.attendance[r.id].value if r.id in item.attendance
-            else "")])
+            short_reference(r.id), r.name, r.email, r.phone or "", r.language.value,
+            r.status.value, _time(r.created_at),
+            item.attendance[r.id].value if r.id in item.attendance else "")])
     filename = "study-visit-" + re.sub(r"[^A-Za-z0-9_-]", "_", item.visit.visit_id) + ".csv"
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
         **HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'})

@@ -10,6 +10,7 @@ import { readNear, renderNearOptions, showNear } from "./near.js";
 import { COURSE, FACET_VALUES, PLACES, SEARCH_COURSES, SUGGESTIONS } from "./queries.js";
 import { renderRanges } from "./ranges.js";
 import { resultCards } from "./results.js";
+import { renderSelfService } from "./selfservice.js";
 import { SORTS, emptySearch, hasFilters, parseRoute, searchHash, searchVariables } from "./state.js";
 import { renderUnderstanding } from "./understanding.js";
 import { visitFinder } from "./visits.js";
@@ -163,8 +164,22 @@ async function showCourse(id) {
   view.querySelector("h1").focus();
 }
 
+/** "My study visits" (#/mine): the link forms, in place of the other views. */
+function showSelfService() {
+  for (const id of ["search-view", "course-view", "visits-view"]) $(id).hidden = true;
+  const view = $("mine-view");
+  renderSelfService(view);
+  view.hidden = false;
+  document.title = view.querySelector("h1").textContent;
+}
+
 function route() {
   if (location.hash && !location.hash.startsWith("#/")) return; // an in-page anchor
+  if (location.hash.startsWith("#/mine")) {
+    showSelfService();
+    return;
+  }
+  $("mine-view").hidden = true;
   if (location.hash.startsWith("#/visits")) {
     showVisits();
     return;

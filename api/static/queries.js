@@ -175,3 +175,10 @@ query SearchStudyVisits($query: String!, $filter: StudyVisitSearchFilterInput, $
     }
   }
 }`;
+
+export const REQUEST_MY_REGISTRATIONS_LINK = `
+  mutation RequestMyRegistrationsLink($email: String!, $language: Language!) {
+    requestMyRegistrationsLink(email: $email, language: $language) {
+      errors { field message code }
+    }
+  }`;

@@ -4,9 +4,10 @@ registrations, with cancel and erase.
 The link's token is ``["mine", email HMAC, expiry]`` under a salt of its own: it names
 the mailbox only by its keyed hash (:func:`core.visits.pseudonyms.email_digest`, one per
 canonical address). Registrations are found through ``studyvisit:mine:{hash}``, a sorted
-set of registration ids by their expiry, added when a registration is stored; an id whose
-registration is gone (erased, purged) is skipped and dropped on the next read, and the set
-itself expires with the last registration's data.
+set of registration ids by their expiry, written by the same Lua scripts that store and
+erase a registration (:mod:`core.visits.store`); an id whose registration is gone (purged
+on expiry) is skipped and dropped on the next read, and the set itself expires with the
+last registration's data.
 
 Asking for a link always answers the same way whatever the address: only when the
 address has registrations is an email job queued, and the job takes the hash, never the
@@ -77,14 +78,6 @@ def verify_my_token(secret_key: str, token: str, now: float | None = None) -> st
     return payload[1]
 
 
-async def remember(redis: Redis, digest: str, registration: Registration) -> None:
-    """Index a new registration under its address's hash (called after it was stored)."""
-    key = index_key(digest)
-    await result(redis.zadd(key, {registration.id: registration.expires_at}))
-    last = await result(redis.zrange(key, -1, -1, withscores=True))
-    await result(redis.expireat(key, int(last[0][1]) if last else registration.expires_at))
-
-
 @dataclass(frozen=True, slots=True)
 class LinkRequestOutcome:
     errors: list[FieldError]
@@ -146,6 +139,14 @@ class MyRegistrations:
                          for raw in found if raw]
         registrations = await _with_places_in_line(self.redis, registrations)
         return sorted(registrations, key=lambda r: (r.visit.start_ts, r.id))
+
+    @registrations_call
+    async def registration(self, digest: str, registration_id: str) -> Registration | None:
+        """One of the address's registrations (``None`` when it is not theirs or gone)."""
+        if not await self.owns(digest, registration_id):
+            return None
+        raw = await result(self.redis.hgetall(keys.registration(registration_id)))
+        return decode_hash({as_text(k): as_text(v) for k, v in raw.items()}) if raw else None
 
     async def owns(self, digest: str, registration_id: str) -> bool:
         """Whether the registration is one of the address's (for cancel and erase)."""

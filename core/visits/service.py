@@ -23,7 +23,7 @@ from core.durability import DurabilityGate, aof_wait
 from core.errors import ServiceUnavailable
 from core.outages import registrations_call
 from core.settings import Settings
-from core.visits import closing, dispatch, my_registrations, withdrawal
+from core.visits import closing, dispatch, withdrawal
 from core.visits.catalog import find_visit
 from core.visits.dispatch import Job
 from core.visits.models import (
@@ -191,18 +191,16 @@ class VisitService:
                 break
             if joined.outcome is JoinOutcome.WAITLISTED:
                 return await self._waitlisted(
-                    dataclasses.replace(waiting, waitlist_position=joined.position), digest)
+                    dataclasses.replace(waiting, waitlist_position=joined.position))
         if reserved.outcome is not ReserveOutcome.OK:
             field_name, code, texts = _FAILURES[reserved.outcome]
             return RegisterOutcome(errors=[FieldError(field_name, texts[lang], code)])
-        await my_registrations.remember(self.redis, digest, registration)
         await remember_contact(self.redis, self.settings.secret_key, registration)
         for job in owed:
             await dispatch.enqueue(self.queue, job, registration.id)
         return RegisterOutcome(registration=registration, seats_taken=reserved.seats_taken)
 
-    async def _waitlisted(self, registration: Registration, digest: str) -> RegisterOutcome:
-        await my_registrations.remember(self.redis, digest, registration)
+    async def _waitlisted(self, registration: Registration) -> RegisterOutcome:
         await dispatch.enqueue(self.queue, Job.JOBSEEKER_RECEIPT, registration.id)
         return RegisterOutcome(registration=registration)
 

@@ -2,11 +2,15 @@
 
 * reserve: not already registered (same email on the visit, seated or waitlisted), not
   full (nor anyone waiting for a seat: :mod:`core.visits.waitlist`), then take the seat
-  and store the registration with its expiry, atomically – N seats accept exactly N.
+  and store the registration with its expiry, atomically – N seats accept exactly N. The
+  same step adds it to its address's "my study visits" index
+  (:mod:`core.visits.my_registrations`), so no registration exists that the link misses
+  (the waitlist's join does the same).
 * transition: compare-and-set of the status; leaving the active states frees the seat
   (and leaves the waitlist; the caller offers the seat on, :mod:`core.visits.waitlist`).
-* erase: the registration and every pointer to it, gone; and the disk-erasure mark set
-  (:mod:`core.visits.disk_erasure`), since the append-only file still holds what was erased.
+* erase: the registration and every pointer to it (the address's index too), gone; and
+  the disk-erasure mark set (:mod:`core.visits.disk_erasure`), since the append-only
+  file still holds what was erased.
 
 With ``REDIS_DURABILITY=waitaof`` the API's store follows every change with ``WAITAOF`` on
 the same connection (:mod:`core.durability`): a change is reported only once it is on disk.
@@ -57,6 +61,9 @@ redis.call('HSET', KEYS[6], ARGV[3], ARGV[5])
 for i = 9, 8 + tonumber(ARGV[8]) do
   redis.call('ZADD', KEYS[7], ARGV[7], ARGV[i])
 end
+redis.call('ZADD', KEYS[9], ARGV[4], ARGV[3])
+local last = redis.call('ZRANGE', KEYS[9], -1, -1, 'WITHSCORES')
+redis.call('EXPIREAT', KEYS[9], last[2])
 return {'OK', tostring(taken + 1)}
 """
 
@@ -201,6 +208,7 @@ class RegistrationStore:
                 keys.REGISTRATION_VISITS,
                 keys.OUTBOX,
                 keys.waitlist(visit.id),
+                my_registrations_key(email_hash),
             ],
             [
                 visit.capacity,

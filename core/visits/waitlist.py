@@ -35,6 +35,7 @@ from core.visits.closing import visit_closes_at
 from core.visits.codec import encode_registration
 from core.visits.dispatch import Job
 from core.visits.models import Registration, Visit
+from core.visits.my_registrations import index_key as my_registrations_key
 from core.visits.store import RegistrationStore
 
 HOUR = 3600
@@ -67,6 +68,9 @@ redis.call('SADD', KEYS[10], ARGV[5])
 for i = 9, 8 + owed do
   redis.call('ZADD', KEYS[7], ARGV[7], ARGV[i])
 end
+redis.call('ZADD', KEYS[11], ARGV[4], ARGV[3])
+local last = redis.call('ZRANGE', KEYS[11], -1, -1, 'WITHSCORES')
+redis.call('EXPIREAT', KEYS[11], last[2])
 return {'WAITLISTED', tostring(position)}
 """
 
@@ -192,7 +196,8 @@ class Waitlist:
             self._join,
             [keys.active(visit.id), keys.emails(visit.id), keys.registration(registration.id),
              keys.VISITS, keys.EXPIRIES, keys.REGISTRATION_VISITS, keys.OUTBOX,
-             keys.waitlist(visit.id), keys.waitlist_sequence(visit.id), keys.WAITLISTS],
+             keys.waitlist(visit.id), keys.waitlist_sequence(visit.id), keys.WAITLISTS,
+             my_registrations_key(email_hash)],
             [visit.capacity, email_hash, registration.id, registration.expires_at, visit.id,
              visit.start_ts, now, len(members), *members,
              *(item for pair in fields.items() for item in pair)],

@@ -356,13 +356,13 @@ def test_accessibility_basics(page: Page, site: str, sample_index: SampleIndex) 
     expect(page.locator("#result-count")).to_have_attribute("role", "status")
 
     order = []
-    for _ in range(10):
+    for _ in range(11):
         page.keyboard.press("Tab")
         order.append(page.evaluate("(e => e.id || e.textContent)(document.activeElement)"))
-    assert order[:9] == ["Hoppa till resultaten", "Utbildningar", "Studiebesök",
-                         "language-toggle", "query", "Sök", "near-municipality", "near-radius",
-                         "sort"]
-    assert order[9].startswith("facet-REGION-")  # then the filters, then the results
+    assert order[:10] == ["Hoppa till resultaten", "Utbildningar", "Studiebesök",
+                          "Mina studiebesök", "language-toggle", "query", "Sök",
+                          "near-municipality", "near-radius", "sort"]
+    assert order[10].startswith("facet-REGION-")  # then the filters, then the results
 
     page.keyboard.press("Space")
     expect(page.get_by_role("button", name="Rensa alla filter")).to_be_visible()

@@ -8,9 +8,10 @@ from email.header import decode_header, make_header
 import pytest
 
 from core.settings import Settings
+from core.visits.formatting import visit_date
 from core.visits.models import Address, Language, Registration, RegistrationStatus, Visit
 from core.visits.short_reference import short_reference
-from workers.emails import MailKind, compose, message_id, render
+from workers.emails import MailKind, compose, message_id, render, render_template
 
 SETTINGS = Settings.from_env({
     "MEILI_URL": "http://127.0.0.1:7700", "MEILI_MASTER_KEY": "m" * 20,
@@ -58,6 +59,14 @@ def test_the_jobseeker_gets_their_language_and_the_provider_swedish() -> None:
     swedish = dataclasses.replace(REGISTRATION, language=Language.SV)
     assert "tisdag 2 mars 2027 kl. 10:00–11:30" in render(MailKind.REMINDER, swedish,
                                                            SETTINGS)[1]
+
+
+def test_two_registrations_for_one_visit_give_the_provider_two_distinct_subjects() -> None:
+    other = dataclasses.replace(REGISTRATION, id="zyx987_-")
+    for kind in (MailKind.PROVIDER_NOTIFICATION, MailKind.PROVIDER_CANCELLATION):
+        first, second = (render(kind, r, SETTINGS)[0] for r in (REGISTRATION, other))
+        assert first != second and short_reference(REGISTRATION.id) in first
+        assert visit_date(VISIT, Language.SV) in first
 
 
 def test_headers_envelope_and_reply_to() -> None:
@@ -138,7 +147,8 @@ def test_a_long_swedish_subject_keeps_every_space_when_a_mail_client_decodes_it(
     mail = compose(MailKind.PROVIDER_NOTIFICATION, "send_provider_notification",
                    registration, SETTINGS, 1)
     data = mail.as_bytes()
-    expected = "Ny anmälan till studiebesök: Förstärkt arbetsträning – elektriker"
+    expected = (f"Ny anmälan {short_reference(REGISTRATION.id)}: Förstärkt arbetsträning – "
+                f"elektriker, {visit_date(visit, Language.SV)}")
     raw = email.message_from_bytes(data, policy=email.policy.compat32)["Subject"]
     assert str(make_header(decode_header(raw))) == expected
     assert email.message_from_bytes(data, policy=email.policy.default)["Subject"] == expected
@@ -157,3 +167,21 @@ def test_jobseeker_emails_link_the_course_page_and_a_map_and_show_the_contact_ph
         assert all(shown) if not kind.to_provider else not any(shown[:2]), kind
     _, declined, _ = render(MailKind.DECISION_DECLINED, registration, SETTINGS)
     assert "https://studiebesok.example/#/?query=Welder+%3CMIG%2FMAG%3E&visits=1" in declined
+
+
+@pytest.mark.parametrize(("name", "lang", "subject"), [
+    ("my_registrations_link", Language.SV, "Dina studiebesök"),
+    ("my_registrations_link", Language.EN, "Your study visits"),
+    ("provider_link", Language.SV, "Era studiebesök"),
+])
+def test_the_self_service_link_emails_are_templates_with_the_link_in_both_parts(
+        name: str, lang: Language, subject: str) -> None:
+    url = "https://studiebesok.example/mine?token=a.b&lang=sv"
+    values = {"url": url, "hours": "24", "days": "30"}
+    rendered_subject, text, page = render_template(name, lang, values)
+    assert rendered_subject == subject
+    assert url in text and f'href="{url.replace("&", "&amp;")}"' in page
+    assert f"<title>{subject}</title>" in page and f'<html lang="{lang.value}">' in page
+    assert ("24" in text) if name == "my_registrations_link" else ("30 dagar" in text)
+    assert "Referens" not in text and "Reference" not in text  # no registration to name
+    assert text.rstrip().endswith("Studiebesök" if lang is Language.SV else "Study visits")

@@ -5,10 +5,11 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar
 
+from core.visits.ics import domain_of, download, invitation
+from core.visits.models import RegistrationStatus
 from tests.integration.visits.mail_helpers import validate_ics
 from tests.unit.test_emails import REGISTRATION, SETTINGS
 from workers.emails import MailKind, compose
-from workers.ics import invitation
 
 
 def test_the_invitation_is_valid_with_utc_times_and_a_stable_uid() -> None:
@@ -24,6 +25,17 @@ def test_the_invitation_is_valid_with_utc_times_and_a_stable_uid() -> None:
                                         "karin@utbildning.example", cancelled=True))
     assert cancelled["METHOD"] == "CANCEL" and cancelled["STATUS"] == "CANCELLED"
     assert cancelled["UID"] == event["UID"] and cancelled["SEQUENCE"] == "1"
+
+
+def test_the_download_is_the_same_event_to_import_tentative_until_confirmed() -> None:
+    domain = domain_of("Studiebesök <noreply@studiebesok.example>")
+    assert domain == "studiebesok.example"
+    pending = validate_ics(download(
+        dataclasses.replace(REGISTRATION, status=RegistrationStatus.PENDING), domain))
+    assert pending["METHOD"] == "PUBLISH" and pending["STATUS"] == "TENTATIVE"
+    assert pending["UID"] == f"studyvisit-{REGISTRATION.id}@studiebesok.example"
+    confirmed = validate_ics(download(REGISTRATION, domain))
+    assert confirmed["STATUS"] == "CONFIRMED" and confirmed["SEQUENCE"] == "0"
 
 
 def test_text_values_are_escaped_and_cannot_add_properties() -> None:

@@ -1,4 +1,5 @@
-"""LOG_FORMAT=json gives one JSON object a line, with the message and the level."""
+"""LOG_FORMAT=json gives one JSON object a line, with the message and the level; access
+lines never carry a link's token."""
 
 from __future__ import annotations
 
@@ -36,3 +37,19 @@ def test_each_format_renders_a_record(log_format: str) -> None:
         assert "time" in record
     else:
         assert line.endswith("WARNING test.logs: send_decision reg-1: sent")
+
+
+def test_the_access_log_blanks_link_tokens() -> None:
+    logging.config.dictConfig(log_config("text"))
+    access = logging.getLogger("uvicorn.access")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    access.addHandler(handler)
+    try:  # uvicorn's own call: client, method, path with query, HTTP version, status
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET",
+                    "/mine/visit.ics?token=WyJtaW5lIi.abc_-&registration=r1&TOKEN=x", "1.1", 200)
+    finally:
+        access.removeHandler(handler)
+    line = stream.getvalue()
+    assert '"GET /mine/visit.ics?token=…&registration=r1&TOKEN=… HTTP/1.1" 200' in line
+    assert "WyJtaW5lIi" not in line

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import time
 from typing import Any
 
 import httpx
+import pytest
 from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
@@ -21,6 +23,7 @@ from core.visits import keys
 from core.visits.models import Language, Registration, RegistrationStatus
 from core.visits.provider_access import issue_provider_token
 from core.visits.pseudonyms import email_digest
+from core.visits.short_reference import short_reference
 from core.visits.store import RegistrationStore
 from core.visits.visit_records import VisitRecords
 from devstack.mailsink import MailSink
@@ -91,8 +94,10 @@ async def _gql(client: httpx.AsyncClient, api: str, query: str, **variables: Any
 
 
 async def test_provider_page_lists_decides_and_downloads(
-    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, redis: Redis
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, redis: Redis,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO)
     async with httpx.AsyncClient(timeout=10) as client:
         karins, olles, token = await _setup(client, api, vsettings, visit_index, smtp_sink)
         page = await client.get(f"{api}/provider", params={"token": token})
@@ -153,10 +158,21 @@ async def test_provider_page_lists_decides_and_downloads(
         assert download.headers["content-type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(download.text)))
         assert {(r["reference"], r["name"], r["status"]) for r in rows} == {
-            (karins[0], "Person Nummer0", "CONFIRMED"), (karins[2], "Person Nummer2", "PENDING")}
+            (short_reference(karins[0]), "Person Nummer0", "CONFIRMED"),
+            (short_reference(karins[2]), "Person Nummer2", "PENDING")}
         other = await client.get(f"{api}/provider/visit.csv", params={
             "token": token, "visit": visit_index.roomy})
         assert other.status_code == 404 and "Olles" not in other.text
+
+    # Every access is logged, with the organisation number and counts only.
+    logged = "\n".join(r.getMessage() for r in caplog.records
+                       if r.name.startswith("core.visits.provider_access"))
+    assert f"provider page listed: organisation={ORG.replace('-', '')}" in logged
+    assert "provider decisions: organisation=" in logged
+    assert "provider undid confirmations: organisation=" in logged
+    for personal in ("Person", "Olles", "example.se", "utbildning.example", token,
+                     *karins, olles):
+        assert personal not in logged
 
 
 async def test_tampered_expired_and_foreign_tokens_show_nothing(
@@ -274,7 +290,7 @@ async def test_attendance_is_marked_after_the_visit_and_its_count_outlives_the_d
             f"{api}/provider/visit.csv", params={"token": token, "visit": visit_index.past})
         ).text)))
         assert {r["reference"]: r["attendance"] for r in csv_rows} == {
-            came: "attended", stayed: "absent"}
+            short_reference(came): "attended", short_reference(stayed): "absent"}
 
         # Personal data goes on its schedule; the count stays.
         await RegistrationStore(redis).erase(came, ())

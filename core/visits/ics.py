@@ -4,16 +4,18 @@ cancellations, built with the ``icalendar`` library (escaping, folding, UTC time
 The UID is stable per registration, so a later message with a higher ``SEQUENCE``
 (a cancellation, an updated time) replaces the event in the jobseeker's calendar. The
 organizer is the course contact; the mail comes from the service's address, which the
-``SENT-BY`` parameter names so that clients accept the update.
+``SENT-BY`` parameter names so that clients accept the update. The same event, as a file
+to import (``METHOD:PUBLISH``), is what "my study visits" offers for download.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email.utils import parseaddr
 
 from icalendar import Calendar, Event, vCalAddress
 
-from core.visits.models import Language, Registration
+from core.visits.models import Language, Registration, RegistrationStatus
 
 PRODID = "-//Studiebesok//Study visits//SV"
 
@@ -36,13 +38,29 @@ def _address(email: str, name: str, **params: str) -> vCalAddress:
     return address
 
 
+def domain_of(mail_from: str) -> str:
+    """The UID's domain: that of the service's sender address (``MAIL_FROM``)."""
+    return parseaddr(mail_from)[1].rpartition("@")[2]
+
+
+def download(registration: Registration, domain: str) -> bytes:
+    """The registration's event as a file to import (``METHOD:PUBLISH``, same UID as the
+    emailed invitation); ``STATUS:TENTATIVE`` while the provider has not confirmed it."""
+    return invitation(registration, domain, registration.visit.contact_email,
+                      method="PUBLISH", status=(
+                          "CONFIRMED" if registration.status is RegistrationStatus.CONFIRMED
+                          else "TENTATIVE"))
+
+
 def invitation(registration: Registration, domain: str, organizer_email: str,
                cancelled: bool = False, now: int | None = None, sequence: int | None = None,
-               sent_by: str | None = None) -> bytes:
+               sent_by: str | None = None, method: str | None = None,
+               status: str | None = None) -> bytes:
     """A one-event calendar: ``METHOD:REQUEST``, or ``METHOD:CANCEL`` when cancelled.
 
     ``sequence`` defaults to 0 for an invitation and 1 for its cancellation; ``sent_by``
-    is the address the mail comes from, when it is not the organizer's.
+    is the address the mail comes from, when it is not the organizer's; ``method`` and
+    ``status`` replace the defaults (:func:`download`).
     """
     visit = registration.visit
     title = visit.title(registration.language)
@@ -51,14 +69,14 @@ def invitation(registration: Registration, domain: str, organizer_email: str,
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    calendar.add("method", method or ("CANCEL" if cancelled else "REQUEST"))
     event = Event()
     event.add("uid", f"studyvisit-{registration.id}@{domain}")
     event.add("dtstamp", _utc(int(datetime.now(UTC).timestamp()) if now is None else now))
     event.add("dtstart", _utc(visit.start_ts))
     event.add("dtend", _utc(visit.end_ts))
     event.add("sequence", (1 if cancelled else 0) if sequence is None else sequence)
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("status", status or ("CANCELLED" if cancelled else "CONFIRMED"))
     event.add("summary", summary + title)
     event.add("location", visit.address.one_line())
     event.add("description", f"{visit.provider_name} – {title}")
