@@ -62,6 +62,16 @@ def _provider_withdrawal(registration: Registration) -> MailKind | None:
     return None
 
 
+def _rescheduled(registration: Registration) -> MailKind | None:
+    if registration.previous_visit is None:
+        return None
+    if registration.status is RegistrationStatus.CONFIRMED:
+        return MailKind.VISIT_RESCHEDULED
+    if registration.status is RegistrationStatus.PENDING:
+        return MailKind.VISIT_RESCHEDULED_PENDING
+    return None
+
+
 def _reminder(registration: Registration) -> MailKind | None:
     upcoming = registration.visit.start_ts > time.time()
     if registration.status is RegistrationStatus.CONFIRMED and upcoming:
@@ -96,7 +106,8 @@ async def send_provider_cancellation(ctx: dict[str, Any], registration_id: str) 
 
 
 async def send_reminder_email(ctx: dict[str, Any], registration_id: str) -> str:
-    """Remind the jobseeker of a confirmed visit (enqueued by the ``send_reminder`` cron)."""
+    """Remind the jobseeker of a confirmed visit (enqueued by the ``send_due_reminders``
+    cron when it is due, :mod:`core.visits.reminders`)."""
     return await deliver(ctx, Job.REMINDER, registration_id, _reminder)
 
 
@@ -112,6 +123,12 @@ async def send_provider_withdrawal(ctx: dict[str, Any], record_id: str) -> str:
     return await deliver(ctx, Job.PROVIDER_WITHDRAWAL, record_id, _provider_withdrawal)
 
 
+async def send_visit_rescheduled(ctx: dict[str, Any], registration_id: str) -> str:
+    """Tell the jobseeker the visit moved: a confirmed one gets the updated invitation
+    (same UID, higher SEQUENCE), a pending one a short notice (:mod:`core.visits.reschedule`)."""
+    return await deliver(ctx, Job.VISIT_RESCHEDULED, registration_id, _rescheduled)
+
+
 EMAIL_JOBS = {
     Job.PROVIDER_NOTIFICATION: send_provider_notification,
     Job.JOBSEEKER_RECEIPT: send_jobseeker_receipt,
@@ -121,4 +138,5 @@ EMAIL_JOBS = {
     Job.REMINDER: send_reminder_email,
     Job.CANCELLATION_RECEIPT: send_cancellation_receipt,
     Job.PROVIDER_WITHDRAWAL: send_provider_withdrawal,
+    Job.VISIT_RESCHEDULED: send_visit_rescheduled,
 }

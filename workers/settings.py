@@ -32,7 +32,7 @@ from workers.maintenance import (
     purge_expired,
     reconcile_study_visits,
     redispatch_outbox,
-    send_reminder,
+    send_due_reminders,
 )
 from workers.markers import Markers
 from workers.metrics import (
@@ -81,7 +81,8 @@ def worker_settings(settings: Settings) -> type:
     ]
     housekeeping = [
         func(job, name=job.__name__, max_tries=MAINTENANCE_TRIES, timeout=timeout, keep_result=0)
-        for job in (reconcile_study_visits, purge_expired, send_reminder, redispatch_outbox)
+        for job in (reconcile_study_visits, purge_expired, send_due_reminders,
+                    redispatch_outbox)
     ]
 
     def scheduled(job: Any, **when: Any) -> Any:
@@ -92,7 +93,7 @@ def worker_settings(settings: Settings) -> type:
         scheduled(redispatch_outbox, second=30),
         scheduled(reconcile_study_visits, minute=set(range(3, 60, 10)), second=0),
         scheduled(purge_expired, minute=17, second=0, run_at_startup=True),
-        scheduled(send_reminder, hour={8, 11, 14, 17, 20}, minute=5, second=0),
+        scheduled(send_due_reminders, second=15),
         scheduled(erase_personal_data_from_disk, minute=set(range(7, 60, 10)), second=0),
     ]
     attributes: dict[str, Any] = {

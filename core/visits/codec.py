@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from core.visits.models import (
     Address,
     CancelReason,
+    DeclineReason,
     Language,
     Registration,
     RegistrationStatus,
@@ -57,6 +59,19 @@ def _optional_int(value: str | None) -> int | None:
     return int(value) if value else None
 
 
+def _previous_visit(visit: Visit, fields: Mapping[str, str]) -> Visit | None:
+    """The visit as it was before its latest reschedule (``previous*`` fields)."""
+    if not fields.get("previousStartTs"):
+        return None
+    return replace(
+        visit,
+        start_ts=int(fields["previousStartTs"]),
+        duration_minutes=int(fields["previousDurationMinutes"]),
+        address=Address(fields["previousStreet"], fields["previousPostalCode"],
+                        fields["previousCity"]),
+    )
+
+
 def decode_hash(fields: Mapping[str, str]) -> Registration:
     visit = Visit(
         id=fields["visitId"],
@@ -76,6 +91,7 @@ def decode_hash(fields: Mapping[str, str]) -> Registration:
         contact_phone=fields.get("contactPhone") or None,
     )
     reason = fields.get("cancelReason")
+    declined = fields.get("declineReason")
     return Registration(
         id=fields["id"],
         status=RegistrationStatus(fields["status"]),
@@ -90,6 +106,9 @@ def decode_hash(fields: Mapping[str, str]) -> Registration:
         decided_at=_optional_int(fields.get("decidedAt")),
         cancelled_at=_optional_int(fields.get("cancelledAt")),
         cancel_reason=CancelReason(reason) if reason else None,
+        decline_reason=DeclineReason(declined) if declined else None,
+        ics_sequence=int(fields.get("icsSequence") or 0),
+        previous_visit=_previous_visit(visit, fields),
         mail_failures={
             name.removeprefix(MAIL_FAILURE_PREFIX): value
             for name, value in fields.items()

@@ -18,6 +18,10 @@ from enum import StrEnum
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 
+from core.redis_values import as_text
+from core.visits import keys
+from core.visits.awaiting import result
+
 logger = logging.getLogger(__name__)
 
 
@@ -32,6 +36,7 @@ class Job(StrEnum):
     REMINDER = "send_reminder_email"
     CANCELLATION_RECEIPT = "send_cancellation_receipt"
     PROVIDER_WITHDRAWAL = "send_provider_withdrawal"
+    VISIT_RESCHEDULED = "send_visit_rescheduled"
 
 
 RECONCILE_JOB = "reconcile_study_visits"
@@ -39,17 +44,27 @@ RECONCILE_JOB = "reconcile_study_visits"
 # retries): longer than the longest retry horizon (Settings: EMAIL_RETRY_HORIZON_HOURS).
 EMAIL_JOB_LIFETIME = timedelta(days=8)
 ALL_EMAIL_JOBS: tuple[str, ...] = tuple(job.value for job in Job)
+# Emails owed again after a reschedule (:mod:`core.visits.reschedule`): one job per
+# revision, the registration's ``icsSequence``, since arq keeps a finished job's id.
+REVISED_JOBS = frozenset({Job.VISIT_RESCHEDULED, Job.REMINDER})
 
 
-def job_id(job: Job, registration_id: str) -> str:
-    """One job per registration and email: enqueuing it again while it exists is a no-op."""
-    return f"{job.value}:{registration_id}"
+def job_id(job: Job, registration_id: str, revision: str = "") -> str:
+    """One job per registration and email (and revision): enqueuing it again while it
+    exists is a no-op."""
+    suffix = f":{revision}" if revision not in ("", "0") else ""
+    return f"{job.value}:{registration_id}{suffix}"
 
 
 async def enqueue(queue: ArqRedis, job: Job, registration_id: str) -> bool:
     """Enqueue the job; ``False`` when it could not be (the outbox will bring it back)."""
     try:
-        await queue.enqueue_job(job.value, registration_id, _job_id=job_id(job, registration_id),
+        revision = ""
+        if job in REVISED_JOBS:
+            stored = await result(queue.hget(keys.registration(registration_id), "icsSequence"))
+            revision = as_text(stored) if stored is not None else ""
+        await queue.enqueue_job(job.value, registration_id,
+                                _job_id=job_id(job, registration_id, revision),
                                 _expires=EMAIL_JOB_LIFETIME)
     except Exception:  # the outbox cron re-enqueues; never fail the caller's request
         logger.warning("could not enqueue %s for registration %s; left to the outbox",

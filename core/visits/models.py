@@ -46,6 +46,15 @@ class CancelReason(StrEnum):
     ERASED = "erased"  # only on the provider's withdrawal notice (core.visits.withdrawal)
 
 
+class DeclineReason(StrEnum):
+    """Why the provider declined; the jobseeker's email says it."""
+
+    VISIT_FULL = "visit_full"
+    VISIT_CANCELLED = "visit_cancelled"
+    NOT_SUITABLE = "not_suitable"
+    OTHER = "other"
+
+
 @dataclass(frozen=True, slots=True)
 class FieldError:
     """One expected failure: which input field (``None``: not one field), a human
@@ -149,6 +158,9 @@ class Registration:
     decided_at: int | None = None
     cancelled_at: int | None = None
     cancel_reason: CancelReason | None = None
+    decline_reason: DeclineReason | None = None
+    ics_sequence: int = 0  # the SEQUENCE of the latest invitation (raised by a reschedule)
+    previous_visit: Visit | None = None  # the visit before its latest reschedule
     mail_failures: dict[str, str] = field(default_factory=dict)
     mail_states: dict[str, str] = field(default_factory=dict)
 

@@ -22,6 +22,7 @@ from core.settings import Settings
 from core.visits import dispatch, my_registrations, withdrawal
 from core.visits.catalog import find_visit
 from core.visits.dispatch import Job
+from core.visits.links import token_expiry
 from core.visits.models import (
     CancelReason,
     ErrorCode,
@@ -177,10 +178,23 @@ class VisitService:
             return ActionOutcome(ActionResult.INVALID_TOKEN)
         return claims
 
+    async def claims(self, token: str, allowed: tuple[TokenAction, ...]
+                     ) -> TokenClaims | ActionOutcome:
+        """The token's claims; one past its signed expiry still counts while the
+        registration's visit, moved later by a reschedule, keeps it valid."""
+        claims = self.read_token(token, allowed)
+        if isinstance(claims, ActionOutcome) and claims.result is ActionResult.EXPIRED_TOKEN:
+            signed = verify(self.settings.secret_key, token, now=0)
+            registration = await self.store.get(signed.registration_id)
+            if (signed.action in allowed and registration is not None
+                    and token_expiry(registration, signed.action) > time.time()):
+                return signed
+        return claims
+
     @registrations_call
     async def preview(self, token: str, allowed: tuple[TokenAction, ...]) -> ActionOutcome:
         """What a link would act on, changing nothing (GET of a link page)."""
-        claims = self.read_token(token, allowed)
+        claims = await self.claims(token, allowed)
         if isinstance(claims, ActionOutcome):
             return claims
         registration = await self.store.get(claims.registration_id)
@@ -207,7 +221,7 @@ class VisitService:
     @registrations_call
     async def act(self, token: str, allowed: tuple[TokenAction, ...]) -> ActionOutcome:
         """Carry out the token's action: decide, cancel or erase."""
-        claims = self.read_token(token, allowed)
+        claims = await self.claims(token, allowed)
         if isinstance(claims, ActionOutcome):
             return claims
         return await self.apply(claims.registration_id, claims.action)

@@ -28,7 +28,7 @@ from core.redis_values import as_text
 from core.visits import disk_erasure, keys
 from core.visits.awaiting import result
 from core.visits.codec import decode_hash, encode_registration
-from core.visits.models import CancelReason, Registration, RegistrationStatus
+from core.visits.models import CancelReason, DeclineReason, Registration, RegistrationStatus
 from core.visits.my_registrations import index_key as my_registrations_key
 
 _RESERVE = """
@@ -71,12 +71,17 @@ if not allowed then
   return {'CONFLICT', status}
 end
 local owed = tonumber(ARGV[6])
-if #ARGV > 6 + owed then
-  redis.call('HSET', KEYS[1], unpack(ARGV, 7 + owed))
+if #ARGV > 7 + owed then
+  redis.call('HSET', KEYS[1], unpack(ARGV, 8 + owed))
 end
 redis.call('HSET', KEYS[1], 'status', ARGV[3], 'updatedAt', ARGV[4], ARGV[5], ARGV[4])
 if ARGV[3] == 'CONFIRMED' then
-  redis.call('ZADD', KEYS[4], redis.call('HGET', KEYS[1], 'startTs'), ARGV[1])
+  local start = redis.call('HGET', KEYS[1], 'startTs')
+  redis.call('ZADD', KEYS[4], start, ARGV[1])
+  local due = tonumber(start) - tonumber(ARGV[7])
+  if tonumber(ARGV[7]) > 0 and due > tonumber(ARGV[4]) then
+    redis.call('ZADD', KEYS[6], due, ARGV[1])
+  end
 else
   redis.call('SREM', KEYS[2], ARGV[1])
   local digest = redis.call('HGET', KEYS[1], 'emailHash')
@@ -84,8 +89,9 @@ else
     redis.call('HDEL', KEYS[3], digest)
   end
   redis.call('ZREM', KEYS[4], ARGV[1])
+  redis.call('ZREM', KEYS[6], ARGV[1])
 end
-for i = 7, 6 + owed do
+for i = 8, 7 + owed do
   redis.call('ZADD', KEYS[5], ARGV[4], ARGV[i])
 end
 return {'OK', status}
@@ -109,6 +115,7 @@ end
 redis.call('ZREM', KEYS[4], ARGV[1])
 redis.call('ZREM', KEYS[5], ARGV[1])
 redis.call('HDEL', KEYS[6], ARGV[1])
+redis.call('ZREM', KEYS[11], ARGV[1])
 local owed = tonumber(ARGV[3])
 for i = 4, 3 + owed do
   redis.call('ZREM', KEYS[7], ARGV[i])
@@ -226,8 +233,13 @@ class RegistrationStore:
         now: int,
         outbox_jobs: tuple[str, ...] = (),
         cancel_reason: CancelReason | None = None,
+        reminder_lead_seconds: int = 0,
+        decline_reason: DeclineReason | None = None,
     ) -> TransitionResult:
-        """Compare-and-set the status; ``outbox_jobs`` name the emails this change owes."""
+        """Compare-and-set the status; ``outbox_jobs`` name the emails this change owes.
+
+        A confirmation schedules its reminder ``reminder_lead_seconds`` before the visit
+        (:mod:`core.visits.reminders`), unless that time has already passed."""
         visit_id = await self._visit_of(registration_id)
         if visit_id is None:
             return TransitionResult(TransitionOutcome.NOT_FOUND, None)
@@ -237,6 +249,8 @@ class RegistrationStore:
             RegistrationStatus.CANCELLED: "cancelledAt",
         }.get(to, "updatedAt")
         extra: list[str] = ["cancelReason", cancel_reason.value] if cancel_reason else []
+        if decline_reason is not None:
+            extra += ["declineReason", decline_reason.value]
         reply = await self._write(
             self._transition,
             [
@@ -245,6 +259,7 @@ class RegistrationStore:
                 keys.emails(visit_id),
                 keys.CONFIRMED,
                 keys.OUTBOX,
+                keys.REMINDERS,
             ],
             [
                 registration_id,
@@ -253,6 +268,7 @@ class RegistrationStore:
                 now,
                 stamp,
                 len(outbox_jobs),
+                reminder_lead_seconds,
                 *(keys.outbox_member(job, registration_id) for job in outbox_jobs),
                 *extra,
             ],
@@ -286,6 +302,7 @@ class RegistrationStore:
                 disk_erasure.PENDING_KEY,
                 my_registrations_key(as_text(digest) if digest else "none"),
                 keys.registration(notice[1]["id"]) if notice else keys.registration(""),
+                keys.REMINDERS,
             ],
             [registration_id, int(time.time()), len(outbox_jobs),
              *(keys.outbox_member(j, registration_id) for j in outbox_jobs),
