@@ -25,6 +25,7 @@ from core.visits.dispatch import Job
 from core.visits.links import token_expiry
 from core.visits.models import (
     CancelReason,
+    DeclineReason,
     ErrorCode,
     FieldError,
     Registration,
@@ -35,6 +36,7 @@ from core.visits.models import (
 from core.visits.provider_links import remember_contact
 from core.visits.pseudonyms import email_digest
 from core.visits.ratelimit import RateLimits, Refusal, RegistrationRateLimiter
+from core.visits.reminders import lead_seconds
 from core.visits.store import RegistrationStore, ReserveOutcome, TransitionOutcome
 from core.visits.tokens import TokenAction, TokenClaims, TokenError, TokenProblem, verify
 from core.visits.validation import RawRegistration, message, validate
@@ -219,16 +221,19 @@ class VisitService:
                              TokenAction.ERASE)
 
     @registrations_call
-    async def act(self, token: str, allowed: tuple[TokenAction, ...]) -> ActionOutcome:
+    async def act(self, token: str, allowed: tuple[TokenAction, ...],
+                  decline_reason: DeclineReason | None = None) -> ActionOutcome:
         """Carry out the token's action: decide, cancel or erase."""
         claims = await self.claims(token, allowed)
         if isinstance(claims, ActionOutcome):
             return claims
-        return await self.apply(claims.registration_id, claims.action)
+        return await self.apply(claims.registration_id, claims.action, decline_reason)
 
-    async def apply(self, registration_id: str, action: TokenAction) -> ActionOutcome:
+    async def apply(self, registration_id: str, action: TokenAction,
+                    decline_reason: DeclineReason | None = None) -> ActionOutcome:
         """Carry out ``action`` on a registration the caller may act on (a link token's,
-        or one of a provider's own, :mod:`core.visits.provider_access`)."""
+        or one of a provider's own, :mod:`core.visits.provider_access`); a decline keeps
+        its reason for the jobseeker's email, a confirmation schedules the reminder."""
         if action is TokenAction.ERASE:
             return await self._erase(registration_id)
         target = _TARGETS[action]
@@ -243,6 +248,8 @@ class VisitService:
         changed = await self.store.transition(
             registration_id, allowed_from, target, int(time.time()),
             outbox_jobs=tuple(job.value for job in jobs), cancel_reason=reason,
+            reminder_lead_seconds=lead_seconds(self.settings),
+            decline_reason=decline_reason if action is TokenAction.DECLINE else None,
         )
         if changed.outcome is TransitionOutcome.NOT_FOUND:
             return ActionOutcome(ActionResult.NOT_FOUND, action)
