@@ -51,6 +51,7 @@ def encode_registration(registration: Registration, email_hash: str) -> dict[str
         "contactName": visit.contact_name,
         "contactEmail": visit.contact_email,
         "contactPhone": visit.contact_phone or "",
+        "occupationCode": visit.occupation_code or "",
     }
     return fields
 
@@ -89,6 +90,7 @@ def decode_hash(fields: Mapping[str, str]) -> Registration:
         contact_name=fields["contactName"],
         contact_email=fields["contactEmail"],
         contact_phone=fields.get("contactPhone") or None,
+        occupation_code=fields.get("occupationCode") or None,
     )
     reason = fields.get("cancelReason")
     declined = fields.get("declineReason")

@@ -95,6 +95,7 @@ class Visit:
     contact_name: str
     contact_email: str
     contact_phone: str | None = None
+    occupation_code: str | None = None  # the course's occupation (similar-course links)
 
     @property
     def end_ts(self) -> int:
@@ -126,6 +127,7 @@ class Visit:
             contact_name=contact["name"],
             contact_email=contact["email"],
             contact_phone=contact.get("phone") or None,
+            occupation_code=document.get("occupationCode") or None,
         )
 
 
