@@ -14,7 +14,7 @@ from arq.connections import ArqRedis
 
 from core.redis_values import as_text
 from core.settings import Settings
-from core.visits import dispatch, keys
+from core.visits import dispatch, keys, reminders
 from core.visits.awaiting import result
 from core.visits.catalog import CatalogUnavailable, existing_visit_ids
 from core.visits.dispatch import Job
@@ -130,6 +130,14 @@ async def send_due_reminders(ctx: dict[str, Any]) -> str:
         taken += len(ids)
         if len(ids) < BATCH:
             return f"reminders enqueued: {taken}"
+
+
+async def schedule_missing_reminders(ctx: dict[str, Any]) -> str:
+    """Cron, hourly and at start-up: give upcoming confirmed registrations without a
+    scheduled reminder the one their confirmation promised (:mod:`core.visits.reminders`)."""
+    scheduled = await reminders.schedule_missing(ctx["redis"], ctx["store"], ctx["settings"],
+                                                 Job.REMINDER.value, int(time.time()))
+    return f"reminders scheduled: {scheduled}"
 
 
 async def redispatch_outbox(ctx: dict[str, Any]) -> str:

@@ -32,6 +32,7 @@ from workers.maintenance import (
     purge_expired,
     reconcile_study_visits,
     redispatch_outbox,
+    schedule_missing_reminders,
     send_due_reminders,
 )
 from workers.markers import Markers
@@ -82,7 +83,7 @@ def worker_settings(settings: Settings) -> type:
     housekeeping = [
         func(job, name=job.__name__, max_tries=MAINTENANCE_TRIES, timeout=timeout, keep_result=0)
         for job in (reconcile_study_visits, purge_expired, send_due_reminders,
-                    redispatch_outbox)
+                    schedule_missing_reminders, redispatch_outbox)
     ]
 
     def scheduled(job: Any, **when: Any) -> Any:
@@ -94,6 +95,7 @@ def worker_settings(settings: Settings) -> type:
         scheduled(reconcile_study_visits, minute=set(range(3, 60, 10)), second=0),
         scheduled(purge_expired, minute=17, second=0, run_at_startup=True),
         scheduled(send_due_reminders, second=15),
+        scheduled(schedule_missing_reminders, minute=47, second=0, run_at_startup=True),
         scheduled(erase_personal_data_from_disk, minute=set(range(7, 60, 10)), second=0),
     ]
     attributes: dict[str, Any] = {

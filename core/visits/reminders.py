@@ -10,6 +10,8 @@ reminder: the confirmation is then the last word before the visit, and says so.
 Once a minute the worker takes what is due (:class:`DueReminders`): one script moves
 each id from this set into the outbox (:mod:`core.visits.dispatch`), so a reminder
 taken is owed until its job has run, and the job's sent-marker sends it once.
+Registrations confirmed before reminders were kept here get theirs scheduled by
+:func:`schedule_missing` (hourly, and when the worker starts).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from redis.asyncio import Redis
 from core.redis_values import as_text
 from core.settings import Settings
 from core.visits import keys
+from core.visits.awaiting import result
 from core.visits.models import Registration
+from core.visits.store import RegistrationStore
 
 HOUR = 3600
 
@@ -53,6 +57,28 @@ def reminder_scheduled(registration: Registration, settings: Settings) -> bool:
     confirmed_at = registration.decided_at or registration.updated_at
     return reminder_due(registration.visit.start_ts, lead_seconds(settings),
                         confirmed_at) is not None
+
+
+async def schedule_missing(redis: Redis, store: RegistrationStore, settings: Settings,
+                           job: str, now: int) -> int:
+    """Schedule the reminders of upcoming confirmed registrations that have none, sent
+    none and owe none: those confirmed before reminders were scheduled per registration.
+    Each gets the reminder its confirmation promised (at once, if that time has passed)."""
+    scheduled = 0
+    upcoming = [as_text(v) for v in await redis.zrangebyscore(keys.CONFIRMED, now, "+inf")]
+    for registration_id in upcoming:
+        if (await result(redis.zscore(keys.REMINDERS, registration_id)) is not None
+                or await result(redis.zscore(
+                    keys.OUTBOX, keys.outbox_member(job, registration_id))) is not None):
+            continue
+        registration = await store.get(registration_id)
+        if (registration is None or job in registration.mail_states
+                or not reminder_scheduled(registration, settings)):
+            continue
+        due = max(registration.visit.start_ts - lead_seconds(settings), now)
+        await result(redis.zadd(keys.REMINDERS, {registration_id: due}))
+        scheduled += 1
+    return scheduled
 
 
 class DueReminders:

@@ -182,13 +182,14 @@ class VisitService:
 
     async def claims(self, token: str, allowed: tuple[TokenAction, ...]
                      ) -> TokenClaims | ActionOutcome:
-        """The token's claims; one past its signed expiry still counts while the
-        registration's visit, moved later by a reschedule, keeps it valid."""
+        """The token's claims; one past its signed expiry still counts when a reschedule
+        moved the registration's visit later and the moved expiry has not passed."""
         claims = self.read_token(token, allowed)
         if isinstance(claims, ActionOutcome) and claims.result is ActionResult.EXPIRED_TOKEN:
             signed = verify(self.settings.secret_key, token, now=0)
             registration = await self.store.get(signed.registration_id)
             if (signed.action in allowed and registration is not None
+                    and registration.previous_visit is not None
                     and token_expiry(registration, signed.action) > time.time()):
                 return signed
         return claims

@@ -2,7 +2,9 @@
 
 * reserve: not already registered (same email on the visit), not full, then take the seat
   and store the registration with its expiry, atomically – N seats accept exactly N.
-* transition: compare-and-set of the status; leaving the active states frees the seat.
+* transition: compare-and-set of the status; leaving the active states frees the seat;
+  confirming schedules the reminder (:mod:`core.visits.reminders`), leaving CONFIRMED
+  removes it.
 * erase: the registration and every pointer to it, gone; and the disk-erasure mark set
   (:mod:`core.visits.disk_erasure`), since the append-only file still holds what was erased.
 

@@ -92,3 +92,18 @@ async def test_a_visit_confirmed_within_the_lead_time_gets_no_reminder_and_no_pr
     confirmation = to(smtp_sink.messages, "late.confirmed@example.se")[-1].message
     assert str(confirmation["Subject"]).startswith("Confirmed")
     assert "reminder" not in text_of(confirmation).lower()
+
+
+async def test_a_registration_confirmed_before_per_registration_reminders_gets_its_own(
+    visit_index: VisitIndex, vsettings: Settings, smtp_sink: MailSink, redis: Redis,
+    queue: ArqRedis,
+) -> None:
+    with serve(vsettings) as base:
+        async with httpx.AsyncClient(timeout=10) as client:
+            (older,) = await _confirmed(client, base, vsettings, smtp_sink, visit_index.roomy,
+                                        ["confirmed.earlier@example.se"])
+    due = await redis.zscore(keys.REMINDERS, older)
+    await redis.zrem(keys.REMINDERS, older)  # as an older version left it
+    await queue.enqueue_job("schedule_missing_reminders", _job_id="backfill-1")
+    await run_worker(vsettings)
+    assert await redis.zscore(keys.REMINDERS, older) == due
