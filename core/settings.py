@@ -47,6 +47,7 @@ class Settings:
     meili_task_timeout_seconds: float = 120.0
     meili_api_key: str = ""
     personal_data_retention_days: int = 30
+    reminder_hours_before: int = 24  # a confirmed visit's reminder goes this long before it
     search_max_page_size: int = 100
     email_retry_base_seconds: float = 30.0
     email_retry_max_seconds: float = 3600.0
@@ -150,6 +151,7 @@ class Settings:
             personal_data_retention_days=reader.get(
                 "PERSONAL_DATA_RETENTION_DAYS", _positive_int, 30
             ),
+            reminder_hours_before=reader.get("REMINDER_HOURS_BEFORE", _positive_int, 24),
             search_max_page_size=reader.get("SEARCH_MAX_PAGE_SIZE", _positive_int, 100),
             email_retry_base_seconds=reader.get(
                 "EMAIL_RETRY_BASE_SECONDS", _positive_float, 30.0

@@ -1,6 +1,6 @@
 """The public links a jobseeker's email carries besides its action links: the course
 page and a search for similar courses on the reference page (its routes ``#/course/ID``
-and ``#/?query=…``), and a map of the visit's address."""
+and ``#/?occupations=…``), and a map of the visit's address."""
 
 from __future__ import annotations
 
@@ -17,8 +17,11 @@ def course_url(settings: Settings, visit: Visit) -> str:
 
 
 def similar_courses_url(settings: Settings, visit: Visit, language: Language) -> str:
-    """Courses matching the title with upcoming study visits."""
-    query = urlencode({"query": visit.title(language), "visits": "1"})
+    """Courses for the same occupation with upcoming study visits (the page's occupation
+    filter); by the course title when the registration predates the occupation code."""
+    wanted = ({"occupations": visit.occupation_code} if visit.occupation_code
+              else {"query": visit.title(language)})
+    query = urlencode({**wanted, "visits": "1"})
     return f"{settings.public_base_url}/#/?{query}"
 
 

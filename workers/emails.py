@@ -23,17 +23,32 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from core.settings import Settings
-from core.visits import ics, withdrawal
+from core.visits import dispatch, ics, withdrawal
 from core.visits.formatting import TIMEZONE, moment, moment_when, visit_date, visit_when
 from core.visits.links import action_url, token_expiry
-from core.visits.models import Language, Registration
+from core.visits.models import DeclineReason, Language, Registration
 from core.visits.provider_access import provider_page_url
+from core.visits.reminders import reminder_scheduled
 from core.visits.short_reference import short_reference
 from core.visits.tokens import TokenAction
 from workers import email_links
 from workers.mail_policy import POLICY
 
 _LANGUAGE_NAMES = {Language.SV: "svenska", Language.EN: "engelska"}
+_DECLINE_REASONS = {
+    Language.SV: {
+        DeclineReason.VISIT_FULL: "Studiebesöket är fullbokat.",
+        DeclineReason.VISIT_CANCELLED: "Studiebesöket är inställt.",
+        DeclineReason.NOT_SUITABLE: "Anordnaren bedömer att studiebesöket inte passar dig.",
+        DeclineReason.OTHER: "Anordnaren har angett ett annat skäl.",
+    },
+    Language.EN: {
+        DeclineReason.VISIT_FULL: "The study visit is fully booked.",
+        DeclineReason.VISIT_CANCELLED: "The study visit has been cancelled.",
+        DeclineReason.NOT_SUITABLE: "The provider finds that the study visit does not suit you.",
+        DeclineReason.OTHER: "The provider gave another reason.",
+    },
+}
 
 
 class MailKind(StrEnum):
@@ -52,6 +67,8 @@ class MailKind(StrEnum):
     REGISTRATION_EXPIRED = "registration_expired"
     WAITLIST_RECEIPT = "waitlist_receipt"
     WAITLIST_OFFER = "waitlist_offer"
+    VISIT_RESCHEDULED = "visit_rescheduled"
+    VISIT_RESCHEDULED_PENDING = "visit_rescheduled_pending"
 
     @property
     def to_provider(self) -> bool:
@@ -110,6 +127,13 @@ def _values(kind: MailKind, registration: Registration, settings: Settings, lang
         "retention_days": str(settings.personal_data_retention_days),
         "reference": short_reference(withdrawal.registration_id_of(registration.id)),
     }
+    if registration.previous_visit is not None:  # rescheduled: where and when it was
+        values["previous_when"] = visit_when(registration.previous_visit, lang)
+        values["previous_place"] = registration.previous_visit.address.one_line()
+    if kind is MailKind.DECISION_CONFIRMED and reminder_scheduled(registration, settings):
+        values["reminder_hours"] = str(settings.reminder_hours_before)
+    if kind is MailKind.DECISION_DECLINED and registration.decline_reason is not None:
+        values["decline_reason"] = _DECLINE_REASONS[lang][registration.decline_reason]
     if kind.to_provider:  # provider self-service: the "your study visits" page
         values["provider_page_url"] = provider_page_url(settings, visit)
     if kind is MailKind.PROVIDER_REMINDER:
@@ -165,7 +189,7 @@ def _calendar_method(kind: MailKind, registration: Registration) -> str | None:
     A jobseeker's own cancellation cancels the event only when there was one: a
     registration that had been decided before it was cancelled had been confirmed
     (a declined one cannot be cancelled)."""
-    if kind is MailKind.DECISION_CONFIRMED:
+    if kind in (MailKind.DECISION_CONFIRMED, MailKind.VISIT_RESCHEDULED):
         return "REQUEST"
     if kind is MailKind.VISIT_CANCELLED:
         return "CANCEL"
@@ -179,9 +203,11 @@ def sender_address(settings: Settings) -> Address:
     return Address(clean(name), addr_spec=addr)
 
 
-def message_id(job: str, registration_id: str, settings: Settings) -> str:
-    """The same for every attempt of one email, so a receiver can spot a resend."""
-    return f"<{job}.{registration_id}@{sender_address(settings).domain}>"
+def message_id(job: str, registration_id: str, settings: Settings, revision: int = 0) -> str:
+    """The same for every attempt of one email, so a receiver can spot a resend; an email
+    owed again after a reschedule is another email (its ``revision``)."""
+    again = f".r{revision}" if revision else ""
+    return f"<{job}.{registration_id}{again}@{sender_address(settings).domain}>"
 
 
 def compose(kind: MailKind, job: str, registration: Registration, settings: Settings,
@@ -203,7 +229,8 @@ def compose(kind: MailKind, job: str, registration: Registration, settings: Sett
         message["Reply-To"] = reply_to
     message["Subject"] = subject
     message["Date"] = format_datetime(datetime.fromtimestamp(now, TIMEZONE))
-    message["Message-ID"] = message_id(job, registration.id, settings)
+    revision = registration.ics_sequence if job in dispatch.REVISED_JOBS else 0
+    message["Message-ID"] = message_id(job, registration.id, settings, revision)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text, charset="utf-8", cte="quoted-printable")
     message.add_alternative(page, subtype="html", charset="utf-8", cte="quoted-printable")
@@ -211,7 +238,8 @@ def compose(kind: MailKind, job: str, registration: Registration, settings: Sett
     if calendar_method is not None:
         cancelled = calendar_method == "CANCEL"
         calendar = ics.invitation(registration, sender.domain, visit.contact_email,
-                                  cancelled=cancelled, now=now, sent_by=sender.addr_spec)
+                                  cancelled=cancelled, now=now, sent_by=sender.addr_spec,
+                                  sequence=registration.ics_sequence + int(cancelled))
         message.add_attachment(
             calendar, maintype="text", subtype="calendar", filename="studiebesok.ics",
             params={"method": calendar_method, "charset": "utf-8"},

@@ -65,6 +65,16 @@ def _provider_withdrawal(registration: Registration) -> MailKind | None:
     return None
 
 
+def _rescheduled(registration: Registration) -> MailKind | None:
+    if registration.previous_visit is None:
+        return None
+    if registration.status is RegistrationStatus.CONFIRMED:
+        return MailKind.VISIT_RESCHEDULED
+    if registration.status is RegistrationStatus.PENDING:
+        return MailKind.VISIT_RESCHEDULED_PENDING
+    return None
+
+
 def _reminder(registration: Registration) -> MailKind | None:
     upcoming = registration.visit.start_ts > time.time()
     if registration.status is RegistrationStatus.CONFIRMED and upcoming:
@@ -100,7 +110,8 @@ async def send_provider_cancellation(ctx: dict[str, Any], registration_id: str) 
 
 
 async def send_reminder_email(ctx: dict[str, Any], registration_id: str) -> str:
-    """Remind the jobseeker of a confirmed visit (enqueued by the ``send_reminder`` cron)."""
+    """Remind the jobseeker of a confirmed visit (enqueued by the ``send_due_reminders``
+    cron when it is due, :mod:`core.visits.reminders`)."""
     return await deliver(ctx, Job.REMINDER, registration_id, _reminder)
 
 
@@ -116,6 +127,12 @@ async def send_provider_withdrawal(ctx: dict[str, Any], record_id: str) -> str:
     return await deliver(ctx, Job.PROVIDER_WITHDRAWAL, record_id, _provider_withdrawal)
 
 
+async def send_visit_rescheduled(ctx: dict[str, Any], registration_id: str) -> str:
+    """Tell the jobseeker the visit moved: a confirmed one gets the updated invitation
+    (same UID, higher SEQUENCE), a pending one a short notice (:mod:`core.visits.reschedule`)."""
+    return await deliver(ctx, Job.VISIT_RESCHEDULED, registration_id, _rescheduled)
+
+
 EMAIL_JOBS = {
     Job.PROVIDER_NOTIFICATION: send_provider_notification,
     Job.JOBSEEKER_RECEIPT: send_jobseeker_receipt,
@@ -126,4 +143,5 @@ EMAIL_JOBS = {
     Job.CANCELLATION_RECEIPT: send_cancellation_receipt,
     Job.PROVIDER_WITHDRAWAL: send_provider_withdrawal,
     Job.WAITLIST_OFFER: send_waitlist_offer,
+    Job.VISIT_RESCHEDULED: send_visit_rescheduled,
 }

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -15,13 +14,14 @@ from arq.connections import ArqRedis
 
 from core.redis_values import as_text
 from core.settings import Settings
-from core.visits import dispatch, keys
+from core.visits import dispatch, keys, reminders
 from core.visits.awaiting import result
 from core.visits.catalog import CatalogUnavailable, existing_visit_ids
 from core.visits.dispatch import Job
-from core.visits.formatting import TIMEZONE
 from core.visits.models import CancelReason, RegistrationStatus
+from core.visits.reminders import DueReminders
 from core.visits.store import RegistrationStore, TransitionOutcome
+from workers.reschedules import follow_reschedules
 
 logger = logging.getLogger("workers.maintenance")
 
@@ -68,7 +68,8 @@ async def purge_expired(ctx: dict[str, Any]) -> str:
 
 
 async def reconcile_study_visits(ctx: dict[str, Any]) -> str:
-    """Cancel the registrations of upcoming visits that the index no longer has.
+    """Cancel the registrations of upcoming visits that the index no longer has, and
+    move those of visits it has at another time or place (:mod:`workers.reschedules`).
 
     Only upcoming visits count: a feed may leave out visits that have passed. When the
     index cannot be read, or is empty (being rebuilt), nothing is cancelled.
@@ -109,28 +110,36 @@ async def reconcile_study_visits(ctx: dict[str, Any]) -> str:
                 cancelled += 1
                 await dispatch.enqueue(redis, Job.VISIT_CANCELLED, registration_id)
         logger.info("reconcile_study_visits: visit %s was removed from the index", visit_id)
-    return f"checked {len(taken)} visits, cancelled {cancelled} registrations"
+    try:
+        moved = await follow_reschedules(ctx, existing)
+    except CatalogUnavailable:
+        logger.warning("reconcile_study_visits: index unavailable; reschedules left for later")
+        moved = 0
+    return (f"checked {len(taken)} visits, cancelled {cancelled} registrations, "
+            f"{moved} rescheduled")
 
 
-def tomorrow_bounds(now: float) -> tuple[int, int]:
-    """Start and end (Unix s) of tomorrow in Swedish time."""
-    today = datetime.fromtimestamp(now, TIMEZONE).date()
-    start = datetime.combine(today + timedelta(days=1), datetime.min.time(), TIMEZONE)
-    end = datetime.combine(today + timedelta(days=2), datetime.min.time(), TIMEZONE)
-    return int(start.timestamp()), int(end.timestamp())
-
-
-async def send_reminder(ctx: dict[str, Any]) -> str:
-    """Cron: enqueue a reminder for every confirmed registration of a visit tomorrow.
-
-    It runs every few hours during the day; the sent-marker makes each reminder go once.
-    """
+async def send_due_reminders(ctx: dict[str, Any]) -> str:
+    """Cron, every minute: enqueue the reminders that are due (:mod:`core.visits.reminders`);
+    each is owed in the outbox from the moment it is taken, and its marker sends it once."""
     redis: ArqRedis = ctx["redis"]
-    start, end = tomorrow_bounds(time.time())
-    ids = [as_text(v) for v in await redis.zrangebyscore(keys.CONFIRMED, start, end - 1)]
-    for registration_id in ids:
-        await dispatch.enqueue(redis, Job.REMINDER, registration_id)
-    return f"reminders enqueued: {len(ids)}"
+    due = DueReminders(redis)
+    taken = 0
+    while True:
+        ids = await due.take(int(time.time()), Job.REMINDER.value, BATCH)
+        for registration_id in ids:
+            await dispatch.enqueue(redis, Job.REMINDER, registration_id)
+        taken += len(ids)
+        if len(ids) < BATCH:
+            return f"reminders enqueued: {taken}"
+
+
+async def schedule_missing_reminders(ctx: dict[str, Any]) -> str:
+    """Cron, hourly and at start-up: give upcoming confirmed registrations without a
+    scheduled reminder the one their confirmation promised (:mod:`core.visits.reminders`)."""
+    scheduled = await reminders.schedule_missing(ctx["redis"], ctx["store"], ctx["settings"],
+                                                 Job.REMINDER.value, int(time.time()))
+    return f"reminders scheduled: {scheduled}"
 
 
 async def redispatch_outbox(ctx: dict[str, Any]) -> str:

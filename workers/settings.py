@@ -34,7 +34,8 @@ from workers.maintenance import (
     purge_expired,
     reconcile_study_visits,
     redispatch_outbox,
-    send_reminder,
+    schedule_missing_reminders,
+    send_due_reminders,
 )
 from workers.markers import Markers
 from workers.metrics import (
@@ -85,8 +86,9 @@ def worker_settings(settings: Settings) -> type:
     ]
     housekeeping = [
         func(job, name=job.__name__, max_tries=MAINTENANCE_TRIES, timeout=timeout, keep_result=0)
-        for job in (reconcile_study_visits, purge_expired, send_reminder, redispatch_outbox,
-                    sweep_unanswered, sweep_waitlists)
+        for job in (reconcile_study_visits, purge_expired, send_due_reminders,
+                    schedule_missing_reminders, redispatch_outbox, sweep_unanswered,
+                    sweep_waitlists)
     ]
 
     def scheduled(job: Any, **when: Any) -> Any:
@@ -97,7 +99,8 @@ def worker_settings(settings: Settings) -> type:
         scheduled(redispatch_outbox, second=30),
         scheduled(reconcile_study_visits, minute=set(range(3, 60, 10)), second=0),
         scheduled(purge_expired, minute=17, second=0, run_at_startup=True),
-        scheduled(send_reminder, hour={8, 11, 14, 17, 20}, minute=5, second=0),
+        scheduled(send_due_reminders, second=15),
+        scheduled(schedule_missing_reminders, minute=47, second=0, run_at_startup=True),
         scheduled(erase_personal_data_from_disk, minute=set(range(7, 60, 10)), second=0),
         scheduled(sweep_unanswered, second=45),
         scheduled(sweep_waitlists, second=15),

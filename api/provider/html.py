@@ -53,7 +53,7 @@ async def read_form(request: Request) -> dict[str, list[str]] | None:
             return None
     try:
         return parse_qs(body.decode("utf-8", "replace"),
-                        max_num_fields=MAX_DECISIONS_PER_REQUEST + 4)
+                        max_num_fields=MAX_DECISIONS_PER_REQUEST + 5)
     except ValueError:
         return None
 

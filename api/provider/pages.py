@@ -36,6 +36,8 @@ from api.provider.html import (
 from api.provider.link_request import link_form
 from api.provider.link_request import routes as link_routes
 from api.provider.text import TEXT
+from api.visits.decline_reasons import FIELD as REASON_FIELD
+from api.visits.decline_reasons import read_reason, reason_select
 from api.visits.pages import HEADERS, RETRY_AFTER_SECONDS
 from api.visits.pages_text import status_text
 from api.visits.runtime import visit_service
@@ -126,6 +128,7 @@ def _visit_section(request: Request, token: str, item: ProviderVisit, lang: Lang
         f'<input type="hidden" name="csrf" value="{e(csrf)}">'
         f'<input type="hidden" name="lang" value="{lang.value}">'
         f"<table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>"
+        + ("" if started else f"<p>{reason_select(lang, 'reason-' + item.visit.id)}</p>")
         + "".join(f'<button type="submit" name="action" value="{value}" class="{css}">'
                   f"{e(t[label])}</button>" for value, css, label in buttons)
         + "</form>"
@@ -182,7 +185,8 @@ async def _decide(request: Request) -> Response:
     selected = fields.get("registration", [])
     access = provider_access(request)
     if chosen in _DECISIONS:
-        decided = await access.decide(claims, selected, _DECISIONS[chosen])
+        decided = await access.decide(claims, selected, _DECISIONS[chosen],
+                                      read_reason(field(fields, REASON_FIELD)))
         results = [o.outcome.result.value for o in decided]
     elif chosen == "undo":
         undone = await access.undo_confirmations(claims, selected)

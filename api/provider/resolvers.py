@@ -20,7 +20,10 @@ from api.provider.types import (
     provider_visit,
     token_result,
 )
+from api.search.enums import to_core
+from api.visits.types import DeclineReason
 from core.errors import InputError
+from core.visits import models
 from core.visits.attendance import Attendance
 from core.visits.provider_access import (
     MAX_DECISIONS_PER_REQUEST,
@@ -73,6 +76,8 @@ class ProviderMutation:
     async def decide_provider_registrations(
         self, info: Info[Context, None], token: ProviderToken,
         registration_ids: list[strawberry.ID], decision: ProviderDecision,
+        decline_reason: Annotated[DeclineReason | None, strawberry.argument(
+            description="Why the provider declines; stated in the jobseekers' email.")] = None,
     ) -> ProviderDecisionsPayload:
         batch = _batch(info, token, registration_ids)
         if isinstance(batch, ProviderDecisionsPayload):
@@ -80,7 +85,10 @@ class ProviderMutation:
         access, claims, ids = batch
         action = (TokenAction.CONFIRM if decision is ProviderDecision.CONFIRM
                   else TokenAction.DECLINE)
-        return _done([decision_outcome(o) for o in await access.decide(claims, ids, action)])
+        reason = None if decline_reason is None else to_core(decline_reason,
+                                                             models.DeclineReason)
+        return _done([decision_outcome(o)
+                      for o in await access.decide(claims, ids, action, reason)])
 
     @strawberry.mutation(description="After a visit has started: mark confirmed registrations "
                                      "of the token's visits as attended or not (at most 100).")

@@ -12,6 +12,7 @@ from api.metrics import OK, REGISTRATIONS, UNAVAILABLE
 from api.search.enums import to_core
 from api.visits.runtime import client_address, visit_service
 from api.visits.types import (
+    DeclineReason,
     RegisterForStudyVisitInput,
     RegisterForStudyVisitPayload,
     RegistrationActionPayload,
@@ -20,11 +21,14 @@ from api.visits.types import (
     registration,
 )
 from core.errors import ServiceUnavailable
+from core.visits import models
 from core.visits.models import Language
 from core.visits.tokens import TokenAction
 from core.visits.validation import RawRegistration
 
 TokenArg = Annotated[str, strawberry.argument(description="The token from the emailed link.")]
+DeclineReasonArg = Annotated[DeclineReason | None, strawberry.argument(
+    description="Why the provider declines (a decline link only); stated in the email.")]
 
 
 @strawberry.type(description="Study-visit registration and the provider's decision.")
@@ -65,9 +69,11 @@ class VisitsMutation:
     @strawberry.mutation(description="The provider's decision, with the token of the confirm or "
                                      "decline link. Only a pending registration can be decided.")
     async def decide_study_visit_registration(
-        self, info: Info[Context, None], token: TokenArg) -> RegistrationActionPayload:
+        self, info: Info[Context, None], token: TokenArg,
+        reason: DeclineReasonArg = None) -> RegistrationActionPayload:
         outcome = await visit_service(info.context.request).act(
-            token, (TokenAction.CONFIRM, TokenAction.DECLINE))
+            token, (TokenAction.CONFIRM, TokenAction.DECLINE),
+            None if reason is None else to_core(reason, models.DeclineReason))
         return action_payload(outcome.result, outcome.status)
 
     @strawberry.mutation(description="Cancel a registration with the token of the jobseeker's "

@@ -17,6 +17,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
+from api.visits.decline_reasons import FIELD as REASON_FIELD
+from api.visits.decline_reasons import read_reason, reason_select
 from api.visits.pages_text import TEXT, action_title, status_text
 from api.visits.runtime import visit_service
 from core.errors import ServiceUnavailable
@@ -73,10 +75,11 @@ def _path(request: Request, action: TokenAction) -> str:
 
 def _form(request: Request, token: str, action: TokenAction, label: str, colour: str,
           lang: Language) -> str:
+    reason = reason_select(lang, "reason") if action is TokenAction.DECLINE else ""
     return (
         f'<form method="post" action="{e(_path(request, action))}" style="display: inline">'
         f'<input type="hidden" name="token" value="{e(token)}">'
-        f'<input type="hidden" name="lang" value="{lang.value}">'
+        f'<input type="hidden" name="lang" value="{lang.value}">{reason}'
         f'<button type="submit" style="font-size: 1em; padding: .6em 1.2em; margin: .3em; '
         f'background: {colour}; color: #fff; border: 0; border-radius: 4px">{e(label)}'
         "</button></form>"
@@ -178,7 +181,8 @@ async def _submit(request: Request, kind: str) -> HTMLResponse:
         fields = {}
     token = (fields.get("token") or [""])[0]
     service = visit_service(request)
-    outcome = await service.act(token, _ALLOWED[kind])
+    outcome = await service.act(token, _ALLOWED[kind],
+                                read_reason((fields.get(REASON_FIELD) or [""])[0]))
     lang = Language.EN if fields.get("lang") == ["en"] else Language.SV
     if outcome.result is not ActionResult.DONE or outcome.action is None:
         if outcome.result is ActionResult.ALREADY_DONE and outcome.status is not None:

@@ -32,6 +32,17 @@ class RegistrationStatus(Enum):
                                "claim it with claimStudyVisitSeat.")
 
 
+@strawberry.enum(description="Why the provider declined a registration; the jobseeker's "
+                             "email states it.")
+class DeclineReason(Enum):
+    VISIT_FULL = strawberry.enum_value("VISIT_FULL", description="The visit is fully booked.")
+    VISIT_CANCELLED = strawberry.enum_value(
+        "VISIT_CANCELLED", description="The visit will not take place.")
+    NOT_SUITABLE = strawberry.enum_value(
+        "NOT_SUITABLE", description="The visit does not suit the jobseeker.")
+    OTHER = strawberry.enum_value("OTHER", description="Another reason.")
+
+
 @strawberry.enum(description="Why a registration was not accepted.")
 class RegistrationErrorCode(Enum):
     INVALID = strawberry.enum_value("INVALID", description="A value is malformed.")

@@ -19,7 +19,7 @@ from core.outages import SEARCH, search_outage
 from core.visits.models import Visit
 
 VISIT_FIELDS = ["id", "title", "titleEn", "providerName", "municipalityName", "contact",
-                "studyVisits"]
+                "occupationCode", "studyVisits"]
 MAX_COURSES_PER_LISTING = 1000
 RECONCILE_CHUNK = 100
 
@@ -139,3 +139,25 @@ async def existing_visit_ids(meili: httpx.AsyncClient, index_uid: str, visit_ids
     except (httpx.HTTPError, ServiceUnavailable) as exc:
         raise CatalogUnavailable(f"index {index_uid!r} could not be read") from exc
     return found & set(wanted)
+
+
+async def current_visits(meili: httpx.AsyncClient, index_uid: str, visit_ids: Iterable[str]
+                         ) -> dict[str, Visit]:
+    """These visits as the index has them now, by id (the ones it no longer has left out).
+
+    Raises :class:`CatalogUnavailable` when the index cannot be read."""
+    wanted = sorted(set(visit_ids))
+    found: dict[str, Visit] = {}
+    try:
+        for start in range(0, len(wanted), RECONCILE_CHUNK):
+            chunk = wanted[start : start + RECONCILE_CHUNK]
+            hits = await _search(meili, index_uid, {
+                "q": "", "filter": f"studyVisitIds IN {quote_list(chunk)}",
+                "limit": len(chunk), "attributesToRetrieve": VISIT_FIELDS,
+            })
+            for document in hits:
+                found.update((visit["id"], Visit.from_document(document, visit))
+                             for visit in document.get("studyVisits", []))
+    except (httpx.HTTPError, ServiceUnavailable) as exc:
+        raise CatalogUnavailable(f"index {index_uid!r} could not be read") from exc
+    return {visit_id: visit for visit_id, visit in found.items() if visit_id in wanted}

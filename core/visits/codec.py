@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from core.visits.models import (
     Address,
     CancelReason,
+    DeclineReason,
     Language,
     Registration,
     RegistrationStatus,
@@ -50,6 +52,7 @@ def encode_registration(registration: Registration, email_hash: str) -> dict[str
         "contactEmail": visit.contact_email,
         "contactPhone": visit.contact_phone or "",
         "closesHoursBefore": _optional_text(visit.registration_closes_hours_before),
+        "occupationCode": visit.occupation_code or "",
     }
     return fields
 
@@ -60,6 +63,17 @@ def _optional_int(value: str | None) -> int | None:
 
 def _optional_text(value: int | None) -> str:
     return "" if value is None else str(value)
+def _previous_visit(visit: Visit, fields: Mapping[str, str]) -> Visit | None:
+    """The visit as it was before its latest reschedule (``previous*`` fields)."""
+    if not fields.get("previousStartTs"):
+        return None
+    return replace(
+        visit,
+        start_ts=int(fields["previousStartTs"]),
+        duration_minutes=int(fields["previousDurationMinutes"]),
+        address=Address(fields["previousStreet"], fields["previousPostalCode"],
+                        fields["previousCity"]),
+    )
 
 
 def decode_hash(fields: Mapping[str, str]) -> Registration:
@@ -80,8 +94,10 @@ def decode_hash(fields: Mapping[str, str]) -> Registration:
         contact_email=fields["contactEmail"],
         contact_phone=fields.get("contactPhone") or None,
         registration_closes_hours_before=_optional_int(fields.get("closesHoursBefore")),
+        occupation_code=fields.get("occupationCode") or None,
     )
     reason = fields.get("cancelReason")
+    declined = fields.get("declineReason")
     return Registration(
         id=fields["id"],
         status=RegistrationStatus(fields["status"]),
@@ -99,6 +115,9 @@ def decode_hash(fields: Mapping[str, str]) -> Registration:
         waitlist_position=_optional_int(fields.get("waitlistPosition")),
         offer_expires_at=_optional_int(fields.get("offerExpiresAt")),
         claimed_at=_optional_int(fields.get("claimedAt")),
+        decline_reason=DeclineReason(declined) if declined else None,
+        ics_sequence=int(fields.get("icsSequence") or 0),
+        previous_visit=_previous_visit(visit, fields),
         mail_failures={
             name.removeprefix(MAIL_FAILURE_PREFIX): value
             for name, value in fields.items()

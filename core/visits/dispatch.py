@@ -19,7 +19,10 @@ from arq import create_pool
 from arq.connections import ArqRedis
 
 from core.redis_clients import arq_redis_settings
+from core.redis_values import as_text
 from core.settings import Settings
+from core.visits import keys
+from core.visits.awaiting import result
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +42,7 @@ class Job(StrEnum):
     PROVIDER_EVE_REMINDER = "send_provider_eve_reminder"
     EXPIRED_NOTICE = "send_expired_notice"
     WAITLIST_OFFER = "send_waitlist_offer"
+    VISIT_RESCHEDULED = "send_visit_rescheduled"
 
 
 RECONCILE_JOB = "reconcile_study_visits"
@@ -46,17 +50,27 @@ RECONCILE_JOB = "reconcile_study_visits"
 # retries): longer than the longest retry horizon (Settings: EMAIL_RETRY_HORIZON_HOURS).
 EMAIL_JOB_LIFETIME = timedelta(days=8)
 ALL_EMAIL_JOBS: tuple[str, ...] = tuple(job.value for job in Job)
+# Emails owed again after a reschedule (:mod:`core.visits.reschedule`): one job per
+# revision, the registration's ``icsSequence``, since arq keeps a finished job's id.
+REVISED_JOBS = frozenset({Job.VISIT_RESCHEDULED, Job.REMINDER})
 
 
-def job_id(job: Job, registration_id: str) -> str:
-    """One job per registration and email: enqueuing it again while it exists is a no-op."""
-    return f"{job.value}:{registration_id}"
+def job_id(job: Job, registration_id: str, revision: str = "") -> str:
+    """One job per registration and email (and revision): enqueuing it again while it
+    exists is a no-op."""
+    suffix = f":{revision}" if revision not in ("", "0") else ""
+    return f"{job.value}:{registration_id}{suffix}"
 
 
 async def enqueue(queue: ArqRedis, job: Job, registration_id: str) -> bool:
     """Enqueue the job; ``False`` when it could not be (the outbox will bring it back)."""
     try:
-        await queue.enqueue_job(job.value, registration_id, _job_id=job_id(job, registration_id),
+        revision = ""
+        if job in REVISED_JOBS:
+            stored = await result(queue.hget(keys.registration(registration_id), "icsSequence"))
+            revision = as_text(stored) if stored is not None else ""
+        await queue.enqueue_job(job.value, registration_id,
+                                _job_id=job_id(job, registration_id, revision),
                                 _expires=EMAIL_JOB_LIFETIME)
     except Exception:  # the outbox cron re-enqueues; never fail the caller's request
         logger.warning("could not enqueue %s for registration %s; left to the outbox",

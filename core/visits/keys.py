@@ -13,6 +13,8 @@ hashes (HMAC with the secret key) of an email address or a client address.
   start time (reconciliation against the index).
 * ``studyvisit:index:confirmed`` – sorted set: confirmed registration ids by visit start
   (reminders).
+* ``studyvisit:index:reminders`` – sorted set: confirmed registration ids by the time
+  their reminder is due (see :mod:`core.visits.reminders`).
 * ``studyvisit:index:expiries`` – sorted set: registration ids by expiry (purge).
 * ``studyvisit:index:registration-visits`` – hash: registration id → visit id (purge).
 * ``studyvisit:index:outbox`` – sorted set: ``{job}:{registration id}`` of emails owed,
@@ -35,6 +37,7 @@ from core.visits.seats import active_registrations_key
 PREFIX = "studyvisit"
 VISITS = f"{PREFIX}:index:visits"
 CONFIRMED = f"{PREFIX}:index:confirmed"
+REMINDERS = f"{PREFIX}:index:reminders"
 EXPIRIES = f"{PREFIX}:index:expiries"
 REGISTRATION_VISITS = f"{PREFIX}:index:registration-visits"
 OUTBOX = f"{PREFIX}:index:outbox"

@@ -63,6 +63,15 @@ class CancelReason(StrEnum):
     OFFER_LAPSED = "offer_lapsed"  # a waitlist offer was not claimed in time
 
 
+class DeclineReason(StrEnum):
+    """Why the provider declined; the jobseeker's email says it."""
+
+    VISIT_FULL = "visit_full"
+    VISIT_CANCELLED = "visit_cancelled"
+    NOT_SUITABLE = "not_suitable"
+    OTHER = "other"
+
+
 @dataclass(frozen=True, slots=True)
 class FieldError:
     """One expected failure: which input field (``None``: not one field), a human
@@ -104,6 +113,7 @@ class Visit:
     contact_email: str
     contact_phone: str | None = None
     registration_closes_hours_before: int | None = None  # None: the service's default
+    occupation_code: str | None = None  # the course's occupation (similar-course links)
 
     @property
     def end_ts(self) -> int:
@@ -136,6 +146,7 @@ class Visit:
             contact_email=contact["email"],
             contact_phone=contact.get("phone") or None,
             registration_closes_hours_before=visit.get("registrationClosesHoursBefore"),
+            occupation_code=document.get("occupationCode") or None,
         )
 
 
@@ -168,6 +179,9 @@ class Registration:
     decided_at: int | None = None
     cancelled_at: int | None = None
     cancel_reason: CancelReason | None = None
+    decline_reason: DeclineReason | None = None
+    ics_sequence: int = 0  # the SEQUENCE of the latest invitation (raised by a reschedule)
+    previous_visit: Visit | None = None  # the visit before its latest reschedule
     mail_failures: dict[str, str] = field(default_factory=dict)
     mail_states: dict[str, str] = field(default_factory=dict)
     waitlist_position: int | None = None  # place in line: on joining it, or as last read

@@ -35,7 +35,13 @@ from core.visits.attendance import Attendance, AttendanceBook, MarkResult
 from core.visits.awaiting import result
 from core.visits.codec import decode_hash
 from core.visits.dispatch import Job
-from core.visits.models import CancelReason, Registration, RegistrationStatus, Visit
+from core.visits.models import (
+    CancelReason,
+    DeclineReason,
+    Registration,
+    RegistrationStatus,
+    Visit,
+)
 from core.visits.pseudonyms import email_digest
 from core.visits.service import ActionOutcome, ActionResult, VisitService
 from core.visits.store import TransitionOutcome
@@ -240,7 +246,8 @@ class ProviderAccess:
 
     @registrations_call
     async def decide(self, claims: ProviderClaims, registration_ids: list[str],
-                     action: TokenAction) -> list[DecisionOutcome]:
+                     action: TokenAction, decline_reason: DeclineReason | None = None
+                     ) -> list[DecisionOutcome]:
         """Confirm or decline each of the registrations; one not on the contact's visits
         is ``NOT_FOUND`` (the same answer as one that does not exist)."""
         if action not in (TokenAction.CONFIRM, TokenAction.DECLINE):
@@ -254,7 +261,7 @@ class ProviderAccess:
             if visit_id is None or visit_id not in own:  # not the contact's, or started
                 outcome = ActionOutcome(ActionResult.NOT_FOUND, action)
             else:
-                outcome = await self.visits.apply(registration_id, action)
+                outcome = await self.visits.apply(registration_id, action, decline_reason)
             outcomes.append(DecisionOutcome(registration_id, outcome))
         log.info("provider decisions: organisation=%s action=%s requested=%d done=%d",
                  claims.organisation, action.value, len(wanted),

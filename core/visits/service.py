@@ -26,8 +26,10 @@ from core.settings import Settings
 from core.visits import closing, dispatch, withdrawal
 from core.visits.catalog import find_visit
 from core.visits.dispatch import Job
+from core.visits.links import token_expiry
 from core.visits.models import (
     CancelReason,
+    DeclineReason,
     ErrorCode,
     FieldError,
     Registration,
@@ -38,6 +40,7 @@ from core.visits.models import (
 from core.visits.provider_links import remember_contact
 from core.visits.pseudonyms import email_digest
 from core.visits.ratelimit import RateLimits, Refusal, RegistrationRateLimiter
+from core.visits.reminders import lead_seconds
 from core.visits.store import RegistrationStore, ReserveOutcome, TransitionOutcome
 from core.visits.tokens import TokenAction, TokenClaims, TokenError, TokenProblem, verify
 from core.visits.validation import RawRegistration, message, validate
@@ -231,10 +234,24 @@ class VisitService:
             return ActionOutcome(ActionResult.INVALID_TOKEN)
         return claims
 
+    async def claims(self, token: str, allowed: tuple[TokenAction, ...]
+                     ) -> TokenClaims | ActionOutcome:
+        """The token's claims; one past its signed expiry still counts when a reschedule
+        moved the registration's visit later and the moved expiry has not passed."""
+        claims = self.read_token(token, allowed)
+        if isinstance(claims, ActionOutcome) and claims.result is ActionResult.EXPIRED_TOKEN:
+            signed = verify(self.settings.secret_key, token, now=0)
+            registration = await self.store.get(signed.registration_id)
+            if (signed.action in allowed and registration is not None
+                    and registration.previous_visit is not None
+                    and token_expiry(registration, signed.action) > time.time()):
+                return signed
+        return claims
+
     @registrations_call
     async def preview(self, token: str, allowed: tuple[TokenAction, ...]) -> ActionOutcome:
         """What a link would act on, changing nothing (GET of a link page)."""
-        claims = self.read_token(token, allowed)
+        claims = await self.claims(token, allowed)
         if isinstance(claims, ActionOutcome):
             return claims
         registration = await self.store.get(claims.registration_id)
@@ -261,16 +278,19 @@ class VisitService:
                              TokenAction.ERASE)
 
     @registrations_call
-    async def act(self, token: str, allowed: tuple[TokenAction, ...]) -> ActionOutcome:
+    async def act(self, token: str, allowed: tuple[TokenAction, ...],
+                  decline_reason: DeclineReason | None = None) -> ActionOutcome:
         """Carry out the token's action: decide, cancel or erase."""
-        claims = self.read_token(token, allowed)
+        claims = await self.claims(token, allowed)
         if isinstance(claims, ActionOutcome):
             return claims
-        return await self.apply(claims.registration_id, claims.action)
+        return await self.apply(claims.registration_id, claims.action, decline_reason)
 
-    async def apply(self, registration_id: str, action: TokenAction) -> ActionOutcome:
+    async def apply(self, registration_id: str, action: TokenAction,
+                    decline_reason: DeclineReason | None = None) -> ActionOutcome:
         """Carry out ``action`` on a registration the caller may act on (a link token's,
-        or one of a provider's own, :mod:`core.visits.provider_access`)."""
+        or one of a provider's own, :mod:`core.visits.provider_access`); a decline keeps
+        its reason for the jobseeker's email, a confirmation schedules the reminder."""
         if action is TokenAction.ERASE:
             return await self._erase(registration_id)
         if action is TokenAction.CLAIM:
@@ -288,6 +308,8 @@ class VisitService:
         changed = await self.store.transition(
             registration_id, allowed_from, target, int(time.time()),
             outbox_jobs=tuple(job.value for job in jobs), cancel_reason=reason,
+            reminder_lead_seconds=lead_seconds(self.settings),
+            decline_reason=decline_reason if action is TokenAction.DECLINE else None,
         )
         if changed.outcome is TransitionOutcome.NOT_FOUND:
             return ActionOutcome(ActionResult.NOT_FOUND, action)

@@ -7,10 +7,12 @@
   (:mod:`core.visits.my_registrations`), so no registration exists that the link misses
   (the waitlist's join does the same).
 * transition: compare-and-set of the status; leaving the active states frees the seat
-  (and leaves the waitlist; the caller offers the seat on, :mod:`core.visits.waitlist`).
-* erase: the registration and every pointer to it (the address's index too), gone; and
-  the disk-erasure mark set (:mod:`core.visits.disk_erasure`), since the append-only
-  file still holds what was erased.
+  (and leaves the waitlist; the caller offers the seat on, :mod:`core.visits.waitlist`);
+  confirming schedules the reminder (:mod:`core.visits.reminders`), leaving CONFIRMED
+  removes it.
+* erase: the registration and every pointer to it (the address's index, its reminder and
+  due times too), gone; and the disk-erasure mark set (:mod:`core.visits.disk_erasure`),
+  since the append-only file still holds what was erased.
 
 With ``REDIS_DURABILITY=waitaof`` the API's store follows every change with ``WAITAOF`` on
 the same connection (:mod:`core.durability`): a change is reported only once it is on disk.
@@ -34,7 +36,7 @@ from core.redis_values import as_text
 from core.visits import disk_erasure, keys
 from core.visits.awaiting import result
 from core.visits.codec import decode_hash, encode_registration
-from core.visits.models import CancelReason, Registration, RegistrationStatus
+from core.visits.models import CancelReason, DeclineReason, Registration, RegistrationStatus
 from core.visits.my_registrations import index_key as my_registrations_key
 
 _RESERVE = """
@@ -80,12 +82,17 @@ if not allowed then
   return {'CONFLICT', status}
 end
 local owed = tonumber(ARGV[6])
-if #ARGV > 6 + owed then
-  redis.call('HSET', KEYS[1], unpack(ARGV, 7 + owed))
+if #ARGV > 7 + owed then
+  redis.call('HSET', KEYS[1], unpack(ARGV, 8 + owed))
 end
 redis.call('HSET', KEYS[1], 'status', ARGV[3], 'updatedAt', ARGV[4], ARGV[5], ARGV[4])
 if ARGV[3] == 'CONFIRMED' then
-  redis.call('ZADD', KEYS[4], redis.call('HGET', KEYS[1], 'startTs'), ARGV[1])
+  local start = redis.call('HGET', KEYS[1], 'startTs')
+  redis.call('ZADD', KEYS[4], start, ARGV[1])
+  local due = tonumber(start) - tonumber(ARGV[7])
+  if tonumber(ARGV[7]) > 0 and due > tonumber(ARGV[4]) then
+    redis.call('ZADD', KEYS[8], due, ARGV[1])
+  end
 else
   redis.call('SREM', KEYS[2], ARGV[1])
   local digest = redis.call('HGET', KEYS[1], 'emailHash')
@@ -95,8 +102,9 @@ else
   redis.call('ZREM', KEYS[4], ARGV[1])
   redis.call('ZREM', KEYS[6], ARGV[1])
   redis.call('ZREM', KEYS[7], ARGV[1])
+  redis.call('ZREM', KEYS[8], ARGV[1])
 end
-for i = 7, 6 + owed do
+for i = 8, 7 + owed do
   redis.call('ZADD', KEYS[5], ARGV[4], ARGV[i])
 end
 return {'OK', status}
@@ -122,6 +130,10 @@ redis.call('ZREM', KEYS[5], ARGV[1])
 redis.call('HDEL', KEYS[6], ARGV[1])
 redis.call('ZREM', KEYS[11], ARGV[1])
 redis.call('ZREM', KEYS[12], ARGV[1])
+redis.call('ZREM', KEYS[13], ARGV[1])
+for _, step in ipairs({CLOSING_STEPS}) do
+  redis.call('ZREM', KEYS[14], step .. ':' .. ARGV[1])
+end
 local owed = tonumber(ARGV[3])
 for i = 4, 3 + owed do
   redis.call('ZREM', KEYS[7], ARGV[i])
@@ -137,6 +149,7 @@ redis.call('HINCRBY', KEYS[8], 'erasures', 1)
 if digest then redis.call('ZREM', KEYS[9], ARGV[1]) end
 return existed
 """
+_ERASE = _ERASE.replace("{CLOSING_STEPS}", ", ".join(f"'{s}'" for s in keys.CLOSING_STEPS))
 
 
 AOF_CLIENT_MARGIN_SECONDS = 1.0
@@ -241,8 +254,13 @@ class RegistrationStore:
         now: int,
         outbox_jobs: tuple[str, ...] = (),
         cancel_reason: CancelReason | None = None,
+        reminder_lead_seconds: int = 0,
+        decline_reason: DeclineReason | None = None,
     ) -> TransitionResult:
-        """Compare-and-set the status; ``outbox_jobs`` name the emails this change owes."""
+        """Compare-and-set the status; ``outbox_jobs`` name the emails this change owes.
+
+        A confirmation schedules its reminder ``reminder_lead_seconds`` before the visit
+        (:mod:`core.visits.reminders`), unless that time has already passed."""
         visit_id = await self._visit_of(registration_id)
         if visit_id is None:
             return TransitionResult(TransitionOutcome.NOT_FOUND, None)
@@ -252,6 +270,8 @@ class RegistrationStore:
             RegistrationStatus.CANCELLED: "cancelledAt",
         }.get(to, "updatedAt")
         extra: list[str] = ["cancelReason", cancel_reason.value] if cancel_reason else []
+        if decline_reason is not None:
+            extra += ["declineReason", decline_reason.value]
         reply = await self._write(
             self._transition,
             [
@@ -262,6 +282,7 @@ class RegistrationStore:
                 keys.OUTBOX,
                 keys.waitlist(visit_id),
                 keys.OFFERS,
+                keys.REMINDERS,
             ],
             [
                 registration_id,
@@ -270,6 +291,7 @@ class RegistrationStore:
                 now,
                 stamp,
                 len(outbox_jobs),
+                reminder_lead_seconds,
                 *(keys.outbox_member(job, registration_id) for job in outbox_jobs),
                 *extra,
             ],
@@ -305,15 +327,13 @@ class RegistrationStore:
                 keys.registration(notice[1]["id"]) if notice else keys.registration(""),
                 keys.waitlist(visit_id),
                 keys.OFFERS,
+                keys.REMINDERS,
+                keys.CLOSING_DUE,  # its due times: core.visits.closing, keys.CLOSING_STEPS
             ],
             [registration_id, int(time.time()), len(outbox_jobs),
              *(keys.outbox_member(j, registration_id) for j in outbox_jobs),
              *_notice_args(notice)],
         )
-        # Its due times (core.visits.closing): the sweep would drop them, but an erased
-        # registration's id leaves every index now.
-        await result(self.redis.zrem(keys.CLOSING_DUE, *(
-            keys.closing_member(step, registration_id) for step in keys.CLOSING_STEPS)))
         return int(existed) == 1
 
     async def write(self, script: Any, script_keys: Sequence[str], args: Sequence[Any]

@@ -31,7 +31,8 @@ from redis.asyncio import Redis
 from core.visits.awaiting import result
 from core.visits.models import Visit
 
-RECORD_FIELDS = ("id", "title", "titleEn", "providerName", "municipalityName", "contact")
+RECORD_FIELDS = ("id", "title", "titleEn", "providerName", "municipalityName", "contact",
+                 "occupationCode")
 WRITE_CHUNK = 1000
 
 

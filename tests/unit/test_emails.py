@@ -32,6 +32,8 @@ REGISTRATION = Registration(
     name='Ann "<script>" Andersson', email="ann@example.se", phone="070-123 45 67",
     language=Language.EN, created_at=1_800_000_000, updated_at=1_800_000_000,
     expires_at=1_810_000_000,
+    previous_visit=dataclasses.replace(VISIT, start_ts=1803960000,
+                                       address=Address("Verkstadsgatan 1", "212 15", "Malmö")),
 )
 
 

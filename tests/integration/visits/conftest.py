@@ -8,8 +8,10 @@ and queued jobs can be counted exactly.
 from __future__ import annotations
 
 import asyncio
+import copy
 import datetime
 import json
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,6 +121,23 @@ def visit_settings(visit_index: VisitIndex, redis_url: str, sink: MailSink, **en
                    ) -> Settings:
     return make_settings(visit_index.meili, redis_url, sink,
                          **{**TEST_ENV, "MEILI_INDEX": visit_index.index, **env})
+
+
+def with_visits(feed: dict[str, Any], change: Any) -> dict[str, Any]:
+    """The feed with its first course's visits changed by ``change``."""
+    updated = copy.deepcopy(feed)
+    visits = updated["courses"][0]["studyVisits"]
+    updated["courses"][0]["studyVisits"] = change(visits)
+    return updated
+
+
+@pytest.fixture
+def own_index(visit_index: VisitIndex, tmp_path: Path) -> tuple[str, Path]:
+    """An index of this test's own, loaded with the shared feed."""
+    uid = f"visits_{uuid.uuid4().hex[:10]}"
+    path = tmp_path / "feed.json"
+    load_feed(visit_index.meili, uid, path, visit_index.feed)
+    return uid, path
 
 
 @pytest.fixture

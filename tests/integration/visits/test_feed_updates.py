@@ -1,14 +1,11 @@
-"""Feed updates against live registrations, reminders and the outbox."""
+"""Feed updates against live registrations, and the outbox."""
 
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 import time
-import uuid
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -29,6 +26,7 @@ from tests.integration.visits.conftest import (
     register,
     registration_input,
     visit_settings,
+    with_visits,
 )
 from tests.integration.visits.mail_helpers import calendar_of, links, to, token_of, validate_ics
 from tests.live_app import run_worker, serve
@@ -36,24 +34,8 @@ from tests.live_app import run_worker, serve
 PROVIDER = "karin@utbildning.example"
 
 
-def _with_visits(feed: dict[str, Any], change: Any) -> dict[str, Any]:
-    updated = copy.deepcopy(feed)
-    visits = updated["courses"][0]["studyVisits"]
-    updated["courses"][0]["studyVisits"] = change(visits)
-    return updated
-
-
 async def _statuses(redis: Redis, ids: list[str]) -> list[str]:
     return [(await redis.hget(keys.registration(i), "status") or b"").decode() for i in ids]
-
-
-@pytest.fixture
-def own_index(visit_index: VisitIndex, tmp_path: Path) -> tuple[str, Path]:
-    """An index of this test's own, loaded with the shared feed."""
-    uid = f"visits_{uuid.uuid4().hex[:10]}"
-    path = tmp_path / "feed.json"
-    load_feed(visit_index.meili, uid, path, visit_index.feed)
-    return uid, path
 
 
 async def _register_and_confirm_first(settings: Settings, visit_id: str, count: int,
@@ -79,7 +61,7 @@ async def test_lowering_capacity_never_cancels_registrations(
     uid, path = own_index
     settings = visit_settings(visit_index, redis_url, smtp_sink, MEILI_INDEX=uid)
     ids = await _register_and_confirm_first(settings, visit_index.five_seats, 3, smtp_sink)
-    load_feed(visit_index.meili, uid, path, _with_visits(visit_index.feed, lambda visits: [
+    load_feed(visit_index.meili, uid, path, with_visits(visit_index.feed, lambda visits: [
         {**v, "capacity": 1} if v["id"] == "FIVE" else v for v in visits]))
     await queue.enqueue_job("reconcile_study_visits")
     await run_worker(settings)
@@ -104,7 +86,7 @@ async def test_removing_a_visit_cancels_its_registrations_and_tells_the_jobseeke
     ids = await _register_and_confirm_first(settings, visit_index.five_seats, 2, smtp_sink)
     await run_worker(settings)
     smtp_sink.clear()
-    path.write_text(json.dumps(_with_visits(visit_index.feed, lambda visits: [
+    path.write_text(json.dumps(with_visits(visit_index.feed, lambda visits: [
         v for v in visits if v["id"] != "FIVE"]), ensure_ascii=False), encoding="utf-8")
     for name, value in {"MEILI_URL": settings.meili_url, "REDIS_URL": redis_url,
                         "MEILI_MASTER_KEY": settings.meili_master_key, "MEILI_INDEX": uid,
@@ -139,34 +121,6 @@ async def test_an_unreadable_index_cancels_nothing(
     await run_worker(missing)
     assert "index unavailable; nothing cancelled" in caplog.text
     assert await _statuses(redis, ids) == ["CONFIRMED"]
-
-
-async def test_confirmed_visits_tomorrow_get_one_reminder(
-    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink, queue: ArqRedis
-) -> None:
-    async with httpx.AsyncClient(timeout=10) as client:
-        confirmed = await register(client, api, registration_input(
-            visit_index.tomorrow, "kom@example.se", language="EN"))
-        pending = await register(client, api, registration_input(
-            visit_index.tomorrow, "vantar@example.se"))
-        assert confirmed["registration"] and pending["registration"]
-        await run_worker(vsettings)
-        first_provider_mail = to(smtp_sink.messages, PROVIDER)[0].message
-        reply_to = first_provider_mail["Reply-To"].addresses[0].addr_spec
-        provider_links = links(next(
-            m.message for m in to(smtp_sink.messages, PROVIDER)
-            if m.message["Reply-To"].addresses[0].addr_spec == "kom@example.se"))
-        assert reply_to in ("kom@example.se", "vantar@example.se")
-        await client.post(f"{api}/visits/decision",
-                          data={"token": token_of(provider_links["/visits/decision#0"])})
-    await run_worker(vsettings)
-    smtp_sink.clear()
-    for round_ in range(2):
-        await queue.enqueue_job("send_reminder", _job_id=f"reminder-round-{round_}")
-        await run_worker(vsettings)
-    reminders = smtp_sink.messages
-    assert [m.recipients for m in reminders] == [("kom@example.se",)]
-    assert str(reminders[0].message["Subject"]).startswith("Reminder: study visit tomorrow")
 
 
 async def test_emails_owed_but_never_enqueued_are_sent_by_the_outbox(

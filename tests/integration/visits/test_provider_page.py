@@ -35,7 +35,7 @@ from tests.integration.visits.conftest import (
     register,
     registration_input,
 )
-from tests.integration.visits.mail_helpers import calendar_of, links, to, token_of
+from tests.integration.visits.mail_helpers import calendar_of, links, text_of, to, token_of
 from tests.live_app import run_worker
 
 KARIN = "karin@utbildning.example"  # contact of VISITS1 (five_seats)
@@ -44,8 +44,9 @@ CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 
 LIST = """query($t: String!) { providerStudyVisits(token: $t) { result visits {
   visit { id } seatsTaken registrations { id name email status } } } }"""
-DECIDE = """mutation($t: String!, $ids: [ID!]!, $d: ProviderDecision!) {
-  decideProviderRegistrations(token: $t, registrationIds: $ids, decision: $d) {
+DECIDE = """mutation($t: String!, $ids: [ID!]!, $d: ProviderDecision!, $r: DeclineReason) {
+  decideProviderRegistrations(token: $t, registrationIds: $ids, decision: $d,
+                              declineReason: $r) {
     result outcomes { registrationId result status } } }"""
 
 
@@ -211,8 +212,10 @@ async def test_graphql_lists_and_declines_several(
         [olle_visit] = (await _gql(client, api, LIST, t=olle_token))["visits"]
         assert [r["name"] for r in olle_visit["registrations"]] == ["Olles Gäst"]
 
+        page = await client.get(f"{api}/provider", params={"token": token})
+        assert '<option value="visit_full">' in page.text  # the decline reason's select
         decided = await _gql(client, api, DECIDE, t=token, ids=[*karins[1:], olles],
-                             d="DECLINE")
+                             d="DECLINE", r="VISIT_FULL")
         assert decided["outcomes"] == [
             {"registrationId": karins[1], "result": "DONE", "status": "DECLINED"},
             {"registrationId": karins[2], "result": "DONE", "status": "DECLINED"},
@@ -229,6 +232,9 @@ async def test_graphql_lists_and_declines_several(
             {"registrationId": olles, "result": "NOT_FOUND", "status": None},
         ]
         assert await _status(redis, karins[0]) == "CANCELLED"
+    await run_worker(vsettings)
+    declined = to(smtp_sink.messages, "person1@example.se")[-1].message
+    assert "Skäl: Studiebesöket är fullbokat." in text_of(declined)
 
 
 UNDO = """mutation($t: String!, $ids: [ID!]!) {
