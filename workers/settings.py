@@ -66,6 +66,9 @@ async def startup(ctx: dict[str, Any]) -> None:
 
 async def shutdown(ctx: dict[str, Any]) -> None:
     stop_metrics_server(ctx)
+    mailer = ctx.get("mailer")
+    if mailer is not None:
+        await mailer.close()
     meili = ctx.get("meili")
     if meili is not None:
         await meili.aclose()
