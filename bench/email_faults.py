@@ -14,7 +14,7 @@ a visit built here.
    Message-IDs received) and duplicates (messages beyond one per Message-ID). SMTP
    timeouts are shortened (0.5 s, DATA reply 3 s; housekeeping jobs 10 s) so that arq's
    in-progress timeout, after which a killed worker's jobs run again, is about 20 s
-   instead of 723 s with the defaults; ``seconds`` is the whole round, that wait included.
+   instead of 743 s with the defaults; ``seconds`` is the whole round, that wait included.
 2. With a worker running, SIGKILL Redis, wait until the worker says Redis is lost,
    start Redis again on the same port, queue ``--resume-registrations`` registrations'
    emails at once, and time from Redis answering again to the first and the last of

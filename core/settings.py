@@ -78,6 +78,7 @@ class Settings:
     redis_timeout_seconds: float = 2.0  # outages: deadline of each Redis command
     search_stale_seconds: float = 900.0  # outages: cached searches served while Meilisearch is down
     smtp_data_timeout_seconds: float = 600.0  # email delivery: wait for the reply to the final dot
+    smtp_pool_size: int = 10  # email delivery: SMTP connections a worker keeps open and reuses
     email_retry_horizon_hours: float = 48.0  # email delivery: retry transient failures this long
     search_interpret_places: bool = True  # search relevance: a place named in the text
     search_place_radius_km: float = 0.0  # search relevance: 0 = the place itself
@@ -214,6 +215,7 @@ class Settings:
             smtp_data_timeout_seconds=reader.get(
                 "SMTP_DATA_TIMEOUT_SECONDS", _positive_float, 600.0
             ),
+            smtp_pool_size=reader.get("SMTP_POOL_SIZE", _positive_int, 10),
             email_retry_horizon_hours=reader.get(
                 "EMAIL_RETRY_HORIZON_HOURS", _retry_horizon_hours, 48.0
             ),

@@ -90,6 +90,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
         "SMTP_PORT": str(settings.smtp_port),
         "SMTP_TIMEOUT_SECONDS": str(settings.smtp_timeout_seconds),
         "SMTP_DATA_TIMEOUT_SECONDS": str(settings.smtp_data_timeout_seconds),
+        "SMTP_POOL_SIZE": str(settings.smtp_pool_size),
         "PUBLIC_BASE_URL": settings.public_base_url,
         "EMAIL_RETRY_BASE_SECONDS": str(settings.email_retry_base_seconds),
         "EMAIL_RETRY_MAX_SECONDS": str(settings.email_retry_max_seconds),

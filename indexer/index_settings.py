@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from core.reference import Reference
 
 # In order of importance (the "attribute" ranking rule): what a course is (title,
@@ -59,6 +61,28 @@ FILTERABLE_ATTRIBUTES = [
     "_geo",
 ]
 
+# Facet-value search (Meilisearch's facet-search route: "which municipalities match
+# 'lu'") only for the facets whose value lists a page may search; on every other
+# filterable attribute it would cost indexing time and serve nothing.
+FACET_SEARCH_ATTRIBUTES = frozenset({"municipalityName", "providerName"})
+
+
+def filterable(attributes: list[str]) -> list[str | dict[str, Any]]:
+    """``filterableAttributes`` in Meilisearch's granular form: filters (equality and
+    comparison) on every attribute, facet-value search only on those above. ``_geo``
+    stays a plain name: Meilisearch's geo filters do not see it in a pattern."""
+    names = [a for a in attributes if a != "_geo"]
+    groups = ((True, sorted(a for a in names if a in FACET_SEARCH_ATTRIBUTES)),
+              (False, sorted(a for a in names if a not in FACET_SEARCH_ATTRIBUTES)))
+    return [
+        *(["_geo"] if "_geo" in attributes else []),
+        *({"attributePatterns": group,
+           "features": {"facetSearch": facet_search,
+                        "filter": {"equality": True, "comparison": True}}}
+          for facet_search, group in groups if group),
+    ]
+
+
 SORTABLE_ATTRIBUTES = ["startDate", "durationWeeks", "title", "_geo"]
 
 # "sort" right after "words": a chosen order (start date, length, distance) is kept among
@@ -97,7 +121,7 @@ def index_settings(reference: Reference) -> dict[str, Any]:
     """The complete settings of the course index, as Meilisearch returns them."""
     return {
         "searchableAttributes": SEARCHABLE_ATTRIBUTES,
-        "filterableAttributes": sorted(FILTERABLE_ATTRIBUTES),
+        "filterableAttributes": filterable(FILTERABLE_ATTRIBUTES),
         "sortableAttributes": sorted(SORTABLE_ATTRIBUTES),
         "rankingRules": RANKING_RULES,
         "displayedAttributes": ["*"],
@@ -114,13 +138,19 @@ def index_settings(reference: Reference) -> dict[str, Any]:
     }
 
 
+def _canonical(entries: list[Any]) -> list[str]:
+    """A list setting's entries in an order-free form (attribute names or granular
+    objects, whatever order Meilisearch returns their keys in)."""
+    return sorted(orjson.dumps(entry, option=orjson.OPT_SORT_KEYS).decode() for entry in entries)
+
+
 def settings_differ(current: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
     """Names of the settings whose current value is not the wanted one."""
     differing = []
     for name, value in wanted.items():
         have = current.get(name)
         if name in ("filterableAttributes", "sortableAttributes") and isinstance(have, list):
-            have = sorted(str(v) for v in have)
+            have, value = _canonical(have), _canonical(value)
         if have != value:
             differing.append(name)
     return differing

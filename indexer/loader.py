@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
 from meilisearch import Client
 from meilisearch.errors import MeilisearchApiError
 from meilisearch.models.task import TaskInfo
 
 from core.meili_filter import quote, quote_list
 from core.reference import Reference
-from core.visits.visit_records import VisitRecords
+from core.visits.visit_records import RECORD_FIELDS, VisitRecords
+from indexer.batches import BatchWriter
 from indexer.documents import course_document_id, to_search_document
 from indexer.feed import Feed, Rejection, iter_feed_paths, read_feed
 from indexer.index_settings import index_settings, settings_differ
 from indexer.tasks import wait_for_task
 from indexer.visit_documents import visit_documents, visit_index_settings, visit_index_uid
 
-BATCH_SIZE = 5_000
 BUILD_SUFFIX = "_build_"
+
+VISIT_SOURCE_FIELDS = (*RECORD_FIELDS, "providerOrgNumber", "studyVisits")
 
 Progress = Callable[[str], None]
 
@@ -61,6 +62,16 @@ def rejected_ids(
         for r in rejections
         if r.file == file and r.record_id != "(file)" and not r.record_id.startswith("courses[")
     ]
+
+
+def visit_source(document: dict[str, Any]) -> dict[str, Any]:
+    """What :class:`VisitRecords` reads of a course document (kept for the whole load
+    instead of the document, whose descriptions are most of its size)."""
+    return {name: document[name] for name in VISIT_SOURCE_FIELDS if name in document}
+
+
+def _file_rejections(rejections: list[Rejection]) -> int:
+    return sum(r.record_id == "(file)" for r in rejections)
 
 
 def _quiet(_: str) -> None:
@@ -118,8 +129,11 @@ class CourseIndexer:
     # -- loads ------------------------------------------------------------------------
 
     def read(self, paths: Iterable[Path]) -> tuple[list[Feed], list[Rejection]]:
-        feeds: list[Feed] = []
         rejections: list[Rejection] = []
+        return list(self.read_lazily(paths, rejections)), rejections
+
+    def read_lazily(self, paths: Iterable[Path], rejections: list[Rejection]) -> Iterator[Feed]:
+        """The valid feeds one by one as they are read; rejections are added to the list."""
         for number, path in enumerate(iter_feed_paths(paths), start=1):
             if number % 100 == 0:
                 self.progress(f"{number} feed files read and validated")
@@ -127,60 +141,99 @@ class CourseIndexer:
             if isinstance(result, Rejection):
                 rejections.append(result)
             else:
-                feeds.append(result)
                 rejections.extend(result.rejections)
-        return feeds, rejections
+                yield result
 
     def load(self, paths: Sequence[Path]) -> LoadSummary:
-        """Upsert each feed's courses and remove the provider's courses it no longer lists."""
-        return self.load_feeds(*self.read(paths))
+        """Upsert each feed's courses and remove the provider's courses it no longer lists;
+        each feed is mapped and sent while Meilisearch indexes the ones before it."""
+        rejections: list[Rejection] = []
+        return self.load_feeds(self.read_lazily(paths, rejections), rejections)
 
-    def load_feeds(self, feeds: list[Feed], rejections: list[Rejection]) -> LoadSummary:
+    def load_feeds(self, feeds: Iterable[Feed], rejections: list[Rejection]) -> LoadSummary:
         """:meth:`load` of feeds already read (the CLI reads them once, to plan first)."""
         started = time.monotonic()
-        summary = LoadSummary(files=len(feeds) + sum(r.record_id == "(file)" for r in rejections))
-        summary.rejections = rejections
         self.apply_settings()
         self.apply_visit_settings()
         load_id = f"load-{time.time_ns()}"
-        documents = [doc for feed in feeds for doc in self._documents(feed, load_id)]
-        summary.indexed = self._add(self.index_uid, documents)
-        self._add(self.visit_index_uid, [v for doc in documents for v in visit_documents(doc)])
+        courses = BatchWriter(self.client, self.index_uid, self._wait, self.progress)
+        visits = BatchWriter(self.client, self.visit_index_uid, self._wait, self.progress)
+        sources: list[dict[str, Any]] = []
+        kept: dict[str, set[str]] = {}  # organisation number -> rejected courses' ids
+        files = 0
         for feed in feeds:
-            summary.removed += self._remove_withdrawn(feed, load_id)
-            self._remove_withdrawn(feed, load_id, self.visit_index_uid, "courseId")
+            files += 1
+            kept[feed.provider["organisationNumber"]] = set(
+                rejected_ids(feed.provider, feed.rejections, feed.file))
+            for document in self._documents(feed, load_id):
+                courses.add(document)
+                visits.add_all(visit_documents(document))
+                sources.append(visit_source(document))
+        summary = LoadSummary(files=files + _file_rejections(rejections),
+                              rejections=rejections)
+        summary.indexed = courses.finish()
+        visits.finish()
+        # Only once every new version is in: one deletion task per index for everything
+        # the loaded providers no longer list (rejected courses keep their last version).
+        if kept:
+            withdrawn = self._withdrawal(load_id, list(kept), sorted(set().union(*kept.values())))
+            deletions = [self.client.index(self.index_uid).delete_documents(
+                             filter=withdrawn("id")),
+                         self.client.index(self.visit_index_uid).delete_documents(
+                             filter=withdrawn("courseId"))]
+            details = self._wait(deletions[0]).details or {}
+            summary.removed = int(details.get("deletedDocuments") or 0)
+            self._wait(deletions[1])
         if self.visit_records is not None:
-            self.visit_records.loaded(documents, {
-                feed.provider["organisationNumber"]: set(
-                    rejected_ids(feed.provider, feed.rejections, feed.file))
-                for feed in feeds})
+            self.visit_records.loaded(sources, kept)
         summary.seconds = time.monotonic() - started
         return summary
 
     def rebuild(self, paths: Sequence[Path]) -> LoadSummary:
-        """Build a fresh index beside the live one, verify it, swap it in, drop the old."""
-        return self.rebuild_feeds(*self.read(paths))
+        """Build a fresh index beside the live one, verify it, swap it in, drop the old;
+        each feed is mapped and sent while Meilisearch indexes the ones before it."""
+        rejections: list[Rejection] = []
+        return self.rebuild_feeds(self.read_lazily(paths, rejections), rejections)
 
-    def rebuild_feeds(self, feeds: list[Feed], rejections: list[Rejection]) -> LoadSummary:
+    def rebuild_feeds(self, feeds: Iterable[Feed], rejections: list[Rejection]) -> LoadSummary:
         """:meth:`rebuild` from feeds already read."""
         started = time.monotonic()
-        summary = LoadSummary(files=len(feeds) + sum(r.record_id == "(file)" for r in rejections))
-        summary.rejections = rejections
         self._drop_stale_builds()
         stamp = time.time_ns()
         build_uid = f"{self.index_uid}{BUILD_SUFFIX}{stamp}"
         visit_build_uid = f"{self.visit_index_uid}{BUILD_SUFFIX}{stamp}"
         load_id = f"rebuild-{stamp}"
+        ids: set[str] = set()
+        visit_ids: set[str] = set()
+        sources: list[dict[str, Any]] = []
+        files = 0
         try:
             self.apply_settings(build_uid)
             self.apply_visit_settings(visit_build_uid)
-            documents = [doc for feed in feeds for doc in self._documents(feed, load_id)]
-            documents.extend(self._kept_versions(feeds, rejections))
-            visits = [v for doc in documents for v in visit_documents(doc)]
-            summary.indexed = self._add(build_uid, documents)
-            self._add(visit_build_uid, visits)
-            self._check_count(build_uid, len({doc["id"] for doc in documents}))
-            self._check_count(visit_build_uid, len({visit["id"] for visit in visits}))
+            courses = BatchWriter(self.client, build_uid, self._wait, self.progress)
+            visits = BatchWriter(self.client, visit_build_uid, self._wait, self.progress)
+
+            def write(documents: Iterable[dict[str, Any]]) -> None:
+                for document in documents:
+                    courses.add(document)
+                    ids.add(document["id"])
+                    for visit in visit_documents(document):
+                        visits.add(visit)
+                        visit_ids.add(visit["id"])
+                    sources.append(visit_source(document))
+
+            kept: list[str] = []
+            for feed in feeds:
+                files += 1
+                kept.extend(rejected_ids(feed.provider, feed.rejections, feed.file))
+                write(self._documents(feed, load_id))
+            write(self._kept_versions(kept))
+            summary = LoadSummary(files=files + _file_rejections(rejections),
+                                  rejections=rejections)
+            summary.indexed = courses.finish()
+            visits.finish()
+            self._check_count(build_uid, len(ids))
+            self._check_count(visit_build_uid, len(visit_ids))
             previous = self._live_ids()
             self._ensure_index(self.index_uid)
             self._ensure_index(self.visit_index_uid)
@@ -196,9 +249,9 @@ class CourseIndexer:
             raise
         self._drop_index(build_uid)
         if self.visit_records is not None:
-            self.visit_records.rebuilt(documents)
+            self.visit_records.rebuilt(sources)
         self._drop_index(visit_build_uid)
-        summary.removed = len(previous - {doc["id"] for doc in documents})
+        summary.removed = len(previous - ids)
         summary.seconds = time.monotonic() - started
         return summary
 
@@ -234,36 +287,11 @@ class CourseIndexer:
 
     # -- internals --------------------------------------------------------------------
 
-    def _documents(self, feed: Feed, load_id: str) -> list[dict[str, Any]]:
-        documents = []
+    def _documents(self, feed: Feed, load_id: str) -> Iterator[dict[str, Any]]:
         for course in feed.courses:
             document = to_search_document(feed.provider, course, self.reference)
             document["loadId"] = load_id
-            documents.append(document)
-        return documents
-
-    def _add(self, uid: str, documents: list[dict[str, Any]]) -> int:
-        index = self.client.index(uid)
-        tasks: list[tuple[TaskInfo, int]] = []
-        for start in range(0, len(documents), BATCH_SIZE):
-            batch = documents[start : start + BATCH_SIZE]
-            body = orjson.dumps(batch)
-            tasks.append(
-                (
-                    index.add_documents_raw(
-                        body, primary_key="id", content_type="application/json"
-                    ),
-                    len(batch),
-                )
-            )
-        done = 0
-        started = time.monotonic()
-        for task, size in tasks:
-            self._wait(task)
-            done += size
-            rate = done / max(time.monotonic() - started, 1e-9)
-            self.progress(f"{uid}: {done}/{len(documents)} documents indexed ({rate:.0f}/s)")
-        return done
+            yield document
 
     def _check_count(self, uid: str, expected: int) -> None:
         actual = self.client.index(uid).get_stats().number_of_documents
@@ -273,34 +301,21 @@ class CourseIndexer:
                 f"documents, expected {expected}; the live index was left as it was"
             )
 
-    def _remove_withdrawn(self, feed: Feed, load_id: str, uid: str | None = None,
-                          course_attribute: str = "id") -> int:
-        """Delete the provider's documents this feed did not write, except rejected ones.
+    def _withdrawal(self, load_id: str, providers: list[str],
+                    kept: list[str]) -> Callable[[str], str]:
+        """The filter of the loaded providers' documents this load did not write, except
+        rejected ones: a course whose new record was rejected keeps its last good version
+        (and its visits: in the visit index, the course attribute is ``courseId``)."""
+        clauses = f"providerOrgNumber IN {quote_list(providers)} AND loadId != {quote(load_id)}"
 
-        A course whose new record was rejected keeps its last good version (and its visits:
-        in the visit index, ``course_attribute`` is ``courseId``).
-        """
-        clauses = [
-            f"providerOrgNumber = {quote(feed.provider['organisationNumber'])}",
-            f"loadId != {quote(load_id)}",
-        ]
-        kept = rejected_ids(feed.provider, feed.rejections, feed.file)
-        if kept:
-            clauses.append(f"{course_attribute} NOT IN {quote_list(kept)}")
-        task = self._wait(
-            self.client.index(uid or self.index_uid).delete_documents(
-                filter=" AND ".join(clauses))
-        )
-        details = task.details or {}
-        return int(details.get("deletedDocuments") or 0)
+        def on(course_attribute: str) -> str:
+            if not kept:
+                return clauses
+            return f"{clauses} AND {course_attribute} NOT IN {quote_list(kept)}"
+        return on
 
-    def _kept_versions(
-        self, feeds: list[Feed], rejections: list[Rejection]
-    ) -> list[dict[str, Any]]:
+    def _kept_versions(self, ids: list[str]) -> list[dict[str, Any]]:
         """Live documents of courses whose new record was rejected, carried into a rebuild."""
-        ids = [
-            i for feed in feeds for i in rejected_ids(feed.provider, rejections, feed.file)
-        ]
         if not ids or self.document_count(self.index_uid) == 0:
             return []
         found = self.client.index(self.index_uid).get_documents(

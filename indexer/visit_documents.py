@@ -15,7 +15,7 @@ from typing import Any
 
 from core.reference import Reference
 from core.visitsearch.model import LOCAL_TIME, visit_index_uid
-from indexer.index_settings import TYPO_TOLERANCE, occupation_synonyms
+from indexer.index_settings import TYPO_TOLERANCE, filterable, occupation_synonyms
 
 __all__ = ["visit_documents", "visit_index_settings", "visit_index_uid"]
 AFTERNOON_FROM_HOUR = 12
@@ -98,7 +98,7 @@ def visit_index_settings(reference: Reference) -> dict[str, Any]:
     attributes; ``sort`` before relevance so that "earliest first" holds among all matches."""
     return {
         "searchableAttributes": VISIT_SEARCHABLE_ATTRIBUTES,
-        "filterableAttributes": sorted(VISIT_FILTERABLE_ATTRIBUTES),
+        "filterableAttributes": filterable(VISIT_FILTERABLE_ATTRIBUTES),
         "sortableAttributes": sorted(VISIT_SORTABLE_ATTRIBUTES),
         "rankingRules": ["words", "sort", "typo", "proximity", "attribute", "exactness"],
         "displayedAttributes": ["*"],

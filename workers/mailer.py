@@ -1,5 +1,10 @@
 """Sending one message over SMTP (aiosmtplib), with failures sorted for the caller.
 
+Messages go over the worker's pooled connections (:mod:`workers.smtp_pool`): a connection
+is reused after an accepted message and closed after anything else; a reused one that
+the server closed meanwhile is noticed at MAIL, before any of the message was sent, and
+replaced by a new one.
+
 * ``TRANSIENT``: nothing was kept and trying again may work – connection refused or
   lost, timeouts before the final dot (a server discards a message whose final dot never
   came), any 4xx reply, and problems of the connection itself (STARTTLS, login:
@@ -15,7 +20,6 @@ uncertain. Results and their details never hold an address or any other personal
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -32,6 +36,7 @@ from aiosmtplib.protocol import PERIOD_REGEX, SMTPProtocol, normalize_message_li
 
 from core.settings import Settings
 from workers.emails import OutgoingMail
+from workers.smtp_pool import NoFreeConnection, SmtpPool
 
 
 class Outcome(StrEnum):
@@ -55,11 +60,18 @@ def _by_code(code: int, stage: str) -> SendResult:
     return SendResult(Outcome.TRANSIENT, f"{stage}: unexpected smtp {code}")
 
 
+class _Stale(Exception):
+    """A reused connection was found closed at MAIL: nothing of the message was sent."""
+
+
 class Mailer:
-    """Opens one SMTP connection per message: simple, and nothing stale between jobs."""
+    """Sends over the worker's pooled SMTP connections (:mod:`workers.smtp_pool`); up to
+    ``SMTP_POOL_SIZE`` emails at once, each on a connection of its own."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.pool = SmtpPool(self._client, settings.smtp_pool_size,
+                             settings.smtp_timeout_seconds)
 
     def _client(self) -> aiosmtplib.SMTP:
         s = self.settings
@@ -72,60 +84,90 @@ class Mailer:
             password=s.smtp_password or None,
         )
 
+    async def close(self) -> None:
+        await self.pool.close()
+
     async def send(self, mail: OutgoingMail,
                    before_final_dot: Callable[[], Awaitable[None]] | None = None) -> SendResult:
         """Send ``mail``; ``before_final_dot`` runs after the body was written, just before
         the final dot (from then on a lost connection leaves the outcome uncertain). When
-        it raises, the connection is dropped without the dot: the server keeps nothing."""
-        smtp = self._client()
-        try:
+        it raises, the connection is dropped without the dot: the server keeps nothing.
+        A reused connection found closed at MAIL is replaced once by a new one."""
+        while True:
             try:
-                await smtp.connect()
+                smtp, reused = await self.pool.acquire()
+            except NoFreeConnection:
+                return SendResult(Outcome.TRANSIENT, "connect: no free connection")
             except SMTPResponseException as exc:
                 return SendResult(Outcome.TRANSIENT, f"connect: smtp {exc.code}")
             except (TimeoutError, SMTPException, OSError) as exc:
                 return SendResult(Outcome.TRANSIENT, f"connect: {type(exc).__name__}")
+            result: SendResult | None = None
             try:
-                await smtp.mail(mail.sender)
-                for recipient in mail.recipients:
-                    await smtp.rcpt(recipient)
-            except SMTPRecipientsRefused as exc:
-                codes = [r.code for r in exc.recipients] or [550]
-                return _by_code(max(codes), "recipient")
-            except SMTPRecipientRefused as exc:
-                return _by_code(exc.code, "recipient")
-            except SMTPResponseException as exc:
-                return _by_code(exc.code, "envelope")
-            except ValueError:  # an address SMTP cannot carry (its text quotes it)
-                return SendResult(Outcome.PERMANENT, "envelope: unusable address")
-            except (TimeoutError, SMTPException, OSError) as exc:
-                return SendResult(Outcome.TRANSIENT, f"envelope: {type(exc).__name__}")
+                result = await self._transaction(smtp, reused, mail, before_final_dot)
+                return result
+            except _Stale:
+                continue
+            finally:
+                await self.pool.release(smtp, result is not None
+                                        and result.outcome is Outcome.SENT)
+
+    async def _transaction(self, smtp: aiosmtplib.SMTP, reused: bool, mail: OutgoingMail,
+                           before_final_dot: Callable[[], Awaitable[None]] | None
+                           ) -> SendResult:
+        """MAIL to the final dot's reply on an open connection."""
+        try:
+            await smtp.mail(mail.sender)
+        except (SMTPServerDisconnected, ConnectionError) as exc:
+            if reused:
+                raise _Stale from exc
+            return SendResult(Outcome.TRANSIENT, f"envelope: {type(exc).__name__}")
+        except SMTPResponseException as exc:
+            if reused and exc.code == 421:  # closing: the server's idle timeout
+                raise _Stale from exc
+            return _by_code(exc.code, "envelope")
+        except ValueError:  # an address SMTP cannot carry (its text quotes it)
+            return SendResult(Outcome.PERMANENT, "envelope: unusable address")
+        except (TimeoutError, SMTPException, OSError) as exc:
+            return SendResult(Outcome.TRANSIENT, f"envelope: {type(exc).__name__}")
+        try:
+            for recipient in mail.recipients:
+                await smtp.rcpt(recipient)
+        except SMTPRecipientsRefused as exc:
+            codes = [r.code for r in exc.recipients] or [550]
+            return _by_code(max(codes), "recipient")
+        except SMTPRecipientRefused as exc:
+            return _by_code(exc.code, "recipient")
+        except SMTPResponseException as exc:
+            return _by_code(exc.code, "envelope")
+        except ValueError:
+            return SendResult(Outcome.PERMANENT, "envelope: unusable address")
+        except (TimeoutError, SMTPException, OSError) as exc:
+            return SendResult(Outcome.TRANSIENT, f"envelope: {type(exc).__name__}")
+        try:
+            start = await smtp.execute_command(b"DATA")
+        except (TimeoutError, SMTPException, OSError) as exc:
+            return SendResult(Outcome.TRANSIENT, f"data: {type(exc).__name__}")
+        if start.code != 354:
+            return _by_code(start.code, "data")
+        try:
+            _write_body(smtp, mail.as_bytes())
+        except (SMTPException, OSError) as exc:
+            return SendResult(Outcome.TRANSIENT, f"body: {type(exc).__name__}")
+        if before_final_dot is not None:
             try:
-                start = await smtp.execute_command(b"DATA")
-            except (TimeoutError, SMTPException, OSError) as exc:
-                return SendResult(Outcome.TRANSIENT, f"data: {type(exc).__name__}")
-            if start.code != 354:
-                return _by_code(start.code, "data")
-            try:
-                _write_body(smtp, mail.as_bytes())
-            except (SMTPException, OSError) as exc:
-                return SendResult(Outcome.TRANSIENT, f"body: {type(exc).__name__}")
-            if before_final_dot is not None:
-                try:
-                    await before_final_dot()
-                except BaseException:
-                    smtp.close()  # no final dot: the server discards what it got
-                    raise
-            # From here the server may keep the message: a failure is uncertain.
-            try:
-                reply = await _send_final_dot(smtp, self.settings.smtp_data_timeout_seconds)
-            except (TimeoutError, SMTPException, OSError) as exc:
-                return SendResult(Outcome.UNCERTAIN, f"final dot: {type(exc).__name__}")
-            if reply != 250:
-                return _by_code(reply, "data")
-            return SendResult(Outcome.SENT, "smtp 250")
-        finally:
-            await _close(smtp)
+                await before_final_dot()
+            except BaseException:
+                smtp.close()  # no final dot: the server discards what it got
+                raise
+        # From here the server may keep the message: a failure is uncertain.
+        try:
+            reply = await _send_final_dot(smtp, self.settings.smtp_data_timeout_seconds)
+        except (TimeoutError, SMTPException, OSError) as exc:
+            return SendResult(Outcome.UNCERTAIN, f"final dot: {type(exc).__name__}")
+        if reply != 250:
+            return _by_code(reply, "data")
+        return SendResult(Outcome.SENT, "smtp 250")
 
 
 def _protocol(smtp: aiosmtplib.SMTP) -> SMTPProtocol:
@@ -149,12 +191,3 @@ async def _send_final_dot(smtp: aiosmtplib.SMTP, timeout: float) -> int:
     protocol.write(b".\r\n")
     response = await protocol.read_response(timeout=timeout)
     return int(response.code)
-
-
-async def _close(smtp: aiosmtplib.SMTP) -> None:
-    if not smtp.is_connected:
-        return
-    try:
-        await asyncio.wait_for(smtp.quit(), timeout=2)
-    except Exception:  # the message's fate is already decided; just drop the connection
-        smtp.close()

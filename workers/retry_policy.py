@@ -23,8 +23,9 @@ from collections.abc import Callable
 from core.settings import Settings
 
 # Connect, greeting, EHLO, STARTTLS and EHLO again, AUTH (two steps), MAIL, RCPT (one or
-# two recipients), DATA: each bounded by SMTP_TIMEOUT_SECONDS.
-SMTP_STEPS_BEFORE_FINAL_DOT = 10
+# two recipients), DATA: each bounded by SMTP_TIMEOUT_SECONDS; and with pooled connections
+# (workers.smtp_pool) the wait for a free one and the MAIL of a reused one found closed.
+SMTP_STEPS_BEFORE_FINAL_DOT = 12
 # Redis writes that settle an attempt after the reply (they take milliseconds).
 SETTLE_MARGIN_SECONDS = 2.0
 JITTER = 0.1

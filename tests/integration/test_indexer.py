@@ -230,7 +230,7 @@ def test_failed_task_leaves_the_live_index_untouched(
     original = CourseIndexer._documents
 
     def with_bad_id(self: CourseIndexer, feed: Any, load_id: str) -> list[dict[str, Any]]:
-        documents = original(self, feed, load_id)
+        documents = list(original(self, feed, load_id))
         documents[-1]["id"] = "not a valid id!"
         return documents
 

@@ -1,0 +1,66 @@
+"""Streaming documents into one index: batches posted as they fill, every task checked.
+
+The loader maps feed after feed into documents and hands them here one by one; a full
+batch is serialised and posted at once, without waiting for Meilisearch to index it, so
+reading, validating and mapping go on while Meilisearch indexes. Only the batch being
+filled is held in memory. :meth:`BatchWriter.finish` posts the last batch and waits for
+every task, each with the indexer's deadline, failing loudly on the first that failed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import orjson
+from meilisearch import Client
+from meilisearch.models.task import TaskInfo
+
+BATCH_SIZE = 5_000
+
+
+class BatchWriter:
+    """Adds documents to ``uid`` in batches of ``batch_size``; ``wait`` checks a task."""
+
+    def __init__(self, client: Client, uid: str, wait: Callable[[TaskInfo], Any],
+                 progress: Callable[[str], None], batch_size: int | None = None) -> None:
+        self.index = client.index(uid)
+        self.uid = uid
+        self.wait = wait
+        self.progress = progress
+        self.batch_size = batch_size or BATCH_SIZE
+        self.batch: list[dict[str, Any]] = []
+        self.tasks: list[tuple[TaskInfo, int]] = []
+        self.posted = 0
+
+    def add(self, document: dict[str, Any]) -> None:
+        self.batch.append(document)
+        if len(self.batch) >= self.batch_size:
+            self._post()
+
+    def add_all(self, documents: Iterable[dict[str, Any]]) -> None:
+        for document in documents:
+            self.add(document)
+
+    def _post(self) -> None:
+        body = orjson.dumps(self.batch)
+        task = self.index.add_documents_raw(body, primary_key="id",
+                                            content_type="application/json")
+        self.tasks.append((task, len(self.batch)))
+        self.posted += len(self.batch)
+        self.batch = []
+
+    def finish(self) -> int:
+        """Post what is left, wait for every task in order; the documents written."""
+        if self.batch:
+            self._post()
+        done = 0
+        started = time.monotonic()
+        for task, size in self.tasks:
+            self.wait(task)
+            done += size
+            rate = done / max(time.monotonic() - started, 1e-9)
+            self.progress(f"{self.uid}: {done}/{self.posted} documents indexed ({rate:.0f}/s)")
+        self.tasks = []
+        return done
