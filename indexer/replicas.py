@@ -17,7 +17,8 @@ everywhere brings it up to date (a rebuild rewrites the whole index).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any, cast
 
 from meilisearch.errors import MeilisearchError
@@ -60,11 +61,20 @@ class ReplicatedIndexer(CourseIndexer):
             changed = replica.apply_settings(uid) or changed
         return changed
 
-    def load_feeds(self, feeds: list[Feed], rejections: list[Rejection]) -> LoadSummary:
-        return self._everywhere(lambda replica: replica.load_feeds(feeds, rejections))
+    def load(self, paths: Sequence[Path]) -> LoadSummary:
+        """Each instance streams the feeds from the files itself."""
+        return self._everywhere(lambda replica: replica.load(paths))
 
-    def rebuild_feeds(self, feeds: list[Feed], rejections: list[Rejection]) -> LoadSummary:
-        return self._everywhere(lambda replica: replica.rebuild_feeds(feeds, rejections))
+    def rebuild(self, paths: Sequence[Path]) -> LoadSummary:
+        return self._everywhere(lambda replica: replica.rebuild(paths))
+
+    def load_feeds(self, feeds: Iterable[Feed], rejections: list[Rejection]) -> LoadSummary:
+        read = list(feeds)  # every instance gets the same feeds
+        return self._everywhere(lambda replica: replica.load_feeds(read, rejections))
+
+    def rebuild_feeds(self, feeds: Iterable[Feed], rejections: list[Rejection]) -> LoadSummary:
+        read = list(feeds)
+        return self._everywhere(lambda replica: replica.rebuild_feeds(read, rejections))
 
     def _everywhere(self, write: Callable[[CourseIndexer], LoadSummary]) -> LoadSummary:
         silent = [url for url, replica in self.replicas if not _answers(replica)]
