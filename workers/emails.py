@@ -186,14 +186,14 @@ def render_template(name: str, lang: Language, values: Mapping[str, str],
 def _calendar_method(kind: MailKind, registration: Registration) -> str | None:
     """The iTIP method of the email's calendar attachment; ``None``: it carries none.
 
-    A jobseeker's own cancellation cancels the event only when there was one: a
-    registration that had been decided before it was cancelled had been confirmed
-    (a declined one cannot be cancelled)."""
+    A cancellation (the jobseeker's own, or the visit's) cancels the event only when there
+    was one: a registration that had been decided before it was cancelled had been
+    confirmed (a declined one cannot be cancelled); a pending or waitlisted one never had
+    an invitation."""
     if kind in (MailKind.DECISION_CONFIRMED, MailKind.VISIT_RESCHEDULED):
         return "REQUEST"
-    if kind is MailKind.VISIT_CANCELLED:
-        return "CANCEL"
-    if kind is MailKind.CANCELLATION_RECEIPT and registration.decided_at is not None:
+    cancellations = (MailKind.VISIT_CANCELLED, MailKind.CANCELLATION_RECEIPT)
+    if kind in cancellations and registration.decided_at is not None:
         return "CANCEL"
     return None
 

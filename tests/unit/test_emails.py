@@ -119,8 +119,13 @@ def test_only_confirmations_and_cancelled_visits_carry_a_calendar() -> None:
         return [p.get_content_type() for p in mail.message.iter_attachments()]
 
     assert calendars(MailKind.DECISION_CONFIRMED) == ["text/calendar"]
-    assert calendars(MailKind.VISIT_CANCELLED) == ["text/calendar"]
-    assert calendars(MailKind.CANCELLATION_RECEIPT) == []  # never confirmed: no event
+    assert calendars(MailKind.VISIT_CANCELLED) == []  # never confirmed: no event
+    assert calendars(MailKind.CANCELLATION_RECEIPT) == []
+    confirmed = dataclasses.replace(REGISTRATION, decided_at=REGISTRATION.created_at + 60)
+    for kind in (MailKind.VISIT_CANCELLED, MailKind.CANCELLATION_RECEIPT):
+        mail = compose(kind, "job", confirmed, SETTINGS, 1)
+        assert [p.get_content_type() for p in mail.message.iter_attachments()] == [
+            "text/calendar"]
     for kind in (MailKind.JOBSEEKER_RECEIPT, MailKind.DECISION_DECLINED, MailKind.REMINDER,
                  MailKind.PROVIDER_NOTIFICATION):
         assert calendars(kind) == []

@@ -36,7 +36,8 @@ def test_the_updated_invitation_keeps_the_uid_and_raises_the_sequence() -> None:
     [before], [after] = first.walk("VEVENT"), updated.walk("VEVENT")
     assert after["UID"] == before["UID"]
     assert (before["SEQUENCE"], after["SEQUENCE"]) == (0, 2)
-    cancelled = _calendar(MailKind.VISIT_CANCELLED, MOVED)
+    confirmed = dataclasses.replace(MOVED, decided_at=MOVED.created_at + 60)
+    cancelled = _calendar(MailKind.VISIT_CANCELLED, confirmed)
     assert cancelled is not None
     assert cancelled.walk("VEVENT")[0]["SEQUENCE"] == 3
 

@@ -107,6 +107,8 @@ async def test_removing_a_visit_cancels_its_registrations_and_tells_the_jobseeke
     confirmed_notice = to(notices, "p0@example.se")[0].message
     calendar = calendar_of(confirmed_notice)
     assert calendar is not None and validate_ics(calendar)["METHOD"] == "CANCEL"
+    # the pending one never had an invitation, so there is no event to cancel
+    assert calendar_of(to(notices, "p1@example.se")[0].message) is None
 
 
 async def test_an_unreadable_index_cancels_nothing(
