@@ -21,6 +21,7 @@ the same connection (:mod:`core.durability`): a change is reported only once it 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,18 @@ from core.visits.awaiting import result
 from core.visits.codec import decode_hash, encode_registration
 from core.visits.models import CancelReason, DeclineReason, Registration, RegistrationStatus
 from core.visits.my_registrations import index_key as my_registrations_key
+
+logger = logging.getLogger(__name__)
+
+
+class Unconfirmed(ServiceUnavailable):
+    """The script ran (``reply``) but the append-only file or the replicas did not confirm
+    it in time: the change is in memory only."""
+
+    def __init__(self, reply: Any) -> None:
+        super().__init__("registrations")
+        self.reply = reply
+
 
 _RESERVE = """
 local existing = redis.call('HGET', KEYS[2], ARGV[2])
@@ -131,7 +144,7 @@ redis.call('HDEL', KEYS[6], ARGV[1])
 redis.call('ZREM', KEYS[11], ARGV[1])
 redis.call('ZREM', KEYS[12], ARGV[1])
 redis.call('ZREM', KEYS[13], ARGV[1])
-for _, step in ipairs({CLOSING_STEPS}) do
+for _, step in ipairs({@CLOSING_STEPS@}) do
   redis.call('ZREM', KEYS[14], step .. ':' .. ARGV[1])
 end
 local owed = tonumber(ARGV[3])
@@ -149,7 +162,7 @@ redis.call('HINCRBY', KEYS[8], 'erasures', 1)
 if digest then redis.call('ZREM', KEYS[9], ARGV[1]) end
 return existed
 """
-_ERASE = _ERASE.replace("{CLOSING_STEPS}", ", ".join(f"'{s}'" for s in keys.CLOSING_STEPS))
+_ERASE = _ERASE.replace("@CLOSING_STEPS@", ", ".join(f"'{s}'" for s in keys.CLOSING_STEPS))
 
 
 AOF_CLIENT_MARGIN_SECONDS = 1.0
@@ -210,35 +223,54 @@ class RegistrationStore:
         fields = encode_registration(registration, email_hash)
         flat = [item for pair in fields.items() for item in pair]
         members = [keys.outbox_member(job, registration.id) for job in outbox]
-        reply = await self._write(
-            self._reserve,
-            [
-                keys.active(visit.id),
-                keys.emails(visit.id),
-                keys.registration(registration.id),
-                keys.VISITS,
-                keys.EXPIRIES,
-                keys.REGISTRATION_VISITS,
-                keys.OUTBOX,
-                keys.waitlist(visit.id),
-                my_registrations_key(email_hash),
-            ],
-            [
-                visit.capacity,
-                email_hash,
-                registration.id,
-                registration.expires_at,
-                visit.id,
-                visit.start_ts,
-                now,
-                len(members),
-                *members,
-                *flat,
-            ],
-        )
+        try:
+            reply = await self._write(
+                self._reserve,
+                [
+                    keys.active(visit.id),
+                    keys.emails(visit.id),
+                    keys.registration(registration.id),
+                    keys.VISITS,
+                    keys.EXPIRIES,
+                    keys.REGISTRATION_VISITS,
+                    keys.OUTBOX,
+                    keys.waitlist(visit.id),
+                    my_registrations_key(email_hash),
+                ],
+                [
+                    visit.capacity,
+                    email_hash,
+                    registration.id,
+                    registration.expires_at,
+                    visit.id,
+                    visit.start_ts,
+                    now,
+                    len(members),
+                    *members,
+                    *flat,
+                ],
+            )
+        except Unconfirmed as unconfirmed:
+            if ReserveOutcome(as_text(unconfirmed.reply[0])) is ReserveOutcome.OK:
+                await self._withdraw_unconfirmed(registration.id, outbox)
+            raise ServiceUnavailable("registrations") from None
         outcome = ReserveOutcome(as_text(reply[0]))
         taken = int(as_text(reply[1])) if outcome is not ReserveOutcome.ALREADY else None
         return ReserveResult(outcome, taken)
+
+    async def _withdraw_unconfirmed(self, registration_id: str, outbox: tuple[str, ...]
+                                    ) -> None:
+        """Take back a registration whose write was not confirmed in time (``WAITAOF`` or
+        ``WAIT``): the jobseeker is told to try again, so it must not be kept (a retry
+        would find it, ``ALREADY_REGISTERED``, and its e-mails would go out). The taking
+        back is waited for too; when that is not confirmed either, it is done in memory,
+        which is what a retry reads."""
+        try:
+            await self.erase(registration_id, outbox)
+        except Unconfirmed:
+            pass
+        except (ServiceUnavailable, RedisError, OSError):
+            logger.warning("registration %s: unconfirmed and not taken back", registration_id)
 
     async def get(self, registration_id: str) -> Registration | None:
         raw = await result(self.redis.hgetall(keys.registration(registration_id)))
@@ -348,7 +380,8 @@ class RegistrationStore:
 
         ``WAITAOF`` and ``WAIT`` wait for the writes of their own connection, so they go in
         one pipeline with the script. Not confirmed in time (or refused) is an outage, never
-        an answer: the change may be stored, and a retry finds it (``ALREADY_REGISTERED``).
+        an answer: :class:`Unconfirmed` when the script ran but the waits fell short (a
+        reservation is then taken back), else ``ServiceUnavailable``.
         """
         if self.gate is not None:
             await self.gate.ensure(self.redis)
@@ -371,9 +404,9 @@ class RegistrationStore:
         if any(isinstance(wait, Exception) for wait in waits):
             raise ServiceUnavailable("registrations")
         if aof.local and int(waits.pop(0)[0]) < 1:
-            raise ServiceUnavailable("registrations")
+            raise Unconfirmed(reply)
         if aof.replicas and int(waits[0]) < aof.replicas:
-            raise ServiceUnavailable("registrations")
+            raise Unconfirmed(reply)
         return reply
 
     async def visit_of(self, registration_id: str) -> str | None:
