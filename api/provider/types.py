@@ -14,6 +14,7 @@ from core.visits import models
 from core.visits.attendance import Attendance, MarkResult
 from core.visits.provider_access import DecisionOutcome, ProviderVisit
 from core.visits.service import ActionResult
+from core.visits.short_reference import short_reference
 
 
 @strawberry.enum(description="What a provider decides about pending registrations.")
@@ -30,7 +31,9 @@ class AttendanceMark(Enum):
 
 @strawberry.type(description="A registration as its provider sees it.")
 class ProviderRegistration:
-    id: strawberry.ID = strawberry.field(description="The registration's id (its reference).")
+    id: strawberry.ID = strawberry.field(description="The registration's id.")
+    reference: str = strawberry.field(
+        description="The short reference every e-mail about it shows (e.g. 4711-0815).")
     name: str = strawberry.field(description="The jobseeker's name.")
     email: str = strawberry.field(description="The jobseeker's email address.")
     phone: str | None = strawberry.field(description="The jobseeker's phone, if given.")
@@ -88,7 +91,8 @@ def provider_registration(value: models.Registration, mark: Attendance | None
                           ) -> ProviderRegistration:
     return ProviderRegistration(
         attendance=AttendanceMark[mark.name] if mark is not None else None,
-        id=strawberry.ID(value.id), name=value.name, email=value.email, phone=value.phone,
+        id=strawberry.ID(value.id), reference=short_reference(value.id), name=value.name,
+        email=value.email, phone=value.phone,
         language=Language[value.language.name],
         status=RegistrationStatus[value.status.name],
         created_at=datetime.datetime.fromtimestamp(value.created_at, datetime.UTC),

@@ -43,7 +43,7 @@ OLLE = "olle@utbildning.example"  # contact of VISITS2 (roomy), same organisatio
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 
 LIST = """query($t: String!) { providerStudyVisits(token: $t) { result visits {
-  visit { id } seatsTaken registrations { id name email status } } } }"""
+  visit { id } seatsTaken registrations { id reference name email status } } } }"""
 DECIDE = """mutation($t: String!, $ids: [ID!]!, $d: ProviderDecision!, $r: DeclineReason) {
   decideProviderRegistrations(token: $t, registrationIds: $ids, decision: $d,
                               declineReason: $r) {
@@ -208,6 +208,8 @@ async def test_graphql_lists_and_declines_several(
         visit = by_id[visit_index.five_seats]
         assert visit["seatsTaken"] == 3 and by_id[visit_index.two_seats]["registrations"] == []
         assert sorted(r["id"] for r in visit["registrations"]) == sorted(karins)
+        assert {r["reference"] for r in visit["registrations"]} == {
+            short_reference(rid) for rid in karins}
         olle_token = issue_provider_token(vsettings, ORG, OLLE)
         [olle_visit] = (await _gql(client, api, LIST, t=olle_token))["visits"]
         assert [r["name"] for r in olle_visit["registrations"]] == ["Olles Gäst"]
