@@ -26,7 +26,7 @@ from core.settings import Settings
 from core.visits import dispatch, ics, withdrawal
 from core.visits.formatting import TIMEZONE, moment, moment_when, visit_date, visit_when
 from core.visits.links import action_url, token_expiry
-from core.visits.models import DeclineReason, Language, Registration
+from core.visits.models import CancelReason, DeclineReason, Language, Registration
 from core.visits.provider_access import provider_page_url
 from core.visits.reminders import reminder_scheduled
 from core.visits.short_reference import short_reference
@@ -132,6 +132,9 @@ def _values(kind: MailKind, registration: Registration, settings: Settings, lang
         values["previous_place"] = registration.previous_visit.address.one_line()
     if kind is MailKind.DECISION_CONFIRMED and reminder_scheduled(registration, settings):
         values["reminder_hours"] = str(settings.reminder_hours_before)
+    if kind is MailKind.VISIT_CANCELLED:  # the visit is gone, or the provider undid its yes
+        values["undone"] = ("yes" if registration.cancel_reason is CancelReason.PROVIDER
+                            else "")
     if kind is MailKind.DECISION_DECLINED and registration.decline_reason is not None:
         values["decline_reason"] = _DECLINE_REASONS[lang][registration.decline_reason]
     if kind.to_provider:  # provider self-service: the "your study visits" page

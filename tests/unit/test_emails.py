@@ -9,7 +9,14 @@ import pytest
 
 from core.settings import Settings
 from core.visits.formatting import visit_date
-from core.visits.models import Address, Language, Registration, RegistrationStatus, Visit
+from core.visits.models import (
+    Address,
+    CancelReason,
+    Language,
+    Registration,
+    RegistrationStatus,
+    Visit,
+)
 from core.visits.short_reference import short_reference
 from workers.emails import MailKind, compose, message_id, render, render_template
 
@@ -192,3 +199,15 @@ def test_the_self_service_link_emails_are_templates_with_the_link_in_both_parts(
     assert ("24" in text) if name == "my_registrations_link" else ("30 dagar" in text)
     assert "Referens" not in text and "Reference" not in text  # no registration to name
     assert text.rstrip().endswith("Studiebesök" if lang is Language.SV else "Study visits")
+
+
+def test_an_undone_confirmation_says_so_and_a_removed_visit_says_it_was_cancelled() -> None:
+    confirmed = dataclasses.replace(REGISTRATION, decided_at=REGISTRATION.created_at + 60,
+                                    language=Language.SV)
+    undone = dataclasses.replace(confirmed, cancel_reason=CancelReason.PROVIDER)
+    removed = dataclasses.replace(confirmed, cancel_reason=CancelReason.VISIT_REMOVED)
+    subject, text, page = render(MailKind.VISIT_CANCELLED, undone, SETTINGS)
+    assert subject.startswith("Bekräftelsen återtagen") and "återtagit sin bekräftelse" in text
+    assert "återtagit sin bekräftelse" in page and "inställt" not in text
+    subject, text, _ = render(MailKind.VISIT_CANCELLED, removed, SETTINGS)
+    assert subject.startswith("Inställt studiebesök") and "återtagit" not in text
