@@ -35,6 +35,8 @@ STOP_WORDS = sorted([
 FILTERABLE_ATTRIBUTES = [
     "id",
     "loadId",
+    "country",
+    "iscoCode",
     "regionCode",
     "municipalityCode",
     "municipalityName",

@@ -19,7 +19,7 @@ EXPECTED = json.loads((EXAMPLES_DIR / "expected-rejections.json").read_text(enco
 
 def test_the_schema_itself_is_valid_and_versioned() -> None:
     schema = feed_validator().schema
-    assert schema["$id"].endswith("/1.0.json")
+    assert schema["$id"].endswith("/1.1.json")
     assert schema["properties"]["schemaVersion"]["pattern"] == "^1\\.[0-9]+$"
 
 
