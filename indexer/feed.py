@@ -154,8 +154,17 @@ def _best_error(errors: Iterable[ValidationError]) -> ValidationError | None:
         return None
     first = ordered[0]
     while first.context:
+        if _is_one_of_required(first):
+            return first
         first = _explain_one_of(first)
     return first
+
+
+def _is_one_of_required(error: ValidationError) -> bool:
+    """An ``anyOf`` of ``required`` alternatives: one of several properties is needed."""
+    return error.validator == "anyOf" and all(
+        sub.validator == "required" for sub in error.context or ()
+    )
 
 
 def _explain_one_of(error: ValidationError) -> ValidationError:
@@ -183,6 +192,9 @@ def _explain_one_of(error: ValidationError) -> ValidationError:
 
 
 def _reason(error: ValidationError) -> str:
+    if _is_one_of_required(error):
+        names = [repr(branch["required"][0]) for branch in error.validator_value]
+        return f"needs one of {', '.join(names)}"
     if error.validator == "pattern" and "u0000" in str(error.validator_value):
         return "contains control characters"
     if error.validator == "format" and error.validator_value == "date-time":
