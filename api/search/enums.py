@@ -74,6 +74,13 @@ class DistanceCourses(Enum):
     EXCLUDE = strawberry.enum_value("exclude", description="No distance courses.")
 
 
+@strawberry.enum(description="Country of a course's provider.")
+class Country(Enum):
+    SE = strawberry.enum_value("SE", description="Sweden.")
+    DK = strawberry.enum_value("DK", description="Denmark.")
+    NO = strawberry.enum_value("NO", description="Norway.")
+
+
 @strawberry.enum(description="Order of search results.")
 class CourseSort(Enum):
     RELEVANCE = strawberry.enum_value(

@@ -31,6 +31,8 @@ class Attribute(StrEnum):
     PROVIDER_ORG_NUMBER = "providerOrgNumber"
     PROVIDER_NAME = "providerName"
     IS_FREE = "isFree"
+    COUNTRY = "country"
+    ISCO_CODE = "iscoCode"
     GEO = "_geo"
 
 

@@ -25,6 +25,8 @@ class Scope(Enum):
     NEAR = "near"  # the geo circle; a place clause
     NO_DISTANCE = "noDistance"  # distance courses excluded
     FIXED = "fixed"  # set by the query itself, e.g. one provider's courses
+    COUNTRY = "country"  # the countries selected (SE, DK, NO)
+    ISCO = "isco"  # ISCO-08 unit groups, across the national occupation codes
 
 
 ClauseKey = Facet | Scope
@@ -126,6 +128,10 @@ def build_filter_plan(
     for facet, attribute, values in lists:
         if values:
             clauses.append((facet, one_of(attribute, _unique(values))))
+    for scope, attribute, values in ((Scope.COUNTRY, Attribute.COUNTRY, f.countries),
+                                     (Scope.ISCO, Attribute.ISCO_CODE, f.isco_codes)):
+        if values:
+            clauses.append((scope, one_of(attribute, _unique(values))))
     if f.start_date is not None:
         clauses.append((Facet.START_DATE, start_date_clause(f.start_date)))
     if f.duration_weeks is not None:

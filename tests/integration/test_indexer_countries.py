@@ -1,4 +1,5 @@
-"""Danish, Norwegian and Swedish feeds loaded together into a real Meilisearch."""
+"""Danish, Norwegian and Swedish feeds loaded together into a real Meilisearch, and
+searched through the API by country and ISCO-08 group."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from core.reference import load_reference
 from core.settings import Settings
 from indexer.loader import CourseIndexer
 from tests.factories import make_course, make_feed, organisation_number
+from tests.integration.search_support import running_api, search_all
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "schema" / "examples" / "valid"
 
@@ -23,7 +25,7 @@ def _ids(settings: Settings, filter_: str) -> set[str]:
     return {doc.id for doc in index.get_documents(params).results}
 
 
-def test_one_index_holds_every_country_filterable_by_country_and_isco(
+async def test_one_index_holds_every_country_filterable_by_country_and_isco(
         settings: Settings, tmp_path: Path) -> None:
     swedish = make_feed([make_course("S1"), make_course(
         "S2", occupation={"ssyk": "7212", "isco": "7212", "name": "Svetsare"})],
@@ -52,3 +54,23 @@ def test_one_index_holds_every_country_filterable_by_country_and_isco(
     assert _ids(settings, f"iscoCode = {quote('8344')}") == {"992831405-AMO-2027-017"}
     assert _ids(settings, f"regionCode = {quote('NO-46')}") == {"992831405-AMO-2027-017"}
     assert indexer.status()["settingsDrift"] == []
+
+    # The same through the search API, for every country and for groups across them.
+    async with running_api(settings) as api:
+        for country, ids in by_country.items():
+            edges, total = await search_all(api, filter={"countries": [country]})
+            assert {e["node"]["id"] for e in edges} == ids and total == len(ids), country
+        edges, total = await search_all(api, filter={"countries": ["DK", "NO"],
+                                                     "iscoCodes": ["7212", "8344", "5322"]})
+        assert {e["node"]["id"] for e in edges} == {
+            "39172542-AMU-48795", "39172542-AMU-40116", "992831405-AMO-2027-017"}
+        errors = await api.errors(SEARCH_IDS, {"filter": {"iscoCodes": ["72120"]}})
+        assert errors[0]["extensions"] == {"code": "BAD_USER_INPUT",
+                                           "argument": "filter.iscoCodes"}, errors
+
+
+SEARCH_IDS = """
+query Search($filter: CourseFilterInput) {
+  searchCourses(query: "", filter: $filter, first: 10) { totalCount }
+}
+"""
