@@ -7,6 +7,7 @@ from typing import TypeVar
 
 import strawberry
 
+from core import nordic_reference
 from core.search import attributes, model, suggest, vocabulary
 
 E = TypeVar("E", bound=Enum)
@@ -123,6 +124,8 @@ class FacetAttribute(Enum):
         "startDate", description="Start date; only its range (min/max) is given.")
     DURATION_WEEKS = strawberry.enum_value("durationWeeks", description="Length in weeks.")
     MINIMUM_AGE = strawberry.enum_value("minimumAge", description="Minimum age to take part.")
+    COUNTRY = strawberry.enum_value(
+        "country", description="Country of the provider, by ISO 3166-1 code (SE, DK, NO).")
 
 
 @strawberry.enum(description="What an autocomplete suggestion is.")
@@ -143,5 +146,6 @@ CORE_ENUMS: dict[type[Enum], type[Enum]] = {
     DistanceCourses: vocabulary.DistanceCourses,
     CourseSort: model.SortOrder,
     FacetAttribute: attributes.Facet,
+    Country: nordic_reference.Country,
     SuggestionKind: suggest.SuggestionKind,
 }

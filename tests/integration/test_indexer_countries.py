@@ -64,6 +64,13 @@ async def test_one_index_holds_every_country_filterable_by_country_and_isco(
                                                      "iscoCodes": ["7212", "8344", "5322"]})
         assert {e["node"]["id"] for e in edges} == {
             "39172542-AMU-48795", "39172542-AMU-40116", "992831405-AMO-2027-017"}
+        # The country facet counts every country, also with one selected (disjunctive).
+        data = await api.data(COUNTRY_FACET, {"filter": {"countries": ["NO"]}})
+        facet = data["searchCourses"]["facets"][0]
+        assert facet["attribute"] == "COUNTRY"
+        assert {v["value"]: (v["count"], v["label"], v["selected"]) for v in facet["values"]} == {
+            "SE": (2, "Sweden", False), "DK": (2, "Denmark", False), "NO": (1, "Norway", True)}
+        assert data["searchCourses"]["totalCount"] == 1
         errors = await api.errors(SEARCH_IDS, {"filter": {"iscoCodes": ["72120"]}})
         assert errors[0]["extensions"] == {"code": "BAD_USER_INPUT",
                                            "argument": "filter.iscoCodes"}, errors
@@ -72,5 +79,14 @@ async def test_one_index_holds_every_country_filterable_by_country_and_isco(
 SEARCH_IDS = """
 query Search($filter: CourseFilterInput) {
   searchCourses(query: "", filter: $filter, first: 10) { totalCount }
+}
+"""
+
+COUNTRY_FACET = """
+query Facet($filter: CourseFilterInput) {
+  searchCourses(query: "", filter: $filter, first: 0, facets: [COUNTRY], language: EN) {
+    totalCount
+    facets { attribute values { value count label selected } }
+  }
 }
 """

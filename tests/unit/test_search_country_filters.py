@@ -18,9 +18,9 @@ def test_countries_and_isco_groups_are_or_ed_within_and_and_ed_between() -> None
     plan = build_filter_plan(CourseFilter(countries=("DK", "NO", "DK"),
                                           isco_codes=("7212", "8344"), regions=("12",)))
     clauses = dict(plan.clauses)
-    assert clauses[Scope.COUNTRY] == 'country IN ["DK", "NO"]'
+    assert clauses[Facet.COUNTRY] == 'country IN ["DK", "NO"]'
     assert clauses[Scope.ISCO] == 'iscoCode IN ["7212", "8344"]'
-    assert plan.selected() == {Facet.REGION}  # country and ISCO-08 are no facets (yet)
+    assert plan.selected() == {Facet.REGION, Facet.COUNTRY}  # ISCO-08 is no facet (yet)
 
 
 def test_no_selection_adds_no_clause() -> None:
