@@ -1,7 +1,8 @@
 """National organisation identifiers: their check rules and their form in feed API paths.
 
-- Sweden: organisation number, ten digits written NNNNNN-NNNN, the last a Luhn check
-  digit (Skatteverket, SKV 709 "Organisationsnummer").
+- Sweden: organisation number, ten digits written NNNNNN-NNNN, the last a check digit by
+  the Luhn algorithm (lagen (1974:174) om identitetsbeteckning för juridiska personer;
+  the rule as Peppol's SE-R-013 states it, docs.peppol.eu).
 - Denmark: CVR number, eight digits; the digits weighted 2, 7, 6, 5, 4, 3, 2, 1 sum to a
   multiple of 11 (Erhvervsstyrelsen, "Modulus 11 kontrol", erhvervsstyrelsen.dk/modulus_11).
 - Norway: organisation number, nine digits; the first eight weighted 3, 2, 7, 6, 5, 4, 3, 2,
@@ -16,6 +17,7 @@ import re
 from core.nordic_reference import Country
 
 _SWEDISH = re.compile(r"([0-9]{6})-?([0-9]{4})")
+_SWEDISH_IN_FEEDS = re.compile(r"[0-9]{6}-[0-9]{4}")
 _CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
 _NORWEGIAN_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
@@ -63,9 +65,8 @@ def organisation_id_is_valid(country: Country, number: str) -> bool:
         return cvr_number_is_valid(number)
     if country is Country.NO:
         return norwegian_organisation_number_is_valid(number)
-    return _SWEDISH.fullmatch(number) is not None and "-" in number and (
-        organisation_number_is_valid(number)
-    )
+    return _SWEDISH_IN_FEEDS.fullmatch(number) is not None and organisation_number_is_valid(
+        number)
 
 
 def canonical_organisation_number(value: str) -> str | None:
