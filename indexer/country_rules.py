@@ -18,6 +18,11 @@ CURRENCY = {Country.SE: ("SEK", "EUR"), Country.DK: ("DKK",), Country.NO: ("NOK"
 CLASSIFICATION = {Country.SE: "ssyk", Country.DK: "disco", Country.NO: "styrk"}
 CLASSIFICATION_NAME = {Country.SE: "SSYK 2012", Country.DK: "DISCO-08", Country.NO: "STYRK-08"}
 COUNTRY_NAME = {Country.SE: "Swedish", Country.DK: "Danish", Country.NO: "Norwegian"}
+POSTAL_CODE = {
+    Country.SE: (5, "5 digits (NNN NN)"),
+    Country.DK: (4, "4 digits"),
+    Country.NO: (4, "4 digits"),
+}
 
 # AMO courses (arbeidsmarkedsopplæring) are open from this age.
 NORWEGIAN_MINIMUM_AGE = 19
@@ -85,8 +90,7 @@ def _geography(
     if country is Country.SE:
         if code not in reference.municipalities:
             return "location.municipalityCode", f"{code!r} is not a Swedish municipality code"
-        return None
-    if code not in nordic.municipalities[country]:
+    elif code not in nordic.municipalities[country]:
         kind = "kommunekode" if country is Country.DK else "kommunenummer (2024 division)"
         return "location.municipalityCode", f"{code!r} is not a {COUNTRY_NAME[country]} {kind}"
     addresses = [("location.address", location["address"])] + [
@@ -94,10 +98,15 @@ def _geography(
         for i, v in enumerate(course["studyVisits"])
         if "address" in v
     ]
+    digits, form = POSTAL_CODE[country]
     for field, address in addresses:
-        if len(address["postalCode"]) != 4:
-            return f"{field}.postalCode", f"a {COUNTRY_NAME[country]} postal code has 4 digits"
-    if "coordinates" not in location and nordic.municipalities[country][code].lat is None:
+        if len(address["postalCode"].replace(" ", "")) != digits:
+            return f"{field}.postalCode", f"a {COUNTRY_NAME[country]} postal code is {form}"
+    if (
+        country is not Country.SE
+        and "coordinates" not in location
+        and nordic.municipalities[country][code].lat is None
+    ):
         return (
             "location.coordinates",
             f"are required for {COUNTRY_NAME[country]} courses "

@@ -176,7 +176,10 @@ def test_the_identifier_must_be_the_providers_countrys(provider: dict[str, Any],
         "street": "Storgatan 1", "postalCode": "111 22", "city": "Stockholm"}}},
      "location.municipalityCode", "'0301' is not a Swedish municipality code"),
     ({"location": {"municipalityCode": "1280", "address": {
-        "street": "Storgatan 1", "postalCode": "2100", "city": "Malmö"}}}, None, None),
+        "street": "Storgatan 1", "postalCode": "2100", "city": "Malmö"}}},
+     "location.address.postalCode", "a Swedish postal code is 5 digits (NNN NN)"),
+    ({"location": {"municipalityCode": "1280", "address": {
+        "street": "Storgatan 1", "postalCode": "21120", "city": "Malmö"}}}, None, None),
 ])
 def test_swedish_courses_keep_the_10_rules(overrides: dict[str, Any], field: str | None,
                                            reason: str | None) -> None:
