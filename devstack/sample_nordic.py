@@ -217,7 +217,7 @@ class _NordicGenerator:
                 n: int) -> dict[str, Any]:
         rng = self.rng
         language = _LANGUAGE[country]
-        course_id = f"{'AMU' if country is Country.DK else 'AMO'}-{2027}-{n + 1:03d}"
+        course_id = f"{'AMU' if country is Country.DK else 'AMO'}-2027-{n + 1:03d}"
         monday = self.today - datetime.timedelta(days=self.today.weekday())
         start = monday + datetime.timedelta(weeks=rng.randint(2, 20))
         days = template.length if country is Country.DK else template.length * 7
