@@ -28,6 +28,7 @@ from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from core.reference import Municipality, Occupation, Reference, load_reference
+from devstack.sample_nordic import extra_providers, nordic_feeds
 
 DEFAULT_SEED = 20261123
 SCHEMA_VERSION = "1.0"
@@ -1637,8 +1638,14 @@ def generate_feeds(
     today: datetime.date,
     seed: int = DEFAULT_SEED,
     reference: Reference | None = None,
+    nordic_share: float = 0.0,
 ) -> list[dict[str, Any]]:
-    """One feed per provider, ``courses`` courses in all, reproducible from seed and today."""
+    """One feed per provider, ``courses`` courses in all, reproducible from seed and today.
+
+    ``providers`` and ``courses`` are Swedish; ``nordic_share`` adds Danish and Norwegian
+    providers (``devstack/sample_nordic.py``) until they are that share of all providers,
+    with courses in the same share. The Swedish feeds are the same with or without them.
+    """
     if providers < 1:
         raise ValueError("providers must be at least 1")
     if courses < providers:
@@ -1652,7 +1659,7 @@ def generate_feeds(
         rng.lognormvariate(0.0, 0.8) * (1 + _municipality_weight(p.home.code) / 8) for p in made
     ]
     counts = _course_counts(sizes, courses)
-    return [
+    swedish = [
         {
             "schemaVersion": SCHEMA_VERSION,
             "generatedAt": generator.generated_at,
@@ -1662,6 +1669,11 @@ def generate_feeds(
         }
         for provider, document, count in zip(made, documents, counts, strict=True)
     ]
+    extra = extra_providers(providers, nordic_share)
+    return swedish + nordic_feeds(
+        providers=extra, courses=max(extra, extra_providers(courses, nordic_share)),
+        today=today, seed=seed,
+    )
 
 
 def feed_file_name(feed: dict[str, Any]) -> str:
@@ -1705,6 +1717,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help=f"random seed ({DEFAULT_SEED})"
     )
+    parser.add_argument(
+        "--nordic-share", type=float, default=0.0,
+        help="share of Danish and Norwegian providers (and courses) among all, added to "
+        "the Swedish ones (0)",
+    )
     return parser
 
 
@@ -1715,9 +1732,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--providers must be at least 1")
     if args.courses < args.providers:
         parser.error("--courses must be at least --providers")
+    if not 0.0 <= args.nordic_share < 1.0:
+        parser.error("--nordic-share must be at least 0 and below 1")
     today: datetime.date = args.today or datetime.date.today()
     feeds = generate_feeds(
-        providers=args.providers, courses=args.courses, today=today, seed=args.seed
+        providers=args.providers, courses=args.courses, today=today, seed=args.seed,
+        nordic_share=args.nordic_share,
     )
     paths = write_feeds(feeds, args.out)
     total = sum(len(feed["courses"]) for feed in feeds)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from core.nordic_reference import Country, load_nordic_reference
 from core.reference import Reference
+from indexer.country_rules import CLASSIFICATION, LANGUAGE, isco_code, provider_country
 
 VISIT_ID_SEPARATOR = "~"
 
@@ -39,23 +42,92 @@ def _address(address: dict[str, str]) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where a course is, as its document shows it."""
+
+    municipality_code: str
+    municipality_name: str
+    region_code: str
+    region_name: str
+    lat: float | None
+    lon: float | None
+
+
+def _place(country: Country, code: str, reference: Reference) -> _Place:
+    """Swedish codes as they are; Danish and Norwegian ones prefixed with the country
+    (``DK-0101``, ``NO-03``), since their codes overlap Sweden's."""
+    if country is Country.SE:
+        municipality = reference.municipalities[code]
+        region = reference.regions[municipality.region_code]
+        return _Place(code, municipality.name, region.code, region.name,
+                      municipality.lat, municipality.lon)
+    nordic = load_nordic_reference()
+    kommune = nordic.municipalities[country][code]
+    area = nordic.area_of(kommune)
+    return _Place(f"{country}-{code}", kommune.name, f"{country}-{area.code}", area.name,
+                  kommune.lat, kommune.lon)
+
+
+def _occupation(
+    country: Country, occupation: dict[str, Any], reference: Reference
+) -> dict[str, Any]:
+    isco = isco_code(country, occupation)
+    if country is Country.SE:
+        known = reference.occupations.get(occupation["ssyk"])
+        return {
+            "occupationCode": occupation["ssyk"],
+            "occupationName": known.name_sv if known else occupation["name"],
+            "occupationNameEn": known.name_en if known else None,
+            "occupationNames": list(known.occupation_names) if known else [],
+            "iscoCode": isco,
+        }
+    group = load_nordic_reference().isco.get(isco) if isco else None
+    return {
+        "occupationCode": f"{country}-{occupation[CLASSIFICATION[country]]}",
+        "occupationName": occupation["name"],
+        "occupationNameEn": group.title_en if group else None,
+        "occupationNames": [],
+        "iscoCode": isco,
+    }
+
+
+def _fee(course: dict[str, Any]) -> dict[str, Any]:
+    danish = course.get("danishFee")
+    if danish is not None:
+        charged = danish["type"] == "by_education_level"
+        return {
+            "feeAmount": danish["lowFee"] if charged else 0,
+            "feeCurrency": "DKK",
+            "feeNote": None,
+            "isFree": not charged or danish["fullFee"] == 0,
+            "danishFee": dict(danish),
+        }
+    fee = course.get("participationFee")
+    return {
+        "feeAmount": fee["amount"] if fee else 0,
+        "feeCurrency": fee["currency"] if fee else None,
+        "feeNote": fee.get("note") if fee else None,
+        "isFree": not fee or fee["amount"] == 0,
+    }
+
+
 def to_search_document(
     provider: dict[str, Any], course: dict[str, Any], reference: Reference
 ) -> dict[str, Any]:
     """Turn one validated course of a provider's feed into its search document."""
+    country = provider_country(provider)
+    language = LANGUAGE[country]
     org_number = provider["organisationNumber"]
     doc_id = course_document_id(org_number, course["id"])
     location = course["location"]
-    municipality = reference.municipalities[location["municipalityCode"]]
-    region = reference.regions[municipality.region_code]
+    place = _place(country, location["municipalityCode"], reference)
     coordinates = location.get("coordinates")
     geo = (
         {"lat": coordinates["lat"], "lng": coordinates["lon"]}
         if coordinates
-        else {"lat": municipality.lat, "lng": municipality.lon}
+        else {"lat": place.lat, "lng": place.lon}
     )
-    occupation = course["occupation"]
-    known = reference.occupations.get(occupation["ssyk"])
     intake = course["intake"]
     if intake["type"] == "fixed":
         start: int | None = date_timestamp(intake["startDate"])
@@ -65,7 +137,6 @@ def to_search_document(
         start = end = None
         weeks = intake["durationWeeks"]
     pace = course["pace"]
-    fee = course.get("participationFee")
     eligibility = course["eligibility"]
     requirements = eligibility.get("requirements") or {}
     visits = sorted(
@@ -77,20 +148,18 @@ def to_search_document(
         "courseId": course["id"],
         "providerOrgNumber": org_number,
         "providerName": provider["name"],
-        "title": course["title"]["sv"],
+        "country": str(country),
+        "title": course["title"][language],
         "titleEn": course["title"].get("en"),
-        "description": course["description"]["sv"],
+        "description": course["description"][language],
         "descriptionEn": course["description"].get("en"),
-        "occupationCode": occupation["ssyk"],
-        "occupationName": known.name_sv if known else occupation["name"],
-        "occupationNameEn": known.name_en if known else None,
-        "occupationNames": list(known.occupation_names) if known else [],
+        **_occupation(country, course["occupation"], reference),
         "occupationField": course["occupationField"],
         "programmeType": course["programmeType"],
-        "municipalityCode": municipality.code,
-        "municipalityName": municipality.name,
-        "regionCode": region.code,
-        "regionName": region.name,
+        "municipalityCode": place.municipality_code,
+        "municipalityName": place.municipality_name,
+        "regionCode": place.region_code,
+        "regionName": place.region_name,
         "address": _address(location["address"]),
         "_geo": geo,
         "coordinatesFromMunicipality": coordinates is None,
@@ -105,13 +174,10 @@ def to_search_document(
         "isDistance": course["delivery"] == "distance",
         "languages": list(course["languages"]),
         "minimumAge": eligibility["minimumAge"],
-        "requirements": requirements.get("sv"),
+        "requirements": requirements.get(language),
         "requirementsEn": requirements.get("en"),
         "certificate": course.get("certificate"),
-        "feeAmount": fee["amount"] if fee else 0,
-        "feeCurrency": fee["currency"] if fee else None,
-        "feeNote": fee.get("note") if fee else None,
-        "isFree": not fee or fee["amount"] == 0,
+        **_fee(course),
         "places": course["places"],
         "supervisors": course.get("supervisors"),
         "contact": {
@@ -123,6 +189,7 @@ def to_search_document(
         "studyVisitIds": [v["id"] for v in visits],
         "studyVisitStarts": [v["startTs"] for v in visits],
         "url": course["url"],
+        **({"navCounty": course["navCounty"]} if "navCounty" in course else {}),
     }
 
 

@@ -24,8 +24,12 @@ import orjson
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from core.feeds.organisations import CHECK_FAILED, organisation_id_is_valid
+from core.feeds.organisations import organisation_number_is_valid as organisation_number_is_valid
+from core.nordic_reference import Country, load_nordic_reference
 from core.reference import Reference
 from core.visits.validation import normalise_email
+from indexer.country_rules import check_country_rules, provider_country
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "course-feed.schema.json"
 
@@ -150,8 +154,17 @@ def _best_error(errors: Iterable[ValidationError]) -> ValidationError | None:
         return None
     first = ordered[0]
     while first.context:
+        if _is_one_of_required(first):
+            return first
         first = _explain_one_of(first)
     return first
+
+
+def _is_one_of_required(error: ValidationError) -> bool:
+    """An ``anyOf`` of ``required`` alternatives: one of several properties is needed."""
+    return error.validator == "anyOf" and all(
+        sub.validator == "required" for sub in error.context or ()
+    )
 
 
 def _explain_one_of(error: ValidationError) -> ValidationError:
@@ -179,6 +192,9 @@ def _explain_one_of(error: ValidationError) -> ValidationError:
 
 
 def _reason(error: ValidationError) -> str:
+    if _is_one_of_required(error):
+        names = [repr(branch["required"][0]) for branch in error.validator_value]
+        return f"needs one of {', '.join(names)}"
     if error.validator == "pattern" and "u0000" in str(error.validator_value):
         return "contains control characters"
     if error.validator == "format" and error.validator_value == "date-time":
@@ -193,23 +209,13 @@ def _reason(error: ValidationError) -> str:
     return str(error.message)
 
 
-def organisation_number_is_valid(number: str) -> bool:
-    """Luhn check of a Swedish organisation number (NNNNNN-NNNN)."""
-    digits = number.replace("-", "")
-    if len(digits) != 10 or not digits.isdigit():
-        return False
-    total = 0
-    for index, char in enumerate(digits):
-        value = int(char) * (2 if index % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
-
-
-def check_course_rules(course: dict[str, Any], reference: Reference) -> tuple[str, str] | None:
+def check_course_rules(
+    course: dict[str, Any], reference: Reference, country: Country = Country.SE
+) -> tuple[str, str] | None:
     """Rules the JSON Schema cannot express; returns (field, reason) for the first broken."""
-    code = course["location"]["municipalityCode"]
-    if code not in reference.municipalities:
-        return "location.municipalityCode", f"{code!r} is not a Swedish municipality code"
+    broken = check_country_rules(course, country, reference, load_nordic_reference())
+    if broken is not None:
+        return broken
     if course["occupationField"] not in reference.occupation_fields:
         return "occupationField", f"{course['occupationField']!r} is not a known occupation field"
     intake = course["intake"]
@@ -242,16 +248,15 @@ def validate_feed(document: Any, file: str, reference: Reference) -> Feed | Reje
     if not isinstance(document["courses"], list):
         return Rejection(file, "(file)", "courses", "must be an array")
     provider = document["provider"]
-    if not organisation_number_is_valid(provider["organisationNumber"]):
-        return Rejection(
-            file, "(file)", "provider.organisationNumber", "check digit does not match"
-        )
+    country = provider_country(provider)
+    if not organisation_id_is_valid(country, provider["organisationNumber"]):
+        return Rejection(file, "(file)", "provider.organisationNumber", CHECK_FAILED[country])
     accepted: list[dict[str, Any]] = []
     rejections: list[Rejection] = []
     seen_ids: set[str] = set()
     for index, course in enumerate(document["courses"]):
         record_id = _record_id(course, index)
-        rejection = _check_course(course, reference)
+        rejection = _check_course(course, reference, country)
         if rejection is None and course["id"] in seen_ids:
             rejection = ("id", f"duplicate course id {course['id']!r}")
         if rejection is not None:
@@ -268,7 +273,7 @@ def _record_id(course: Any, index: int) -> str:
     return f"courses[{index}]"
 
 
-def _check_course(course: Any, reference: Reference) -> tuple[str, str] | None:
+def _check_course(course: Any, reference: Reference, country: Country) -> tuple[str, str] | None:
     try:
         _fast_course_check()(course)
     except fastjsonschema.JsonSchemaValueException as fast_error:
@@ -277,7 +282,7 @@ def _check_course(course: Any, reference: Reference) -> tuple[str, str] | None:
             return _field_path(error), _reason(error)
         path = ".".join(str(p) for p in fast_error.path[1:]) or "(root)"
         return path, str(fast_error.message)
-    return check_course_rules(course, reference)
+    return check_course_rules(course, reference, country)
 
 
 def parse_feed(data: bytes, file: str, reference: Reference) -> Feed | Rejection:

@@ -38,6 +38,8 @@ STOP_WORDS = sorted([
 FILTERABLE_ATTRIBUTES = [
     "id",
     "loadId",
+    "country",
+    "iscoCode",
     "regionCode",
     "municipalityCode",
     "municipalityName",

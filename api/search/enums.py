@@ -7,6 +7,7 @@ from typing import TypeVar
 
 import strawberry
 
+from core import nordic_reference
 from core.search import attributes, model, suggest, vocabulary
 
 E = TypeVar("E", bound=Enum)
@@ -74,6 +75,13 @@ class DistanceCourses(Enum):
     EXCLUDE = strawberry.enum_value("exclude", description="No distance courses.")
 
 
+@strawberry.enum(description="Country of a course's provider.")
+class Country(Enum):
+    SE = strawberry.enum_value("SE", description="Sweden.")
+    DK = strawberry.enum_value("DK", description="Denmark.")
+    NO = strawberry.enum_value("NO", description="Norway.")
+
+
 @strawberry.enum(description="Order of search results.")
 class CourseSort(Enum):
     RELEVANCE = strawberry.enum_value(
@@ -116,6 +124,8 @@ class FacetAttribute(Enum):
         "startDate", description="Start date; only its range (min/max) is given.")
     DURATION_WEEKS = strawberry.enum_value("durationWeeks", description="Length in weeks.")
     MINIMUM_AGE = strawberry.enum_value("minimumAge", description="Minimum age to take part.")
+    COUNTRY = strawberry.enum_value(
+        "country", description="Country of the provider, by ISO 3166-1 code (SE, DK, NO).")
 
 
 @strawberry.enum(description="What an autocomplete suggestion is.")
@@ -136,5 +146,6 @@ CORE_ENUMS: dict[type[Enum], type[Enum]] = {
     DistanceCourses: vocabulary.DistanceCourses,
     CourseSort: model.SortOrder,
     FacetAttribute: attributes.Facet,
+    Country: nordic_reference.Country,
     SuggestionKind: suggest.SuggestionKind,
 }

@@ -8,6 +8,7 @@ import strawberry
 
 from api.search import enums
 from api.search.enums import to_core
+from core.nordic_reference import Country
 from core.search import model, vocabulary
 
 
@@ -66,6 +67,12 @@ class CourseFilterInput:
     distance_courses: enums.DistanceCourses = strawberry.field(
         default=enums.DistanceCourses.BY_PLACE,
         description="How distance courses meet the place filters.")
+    countries: list[enums.Country] | None = strawberry.field(
+        default=None, description="Countries of the providers (Sweden, Denmark, Norway).")
+    isco_codes: list[str] | None = strawberry.field(
+        default=None, description="ISCO-08 unit groups (four digits), e.g. \"7212\" for "
+                                  "welders: Danish (DISCO-08) and Norwegian (STYRK-08) courses, "
+                                  "and Swedish ones whose feed states the group.")
 
 
 @strawberry.input(description="A point on the map (WGS 84).")
@@ -107,6 +114,8 @@ def filter_to_core(value: CourseFilterInput | None) -> model.CourseFilter:
         providers=tuple(value.providers or ()),
         free_of_charge=value.free_of_charge,
         distance_courses=to_core(value.distance_courses, vocabulary.DistanceCourses),
+        countries=tuple(to_core(v, Country) for v in value.countries or ()),
+        isco_codes=tuple(value.isco_codes or ()),
     )
 
 

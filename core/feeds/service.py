@@ -123,8 +123,8 @@ class FeedService:
         number = canonical_organisation_number(path_number)
         if number is None:
             raise FeedRefused(Refusal.INVALID_ORGANISATION_NUMBER,
-                              f"{path_number!r} is not an organisation number: 10 digits "
-                              "(NNNNNN-NNNN) with a valid check digit",
+                              f"{path_number!r} is not an organisation number with a valid "
+                              "check digit: 10 digits NNNNNN-NNNN (SE), 8 (DK CVR) or 9 (NO)",
                               field="organisationNumber")
         if number != key.organisation_number:
             raise FeedRefused(Refusal.FORBIDDEN,

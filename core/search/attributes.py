@@ -31,6 +31,8 @@ class Attribute(StrEnum):
     PROVIDER_ORG_NUMBER = "providerOrgNumber"
     PROVIDER_NAME = "providerName"
     IS_FREE = "isFree"
+    COUNTRY = "country"
+    ISCO_CODE = "iscoCode"
     GEO = "_geo"
 
 
@@ -56,6 +58,7 @@ class Facet(Enum):
     START_DATE = "startDate"
     DURATION_WEEKS = "durationWeeks"
     MINIMUM_AGE = "minimumAge"
+    COUNTRY = "country"
 
 
 # The document attribute each facet counts; the upcoming-visits facet depends on the
@@ -75,6 +78,7 @@ FACET_ATTRIBUTES: dict[Facet, Attribute] = {
     Facet.START_DATE: Attribute.START_DATE,
     Facet.DURATION_WEEKS: Attribute.DURATION_WEEKS,
     Facet.MINIMUM_AGE: Attribute.MINIMUM_AGE,
+    Facet.COUNTRY: Attribute.COUNTRY,
 }
 
 NUMERIC_FACETS = frozenset({Facet.START_DATE, Facet.DURATION_WEEKS, Facet.MINIMUM_AGE})

@@ -93,6 +93,7 @@ def selected_values(course_filter: CourseFilter) -> dict[Facet, frozenset[str]]:
         Facet.DELIVERY: tuple(v.value for v in f.deliveries),
         Facet.LANGUAGE: f.languages,
         Facet.PROVIDER: f.providers,
+        Facet.COUNTRY: f.countries,
     }
     result = {facet: frozenset(values) for facet, values in lists.items()}
     for facet, flag in ((Facet.FREE_OF_CHARGE, f.free_of_charge),

@@ -25,6 +25,7 @@ class Scope(Enum):
     NEAR = "near"  # the geo circle; a place clause
     NO_DISTANCE = "noDistance"  # distance courses excluded
     FIXED = "fixed"  # set by the query itself, e.g. one provider's courses
+    ISCO = "isco"  # ISCO-08 unit groups, across the national occupation codes
 
 
 ClauseKey = Facet | Scope
@@ -122,10 +123,13 @@ def build_filter_plan(
         (Facet.DELIVERY, Attribute.DELIVERY, [v.value for v in f.deliveries]),
         (Facet.LANGUAGE, Attribute.LANGUAGES, f.languages),
         (Facet.PROVIDER, Attribute.PROVIDER_ORG_NUMBER, f.providers),
+        (Facet.COUNTRY, Attribute.COUNTRY, f.countries),
     ]
     for facet, attribute, values in lists:
         if values:
             clauses.append((facet, one_of(attribute, _unique(values))))
+    if f.isco_codes:
+        clauses.append((Scope.ISCO, one_of(Attribute.ISCO_CODE, _unique(f.isco_codes))))
     if f.start_date is not None:
         clauses.append((Facet.START_DATE, start_date_clause(f.start_date)))
     if f.duration_weeks is not None:

@@ -12,6 +12,7 @@ from core.reference import Reference
 from core.search.attributes import Facet
 from core.search.vocabulary import (
     BOOLEAN_LABELS,
+    COUNTRY_LABELS,
     LANGUAGE_LABELS,
     VOCABULARY_LABELS,
     Delivery,
@@ -84,6 +85,7 @@ class Labeller:
                 c: (o.name_sv, o.name_en) for c, o in reference.occupations.items()
             },
             Facet.LANGUAGE: dict(LANGUAGE_LABELS),
+            Facet.COUNTRY: dict(COUNTRY_LABELS),
             Facet.FREE_OF_CHARGE: dict(BOOLEAN_LABELS["free"]),
             Facet.HAS_UPCOMING_STUDY_VISITS: dict(BOOLEAN_LABELS["visits"]),
             **{

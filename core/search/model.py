@@ -57,6 +57,8 @@ class CourseFilter:
     providers: tuple[str, ...] = ()
     free_of_charge: bool | None = None
     distance_courses: DistanceCourses = DistanceCourses.BY_PLACE
+    countries: tuple[str, ...] = ()
+    isco_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,8 @@ MAX_DURATION_WEEKS = 1000
 
 ORGANISATION_NUMBER = re.compile(r"[0-9]{6}-[0-9]{4}")
 SSYK_CODE = re.compile(r"[0-9]{4}")
+ISCO_CODE = re.compile(r"[0-9]{4}")
+COUNTRIES = frozenset({"SE", "DK", "NO"})
 LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 COURSE_ID = re.compile(r"[0-9]{10}-[A-Za-z0-9_-]{1,64}")
 
@@ -59,6 +61,9 @@ def validate_filter(course_filter: CourseFilter, reference: Reference,
     _codes(f.occupation_fields, reference.occupation_fields.keys(),
            f"{prefix}.occupationFields", "occupation field")
     _pattern(f.occupations, SSYK_CODE, f"{prefix}.occupations", "an SSYK code of four digits")
+    _codes(f.countries, COUNTRIES, f"{prefix}.countries", "country")
+    _pattern(f.isco_codes, ISCO_CODE, f"{prefix}.iscoCodes",
+             "an ISCO-08 unit group of four digits")
     _pattern(f.languages, LANGUAGE_CODE, f"{prefix}.languages",
              "an ISO 639-1 code of two lower-case letters")
     _pattern(f.providers, ORGANISATION_NUMBER, f"{prefix}.providers",

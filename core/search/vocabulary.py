@@ -98,6 +98,12 @@ LANGUAGE_LABELS: dict[str, Labels] = {
     "da": ("Danska", "Danish"),
 }
 
+COUNTRY_LABELS: dict[str, Labels] = {
+    "SE": ("Sverige", "Sweden"),
+    "DK": ("Danmark", "Denmark"),
+    "NO": ("Norge", "Norway"),
+}
+
 BOOLEAN_LABELS: dict[str, dict[str, Labels]] = {
     "free": {"true": ("Avgiftsfri", "Free of charge"), "false": ("Med avgift", "With a fee")},
     "visits": {

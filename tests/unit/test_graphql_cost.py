@@ -93,9 +93,9 @@ def test_first_arguments_size_lists_and_variables_count_as_the_largest_allowed()
     assert only("query($n: Int!) { searchCourses(first: $n) { edges { cursor } } }") == (
         1 + 1 + PAGE)
     assert only("{ searchCourses { facets { values(first: 3) { value } } } }") == (
-        1 + 1 + 15 * (1 + 3))
+        1 + 1 + 16 * (1 + 3))
     assert only("query($n: Int!) { searchCourses { facets { values(first: $n) { value } } } }"
-                ) == 1 + 1 + 15 * (1 + MAX_FACET_VALUES)
+                ) == 1 + 1 + 16 * (1 + MAX_FACET_VALUES)
 
 
 def test_aliases_and_fragments_are_counted() -> None:

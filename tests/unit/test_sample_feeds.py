@@ -206,8 +206,9 @@ def test_command_line_writes_what_generate_feeds_returns(
 
 
 def test_committed_sample_is_what_the_generator_makes() -> None:
-    """If this fails, regenerate: python -m devstack sample --out data/sample --today 2026-11-23."""
-    feeds = _feeds(80, 2000, TODAY)
+    """If this fails, regenerate: python -m devstack sample --out data/sample --today 2026-11-23
+    --nordic-share 0.1."""
+    feeds = generate_feeds(providers=80, courses=2000, today=TODAY, nordic_share=0.1)
     committed = {p.name: p for p in SAMPLE_DIR.glob("*.json")}
     assert sorted(committed) == sorted(feed_file_name(feed) for feed in feeds)
     for feed in feeds:
@@ -217,13 +218,33 @@ def test_committed_sample_is_what_the_generator_makes() -> None:
 def test_committed_sample_covers_every_region_without_rejections() -> None:
     regions: set[str] = set()
     total = 0
+    by_country: dict[str, int] = {}
     for path in sorted(SAMPLE_DIR.glob("*.json")):
         result = read_feed(path, REFERENCE)
         assert isinstance(result, Feed), result
         assert result.rejections == []
+        country = result.provider.get("country", "SE")
+        by_country[country] = by_country.get(country, 0) + len(result.courses)
+        if country != "SE":
+            continue
         total += len(result.courses)
         regions |= {
             REFERENCE.region_of(c["location"]["municipalityCode"]).code for c in result.courses
         }
     assert total == 2000
     assert regions == set(REFERENCE.regions)
+    assert by_country == {"SE": 2000, "DK": 123, "NO": 99}  # 5 and 4 providers
+
+
+def test_the_nordic_share_adds_danish_and_norwegian_feeds_and_keeps_the_swedish() -> None:
+    swedish = generate_feeds(providers=6, courses=60, today=TODAY, seed=11)
+    mixed = generate_feeds(providers=6, courses=60, today=TODAY, seed=11, nordic_share=0.25)
+    assert mixed[:6] == swedish
+    extra = mixed[6:]
+    assert [f["provider"]["country"] for f in extra] == ["DK", "NO"]  # 2 of 8 providers
+    assert sum(len(f["courses"]) for f in extra) == 20  # a quarter of 80 courses
+    for feed in extra:
+        result = validate_feed(feed, "feed.json", REFERENCE)
+        assert isinstance(result, Feed) and result.rejections == [], result
+    assert generate_feeds(providers=6, courses=60, today=TODAY, seed=11,
+                          nordic_share=0.25) == mixed

@@ -25,6 +25,9 @@ FEEDS_DB = 6
 EXAMPLES = Path(__file__).resolve().parents[3] / "schema" / "examples"
 FULL_ORG = "559301-4789"  # schema/examples/valid/full.json
 INVALID_ORG = "556610-2348"  # schema/examples/invalid/*.json and valid/minimal.json
+# The providers of schema/examples/valid/denmark-amu.json and norway-amo.json, and of the
+# invalid examples made from them (invalid/dk-*.json, invalid/no-*.json).
+INVALID_ORG_BY_COUNTRY = {"SE": INVALID_ORG, "DK": "39172542", "NO": "992831405"}
 
 
 def example(name: str) -> dict[str, Any]:

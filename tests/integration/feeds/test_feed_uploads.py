@@ -14,6 +14,7 @@ from tests.integration.feeds.conftest import (
     EXAMPLES,
     FULL_ORG,
     INVALID_ORG,
+    INVALID_ORG_BY_COUNTRY,
     FeedSettings,
     bearer,
     example,
@@ -50,10 +51,11 @@ async def test_a_valid_feed_is_accepted_and_queued(api: str, http: httpx.AsyncCl
 
 async def test_each_rejected_record_is_reported_in_the_clis_words(
         api: str, http: httpx.AsyncClient, redis: Redis) -> None:
-    key = await new_key(redis, INVALID_ORG)
+    keys = {org: await new_key(redis, org) for org in INVALID_ORG_BY_COUNTRY.values()}
     for name, want in sorted(EXPECTED.items()):
         body = (EXAMPLES / "invalid" / name).read_bytes()
-        response = await http.put(f"{api}/feeds/{INVALID_ORG}", headers=bearer(key),
+        org = INVALID_ORG_BY_COUNTRY[name[:2].upper() if name[2] == "-" else "SE"]
+        response = await http.put(f"{api}/feeds/{org}", headers=bearer(keys[org]),
                                   content=body)
         if want["record_id"] == "(file)":  # the whole feed is refused
             assert response.status_code == 400, (name, response.text)

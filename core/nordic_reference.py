@@ -1,0 +1,103 @@
+"""Reference data for Danish and Norwegian feeds, and ISCO-08 for every country.
+
+Denmark's regions and kommuner, Norway's fylker and kommuner (the division from 2024) and
+the ISCO-08 unit groups, loaded once from ``core/reference/data`` (built by
+``scripts/build_nordic_reference.py``; sources in ``core/reference/data/SOURCES.md``).
+Swedish regions and municipalities stay in ``core.reference``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).parent / "reference" / "data"
+
+
+class Country(StrEnum):
+    """A country whose public employment service buys the courses (ISO 3166-1 alpha-2)."""
+
+    SE = "SE"
+    DK = "DK"
+    NO = "NO"
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """A Danish region or a Norwegian fylke with its official code."""
+
+    country: Country
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Kommune:
+    """A Danish or Norwegian municipality with its official four-digit code.
+
+    ``lat``/``lon`` are its centre when the source gave one (None otherwise).
+    """
+
+    country: Country
+    code: str
+    name: str
+    area_code: str
+    lat: float | None
+    lon: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class IscoGroup:
+    """An ISCO-08 unit group (four digits) with its English title."""
+
+    code: str
+    title_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class NordicReference:
+    """Areas and municipalities by country and code, and the ISCO-08 unit groups."""
+
+    areas: dict[Country, dict[str, Area]]
+    municipalities: dict[Country, dict[str, Kommune]]
+    isco: dict[str, IscoGroup]
+
+    def area_of(self, municipality: Kommune) -> Area:
+        return self.areas[municipality.country][municipality.area_code]
+
+
+def _read(name: str) -> list[dict[str, Any]]:
+    with (DATA_DIR / name).open(encoding="utf-8") as fh:
+        data: list[dict[str, Any]] = json.load(fh)
+    return data
+
+
+def _areas(country: Country, name: str) -> dict[str, Area]:
+    return {a["code"]: Area(country, a["code"], a["name"]) for a in _read(name)}
+
+
+def _kommuner(country: Country, name: str) -> dict[str, Kommune]:
+    return {
+        m["code"]: Kommune(country, m["code"], m["name"], m["region_code"], m["lat"], m["lon"])
+        for m in _read(name)
+    }
+
+
+@cache
+def load_nordic_reference() -> NordicReference:
+    """Read the Danish, Norwegian and ISCO-08 reference files (once per process)."""
+    return NordicReference(
+        areas={
+            Country.DK: _areas(Country.DK, "dk_regions.json"),
+            Country.NO: _areas(Country.NO, "no_counties.json"),
+        },
+        municipalities={
+            Country.DK: _kommuner(Country.DK, "dk_municipalities.json"),
+            Country.NO: _kommuner(Country.NO, "no_municipalities.json"),
+        },
+        isco={g["code"]: IscoGroup(g["code"], g["title_en"]) for g in _read("isco08.json")},
+    )
