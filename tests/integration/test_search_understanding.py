@@ -195,3 +195,22 @@ async def test_a_taxonomy_occupation_name_finds_and_suggests_its_unit_group(api:
     assert [e["node"]["providerCourseId"] for e in data["searchCourses"]["edges"]] == ["NO-3"]
     assert {"text": "Barista/Kaffebartender", "kind": "OCCUPATION", "occupationCode": "5132",
             "count": 1} in data["suggestions"]
+
+
+async def test_an_official_english_name_finds_and_suggests_its_unit_group_in_english(
+        api: Api) -> None:
+    # "Bartenders" is SCB's English name of 5132 (Bartendrar): in no course text and no
+    # curated job title.
+    data = await api.data("""{
+      searchCourses(query: "bartenders", language: EN, facets: [OCCUPATION]) {
+        edges { node { providerCourseId occupation { code nameEn } } }
+        facets { values { value label } }
+      }
+      suggestions(prefix: "bartend", language: EN) { text kind occupationCode count }
+    }""")
+    result = data["searchCourses"]
+    assert [e["node"]["providerCourseId"] for e in result["edges"]] == ["NO-3"]
+    assert result["edges"][0]["node"]["occupation"] == {"code": "5132", "nameEn": "Bartenders"}
+    assert {"value": "5132", "label": "Bartenders"} in result["facets"][0]["values"]
+    assert {"text": "Bartenders", "kind": "OCCUPATION", "occupationCode": "5132",
+            "count": 1} in data["suggestions"]
