@@ -47,10 +47,10 @@ class OccupationField:
 class Occupation:
     """An SSYK 2012 unit group with everyday job titles used as search synonyms.
 
-    ``name_en`` is the Swedish name where no English name is known (see
-    ``core/reference/data/SOURCES.md``); ``synonyms_*`` are empty for the unit groups
-    nobody has curated job titles for yet. ``occupation_names`` are the labour market
-    taxonomy's occupation names (yrkesbenämningar) of the group.
+    ``name_en`` is curated or Statistics Sweden's (the Swedish name would stand in for a
+    missing one; see ``core/reference/data/SOURCES.md``); ``synonyms_*`` are empty for the
+    unit groups nobody has curated job titles for yet. ``occupation_names`` are the labour
+    market taxonomy's occupation names (yrkesbenämningar) of the group.
     """
 
     ssyk: str
