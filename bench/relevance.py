@@ -101,8 +101,10 @@ def _with(changes: dict[str, Any]) -> Callable[[Reference], dict[str, Any]]:
 # settings with one step left out.
 PLACES = replace(OFF, interpret_places=True)
 PLACES_RELAX = replace(PLACES, relax_dead_ends=True)
+WITHOUT_KEYWORDS = [a for a in SEARCHABLE_ATTRIBUTES if a != "occupationKeywords"]
 WITHOUT_NAMES = [a for a in SEARCHABLE_ATTRIBUTES if a != "occupationNames"]
-ORDERED = {**BASELINE_SETTINGS, "searchableAttributes": WITHOUT_NAMES}
+ORDERED = {**BASELINE_SETTINGS, "searchableAttributes": [
+    a for a in WITHOUT_NAMES if a != "occupationKeywords"]}
 
 
 def _english_names_as_synonyms(reference: Reference) -> dict[str, Any]:
@@ -132,6 +134,9 @@ CONFIGURATIONS: dict[str, Configuration] = {
                                       Understanding()),
     "attributes-no-places": Configuration("attributes-no-places", _with(ORDERED),
                                           replace(PLACES_RELAX, interpret_places=False)),
+    "current-no-keywords": Configuration("current-no-keywords",
+                                         _with({"searchableAttributes": WITHOUT_KEYWORDS}),
+                                         Understanding()),
     "current+name-synonyms": Configuration("current+name-synonyms",
                                            _english_names_as_synonyms, Understanding()),
     "baseline+relax": Configuration("baseline+relax", _with(BASELINE_SETTINGS),

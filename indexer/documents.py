@@ -85,6 +85,7 @@ def to_search_document(
         "occupationName": known.name_sv if known else occupation["name"],
         "occupationNameEn": known.name_en if known else None,
         "occupationNames": list(known.occupation_names) if known else [],
+        "occupationKeywords": list(known.keywords) if known else [],
         "occupationField": course["occupationField"],
         "programmeType": course["programmeType"],
         "municipalityCode": municipality.code,

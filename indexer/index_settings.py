@@ -15,6 +15,7 @@ SEARCHABLE_ATTRIBUTES = [
     "occupationName",
     "occupationNameEn",
     "occupationNames",
+    "occupationKeywords",
     "titleEn",
     "certificate",
     "description",

@@ -66,6 +66,16 @@ def test_the_taxonomy_s_occupation_names_are_known_for_most_unit_groups() -> Non
     assert level_1.occupation_names and level_1.occupation_names == level_2.occupation_names
 
 
+def test_the_taxonomy_s_search_keywords_are_known_by_unit_group() -> None:
+    keyworded = [o for o in REFERENCE.occupations.values() if o.keywords]
+    assert len(keyworded) == 234
+    assert "Tandvård" in REFERENCE.occupations["5350"].keywords  # Tandsköterskor
+    assert "Möbler" in REFERENCE.occupations["7522"].keywords  # Möbelsnickare
+    # A keyword that is one of the group's occupation names is not repeated.
+    drivers = REFERENCE.occupations["8332"]
+    assert not set(drivers.keywords) & set(drivers.occupation_names)
+
+
 def test_autocomplete_suggests_an_occupation_by_a_taxonomy_name() -> None:
     # "Kaffebartender" is no SSYK name and no curated job title of 5132 (Bartendrar).
     assert ("5132", "Barista/Kaffebartender") in OccupationTerms(REFERENCE).match("kaffeb", 5)
