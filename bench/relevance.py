@@ -102,9 +102,9 @@ def _with(changes: dict[str, Any]) -> Callable[[Reference], dict[str, Any]]:
 PLACES = replace(OFF, interpret_places=True)
 PLACES_RELAX = replace(PLACES, relax_dead_ends=True)
 WITHOUT_KEYWORDS = [a for a in SEARCHABLE_ATTRIBUTES if a != "occupationKeywords"]
-WITHOUT_NAMES = [a for a in SEARCHABLE_ATTRIBUTES if a != "occupationNames"]
-ORDERED = {**BASELINE_SETTINGS, "searchableAttributes": [
-    a for a in WITHOUT_NAMES if a != "occupationKeywords"]}
+# Before the taxonomy's names and keywords (step 2).
+WITHOUT_NAMES = [a for a in WITHOUT_KEYWORDS if a != "occupationNames"]
+ORDERED = {**BASELINE_SETTINGS, "searchableAttributes": WITHOUT_NAMES}
 
 
 def _english_names_as_synonyms(reference: Reference) -> dict[str, Any]:
