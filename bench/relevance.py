@@ -65,6 +65,7 @@ from indexer.index_settings import (  # noqa: E402
     SEARCHABLE_ATTRIBUTES,
     STOP_WORDS,
     index_settings,
+    occupation_synonyms,
 )
 
 QUERIES = Path(__file__).resolve().parent / "relevance" / "queries.json"
@@ -100,8 +101,20 @@ def _with(changes: dict[str, Any]) -> Callable[[Reference], dict[str, Any]]:
 # settings with one step left out.
 PLACES = replace(OFF, interpret_places=True)
 PLACES_RELAX = replace(PLACES, relax_dead_ends=True)
-WITHOUT_NAMES = [a for a in SEARCHABLE_ATTRIBUTES if a != "occupationNames"]
+WITHOUT_KEYWORDS = [a for a in SEARCHABLE_ATTRIBUTES if a != "occupationKeywords"]
+# Before the taxonomy's names and keywords (step 2).
+WITHOUT_NAMES = [a for a in WITHOUT_KEYWORDS if a != "occupationNames"]
 ORDERED = {**BASELINE_SETTINGS, "searchableAttributes": WITHOUT_NAMES}
+
+
+def _english_names_as_synonyms(reference: Reference) -> dict[str, Any]:
+    """The current settings with each group's English name among its job titles' synonyms."""
+    named = replace(reference, occupations={
+        code: replace(o, synonyms_en=(*o.synonyms_en, o.name_en))
+        for code, o in reference.occupations.items()})
+    return {**index_settings(reference), "synonyms": occupation_synonyms(named)}
+
+
 CONFIGURATIONS: dict[str, Configuration] = {
     "baseline": Configuration("baseline", _with(BASELINE_SETTINGS), OFF),
     "places": Configuration("places", _with(BASELINE_SETTINGS), PLACES),
@@ -121,6 +134,11 @@ CONFIGURATIONS: dict[str, Configuration] = {
                                       Understanding()),
     "attributes-no-places": Configuration("attributes-no-places", _with(ORDERED),
                                           replace(PLACES_RELAX, interpret_places=False)),
+    "current-no-keywords": Configuration("current-no-keywords",
+                                         _with({"searchableAttributes": WITHOUT_KEYWORDS}),
+                                         Understanding()),
+    "current+name-synonyms": Configuration("current+name-synonyms",
+                                           _english_names_as_synonyms, Understanding()),
     "baseline+relax": Configuration("baseline+relax", _with(BASELINE_SETTINGS),
                                     replace(PLACES_RELAX, interpret_places=False)),
 }

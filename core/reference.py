@@ -47,10 +47,11 @@ class OccupationField:
 class Occupation:
     """An SSYK 2012 unit group with everyday job titles used as search synonyms.
 
-    ``name_en`` is the Swedish name where no English name is known (see
-    ``core/reference/data/SOURCES.md``); ``synonyms_*`` are empty for the unit groups
-    nobody has curated job titles for yet. ``occupation_names`` are the labour market
-    taxonomy's occupation names (yrkesbenämningar) of the group.
+    ``name_en`` is curated or Statistics Sweden's (the Swedish name would stand in for a
+    missing one; see ``core/reference/data/SOURCES.md``); ``synonyms_*`` are empty for the
+    unit groups nobody has curated job titles for yet. ``occupation_names`` are the labour
+    market taxonomy's occupation names (yrkesbenämningar) of the group, ``keywords`` its
+    search keywords (sökbegrepp: "Tandvård", "Möbler") related to them.
     """
 
     ssyk: str
@@ -60,6 +61,7 @@ class Occupation:
     synonyms_sv: tuple[str, ...]
     synonyms_en: tuple[str, ...]
     occupation_names: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,8 @@ def load_reference() -> Reference:
     }
     with (DATA_DIR / "occupation_names.json").open(encoding="utf-8") as fh:
         names: dict[str, list[str]] = json.load(fh)
+    with (DATA_DIR / "occupation_keywords.json").open(encoding="utf-8") as fh:
+        keywords: dict[str, list[str]] = json.load(fh)
     occupations = {
         o["ssyk"]: Occupation(
             o["ssyk"],
@@ -104,6 +108,7 @@ def load_reference() -> Reference:
             tuple(o.get("synonyms_sv", ())),
             tuple(o.get("synonyms_en", ())),
             tuple(names.get(o["ssyk"], ())),
+            tuple(keywords.get(o["ssyk"], ())),
         )
         for o in _read("occupations.json")
     }

@@ -80,6 +80,7 @@ def _occupation(
             "occupationName": known.name_sv if known else occupation["name"],
             "occupationNameEn": known.name_en if known else None,
             "occupationNames": list(known.occupation_names) if known else [],
+            "occupationKeywords": list(known.keywords) if known else [],
             "iscoCode": isco,
         }
     group = load_nordic_reference().isco.get(isco) if isco else None
@@ -88,6 +89,7 @@ def _occupation(
         "occupationName": occupation["name"],
         "occupationNameEn": group.title_en if group else None,
         "occupationNames": [],
+        "occupationKeywords": [],
         "iscoCode": isco,
     }
 

@@ -17,6 +17,7 @@ SEARCHABLE_ATTRIBUTES = [
     "occupationName",
     "occupationNameEn",
     "occupationNames",
+    "occupationKeywords",
     "titleEn",
     "certificate",
     "description",

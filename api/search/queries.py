@@ -210,7 +210,8 @@ class SearchQuery(ReferenceQuery):
         info: Info[Context, None],
         prefix: Annotated[str, _arg("What the user has typed so far.")],
         first: Annotated[int, _arg("Most suggestions (1-20).")] = 8,
-        language: Annotated[enums.Language, _arg("Preferred language of course titles.")] = (
+        language: Annotated[enums.Language, _arg(
+            "Preferred language of occupation names and course titles.")] = (
             enums.Language.SV),
     ) -> list[Suggestion]:
         found = await search_runtime(info).service.suggestions(

@@ -36,24 +36,32 @@ class Suggestion:
 
 
 class OccupationTerms:
-    """Every name and job title of every occupation, matched by prefix (built once)."""
+    """Every name and job title of every occupation, matched by prefix (built once).
+
+    Where several terms of an occupation match, the one in the asked language is given:
+    "bartend" is "Bartendrar" in Swedish and "Bartenders" in English.
+    """
 
     def __init__(self, reference: Reference) -> None:
-        entries: list[tuple[str, list[str]]] = []
-        for occupation in reference.occupations.values():
-            terms = dict.fromkeys([occupation.name_sv, occupation.name_en,
-                                   *occupation.synonyms_sv, *occupation.synonyms_en,
-                                   *occupation.occupation_names])
-            for term in terms:
-                if term.strip():
-                    entries.append((f"{occupation.ssyk}{_TERM_SEPARATOR}{term}", [term]))
-        self.matcher = PrefixMatcher(entries)
+        self.matchers: dict[Language, PrefixMatcher] = {}
+        for language in Language:
+            entries: list[tuple[str, list[str]]] = []
+            for occupation in reference.occupations.values():
+                swedish = [occupation.name_sv, *occupation.synonyms_sv,
+                           *occupation.occupation_names]
+                english = [occupation.name_en, *occupation.synonyms_en]
+                ordered = english + swedish if language is Language.EN else swedish + english
+                for term in dict.fromkeys(ordered):
+                    if term.strip():
+                        entries.append((f"{occupation.ssyk}{_TERM_SEPARATOR}{term}", [term]))
+            self.matchers[language] = PrefixMatcher(entries)
 
-    def match(self, prefix: str, limit: int) -> list[tuple[str, str]]:
+    def match(self, prefix: str, limit: int,
+              language: Language = Language.SV) -> list[tuple[str, str]]:
         """(SSYK code, matching term) pairs, best first, one per occupation."""
         seen: set[str] = set()
         found = []
-        for key in self.matcher.match(prefix, limit * 8):
+        for key in self.matchers[language].match(prefix, limit * 8):
             code, term = key.split(_TERM_SEPARATOR, 1)
             if code not in seen:
                 seen.add(code)
@@ -77,7 +85,7 @@ def read_suggestions(prefix: str, result: dict[str, Any], terms: OccupationTerms
         str(Attribute.OCCUPATION_CODE), {})
     occupations = [
         Suggestion(term, SuggestionKind.OCCUPATION, code, counts[code])
-        for code, term in terms.match(prefix, limit)
+        for code, term in terms.match(prefix, limit, language)
         if counts.get(code)
     ][: max(1, limit // 2)]
     typed, typed_words = normalise(prefix), words(prefix)

@@ -98,10 +98,11 @@ def test_occupation_names_come_from_reference_when_known() -> None:
         assert doc["occupationName"] == known.name_sv
         assert doc["occupationNameEn"] == known.name_en
     assert "Svetsare, manuell" in doc["occupationNames"]  # the taxonomy's, searchable
+    assert doc["occupationKeywords"] == list(REFERENCE.occupations["7212"].keywords)
     unknown = _document(occupation={"ssyk": "9999", "name": "Okänt yrke"})
     assert unknown["occupationName"] == "Okänt yrke"
     assert unknown["occupationNameEn"] is None
-    assert unknown["occupationNames"] == []
+    assert unknown["occupationNames"] == unknown["occupationKeywords"] == []
 
 
 def test_study_visits_are_sorted_with_service_wide_ids() -> None:
