@@ -2,8 +2,9 @@
 
 Correctness first: after the indexer completes an update (documents, a rebuild swap, a
 settings change), the very next search shows it, from one API process or from two that
-share the Redis cache; seats left are never cached; an indexer that cannot reach Redis
-changes nothing.
+share the Redis cache (in this process, and as two ``python -m api`` processes); seats
+left are never cached; the parts of a multi-search (each facet's count query) are held
+under the same rule; an indexer that cannot reach Redis changes nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from meilisearch import Client
 from redis import Redis
@@ -30,7 +32,9 @@ from core.visits.seats import active_registrations_key
 from indexer.cli import main as indexer_main
 from indexer.tasks import wait_for_task
 from tests.factories import make_course, make_feed, organisation_number
+from tests.integration.scaleout.api_processes import api_processes
 from tests.integration.search_support import Api, running_api
+from tests.integration.served_api import ServedApi
 
 ORG = organisation_number("556677889")
 DOC = ORG.replace("-", "")
@@ -373,3 +377,30 @@ async def test_shared_parts_are_found_by_another_process(
     assert await second.parts([key], version, version_read=True) == (version, [b"answer a"])
     await redis.set(index_version.version_key("shared-parts"), "changed")
     assert await second.parts([key], "changed", version_read=True) == ("changed", [None])
+
+
+def test_two_api_processes_serve_each_other_s_entries_until_the_version_changes(
+        settings: Settings, cli: Any, tmp_path: Path) -> None:
+    assert cli("load", courses=[_course("K1", "Svetsare A")]) == 0
+    redis = Redis.from_url(settings.redis_url)
+    body = {"query": FACETED, "variables": {"q": ""}}
+    with api_processes(settings, tmp_path, 2, SEARCH_CACHE_REDIS="true") as (first, second), \
+            httpx.Client(timeout=20) as client:
+
+        def titles(api: ServedApi) -> set[str]:
+            response = client.post(f"{api.url}/graphql", json=body)
+            return _titles(response.json()["data"]["searchCourses"])
+
+        assert titles(second) == {"Svetsare A"}  # strawberry registers the document there
+        for _ in range(2):  # strawberry registers it here, then the compiled path stores
+            assert titles(first) == {"Svetsare A"}
+        prefix = f"search:cache:{settings.meili_index}:"
+        (whole,) = [key for key in redis.scan_iter(f"{prefix}*")
+                    if not key.decode().removeprefix(prefix).startswith(b"part:".hex())]
+        value = redis.get(whole)
+        assert value is not None and b"\n" + RESPONSE in value
+        redis.set(whole, value.replace(b"Svetsare A", b"Svetsare X"), keepttl=True)
+        assert titles(second) == {"Svetsare X"}  # the first process's entry, from Redis
+        assert cli("load", courses=[_course("K1", "Svetsare B")]) == 0  # a new version
+        assert titles(second) == {"Svetsare B"}
+        assert titles(first) == {"Svetsare B"}
