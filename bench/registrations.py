@@ -4,8 +4,9 @@
         [--profile FILE]
 
 Starts its own Meilisearch, Redis and SMTP sink on free loopback ports with a temporary
-data folder, loads a feed of 10 courses × 20 visits × 200 seats, and starts the API as
-uvicorn (one process, as ``scripts/run.sh`` does) with rate limits lifted.
+data folder, loads a feed of 10 courses × 20 visits × 200 seats (with the visits' Redis
+records, as ``indexer load`` writes them), and starts the API as uvicorn (one process, as
+``scripts/run.sh`` does) with the per-IP rate limit raised above the bench's count.
 
 1. Registrations/s: ``--registrations`` registerForStudyVisit mutations over HTTP from
    ``--concurrency`` concurrent clients, each for its own email, spread over the visits.
@@ -39,10 +40,11 @@ import time
 from pathlib import Path
 
 import httpx
-from durability import first_visit, modes, store_writes
 from meilisearch import Client
+from redis import Redis
 
 from core.reference import load_reference
+from core.visits.visit_records import VisitRecords
 from devstack.mailsink import MailSink
 from devstack.meilisearch_binary import ensure_meilisearch
 from devstack.processes import (
@@ -167,8 +169,9 @@ def main(argv: list[str]) -> int:
             feed, visit_ids = _feed()
             (work / "feed.json").write_text(json.dumps(feed), encoding="utf-8")
             client = Client(f"http://127.0.0.1:{meili_port}", key)
-            summary = CourseIndexer(client, "courses", load_reference(), 120).load(
-                [work / "feed.json"])
+            records = VisitRecords(Redis(port=redis_port), "courses")  # as `indexer load`
+            summary = CourseIndexer(client, "courses", load_reference(), 120,
+                                    visit_records=records).load([work / "feed.json"])
             if summary.rejections or summary.indexed != COURSES:
                 print(f"error: the feed did not load: {summary.rejections}", file=sys.stderr)
                 return 1
@@ -202,6 +205,7 @@ def main(argv: list[str]) -> int:
                   f"through the API ({args.concurrency} concurrent clients; latency p50 "
                   f"{statistics.median(latencies) * 1000:.1f} ms, p95 "
                   f"{latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms)", flush=True)
+            from durability import first_visit, modes, store_writes  # imports this module
             visit = asyncio.run(first_visit(f"http://127.0.0.1:{meili_port}", key,
                                             visit_ids[0]))
             alone = asyncio.run(store_writes(redis_port, modes(["fsync"])[0], visit, count,
