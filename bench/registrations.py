@@ -143,7 +143,7 @@ def _profiler(api: ManagedProcess, path: Path | None) -> subprocess.Popen[bytes]
         return None
     assert api.process is not None
     process = subprocess.Popen([py_spy, "record", "--pid", str(api.process.pid), "--format",
-                                "speedscope", "--output", str(path), "--rate", "200"])
+                                "speedscope", "--output", str(path), "--rate", "100"])
     time.sleep(1.0)  # attached before the burst
     return process
 
