@@ -1,14 +1,21 @@
 """Registration throughput through the API, and email throughput through the worker.
 
     .venv/bin/python bench/registrations.py [--registrations 2000] [--concurrency 32]
+        [--profile FILE]
 
 Starts its own Meilisearch, Redis and SMTP sink on free loopback ports with a temporary
-data folder, loads a feed of 10 courses × 20 visits × 200 seats, and starts the API as
-uvicorn (one process, as ``scripts/run.sh`` does) with rate limits lifted.
+data folder, loads a feed of 10 courses × 20 visits × 200 seats (with the visits' Redis
+records, as ``indexer load`` writes them), and starts the API as uvicorn (one process, as
+``scripts/run.sh`` does) with the per-IP rate limit raised above the bench's count.
 
 1. Registrations/s: ``--registrations`` registerForStudyVisit mutations over HTTP from
    ``--concurrency`` concurrent clients, each for its own email, spread over the visits.
-   Every one must be accepted.
+   Every one must be accepted. The rate limits are on (their Redis counters are kept),
+   with a per-IP limit above the bench's count. Then the engine beneath, in the same run:
+   as many reserve scripts (``RegistrationStore.reserve``, the Lua script with every seat
+   and waitlist rule) sent straight to the same Redis at the same concurrency; printed
+   with the ratio of the two rates. ``--profile FILE`` records the API process during
+   the burst with py-spy (a speedscope JSON file), when py-spy is installed.
 2. Emails/s: the two emails of every registration (provider notification and receipt)
    are queued meanwhile; then one worker (``arq workers.settings.WorkerSettings --burst``)
    sends them all to the sink. Timed from the worker's start to the last message in.
@@ -23,7 +30,10 @@ import asyncio
 import json
 import os
 import secrets
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,8 +41,10 @@ from pathlib import Path
 
 import httpx
 from meilisearch import Client
+from redis import Redis
 
 from core.reference import load_reference
+from core.visits.visit_records import VisitRecords
 from devstack.mailsink import MailSink
 from devstack.meilisearch_binary import ensure_meilisearch
 from devstack.processes import (
@@ -121,10 +133,26 @@ async def _register(base: str, visit_ids: list[str], count: int, concurrency: in
         return time.perf_counter() - started, latencies
 
 
+def _profiler(api: ManagedProcess, path: Path | None) -> subprocess.Popen[bytes] | None:
+    """py-spy recording the API process into ``path`` (speedscope JSON), if asked for."""
+    if path is None:
+        return None
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not Path(py_spy).exists():
+        print("--profile: py-spy is not installed; not profiled", flush=True)
+        return None
+    assert api.process is not None
+    process = subprocess.Popen([py_spy, "record", "--pid", str(api.process.pid), "--format",
+                                "speedscope", "--output", str(path), "--rate", "100"])
+    time.sleep(1.0)  # attached before the burst
+    return process
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--registrations", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--profile", type=Path, help="py-spy profile of the API's burst")
     args = parser.parse_args(argv)
     if args.registrations > COURSES * VISITS_PER_COURSE * 200:
         parser.error("more registrations than seats")
@@ -141,8 +169,9 @@ def main(argv: list[str]) -> int:
             feed, visit_ids = _feed()
             (work / "feed.json").write_text(json.dumps(feed), encoding="utf-8")
             client = Client(f"http://127.0.0.1:{meili_port}", key)
-            summary = CourseIndexer(client, "courses", load_reference(), 120).load(
-                [work / "feed.json"])
+            records = VisitRecords(Redis(port=redis_port), "courses")  # as `indexer load`
+            summary = CourseIndexer(client, "courses", load_reference(), 120,
+                                    visit_records=records).load([work / "feed.json"])
             if summary.rejections or summary.indexed != COURSES:
                 print(f"error: the feed did not load: {summary.rejections}", file=sys.stderr)
                 return 1
@@ -163,13 +192,26 @@ def main(argv: list[str]) -> int:
             wait_ready(api, lambda: http_ok(f"{base}/readyz"), 60)
             asyncio.run(_register(base, visit_ids, min(50, args.registrations), 8))  # warm-up
             count = args.registrations
-            seconds, latencies = asyncio.run(
-                _register(base, visit_ids[50:] + visit_ids[:50], count, args.concurrency))
+            profiler = _profiler(api, args.profile)
+            try:
+                seconds, latencies = asyncio.run(
+                    _register(base, visit_ids[50:] + visit_ids[:50], count, args.concurrency))
+            finally:
+                if profiler is not None:
+                    profiler.send_signal(signal.SIGINT)  # py-spy then writes its file
+                    profiler.wait(60)
             latencies.sort()
             print(f"registrations: {count} in {seconds:.2f} s = {count / seconds:.0f}/s "
                   f"through the API ({args.concurrency} concurrent clients; latency p50 "
                   f"{statistics.median(latencies) * 1000:.1f} ms, p95 "
                   f"{latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms)", flush=True)
+            from durability import first_visit, modes, store_writes  # imports this module
+            visit = asyncio.run(first_visit(f"http://127.0.0.1:{meili_port}", key,
+                                            visit_ids[0]))
+            alone = asyncio.run(store_writes(redis_port, modes(["fsync"])[0], visit, count,
+                                             args.concurrency))
+            print(f"reserve script alone: {count} in {alone:.2f} s = {count / alone:.0f}/s "
+                  f"against the same Redis; API / script = {alone / seconds:.2f}", flush=True)
             emails = 2 * (count + min(50, args.registrations))
             worker_started = time.perf_counter()
             worker = ManagedProcess("worker", [sys.executable, "-m", "arq",

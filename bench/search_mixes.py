@@ -6,7 +6,9 @@ distinct searches, none repeated within a bench run — and ``zipf``: a realisti
 10,000 distinct searches over popular terms, regions and facet selections, drawn with a
 Zipf distribution (exponent 1.1) as real search traffic repeats. The ``zipf`` mix uses
 the reference search page's own query (``api/static/queries.js``), study visits with
-seats left included.
+seats left included. ``sessions`` sends that query as the page does while people use it:
+each person types a popular term one letter at a time, adds facet values one at a time,
+removes one, and pages on (see :func:`session_cases`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 from api.search.selection import course_attributes
 from core.reference import Reference, load_reference
 from core.search.attributes import Facet
+from core.search.cursor import encode_cursor, fingerprint
 from core.search.highlight import HIGHLIGHTABLE
 from core.search.meili import multi_search_body
 from core.search.model import CourseFilter, Near, SearchRequest, SortOrder
@@ -180,6 +183,60 @@ class Generator:
             attributes=course_attributes(PAGE_FIELDS, PAGE_SUBFIELDS)))
 
 
+    def session(self, terms: list[str], weights: list[float]) -> list[Case]:
+        """One person's searches: a popular term typed from its third letter on, then a
+        region, a second region and a pace added one at a time, one of them removed, and
+        the next two pages."""
+        rng = self.rng
+        term = rng.choices(terms, weights)[0]
+        language = rng.choice([Language.SV] * 4 + [Language.EN])
+        filters: list[tuple[str, str, Any]] = []  # (variable, core field, value)
+        steps: list[tuple[str, list[tuple[str, str, Any]], int]] = [
+            (term[:end], [], 0) for end in range(min(3, len(term)), len(term) + 1)]
+        regions = rng.sample(self.regions[:8], 2)
+        for added in (("regions", "regions", regions[0]), ("regions", "regions", regions[1]),
+                      ("paces", "paces", rng.choice(list(Pace)))):
+            filters = [*filters, added]
+            steps.append((term, filters, 0))
+        removed = rng.choice(filters)
+        filters = [f for f in filters if f is not removed]
+        steps += [(term, filters, page) for page in range(3)]
+        return [self._page_case(q, chosen, page, language) for q, chosen, page in steps]
+
+    def _page_case(self, q: str, chosen: list[tuple[str, str, Any]], page: int,
+                   language: Language) -> Case:
+        selections: dict[str, list[Any]] = {}
+        core: dict[str, list[Any]] = {}
+        for variable, field, value in chosen:
+            selections.setdefault(variable, []).append(getattr(value, "name", value))
+            core.setdefault(field, []).append(value)
+        course_filter = CourseFilter(**{k: tuple(v) for k, v in core.items()})
+        after = None
+        if page:
+            after = encode_cursor(fingerprint(q, course_filter, None, SortOrder.RELEVANCE, ()),
+                                  page * PAGE_SIZE - 1)
+        variables = {"query": q, "filter": selections or None, "near": None,
+                     "sort": "RELEVANCE", "first": PAGE_SIZE, "after": after, "facets": None,
+                     "withFacets": True, "language": language.name}
+        return Case(variables, SearchRequest(
+            query=q, filter=course_filter, first=PAGE_SIZE, after=after, facets=tuple(Facet),
+            language=language, highlights=frozenset(HIGHLIGHTABLE),
+            attributes=course_attributes(PAGE_FIELDS, PAGE_SUBFIELDS)))
+
+
+def session_cases(count: int, seed: int) -> list[Case]:
+    """``count`` searches of people's sessions, one session after another; the terms are
+    the 150 most popular (the ``zipf`` mix's), drawn with exponent :data:`ZIPF_EXPONENT`."""
+    generator = Generator(random.Random(f"{seed}-sessions"), load_reference())
+    terms = generator.terms[:150]
+    random.Random(f"{seed}-session-terms").shuffle(terms)
+    weights = [1.0 / (rank + 1) ** ZIPF_EXPONENT for rank in range(len(terms))]
+    cases: list[Case] = []
+    while len(cases) < count:
+        cases += generator.session(terms, weights)
+    return cases[:count]
+
+
 MIXES: dict[str, Callable[[Generator], Case]] = {
     "text": Generator.text_case,
     "text+filters+facets": Generator.filter_case,
@@ -187,7 +244,7 @@ MIXES: dict[str, Callable[[Generator], Case]] = {
     "zipf": Generator.page_case,
 }
 
-ALL_MIXES = [*MIXES, "visits"]
+ALL_MIXES = [*MIXES, "sessions", "visits"]
 
 
 def distinct_cases(mix: str, count: int, seed: int) -> list[Case]:
@@ -233,7 +290,9 @@ def bodies(mix: str, count: int, seed: int, index_uid: str, offset: int = 0
         from visit_mixes import visit_bodies
         return visit_bodies(count, seed, index_uid, offset)
     service = SearchService(load_reference(), ProviderDirectory(), max_page_size=100)
-    if mix == "zipf":
+    if mix == "sessions":
+        cases = session_cases(offset + count, seed)[offset:]
+    elif mix == "zipf":
         population = distinct_cases(mix, ZIPF_DISTINCT, seed)
         rng = random.Random(f"{seed}-zipf-ranks")
         rng.shuffle(population)  # popularity does not follow generation order
@@ -244,7 +303,8 @@ def bodies(mix: str, count: int, seed: int, index_uid: str, offset: int = 0
     api, meili = [], []
     plans: dict[str, bytes] = {}
     for case in cases:
-        api.append(json.dumps({"query": QUERIES[mix], "variables": case.variables},
+        api.append(json.dumps({"query": QUERIES.get(mix, QUERIES["zipf"]),
+                               "variables": case.variables},
                               ensure_ascii=False).encode())
         key = case.key()
         if key not in plans:

@@ -22,10 +22,18 @@ therefore kept (still bounded by number and bytes) until that window has passed.
 What is cached is decided by the compiled path: a whole response, or only the
 Meilisearch part when the response has per-request data (seats left of study visits).
 Errors are never cached.
+
+The parts of a multi-search (the main query and each disjunctive facet's count query) are
+cached too, each under the digest of the query as sent (:func:`part_key`), so that a
+search missed as a whole sends Meilisearch only the queries no earlier search sent: a
+facet's count query is shared by every search that differs only in that facet's values.
+Parts follow the same version rule, with a version read by the finding request
+(:meth:`SearchCache.parts`), and are shared through Redis like whole entries.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections import OrderedDict
@@ -44,6 +52,7 @@ TTL_SECONDS = 60
 MAX_BYTES = 64 * 1024 * 1024
 RESPONSE = b"R"  # the whole response body
 MEILI = b"M"  # Meilisearch's multi-search answer only
+PART = b"P"  # Meilisearch's answer to one query of a multi-search
 _WARN_EVERY_SECONDS = 60.0
 VERSION_MAX_AGE = 1.0  # seconds; see SearchCache.lookup
 
@@ -113,6 +122,7 @@ class SearchCache:
         self._known: tuple[str, float] | None = None  # the last version read, and when
         self._warned = -_WARN_EVERY_SECONDS
         self.hits = self.misses = self.stale_hits = 0
+        self.part_hits = self.part_misses = 0
 
     def _shared_key(self, key: bytes) -> str:
         return f"search:cache:{self.index_uid}:{key.hex()}"
@@ -162,6 +172,67 @@ class SearchCache:
         self.local.put(key, entry)
         return entry
 
+    async def parts(self, keys: list[bytes], version: str, version_read: bool
+                    ) -> tuple[str | None, list[bytes | None]]:
+        """The held answers to the queries of ``keys`` (see :func:`part_key`), None where
+        none, and the version to store the missing ones under (None: do not).
+
+        ``version`` is the request's; unless ``version_read`` (read by this request) it is
+        read anew first when a part may be found, as :meth:`lookup` does for whole entries.
+        """
+        if not self.shared and not any(key in self.local for key in keys):
+            self.part_misses += len(keys)
+            return version, [None] * len(keys)
+        commands = [("GET", self._shared_key(key)) for key in keys] if self.shared else []
+        if not version_read:
+            commands.insert(0, ("GET", self.version_key))
+        replies: list[bytes | None] = [None] * len(keys)
+        if commands:
+            try:
+                answers = await self.reads.execute(*commands)
+            except (RedisError, RedisReadError, OSError):
+                self._warn()
+                return None, [None] * len(keys)
+            if not version_read:
+                raw_version, *answers = answers
+                if raw_version is None:
+                    return None, [None] * len(keys)  # the next look-up sets a new one
+                version = raw_version.decode()
+                self._known = version, self.clock()
+            if self.shared:
+                replies = answers
+        found: list[bytes | None] = []
+        for number, key in enumerate(keys):
+            entry = self.local.get(key)
+            if entry is not None and (entry.version != version or entry.expires <= self.clock()):
+                self.local.pop(key)
+                entry = None
+            shared = replies[number]
+            if entry is None and shared:
+                entry = self._from_shared(key, version, shared)
+            found.append(None if entry is None else entry.payload)
+        hits = sum(payload is not None for payload in found)
+        self.part_hits += hits
+        self.part_misses += len(keys) - hits
+        return version, found
+
+    async def store_parts(self, version: str, parts: list[tuple[bytes, bytes]]) -> None:
+        """Hold each ``(key, answer)`` of ``parts`` under ``version`` (a version read before
+        the queries were sent)."""
+        expires = self.clock() + self.ttl
+        for key, payload in parts:
+            self.local.put(key, Entry(version, PART, payload, expires))
+        if not self.shared or not parts:
+            return
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for key, payload in parts:
+                    pipe.set(self._shared_key(key), version.encode() + b"\n" + PART + payload,
+                             ex=int(self.ttl))
+                await pipe.execute()
+        except (RedisError, OSError):
+            self._warn()
+
     def stale(self, key: bytes) -> Entry | None:
         """The entry held for ``key`` whatever its version, unless it expired more than
         ``stale_seconds`` ago: the answer while Meilisearch is down."""
@@ -187,6 +258,12 @@ class SearchCache:
             self._warned = now
             log.warning("Redis is unreachable: searches are answered without the cache",
                         exc_info=True)
+
+
+def part_key(query: bytes) -> bytes:
+    """The cache key of one multi-search query, given as its JSON with sorted keys; never
+    equal to a whole request's key (those are 20 bytes)."""
+    return b"part:" + hashlib.blake2b(query, digest_size=20).digest()
 
 
 STALE_EXTENSIONS = b',"extensions":{"stale":true}}'
@@ -231,6 +308,11 @@ class Lookup:
             else:
                 self._cache.hits += 1
         return self._outcome
+
+    @property
+    def version_read(self) -> bool:
+        """Whether the version :meth:`result` gives was read by this request."""
+        return self._reads is not None
 
     def discard(self) -> None:
         """The request ends without the result."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import re
 import sys
@@ -27,12 +28,15 @@ def _bench() -> ModuleType:
     return module
 
 
-@pytest.mark.parametrize("mix", ["text", "text+filters+facets", "geo+sort+facets", "zipf"])
+@pytest.mark.parametrize("mix", ["text", "text+filters+facets", "geo+sort+facets", "zipf",
+                                 "sessions"])
 async def test_direct_bodies_equal_the_api_s(sample_index: SampleIndex, mix: str) -> None:
     bench = _bench()
     index = sample_index.settings.meili_index
-    api_bodies, meili_bodies = bench.bodies(mix, 8, 7, index)
-    async with running_api(sample_index.settings) as api:
+    api_bodies, meili_bodies = bench.bodies(mix, 16 if mix == "sessions" else 8, 7, index)
+    # Uncached, the API sends every query of a search (cached, only those it misses).
+    uncached = dataclasses.replace(sample_index.settings, search_cache_size=0)
+    async with running_api(uncached) as api:
         for api_body, meili_body in zip(api_bodies, meili_bodies, strict=True):
             before = len(api.meili_requests)
             answer = await api.client.post("/graphql", content=api_body,

@@ -2,8 +2,9 @@
 
 Correctness first: after the indexer completes an update (documents, a rebuild swap, a
 settings change), the very next search shows it, from one API process or from two that
-share the Redis cache; seats left are never cached; an indexer that cannot reach Redis
-changes nothing.
+share the Redis cache (in this process, and as two ``python -m api`` processes); seats
+left are never cached; the parts of a multi-search (each facet's count query) are held
+under the same rule; an indexer that cannot reach Redis changes nothing.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from meilisearch import Client
 from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
 
-from api.search.cache import RESPONSE, VERSION_MAX_AGE, SearchCache
+from api.search.cache import RESPONSE, VERSION_MAX_AGE, SearchCache, part_key
 from api.search.compiled.executor import SearchExecutor
 from core.redis_reads import RedisReads
 from core.redis_values import as_text
@@ -30,7 +32,9 @@ from core.visits.seats import active_registrations_key
 from indexer.cli import main as indexer_main
 from indexer.tasks import wait_for_task
 from tests.factories import make_course, make_feed, organisation_number
+from tests.integration.scaleout.api_processes import api_processes
 from tests.integration.search_support import Api, running_api
+from tests.integration.served_api import ServedApi
 
 ORG = organisation_number("556677889")
 DOC = ORG.replace("-", "")
@@ -40,6 +44,22 @@ RELAXED = """query R($q: String!) { searchCourses(query: $q, first: 10) {
   totalCount relaxation { kind regionCode } edges { node { id title } } } }"""
 WITH_SEATS = """query V($q: String!) { searchCourses(query: $q, first: 10) {
   edges { node { id studyVisits { id seatsLeft } } } } }"""
+# Facets without "upcoming study visits", whose count query changes every second.
+FACETED = """query F($q: String!, $f: CourseFilterInput) {
+  searchCourses(query: $q, filter: $f, first: 10, facets: [REGION, PACE]) {
+  totalCount edges { node { id title } } facets { attribute values { value count } } } }"""
+
+
+def _renamed(query: str) -> str:
+    """The same search under another operation name: a different request (not found as a
+    whole in the cache) that sends Meilisearch the same queries (found as parts)."""
+    return query.replace("query ", "query Other", 1)
+
+
+def _queries_sent(api: Api, since: int) -> int:
+    return sum(len(json.loads(request.content)["queries"])
+               for request in api.meili_requests[since:]
+               if request.url.path.endswith("/multi-search"))
 
 
 def _course(course_id: str, title: str) -> dict[str, Any]:
@@ -171,6 +191,67 @@ async def test_seats_left_are_fresh_from_a_cached_search(settings: Settings,
         assert len(api.meili_requests) == sent  # the Meilisearch part came from the cache
 
 
+async def test_a_search_missed_as_a_whole_is_answered_from_its_parts(
+        settings: Settings, cli: Any) -> None:
+    assert cli("load", courses=[_course("K1", "Svetsare A"), _course("K2", "Kock")]) == 0
+    async with running_api(settings) as api:
+        await _cached(api, FACETED)
+        await _search(api, _renamed(FACETED))  # strawberry registers the document
+        sent = len(api.meili_requests)
+        result = await _search(api, _renamed(FACETED))
+        assert len(api.meili_requests) == sent  # every part from the cache
+        assert result == await _search(api, FACETED)
+
+
+async def test_a_facet_count_query_is_shared_by_searches_that_differ_in_its_values(
+        settings: Settings, cli: Any) -> None:
+    assert cli("load", courses=[_course("K1", "Svetsare A"), _course("K2", "Kock")]) == 0
+    one_pace = {"q": "", "f": {"regions": ["12"], "paces": ["FULL_TIME"]}}
+    other_pace = {"q": "", "f": {"regions": ["12"], "paces": ["PART_TIME"]}}
+    uncached = dataclasses.replace(settings, search_cache_size=0)
+    async with running_api(settings) as api, running_api(uncached) as plain:
+        await api.data(FACETED, {"q": "kock"})  # strawberry registers the document
+        await api.data(FACETED, one_pace)  # the compiled path holds its parts
+        sent = len(api.meili_requests)
+        result = await api.data(FACETED, other_pace)
+        before = len(plain.meili_requests)
+        assert result == await plain.data(FACETED, other_pace)
+        # The pace facet's count query (every filter but the pace) came from the cache.
+        assert 0 < _queries_sent(api, sent) < _queries_sent(plain, before)
+
+
+async def test_parts_never_answer_after_an_index_update(settings: Settings, cli: Any) -> None:
+    visits = """query S($q: String!) { searchCourses(query: $q, first: 10, facets: [REGION]) {
+      edges { node { title studyVisits { id start } } } } }"""
+    assert cli("load", courses=[_course("K1", "Svetsare A")]) == 0
+    async with running_api(settings) as api:
+        (before,) = (await _cached(api, visits))["edges"]
+        await _search(api, _renamed(visits))
+        moved = _course("K1", "Svetsare B")
+        moved["studyVisits"][0]["start"] = "2099-01-05T09:00:00+01:00"
+        assert cli("load", courses=[moved]) == 0  # the title and the visit change
+        sent = len(api.meili_requests)
+        (after,) = (await _search(api, _renamed(visits)))["edges"]
+        assert after["node"]["title"] == "Svetsare B"
+        assert after["node"]["studyVisits"] != before["node"]["studyVisits"]
+        assert after["node"]["studyVisits"][0]["start"].startswith("2099-01-05")
+        assert len(api.meili_requests) == sent + 1
+
+
+async def test_seats_left_are_fresh_from_cached_parts(settings: Settings, cli: Any) -> None:
+    assert cli("load", courses=[_course("K1", "Svetsare A")]) == 0
+    async with running_api(settings) as api:
+        (edge,) = (await _cached(api, WITH_SEATS))["edges"]
+        (visit,) = edge["node"]["studyVisits"]
+        await _search(api, _renamed(WITH_SEATS))
+        redis = Redis.from_url(settings.redis_url)
+        redis.sadd(active_registrations_key(visit["id"]), "registration-3")
+        sent = len(api.meili_requests)
+        (edge,) = (await _search(api, _renamed(WITH_SEATS)))["edges"]
+        assert edge["node"]["studyVisits"][0]["seatsLeft"] == visit["seatsLeft"] - 1
+        assert len(api.meili_requests) == sent  # the Meilisearch parts came from the cache
+
+
 async def test_a_lost_version_invalidates_every_entry(settings: Settings, cli: Any) -> None:
     assert cli("load", courses=[_course("K1", "Svetsare A")]) == 0
     redis = Redis.from_url(settings.redis_url)
@@ -266,3 +347,60 @@ async def test_misses_read_redis_only_when_the_last_version_read_is_old(
     assert (await cache.lookup(b"f").result())[1] is not None  # a possible hit reads
     assert await gets() == 2
     assert (cache.hits, cache.misses) == (1, 6)
+
+
+async def test_parts_are_found_only_under_a_version_read_by_the_finding_request(
+        cache_parts: tuple[AsyncRedis, RedisReads]) -> None:
+    redis, reads = cache_parts
+    cache = SearchCache(redis, reads, "parts", 16)
+    version, _ = await cache.lookup(b"a").result()
+    assert version is not None
+    keys = [part_key(b'{"q":"a"}'), part_key(b'{"q":"b"}')]
+    assert await cache.parts(keys, version, version_read=True) == (version, [None, None])
+    await cache.store_parts(version, [(keys[0], b"answer a")])
+    assert await cache.parts(keys, version, version_read=True) == (version, [b"answer a", None])
+    await redis.set(index_version.version_key("parts"), "changed")  # an index update
+    # A request whose version was not read by it (a miss known at once) reads it anew.
+    assert await cache.parts(keys, version, version_read=False) == ("changed", [None, None])
+    assert (cache.part_hits, cache.part_misses) == (1, 5)
+
+
+async def test_shared_parts_are_found_by_another_process(
+        cache_parts: tuple[AsyncRedis, RedisReads]) -> None:
+    redis, reads = cache_parts
+    first, second = (SearchCache(redis, reads, "shared-parts", 16, shared=True)
+                     for _ in range(2))
+    version, _ = await first.lookup(b"a").result()
+    assert version is not None
+    key = part_key(b'{"q":"a"}')
+    await first.store_parts(version, [(key, b"answer a")])
+    assert await second.parts([key], version, version_read=True) == (version, [b"answer a"])
+    await redis.set(index_version.version_key("shared-parts"), "changed")
+    assert await second.parts([key], "changed", version_read=True) == ("changed", [None])
+
+
+def test_two_api_processes_serve_each_other_s_entries_until_the_version_changes(
+        settings: Settings, cli: Any, tmp_path: Path) -> None:
+    assert cli("load", courses=[_course("K1", "Svetsare A")]) == 0
+    redis = Redis.from_url(settings.redis_url)
+    body = {"query": FACETED, "variables": {"q": ""}}
+    with api_processes(settings, tmp_path, 2, SEARCH_CACHE_REDIS="true") as (first, second), \
+            httpx.Client(timeout=20) as client:
+
+        def titles(api: ServedApi) -> set[str]:
+            response = client.post(f"{api.url}/graphql", json=body)
+            return _titles(response.json()["data"]["searchCourses"])
+
+        assert titles(second) == {"Svetsare A"}  # strawberry registers the document there
+        for _ in range(2):  # strawberry registers it here, then the compiled path stores
+            assert titles(first) == {"Svetsare A"}
+        prefix = f"search:cache:{settings.meili_index}:"
+        (whole,) = [key for key in redis.scan_iter(f"{prefix}*")
+                    if not key.decode().removeprefix(prefix).startswith(b"part:".hex())]
+        value = redis.get(whole)
+        assert value is not None and b"\n" + RESPONSE in value
+        redis.set(whole, value.replace(b"Svetsare A", b"Svetsare X"), keepttl=True)
+        assert titles(second) == {"Svetsare X"}  # the first process's entry, from Redis
+        assert cli("load", courses=[_course("K1", "Svetsare B")]) == 0  # a new version
+        assert titles(second) == {"Svetsare B"}
+        assert titles(first) == {"Svetsare B"}

@@ -30,7 +30,7 @@ import orjson
 
 from api.context import Resources
 from api.graphql.strings import has_unencodable
-from api.search.cache import MEILI, RESPONSE, Lookup, SearchCache, mark_stale
+from api.search.cache import MEILI, RESPONSE, Lookup, SearchCache, mark_stale, part_key
 from api.search.failures import HandOver
 from api.search.queries import search_request
 from api.search.runtime import Menus, SearchRuntime
@@ -157,7 +157,7 @@ class SearchExecutor:
             if stale is not None:  # Meilisearch failed moments ago: do not wait for it
                 return stale
         try:
-            meili, answer = await self._search(calls)
+            meili, answer = await self._search(calls, lookup)
         except Exception as exc:
             self._search_failed_at = time.monotonic()
             stale = await self._stale(plan, variables, calls, lookup, exc, redis_down)
@@ -172,14 +172,13 @@ class SearchExecutor:
                 await self.cache.store(lookup.key, version, RESPONSE, body)
         return body
 
-    async def _search(self, calls: list[SearchCall]) -> tuple[bytes, dict[str, Any]]:
+    async def _search(self, calls: list[SearchCall], lookup: Lookup | None
+                      ) -> tuple[bytes, dict[str, Any]]:
         """Meilisearch's answer to the calls' queries, as sent and parsed; with the answer
         to the relaxed searches of their dead ends, when there are any, under
         ``"relaxed"``."""
-        queries = [q for call in calls for q in call.queries]
-        meili = await self.multi_search.raw(queries) if queries else b'{"results":[]}'
-        answer: dict[str, Any] = orjson.loads(meili)
-        results = answer["results"]
+        results = await self._results([q for call in calls for q in call.queries], lookup)
+        answer: dict[str, Any] = {"results": results}
         relaxed = []
         start = 0
         for call in calls:
@@ -190,11 +189,35 @@ class SearchExecutor:
                 if again is not None:
                     relaxed.append(again)
             start = end
-        if not relaxed:
-            return meili, answer
-        more = await self.multi_search.raw([q for call in relaxed for q in call.queries])
-        answer["relaxed"] = orjson.loads(more)["results"]
+        if relaxed:
+            answer["relaxed"] = await self._results(
+                [q for call in relaxed for q in call.queries], lookup)
         return orjson.dumps(answer), answer
+
+    async def _results(self, queries: list[Any], lookup: Lookup | None) -> list[Any]:
+        """Meilisearch's results for ``queries``: those the cache holds as parts from it,
+        the others in one multi-search (then held as parts)."""
+        if not queries:
+            return []
+        version = (await lookup.result())[0] if lookup is not None else None
+        if self.cache is None or lookup is None or version is None:
+            results: list[Any] = orjson.loads(await self.multi_search.raw(queries))["results"]
+            return results
+        keys = [part_key(orjson.dumps(q, option=orjson.OPT_SORT_KEYS)) for q in queries]
+        version, held = await self.cache.parts(keys, version, lookup.version_read)
+        missing = [number for number, part in enumerate(held) if part is None]
+        found: list[Any] = []
+        if missing:
+            found = orjson.loads(await self.multi_search.raw(
+                [queries[number] for number in missing]))["results"]
+        results = [None if part is None else orjson.loads(part) for part in held]
+        fetched = list(zip(missing, found, strict=True))
+        for number, result in fetched:
+            results[number] = result
+        if version is not None and fetched:
+            await self.cache.store_parts(
+                version, [(keys[number], orjson.dumps(result)) for number, result in fetched])
+        return results
 
     async def _stale(self, plan: RequestPlan, variables: Any, calls: list[SearchCall],
                      lookup: Lookup | None, failure: Exception | None, redis_down: bool
