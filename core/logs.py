@@ -36,7 +36,8 @@ def log_config(log_format: str, level: str = "INFO") -> dict[str, Any]:
         formatter = {"()": "pythonjsonlogger.json.JsonFormatter", "fmt": JSON_FIELDS,
                      "rename_fields": {"asctime": "time", "levelname": "level",
                                        "name": "logger"}}
-    inherit = {"handlers": [], "propagate": True}
+    # NOTSET: the root's level decides, whatever level a library set on its logger before
+    inherit = {"handlers": [], "propagate": True, "level": "NOTSET"}
     return {
         "version": 1,
         "disable_existing_loggers": False,
