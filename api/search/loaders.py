@@ -9,7 +9,7 @@ dependency that already failed this request on the compiled path is not asked ag
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -51,35 +51,31 @@ def meili_runner(info: Info[Context, None]) -> Runner:
 
 def seats_taken_loader(info: Info[Context, None]) -> DataLoader[str, int]:
     """Seats taken per study-visit id, batched over the whole request."""
-    state = info.context.request.state
-    loader: DataLoader[str, int] | None = getattr(state, _SEATS, None)
-    if loader is None:
-        redis = info.context.resources.redis
-        request = info.context.request
-
-        async def load(visit_ids: list[str]) -> list[int]:
-            raise_remembered(request, REGISTRATIONS)
-            taken = await seats_taken(redis, visit_ids)
-            return [taken[visit_id] for visit_id in visit_ids]
-
-        loader = DataLoader(load_fn=load)
-        setattr(state, _SEATS, loader)
-    return loader
+    return _per_visit_loader(info, _SEATS, seats_taken)
 
 
 def waitlist_length_loader(info: Info[Context, None]) -> DataLoader[str, int]:
     """Waitlist lengths per study-visit id, batched over the whole request."""
+    return _per_visit_loader(info, _WAITLISTS, waitlist_lengths)
+
+
+def _per_visit_loader(
+    info: Info[Context, None], attribute: str,
+    read: Callable[[Any, list[str]], Awaitable[Mapping[str, int]]],
+) -> DataLoader[str, int]:
+    """One loader per request (kept on the request's state under ``attribute``) of a count
+    per visit id that ``read`` takes from Redis in one batch."""
     state = info.context.request.state
-    loader: DataLoader[str, int] | None = getattr(state, _WAITLISTS, None)
+    loader: DataLoader[str, int] | None = getattr(state, attribute, None)
     if loader is None:
         redis = info.context.resources.redis
         request = info.context.request
 
         async def load(visit_ids: list[str]) -> list[int]:
             raise_remembered(request, REGISTRATIONS)
-            lengths = await waitlist_lengths(redis, visit_ids)
-            return [lengths[visit_id] for visit_id in visit_ids]
+            counts = await read(redis, visit_ids)
+            return [counts[visit_id] for visit_id in visit_ids]
 
         loader = DataLoader(load_fn=load)
-        setattr(state, _WAITLISTS, loader)
+        setattr(state, attribute, loader)
     return loader

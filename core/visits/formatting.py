@@ -44,10 +44,9 @@ def moment(timestamp: int, lang: Language) -> str:
     if lang is Language.SV:
         return f"{at.day} {month} kl. {at:%H:%M}"
     return f"{at.day} {month}, {at:%H:%M}"
+
+
 def moment_when(ts: int, lang: Language) -> str:
-    """A moment, e.g. "tisdag 8 december kl. 10:00" (an offer's expiry)."""
-    moment = datetime.fromtimestamp(ts, TIMEZONE)
-    day, month = _DAYS[lang][moment.weekday()], _MONTHS[lang][moment.month - 1]
-    if lang is Language.SV:
-        return f"{day} {moment.day} {month} kl. {moment:%H:%M}"
-    return f"{day} {moment.day} {month}, {moment:%H:%M}"
+    """:func:`moment` with its weekday, e.g. "tisdag 8 december kl. 10:00" (an offer's
+    expiry)."""
+    return f"{_DAYS[lang][datetime.fromtimestamp(ts, TIMEZONE).weekday()]} {moment(ts, lang)}"
