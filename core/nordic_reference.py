@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -28,26 +28,33 @@ class Country(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Area:
-    """A Danish region or a Norwegian fylke with its official code."""
+    """A Danish region or a Norwegian fylke with its official code and centre."""
 
     country: Country
     code: str
     name: str
+    lat: float
+    lon: float
+
+    @property
+    def indexed_code(self) -> str:
+        return indexed_code(self.country, self.code)
 
 
 @dataclass(frozen=True, slots=True)
 class Kommune:
-    """A Danish or Norwegian municipality with its official four-digit code.
-
-    ``lat``/``lon`` are its centre when the source gave one (None otherwise).
-    """
+    """A Danish or Norwegian municipality with its official four-digit code and centre."""
 
     country: Country
     code: str
     name: str
     area_code: str
-    lat: float | None
-    lon: float | None
+    lat: float
+    lon: float
+
+    @property
+    def indexed_code(self) -> str:
+        return indexed_code(self.country, self.code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +65,7 @@ class IscoGroup:
     title_en: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NordicReference:
     """Areas and municipalities by country and code, and the ISCO-08 unit groups."""
 
@@ -69,6 +76,23 @@ class NordicReference:
     def area_of(self, municipality: Kommune) -> Area:
         return self.areas[municipality.country][municipality.area_code]
 
+    @cached_property
+    def indexed_areas(self) -> dict[str, Area]:
+        """Every area by the code search documents give it (``DK-1084``, ``NO-03``)."""
+        return {a.indexed_code: a for by_code in self.areas.values() for a in by_code.values()}
+
+    @cached_property
+    def indexed_municipalities(self) -> dict[str, Kommune]:
+        """Every municipality by its code in search documents (``DK-0101``, ``NO-0301``)."""
+        return {m.indexed_code: m
+                for by_code in self.municipalities.values() for m in by_code.values()}
+
+
+def indexed_code(country: Country, code: str) -> str:
+    """A Danish or Norwegian code as search documents hold it: prefixed with the country,
+    since the codes overlap Sweden's (Swedish codes stay as they are)."""
+    return code if country is Country.SE else f"{country}-{code}"
+
 
 def _read(name: str) -> list[dict[str, Any]]:
     with (DATA_DIR / name).open(encoding="utf-8") as fh:
@@ -77,7 +101,8 @@ def _read(name: str) -> list[dict[str, Any]]:
 
 
 def _areas(country: Country, name: str) -> dict[str, Area]:
-    return {a["code"]: Area(country, a["code"], a["name"]) for a in _read(name)}
+    return {a["code"]: Area(country, a["code"], a["name"], a["lat"], a["lon"])
+            for a in _read(name)}
 
 
 def _kommuner(country: Country, name: str) -> dict[str, Kommune]:

@@ -102,16 +102,6 @@ def _geography(
     for field, address in addresses:
         if len(address["postalCode"].replace(" ", "")) != digits:
             return f"{field}.postalCode", f"a {COUNTRY_NAME[country]} postal code is {form}"
-    if (
-        country is not Country.SE
-        and "coordinates" not in location
-        and nordic.municipalities[country][code].lat is None
-    ):
-        return (
-            "location.coordinates",
-            f"are required for {COUNTRY_NAME[country]} courses "
-            "(no municipality centre is on record)",
-        )
     return None
 
 

@@ -50,8 +50,8 @@ class _Place:
     municipality_name: str
     region_code: str
     region_name: str
-    lat: float | None
-    lon: float | None
+    lat: float
+    lon: float
 
 
 def _place(country: Country, code: str, reference: Reference) -> _Place:
@@ -65,7 +65,7 @@ def _place(country: Country, code: str, reference: Reference) -> _Place:
     nordic = load_nordic_reference()
     kommune = nordic.municipalities[country][code]
     area = nordic.area_of(kommune)
-    return _Place(f"{country}-{code}", kommune.name, f"{country}-{area.code}", area.name,
+    return _Place(kommune.indexed_code, kommune.name, area.indexed_code, area.name,
                   kommune.lat, kommune.lon)
 
 

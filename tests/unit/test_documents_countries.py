@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from core.nordic_reference import Country, load_nordic_reference
 from core.reference import load_reference
 from indexer.documents import to_search_document
 from indexer.index_settings import FILTERABLE_ATTRIBUTES
@@ -71,3 +72,15 @@ def test_a_swedish_course_is_in_sweden_with_an_isco_group_only_when_stated() -> 
 
 def test_country_and_isco_code_are_filterable() -> None:
     assert {"country", "iscoCode"} <= set(FILTERABLE_ATTRIBUTES)
+
+
+def test_a_course_without_coordinates_is_placed_at_its_kommunes_centre() -> None:
+    for name, kommune in (("denmark-amu.json", "0561"), ("norway-amo.json", "4601")):
+        feed = json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+        course = feed["courses"][0]
+        del course["location"]["coordinates"]
+        document = to_search_document(feed["provider"], course, REFERENCE)
+        country = Country(feed["provider"]["country"])
+        centre = load_nordic_reference().municipalities[country][kommune]
+        assert document["_geo"] == {"lat": centre.lat, "lng": centre.lon}
+        assert document["coordinatesFromMunicipality"] is True

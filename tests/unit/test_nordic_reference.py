@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from core.nordic_reference import Country, load_nordic_reference
+from scripts.add_nordic_centres import _ring_area_centroid, contains, representative_point
 from scripts.build_nordic_reference import isco_unit_groups
 
 NORDIC = load_nordic_reference()
@@ -64,3 +65,36 @@ def test_every_data_file_is_named_in_sources() -> None:
                  "no_municipalities.json", "isco08.json"):
         assert name in sources, name
         assert json.loads((data / name).read_text(encoding="utf-8"))
+
+
+# (south, north, west, east) around each country, its islands included.
+BOUNDS = {Country.DK: (54.5, 57.8, 8.0, 15.2), Country.NO: (57.9, 71.2, 4.5, 31.2)}
+
+
+def test_every_area_and_kommune_has_a_centre_inside_its_country() -> None:
+    for country, (south, north, west, east) in BOUNDS.items():
+        places = [*NORDIC.areas[country].values(), *NORDIC.municipalities[country].values()]
+        assert len(places) in (5 + 98, 15 + 357)
+        for place in places:
+            assert place.lat is not None and place.lon is not None, place
+            assert south <= place.lat <= north and west <= place.lon <= east, place
+
+
+def test_centres_are_near_the_towns_the_kommuner_are_named_after() -> None:
+    towns = {("DK", "0101"): (55.68, 12.57), ("DK", "0851"): (57.05, 9.92),
+             ("DK", "0400"): (55.13, 14.92), ("NO", "0301"): (59.91, 10.75),
+             ("NO", "4601"): (60.39, 5.32), ("NO", "5001"): (63.43, 10.40)}
+    for (country, code), (lat, lon) in towns.items():
+        kommune = NORDIC.municipalities[Country(country)][code]
+        assert kommune.lat is not None and kommune.lon is not None
+        assert abs(kommune.lat - lat) < 0.35 and abs(kommune.lon - lon) < 0.6, kommune
+
+
+def test_a_representative_point_lies_inside_a_concave_polygon() -> None:
+    # A "U": its centroid falls in the notch, outside the polygon.
+    u_shape = [[(0.0, 0.0), (3.0, 0.0), (3.0, 3.0), (2.0, 3.0), (2.0, 1.0), (1.0, 1.0),
+                (1.0, 3.0), (0.0, 3.0)]]
+    _, lon, lat = _ring_area_centroid(u_shape[0])
+    assert not contains(u_shape, lon, lat)
+    inside_lat, inside_lon = representative_point(u_shape)
+    assert contains(u_shape, inside_lon, inside_lat)
