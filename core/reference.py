@@ -36,11 +36,13 @@ class Municipality:
 
 @dataclass(frozen=True, slots=True)
 class OccupationField:
-    """An occupation field (yrkesområde)."""
+    """An occupation field (yrkesområde), named in Swedish, English, Danish and Norwegian."""
 
     id: str
     name_sv: str
     name_en: str
+    name_da: str
+    name_nb: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +94,7 @@ def load_reference() -> Reference:
         for m in _read("municipalities.json")
     }
     fields = {
-        f["id"]: OccupationField(f["id"], f["name_sv"], f["name_en"])
+        f["id"]: OccupationField(f["id"], f["name_sv"], f["name_en"], f["name_da"], f["name_nb"])
         for f in _read("occupation_fields.json")
     }
     with (DATA_DIR / "occupation_names.json").open(encoding="utf-8") as fh:

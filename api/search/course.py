@@ -15,6 +15,7 @@ from api.search.types import Address, GeoPoint, Municipality, OccupationField, R
 from core import reference as ref
 from core.reference import Reference
 from core.search.documents import CourseRecord
+from core.search.geography import find_municipality, find_region
 
 
 @strawberry.type(description="The occupation a course leads to.")
@@ -124,13 +125,14 @@ class Course:
         r = record
         # The indexer checked these codes against the reference data; should the data have
         # changed since, the document's own names stand in.
-        municipality = reference.municipalities.get(r.municipality_code) or ref.Municipality(
+        municipality = find_municipality(reference, r.municipality_code) or ref.Municipality(
             r.municipality_code, r.municipality_name, r.region_code, r.location.lat,
             r.location.lon)
-        region = reference.regions.get(r.region_code) or ref.Region(
+        region = find_region(reference, r.region_code) or ref.Region(
             r.region_code, r.region_name, r.region_name)
         field = reference.occupation_fields.get(r.occupation_field) or ref.OccupationField(
-            r.occupation_field, r.occupation_field, r.occupation_field)
+            r.occupation_field, r.occupation_field, r.occupation_field, r.occupation_field,
+            r.occupation_field)
         return cls(
             id=strawberry.ID(r.id),
             provider_course_id=r.course_id,

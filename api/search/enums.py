@@ -26,6 +26,8 @@ def from_core(value: Enum, api: type[E]) -> E:
 class Language(Enum):
     SV = strawberry.enum_value("sv", description="Swedish.")
     EN = strawberry.enum_value("en", description="English.")
+    DA = strawberry.enum_value("da", description="Danish.")
+    NB = strawberry.enum_value("nb", description="Norwegian (Bokmål).")
 
 
 @strawberry.enum(description="The kind of programme the public employment service buys.")
@@ -99,12 +101,20 @@ class CourseSort(Enum):
 
 @strawberry.enum(description="The facets a search can count and filter on.")
 class FacetAttribute(Enum):
-    REGION = strawberry.enum_value("region", description="Region (län), by code.")
+    REGION = strawberry.enum_value(
+        "region", description="Region (län; Danish region, Norwegian fylke), by code: "
+                              "Swedish as it is, Danish and Norwegian with the country "
+                              "(DK-1084, NO-46). With a country filter, that country's.")
     MUNICIPALITY = strawberry.enum_value(
-        "municipality", description="Municipality (kommun), by code.")
+        "municipality", description="Municipality (kommun, kommune), by code: Swedish as it "
+                                    "is, Danish and Norwegian with the country (DK-0101, "
+                                    "NO-0301).")
     OCCUPATION_FIELD = strawberry.enum_value(
         "occupationField", description="Occupation field (yrkesområde), by id.")
-    OCCUPATION = strawberry.enum_value("occupation", description="Occupation, by SSYK code.")
+    OCCUPATION = strawberry.enum_value(
+        "occupation", description="Occupation, by SSYK code; Danish and Norwegian courses' by "
+                                  "DISCO-08 or STYRK-08 code with the country (DK-721200, "
+                                  "NO-8344).")
     PROGRAMME_TYPE = strawberry.enum_value(
         "programmeType", description="Programme type; values are ProgrammeType names.")
     PACE = strawberry.enum_value("pace", description="Pace; values are Pace names.")

@@ -34,9 +34,13 @@ class IntRangeInput:
                               "are AND-ed.")
 class CourseFilterInput:
     regions: list[str] | None = strawberry.field(
-        default=None, description="Region codes (two digits), e.g. \"12\" for Skåne.")
+        default=None, description="Region codes: Swedish (two digits, e.g. \"12\" for "
+                                  "Skåne), Danish and Norwegian with the country (\"DK-1084\" "
+                                  "for Region Hovedstaden, \"NO-46\" for Vestland).")
     municipalities: list[str] | None = strawberry.field(
-        default=None, description="Municipality codes (four digits), e.g. \"1280\" for Malmö.")
+        default=None, description="Municipality codes: Swedish (four digits, e.g. \"1280\" for "
+                                  "Malmö), Danish and Norwegian with the country "
+                                  "(\"DK-0101\", \"NO-0301\").")
     occupation_fields: list[str] | None = strawberry.field(
         default=None, description="Occupation field ids, e.g. \"halsa-sjukvard\".")
     occupations: list[str] | None = strawberry.field(
@@ -87,7 +91,8 @@ class NearInput:
     radius_km: float = strawberry.field(description="Radius in kilometres, greater than 0.")
     point: GeoPointInput | None = strawberry.field(default=None, description="The centre.")
     municipality_code: str | None = strawberry.field(
-        default=None, description="A municipality whose centre is the centre.")
+        default=None, description="A municipality whose centre is the centre (Danish and "
+                                  "Norwegian ones with the country: \"DK-0101\").")
 
 
 def filter_to_core(value: CourseFilterInput | None) -> model.CourseFilter:

@@ -1,13 +1,19 @@
-"""Human labels of facet values, in Swedish or English, from reference data and vocabularies.
+"""Human labels of facet values in each language, from reference data and vocabularies.
+
+Danish and Norwegian places keep their native names in every language (as Swedish places
+keep their Swedish ones); a Danish or Norwegian occupation (``DK-721200``, ``NO-8344``) is
+labelled by its ISCO-08 unit group's title (ILO's English; see
+``core/reference/data/SOURCES.md``).
 
 The tables are built once per process; labelling a value is a dictionary look-up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from core.nordic_reference import NordicReference, load_nordic_reference
 from core.reference import Reference
 from core.search.attributes import Facet
 from core.search.vocabulary import (
@@ -29,8 +35,8 @@ if TYPE_CHECKING:  # the directory keeps its labels in this module's tables
 
 # Numeric facets: a value's label is a number with its unit.
 _UNITS: dict[Facet, Labels] = {
-    Facet.DURATION_WEEKS: ("{} veckor", "{} weeks"),
-    Facet.MINIMUM_AGE: ("{} år", "{} years"),
+    Facet.DURATION_WEEKS: Labels("{} veckor", "{} weeks", "{} uger", "{} uker"),
+    Facet.MINIMUM_AGE: Labels("{} år", "{} years", "{} år", "{} år"),
 }
 
 _ENUMS: dict[Facet, tuple[str, ...]] = {
@@ -42,10 +48,16 @@ _ENUMS: dict[Facet, tuple[str, ...]] = {
 
 
 class LabelTable(dict[str, str]):
-    """The labels of one facet's values in one language; an unknown value is its own label."""
+    """The labels of one facet's values in one language; an unknown value is labelled by
+    ``fallback`` (by itself without one)."""
+
+    def __init__(self, labels: Iterable[tuple[str, str]] | Mapping[str, str] = (),
+                 fallback: Callable[[str], str] | None = None) -> None:
+        super().__init__(labels)
+        self.fallback = fallback
 
     def __missing__(self, value: str) -> str:
-        return value
+        return value if self.fallback is None else self.fallback(value)
 
 
 class OrderKeys(dict[str, tuple[str, str]]):
@@ -62,27 +74,49 @@ class OrderKeys(dict[str, tuple[str, str]]):
         return self.labels[value].casefold(), value
 
 
-def ordered_table(labels: Iterable[tuple[str, str]]) -> tuple[LabelTable, OrderKeys]:
+def ordered_table(labels: Iterable[tuple[str, str]],
+                  fallback: Callable[[str], str] | None = None) -> tuple[LabelTable, OrderKeys]:
     """A facet's labels in one language, with their order keys."""
-    table = LabelTable(labels)
+    table = LabelTable(labels, fallback)
     return table, OrderKeys(table)
+
+
+def isco_title(nordic: NordicReference) -> Callable[[str], str]:
+    """The label of a Danish or Norwegian occupation code: its ISCO-08 group's title."""
+    groups = nordic.isco
+
+    def title(value: str) -> str:
+        country, _, code = value.partition("-")
+        group = groups.get(code[:4]) if country in ("DK", "NO") else None
+        return value if group is None else group.title_en
+
+    return title
 
 
 class Labeller:
     """Labels of every facet's values; providers come from the live directory."""
 
-    def __init__(self, reference: Reference, providers: ProviderDirectory) -> None:
+    def __init__(self, reference: Reference, providers: ProviderDirectory,
+                 nordic: NordicReference | None = None) -> None:
+        nordic = nordic or load_nordic_reference()
         self.providers = providers
         self.tables: dict[Facet, dict[str, Labels]] = {
-            Facet.REGION: {c: (r.name, r.name_en) for c, r in reference.regions.items()},
+            Facet.REGION: {
+                **{c: Labels(r.name, r.name_en, r.name, r.name)
+                   for c, r in reference.regions.items()},
+                **{c: Labels.native(a.name) for c, a in nordic.indexed_areas.items()},
+            },
             Facet.MUNICIPALITY: {
-                c: (m.name, m.name) for c, m in reference.municipalities.items()
+                **{c: Labels.native(m.name) for c, m in reference.municipalities.items()},
+                **{c: Labels.native(m.name) for c, m in nordic.indexed_municipalities.items()},
             },
             Facet.OCCUPATION_FIELD: {
-                i: (f.name_sv, f.name_en) for i, f in reference.occupation_fields.items()
+                i: Labels(f.name_sv, f.name_en, f.name_da, f.name_nb)
+                for i, f in reference.occupation_fields.items()
             },
             Facet.OCCUPATION: {
-                c: (o.name_sv, o.name_en) for c, o in reference.occupations.items()
+                c: Labels(o.name_sv, o.name_en, o.name_sv, o.name_sv)
+                for c, o in reference.occupations.items()
             },
             Facet.LANGUAGE: dict(LANGUAGE_LABELS),
             Facet.COUNTRY: dict(COUNTRY_LABELS),
@@ -93,9 +127,11 @@ class Labeller:
                 for facet, values in _ENUMS.items()
             },
         }
+        fallbacks = {Facet.OCCUPATION: isco_title(nordic)}
         self._by_language: dict[tuple[Facet, Language], tuple[LabelTable, OrderKeys]] = {
             (facet, language): ordered_table(
-                (value, pick(labels, language)) for value, labels in table.items())
+                ((value, pick(labels, language)) for value, labels in table.items()),
+                fallbacks.get(facet))
             for facet, table in self.tables.items() for language in Language
         }
         self._unknown = ordered_table(())
@@ -121,5 +157,5 @@ class Labeller:
     def known_values(self, facet: Facet) -> list[tuple[str, Labels]]:
         """Every value the reference data or vocabularies know for a facet, in their order."""
         if facet is Facet.PROVIDER:
-            return [(number, (name, name)) for number, name in self.providers.items()]
+            return [(number, Labels.native(name)) for number, name in self.providers.items()]
         return list(self.tables.get(facet, {}).items())

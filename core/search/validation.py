@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 from core.errors import InputError
 from core.reference import Reference
+from core.search.geography import find_municipality, nordic_places
 from core.search.model import CourseFilter, GeoCircle, GeoPoint, Near, SearchRequest, SortOrder
 
 MAX_QUERY_LENGTH = 200
@@ -55,9 +56,11 @@ def validate_filter(course_filter: CourseFilter, reference: Reference,
                     prefix: str = "filter") -> None:
     """Codes must be known or well-formed, ranges ordered, lists bounded."""
     f = course_filter
-    _codes(f.regions, reference.regions.keys(), f"{prefix}.regions", "region code")
-    _codes(f.municipalities, reference.municipalities.keys(), f"{prefix}.municipalities",
-           "municipality code")
+    nordic = nordic_places()
+    _codes(f.regions, KnownCodes(reference.regions, nordic.regions), f"{prefix}.regions",
+           "region code")
+    _codes(f.municipalities, KnownCodes(reference.municipalities, nordic.municipalities),
+           f"{prefix}.municipalities", "municipality code")
     _codes(f.occupation_fields, reference.occupation_fields.keys(),
            f"{prefix}.occupationFields", "occupation field")
     _pattern(f.occupations, SSYK_CODE, f"{prefix}.occupations", "an SSYK code of four digits")
@@ -97,10 +100,11 @@ def resolve_near(near: Near, reference: Reference, prefix: str = "near") -> GeoC
     if (near.point is None) == (near.municipality_code is None):
         raise InputError(prefix, "give exactly one of 'point' and 'municipalityCode'")
     if near.municipality_code is not None:
-        municipality = reference.municipalities.get(near.municipality_code)
+        municipality = find_municipality(reference, near.municipality_code)
         if municipality is None:
             raise InputError(f"{prefix}.municipalityCode",
-                             f"{near.municipality_code!r} is not a Swedish municipality code")
+                             f"{near.municipality_code!r} is not a municipality code (Swedish, "
+                             "or Danish and Norwegian with their country: DK-0101, NO-0301)")
         return GeoCircle(GeoPoint(municipality.lat, municipality.lon), near.radius_km)
     assert near.point is not None
     point = near.point
@@ -119,6 +123,23 @@ def validate_course_id(course_id: str, argument: str = "id") -> None:
 def validate_organisation_number(number: str, argument: str = "organisationNumber") -> None:
     if ORGANISATION_NUMBER.fullmatch(number) is None:
         raise InputError(argument, "not an organisation number NNNNNN-NNNN")
+
+
+class KnownCodes(Collection[str]):
+    """The codes of two look-up tables as one collection (nothing copied)."""
+
+    def __init__(self, first: Collection[str], second: Collection[str]) -> None:
+        self.first, self.second = first, second
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.first or code in self.second
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.first
+        yield from self.second
+
+    def __len__(self) -> int:
+        return len(self.first) + len(self.second)
 
 
 def _bounded(values: Sequence[object], argument: str) -> None:

@@ -1,12 +1,14 @@
 """The closed vocabularies of the course feed, as stored in search documents, with labels.
 
 Enum values are exactly the strings the indexer writes (see ``indexer/documents.py``);
-labels are the Swedish and English texts a frontend shows for them.
+labels are the Swedish, English, Danish and Norwegian (Bokmål) texts a frontend shows for
+them.
 """
 
 from __future__ import annotations
 
 from enum import Enum, StrEnum
+from typing import NamedTuple
 
 
 class Language(Enum):
@@ -14,6 +16,8 @@ class Language(Enum):
 
     SV = "sv"
     EN = "en"
+    DA = "da"
+    NB = "nb"
 
 
 class ProgrammeType(StrEnum):
@@ -53,66 +57,92 @@ class DistanceCourses(Enum):
     EXCLUDE = "exclude"  # no distance courses at all
 
 
-Labels = tuple[str, str]  # (Swedish, English)
+class Labels(NamedTuple):
+    """One text in each language of :class:`Language`."""
+
+    sv: str
+    en: str
+    da: str
+    nb: str
+
+    @classmethod
+    def native(cls, name: str) -> Labels:
+        """A proper name, the same in every language (a Danish kommune, a Norwegian fylke)."""
+        return cls(name, name, name, name)
+
 
 VOCABULARY_LABELS: dict[str, Labels] = {
-    ProgrammeType.LABOUR_MARKET_TRAINING: ("Arbetsmarknadsutbildning", "Labour market training"),
-    ProgrammeType.WORK_TRAINING: ("Arbetsträning", "Work training"),
-    ProgrammeType.REINFORCED_WORK_TRAINING: ("Förstärkt arbetsträning", "Reinforced work training"),
-    ProgrammeType.VALIDATION: ("Validering", "Validation"),
-    Pace.FULL_TIME: ("Heltid", "Full time"),
-    Pace.PART_TIME: ("Deltid", "Part time"),
-    Schedule.DAYTIME: ("Dagtid", "Daytime"),
-    Schedule.EVENING: ("Kvällstid", "Evenings"),
-    Schedule.WEEKEND: ("Helger", "Weekends"),
-    Delivery.ON_SITE: ("På plats", "On site"),
-    Delivery.DISTANCE: ("Distans", "Distance"),
-    Delivery.BLENDED: ("Kombinerad", "Blended"),
+    ProgrammeType.LABOUR_MARKET_TRAINING: Labels(
+        "Arbetsmarknadsutbildning", "Labour market training", "Arbejdsmarkedsuddannelse",
+        "Arbeidsmarkedsopplæring"),
+    ProgrammeType.WORK_TRAINING: Labels("Arbetsträning", "Work training", "Arbejdstræning",
+                                        "Arbeidstrening"),
+    ProgrammeType.REINFORCED_WORK_TRAINING: Labels(
+        "Förstärkt arbetsträning", "Reinforced work training", "Forstærket arbejdstræning",
+        "Forsterket arbeidstrening"),
+    ProgrammeType.VALIDATION: Labels("Validering", "Validation", "Individuel kompetencevurdering",
+                                     "Realkompetansevurdering"),
+    Pace.FULL_TIME: Labels("Heltid", "Full time", "Fuld tid", "Heltid"),
+    Pace.PART_TIME: Labels("Deltid", "Part time", "Deltid", "Deltid"),
+    Schedule.DAYTIME: Labels("Dagtid", "Daytime", "Dagtimer", "Dagtid"),
+    Schedule.EVENING: Labels("Kvällstid", "Evenings", "Aftener", "Kveldstid"),
+    Schedule.WEEKEND: Labels("Helger", "Weekends", "Weekender", "Helger"),
+    Delivery.ON_SITE: Labels("På plats", "On site", "Fremmøde", "Stedlig"),
+    Delivery.DISTANCE: Labels("Distans", "Distance", "Fjernundervisning", "Fjernundervisning"),
+    Delivery.BLENDED: Labels("Kombinerad", "Blended", "Kombineret", "Kombinert"),
 }
 
 # ISO 639-1 codes of the languages courses are commonly taught in; others show their code.
 LANGUAGE_LABELS: dict[str, Labels] = {
-    "sv": ("Svenska", "Swedish"),
-    "en": ("Engelska", "English"),
-    "ar": ("Arabiska", "Arabic"),
-    "so": ("Somaliska", "Somali"),
-    "fa": ("Persiska", "Persian"),
-    "ti": ("Tigrinja", "Tigrinya"),
-    "fi": ("Finska", "Finnish"),
-    "pl": ("Polska", "Polish"),
-    "uk": ("Ukrainska", "Ukrainian"),
-    "ru": ("Ryska", "Russian"),
-    "es": ("Spanska", "Spanish"),
-    "de": ("Tyska", "German"),
-    "fr": ("Franska", "French"),
-    "tr": ("Turkiska", "Turkish"),
-    "bs": ("Bosniska", "Bosnian"),
-    "hr": ("Kroatiska", "Croatian"),
-    "sr": ("Serbiska", "Serbian"),
-    "ku": ("Kurdiska", "Kurdish"),
-    "ps": ("Pashto", "Pashto"),
-    "th": ("Thailändska", "Thai"),
-    "zh": ("Kinesiska", "Chinese"),
-    "se": ("Nordsamiska", "Northern Sami"),
-    "no": ("Norska", "Norwegian"),
-    "da": ("Danska", "Danish"),
+    "sv": Labels("Svenska", "Swedish", "Svensk", "Svensk"),
+    "en": Labels("Engelska", "English", "Engelsk", "Engelsk"),
+    "ar": Labels("Arabiska", "Arabic", "Arabisk", "Arabisk"),
+    "so": Labels("Somaliska", "Somali", "Somali", "Somali"),
+    "fa": Labels("Persiska", "Persian", "Persisk", "Persisk"),
+    "ti": Labels("Tigrinja", "Tigrinya", "Tigrinya", "Tigrinja"),
+    "fi": Labels("Finska", "Finnish", "Finsk", "Finsk"),
+    "pl": Labels("Polska", "Polish", "Polsk", "Polsk"),
+    "uk": Labels("Ukrainska", "Ukrainian", "Ukrainsk", "Ukrainsk"),
+    "ru": Labels("Ryska", "Russian", "Russisk", "Russisk"),
+    "es": Labels("Spanska", "Spanish", "Spansk", "Spansk"),
+    "de": Labels("Tyska", "German", "Tysk", "Tysk"),
+    "fr": Labels("Franska", "French", "Fransk", "Fransk"),
+    "tr": Labels("Turkiska", "Turkish", "Tyrkisk", "Tyrkisk"),
+    "bs": Labels("Bosniska", "Bosnian", "Bosnisk", "Bosnisk"),
+    "hr": Labels("Kroatiska", "Croatian", "Kroatisk", "Kroatisk"),
+    "sr": Labels("Serbiska", "Serbian", "Serbisk", "Serbisk"),
+    "ku": Labels("Kurdiska", "Kurdish", "Kurdisk", "Kurdisk"),
+    "ps": Labels("Pashto", "Pashto", "Pashto", "Pashto"),
+    "th": Labels("Thailändska", "Thai", "Thai", "Thai"),
+    "zh": Labels("Kinesiska", "Chinese", "Kinesisk", "Kinesisk"),
+    "se": Labels("Nordsamiska", "Northern Sami", "Nordsamisk", "Nordsamisk"),
+    "no": Labels("Norska", "Norwegian", "Norsk", "Norsk"),
+    "nb": Labels("Norska (bokmål)", "Norwegian (Bokmål)", "Norsk (bokmål)", "Norsk (bokmål)"),
+    "da": Labels("Danska", "Danish", "Dansk", "Dansk"),
 }
 
 COUNTRY_LABELS: dict[str, Labels] = {
-    "SE": ("Sverige", "Sweden"),
-    "DK": ("Danmark", "Denmark"),
-    "NO": ("Norge", "Norway"),
+    "SE": Labels("Sverige", "Sweden", "Sverige", "Sverige"),
+    "DK": Labels("Danmark", "Denmark", "Danmark", "Danmark"),
+    "NO": Labels("Norge", "Norway", "Norge", "Norge"),
 }
 
 BOOLEAN_LABELS: dict[str, dict[str, Labels]] = {
-    "free": {"true": ("Avgiftsfri", "Free of charge"), "false": ("Med avgift", "With a fee")},
+    "free": {
+        "true": Labels("Avgiftsfri", "Free of charge", "Gratis", "Gratis"),
+        "false": Labels("Med avgift", "With a fee", "Med deltagerbetaling", "Med egenandel"),
+    },
     "visits": {
-        "true": ("Har kommande studiebesök", "Has upcoming study visits"),
-        "false": ("Inga kommande studiebesök", "No upcoming study visits"),
+        "true": Labels("Har kommande studiebesök", "Has upcoming study visits",
+                       "Har kommende studiebesøg", "Har kommende studiebesøk"),
+        "false": Labels("Inga kommande studiebesök", "No upcoming study visits",
+                        "Ingen kommende studiebesøg", "Ingen kommende studiebesøk"),
     },
 }
+
+_POSITION = {Language.SV: 0, Language.EN: 1, Language.DA: 2, Language.NB: 3}
 
 
 def pick(labels: Labels, language: Language) -> str:
     """The label in ``language``."""
-    return labels[0] if language is Language.SV else labels[1]
+    return labels[_POSITION[language]]

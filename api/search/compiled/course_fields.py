@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core import reference as ref
+from core.search.geography import find_municipality, find_region
 from core.search.vocabulary import Delivery, IntakeType, Pace, ProgrammeType, Schedule
 
 from .plan import Getter, Projection, inline
@@ -56,7 +57,7 @@ def _date(timestamp: int | None) -> str | None:
 def _municipality(d: Doc, p: Projection) -> ref.Municipality:
     reference: ref.Reference = p.extras[REFERENCE]
     code = d.get("municipalityCode", "")
-    found = reference.municipalities.get(code)
+    found = find_municipality(reference, code)
     if found is not None:
         return found
     geo = d.get("_geo") or _NO_GEO
@@ -68,13 +69,14 @@ def _region(d: Doc, p: Projection) -> ref.Region:
     reference: ref.Reference = p.extras[REFERENCE]
     code = d.get("regionCode", "")
     name = d.get("regionName", "")
-    return reference.regions.get(code) or ref.Region(code, name, name)
+    return find_region(reference, code) or ref.Region(code, name, name)
 
 
 def _occupation_field(d: Doc, p: Projection) -> ref.OccupationField:
     reference: ref.Reference = p.extras[REFERENCE]
     code = d.get("occupationField", "")
-    return reference.occupation_fields.get(code) or ref.OccupationField(code, code, code)
+    return reference.occupation_fields.get(code) or ref.OccupationField(
+        code, code, code, code, code)
 
 
 def _coordinates(d: Doc, p: Projection, a: Any) -> tuple[float, float]:

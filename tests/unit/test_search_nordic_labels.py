@@ -1,0 +1,101 @@
+"""Labels in Danish and Norwegian, and Danish and Norwegian places known to search."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.errors import InputError
+from core.nordic_reference import Country, load_nordic_reference
+from core.reference import load_reference
+from core.search.attributes import Facet
+from core.search.labels import Labeller
+from core.search.model import CourseFilter, GeoPoint, Near
+from core.search.providers import ProviderDirectory
+from core.search.validation import resolve_near, validate_filter
+from core.search.vocabulary import (
+    BOOLEAN_LABELS,
+    COUNTRY_LABELS,
+    LANGUAGE_LABELS,
+    VOCABULARY_LABELS,
+    Labels,
+    Language,
+)
+
+REFERENCE = load_reference()
+NORDIC = load_nordic_reference()
+LABELLER = Labeller(REFERENCE, ProviderDirectory({}))
+
+
+def test_every_vocabulary_label_has_four_languages_and_danish_and_norwegian_differ() -> None:
+    tables = [VOCABULARY_LABELS, LANGUAGE_LABELS, COUNTRY_LABELS, *BOOLEAN_LABELS.values()]
+    for table in tables:
+        for labels in table.values():
+            assert isinstance(labels, Labels) and all(text.strip() for text in labels)
+    assert LABELLER.label(Facet.PROGRAMME_TYPE, "labour_market_training", Language.DA) == (
+        "Arbejdsmarkedsuddannelse")
+    assert LABELLER.label(Facet.PROGRAMME_TYPE, "labour_market_training", Language.NB) == (
+        "Arbeidsmarkedsopplæring")
+    assert LABELLER.label(Facet.SCHEDULE, "evening", Language.DA) == "Aftener"
+    assert LABELLER.label(Facet.SCHEDULE, "evening", Language.NB) == "Kveldstid"
+    assert LABELLER.label(Facet.COUNTRY, "SE", Language.NB) == "Sverige"
+    assert LABELLER.label(Facet.FREE_OF_CHARGE, "true", Language.DA) == "Gratis"
+    assert LABELLER.label(Facet.DURATION_WEEKS, "4", Language.DA) == "4 uger"
+    assert LABELLER.label(Facet.DURATION_WEEKS, "4", Language.NB) == "4 uker"
+
+
+def test_every_occupation_field_is_named_in_danish_and_norwegian() -> None:
+    for field in REFERENCE.occupation_fields.values():
+        assert field.name_da.strip() and field.name_nb.strip()
+    assert LABELLER.label(Facet.OCCUPATION_FIELD, "halsa-sjukvard", Language.DA) == (
+        "Sundhed og sygepleje")
+    assert LABELLER.label(Facet.OCCUPATION_FIELD, "halsa-sjukvard", Language.NB) == (
+        "Helse og omsorg")
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_places_keep_their_native_names_in_every_language(language: Language) -> None:
+    assert LABELLER.label(Facet.REGION, "DK-1084", language) == "Region Hovedstaden"
+    assert LABELLER.label(Facet.REGION, "NO-46", language) == "Vestland"
+    assert LABELLER.label(Facet.MUNICIPALITY, "DK-0101", language) == "København"
+    assert LABELLER.label(Facet.MUNICIPALITY, "NO-0301", language) == "Oslo"
+    assert LABELLER.label(Facet.MUNICIPALITY, "1280", language) == "Malmö"
+    expected = "Skåne County" if language is Language.EN else "Skåne län"
+    assert LABELLER.label(Facet.REGION, "12", language) == expected
+
+
+def test_every_danish_and_norwegian_place_has_a_label() -> None:
+    regions = dict(LABELLER.known_values(Facet.REGION))
+    municipalities = dict(LABELLER.known_values(Facet.MUNICIPALITY))
+    assert len(regions) == 21 + 5 + 15
+    assert len(municipalities) == 290 + 98 + 357
+    assert {"DK-1081", "NO-56"} <= regions.keys()
+
+
+def test_danish_and_norwegian_occupations_are_labelled_by_their_isco_group() -> None:
+    for language in Language:
+        assert LABELLER.label(Facet.OCCUPATION, "DK-721200", language) == (
+            "Welders and Flame Cutters")
+        assert LABELLER.label(Facet.OCCUPATION, "NO-8344", language) == (
+            "Lifting Truck Operators")
+    assert LABELLER.label(Facet.OCCUPATION, "DK-999999", Language.DA) == "DK-999999"
+    assert LABELLER.label(Facet.OCCUPATION, "2221", Language.EN) != "2221"
+
+
+def test_danish_and_norwegian_places_pass_the_filter_and_unknown_ones_do_not() -> None:
+    validate_filter(CourseFilter(regions=("DK-1084", "NO-46", "12"),
+                                 municipalities=("DK-0101", "NO-0301", "1280")), REFERENCE)
+    for course_filter, argument in ((CourseFilter(regions=("DK-9999",)), "filter.regions"),
+                                    (CourseFilter(regions=("1084",)), "filter.regions"),
+                                    (CourseFilter(municipalities=("NO-1201",)),
+                                     "filter.municipalities")):
+        with pytest.raises(InputError) as raised:
+            validate_filter(course_filter, REFERENCE)
+        assert raised.value.argument == argument
+
+
+def test_near_a_danish_or_norwegian_municipality_is_around_its_centre() -> None:
+    kommune = NORDIC.municipalities[Country.DK]["0101"]
+    circle = resolve_near(Near(10.0, municipality_code="DK-0101"), REFERENCE)
+    assert circle.centre == GeoPoint(kommune.lat, kommune.lon)
+    with pytest.raises(InputError, match="DK-0101"):
+        resolve_near(Near(10.0, municipality_code="0101"), REFERENCE)
