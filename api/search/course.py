@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from api.context import Context
 from api.search import enums
-from api.search.enums import from_core
+from api.search.enums import from_core, to_core
 from api.search.loaders import seats_taken_loader
 from api.search.types import Address, GeoPoint, Municipality, OccupationField, Region, StudyVisit
 from core import reference as ref
 from core.reference import Reference
 from core.search.documents import CourseRecord
+from core.search.fees import DANISH_CURRENCY, EducationLevel, danish_fee_for
 from core.search.geography import find_municipality, find_region
 
 
@@ -108,7 +110,25 @@ class Course:
     contact: Contact = strawberry.field(description="Contact person for the course.")
     url: str = strawberry.field(description="The course's page at the provider.")
     provider: CourseProvider = strawberry.field(description="The training provider.")
+    country: enums.Country = strawberry.field(description="The provider's country.")
     record: strawberry.Private[CourseRecord]
+
+    @strawberry.field(description="\"My fee\": the participation fee that applies to a "
+                                  "participant with this education level. Danish courses: the "
+                                  "low fee up to vocational level, the full fee with a higher "
+                                  "education, 0 when exempt (education, social and healthcare "
+                                  "fields; skills assessments; basic skills with another "
+                                  "course); in DKK. Null for Swedish and Norwegian courses "
+                                  "(see participationFee).")
+    def fee_for_education_level(
+        self,
+        education_level: Annotated[enums.EducationLevel, strawberry.argument(
+            description="The participant's highest completed education.")],
+    ) -> Fee | None:
+        amount = danish_fee_for(self.record.danish_fee,
+                                to_core(education_level, EducationLevel))
+        return None if amount is None else Fee(amount=amount, currency=DANISH_CURRENCY,
+                                               note=None)
 
     @strawberry.field(description="Study visits that have not started yet, earliest first, "
                                   "with the seats left.")
@@ -170,5 +190,6 @@ class Course:
             url=r.url,
             provider=CourseProvider(organisation_number=r.provider_org_number,
                                     name=r.provider_name),
+            country=enums.Country(r.country),
             record=r,
         )

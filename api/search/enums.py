@@ -8,7 +8,7 @@ from typing import TypeVar
 import strawberry
 
 from core import nordic_reference
-from core.search import attributes, model, suggest, vocabulary
+from core.search import attributes, fees, model, suggest, vocabulary
 
 E = TypeVar("E", bound=Enum)
 
@@ -84,6 +84,16 @@ class Country(Enum):
     NO = strawberry.enum_value("NO", description="Norway.")
 
 
+@strawberry.enum(description="The participant's highest completed education, as the Danish "
+                             "AMU fee rule tells them apart.")
+class EducationLevel(Enum):
+    UP_TO_VOCATIONAL = strawberry.enum_value(
+        "up_to_vocational", description="At most a vocational education (erhvervsuddannelse): "
+                                        "the low fee.")
+    HIGHER = strawberry.enum_value(
+        "higher", description="A higher education (videregående uddannelse): the full fee.")
+
+
 @strawberry.enum(description="Order of search results.")
 class CourseSort(Enum):
     RELEVANCE = strawberry.enum_value(
@@ -157,5 +167,6 @@ CORE_ENUMS: dict[type[Enum], type[Enum]] = {
     CourseSort: model.SortOrder,
     FacetAttribute: attributes.Facet,
     Country: nordic_reference.Country,
+    EducationLevel: fees.EducationLevel,
     SuggestionKind: suggest.SuggestionKind,
 }

@@ -53,6 +53,8 @@ COURSE_FIELD_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "languages": ("languages",),
     "certificate": ("certificate",),
     "participationFee": ("feeAmount", "feeCurrency", "feeNote"),  # one record: all or none
+    "feeForEducationLevel": ("danishFee",),
+    "country": ("country",),
     "freeOfCharge": ("isFree",),
     "places": ("places",),
     "supervisors": ("supervisors",),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -19,7 +19,8 @@ RETRIEVED_ATTRIBUTES = (
     "address", "_geo", "coordinatesFromMunicipality", "intake", "startDate", "endDate",
     "durationWeeks", "pace", "pacePercent", "schedule", "delivery", "isDistance", "languages",
     "minimumAge", "requirements", "requirementsEn", "certificate", "feeAmount", "feeCurrency",
-    "feeNote", "isFree", "places", "supervisors", "contact", "studyVisits", "url",
+    "feeNote", "isFree", "places", "supervisors", "contact", "studyVisits", "url", "country",
+    "danishFee",
 )
 
 
@@ -106,6 +107,8 @@ class CourseRecord:
     contact: Contact
     visits: tuple[Visit, ...]
     url: str
+    country: str = "SE"
+    danish_fee: Mapping[str, Any] | None = None  # the feed's Danish fee rule (Danish courses)
 
     def upcoming_visits(self, now: datetime) -> tuple[Visit, ...]:
         """The visits that start after ``now``, earliest first."""
@@ -209,6 +212,8 @@ def course_from_document(doc: dict[str, Any]) -> CourseRecord:
         contact=Contact(contact["name"], contact["email"], contact.get("phone")),
         visits=tuple(_visit(v) for v in get("studyVisits", ())),
         url=get("url", ""),
+        country=get("country", "SE"),
+        danish_fee=get("danishFee"),
     )
 
 

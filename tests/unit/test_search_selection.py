@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +12,7 @@ from graphql import get_named_type
 
 from api.graphql_app import build_schema
 from api.search.course import Course
+from api.search.enums import EducationLevel
 from api.search.selection import (
     COURSE_FIELD_ATTRIBUTES,
     SUBFIELD_ATTRIBUTES,
@@ -22,6 +25,7 @@ from indexer.documents import to_search_document
 from tests.factories import make_course, organisation_number
 
 REFERENCE = load_reference()
+EXAMPLES = Path(__file__).resolve().parents[2] / "schema" / "examples" / "valid"
 
 
 def _full_document() -> dict[str, Any]:
@@ -42,7 +46,12 @@ def _full_document() -> dict[str, Any]:
                   "address": {"street": "Gatan 2", "postalCode": "222 22", "city": "Lund"}},
     )
     document = to_search_document(provider, course, REFERENCE)
-    return {name: document[name] for name in RETRIEVED_ATTRIBUTES}
+    return {name: document[name] for name in RETRIEVED_ATTRIBUTES if name in document}
+
+
+def _danish_document() -> dict[str, Any]:
+    feed = json.loads((EXAMPLES / "denmark-amu.json").read_text(encoding="utf-8"))
+    return to_search_document(feed["provider"], feed["courses"][0], REFERENCE)
 
 
 def test_every_course_field_has_its_attributes() -> None:
@@ -70,6 +79,17 @@ def test_a_field_from_its_attributes_alone_equals_the_field_from_the_full_docume
     part = Course.build(course_from_document(partial), REFERENCE)
     if field == "studyVisits":
         assert part.record.visits == whole.record.visits and whole.record.visits
+        return
+    if field == "feeForEducationLevel":
+        danish = _danish_document()
+        wanted_danish = retrieval_list(course_attributes([field]))
+        alone = Course.build(course_from_document(
+            {name: danish[name] for name in wanted_danish}), REFERENCE)
+        everything = Course.build(course_from_document(danish), REFERENCE)
+        for level in EducationLevel:
+            assert (alone.fee_for_education_level(level)
+                    == everything.fee_for_education_level(level))
+        assert everything.fee_for_education_level(EducationLevel.HIGHER) is not None
         return
     name = _PYTHON_NAME.get(field, field)
     assert getattr(part, name) == getattr(whole, name)

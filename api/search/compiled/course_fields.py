@@ -147,6 +147,7 @@ COURSE: dict[str, Getter] = {
     "contact": _i('src.get("contact") or _NO_CONTACT'),
     "url": _i('src.get("url", "")'),
     "provider": _i("src"),
+    "country": _i('src.get("country", "SE")'),
     "studyVisits": _study_visits,
 }
 
