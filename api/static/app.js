@@ -47,7 +47,11 @@ function applyStaticStrings() {
   for (const element of document.querySelectorAll("[data-i18n]")) {
     element.textContent = t(element.dataset.i18n);
   }
-  $("language-toggle").lang = language() === "sv" ? "en" : "sv";
+  for (const button of document.querySelectorAll("#language-switch button")) {
+    const current = button.dataset.language === language();
+    button.setAttribute("aria-pressed", String(current));
+    button.tabIndex = current ? 0 : -1; // one tab stop; the arrow keys move between them
+  }
   renderNearOptions($("near-municipality"), $("near-radius"), regions);
   showControls();
 }
@@ -254,11 +258,24 @@ function setupSearchForm() {
     $("filters-toggle").setAttribute("aria-expanded", String(open));
     $("filters-panel").classList.toggle("open", open);
   });
-  $("language-toggle").addEventListener("click", () => {
-    setLanguage(language() === "sv" ? "en" : "sv");
+  const switcher = $("language-switch");
+  switcher.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-language]");
+    if (!button || button.dataset.language === language()) return;
+    setLanguage(button.dataset.language);
     applyStaticStrings();
+    button.focus();
     rendered = null;
     route();
+  });
+  switcher.addEventListener("keydown", (event) => {
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+    if (!step) return;
+    event.preventDefault();
+    const buttons = [...switcher.querySelectorAll("button[data-language]")];
+    const next = buttons[(buttons.indexOf(document.activeElement) + step + buttons.length) % buttons.length];
+    for (const button of buttons) button.tabIndex = button === next ? 0 : -1;
+    next.focus();
   });
 }
 

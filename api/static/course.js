@@ -3,7 +3,7 @@
 import { h } from "./dom.js";
 import { formatDateTime, formatNumber, language, t } from "./i18n.js";
 import { renderRegistration } from "./registration.js";
-import { badges, intakeText, regionName, seatsText } from "./results.js";
+import { badges, intakeText, regionName, seatsText, textLang } from "./results.js";
 
 /** The page's elements for a course from the COURSE query. */
 export function coursePage(course, backHash) {
@@ -17,13 +17,13 @@ export function coursePage(course, backHash) {
   const page = h("article", { class: "course", "aria-labelledby": "course-title" },
     h("p", {},
       h("a", { href: backHash, class: "back" }, h("span", { "aria-hidden": "true" }, "← "), t("course.back"))),
-    h("h1", { id: "course-title", tabindex: "-1", lang: english && !course.titleEn ? "sv" : null }, title),
+    h("h1", { id: "course-title", tabindex: "-1", lang: textLang(course, english && course.titleEn) }, title),
     english && !(course.titleEn && course.descriptionEn)
       ? h("p", { class: "swedish-only" }, t("card.swedishOnly")) : null,
     h("p", { class: "provider" }, course.provider.name),
     badges(course),
     h("h2", {}, t("course.description")),
-    h("p", { class: "description", lang: english && !course.descriptionEn ? "sv" : null }, description),
+    h("p", { class: "description", lang: textLang(course, english && course.descriptionEn) }, description),
     h("h2", {}, t("course.facts")),
     h("dl", { class: "facts" },
       fact(t("course.occupation"), occupation),
@@ -76,6 +76,10 @@ function visitItem(visit) {
 }
 
 function fee(course) {
+  if (course.feeLow && course.feeHigher && course.feeHigher.amount > 0) { // Danish: by education
+    const money = ({ amount, currency }) => `${formatNumber(amount)} ${currency}`;
+    return `${money(course.feeLow)} (${t("fee.low")}) · ${money(course.feeHigher)} (${t("fee.higher")})`;
+  }
   if (course.freeOfCharge || !course.participationFee) return t("course.free");
   const { amount, currency, note } = course.participationFee;
   return `${formatNumber(amount)} ${currency}${note ? ` (${note})` : ""}`;

@@ -7,6 +7,7 @@ import { RANGE_KEYS, emptySearch, hasFilters } from "./state.js";
 
 /** The list facets, in the order shown, with the CourseFilterInput field each selects. */
 export const FACETS = [
+  { attribute: "COUNTRY", key: "countries" },
   { attribute: "REGION", key: "regions" },
   { attribute: "OCCUPATION_FIELD", key: "occupationFields" },
   { attribute: "PROGRAMME_TYPE", key: "programmeTypes" },
@@ -47,6 +48,8 @@ export function renderFacets(container, facets, search, onChange, findValues) {
   for (const { attribute, key } of FACETS) {
     const facet = byAttribute.get(attribute);
     if (!facet?.values.length) continue;
+    // The country is a choice only where the index has more than one.
+    if (attribute === "COUNTRY" && facet.values.length < 2 && !search.filter[key].length) continue;
     const group = listFacet(facet, key, search, onChange, rerender);
     if (SEARCHABLE.has(attribute)) addValueSearch(group, attribute, key, search, onChange, findValues);
     groups.push(group);

@@ -50,6 +50,7 @@ query SearchCourses(
       }
       node {
         id
+        country
         title
         titleEn
         description
@@ -104,6 +105,7 @@ export const COURSE = `
 query Course($id: ID!) {
   course(id: $id) {
     id
+    country
     title
     titleEn
     description
@@ -125,6 +127,8 @@ query Course($id: ID!) {
     eligibility { minimumAge requirements requirementsEn }
     certificate
     participationFee { amount currency note }
+    feeLow: feeForEducationLevel(educationLevel: UP_TO_VOCATIONAL) { amount currency }
+    feeHigher: feeForEducationLevel(educationLevel: HIGHER) { amount currency }
     freeOfCharge
     places
     contact { name email phone }

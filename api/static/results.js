@@ -18,7 +18,7 @@ function card({ node, highlights, distanceKm }) {
   return h("li", { class: "card", "data-course-id": node.id },
     h("article", { "aria-labelledby": titleId },
       h("h3", { id: titleId, class: "card-title" },
-        h("a", { href: courseHash(node.id), lang: english && !node.titleEn ? "sv" : null },
+        h("a", { href: courseHash(node.id), lang: textLang(node, english && node.titleEn) },
           title(node, highlights, english))),
       english && !node.titleEn ? h("p", { class: "swedish-only" }, t("card.swedishOnly")) : null,
       h("p", { class: "provider" }, node.provider.name),
@@ -28,7 +28,7 @@ function card({ node, highlights, distanceKm }) {
           : h("span", { class: "distance" }, ` · ${t("card.distance", { km: formatNumber(distanceKm) })}`)),
       h("p", { class: "dates" }, intakeText(node.intake)),
       badges(node),
-      h("p", { class: "snippet", lang: english && !node.descriptionEn ? "sv" : null },
+      h("p", { class: "snippet", lang: textLang(node, english && node.descriptionEn) },
         snippet(node, highlights, english)),
       visits(node.studyVisits)));
 }
@@ -45,6 +45,17 @@ function snippet(node, highlights, english) {
   if (marked?.fragments.some((f) => f.matched)) return highlighted(marked.fragments);
   const text = (english && node.descriptionEn) || node.description;
   return text.length <= SNIPPET_LENGTH ? text : `${text.slice(0, SNIPPET_LENGTH).replace(/\s+\S*$/, "")}…`;
+}
+
+const COURSE_LANGUAGE = { SE: "sv", DK: "da", NO: "nb" };
+
+/** The lang attribute of a course's text: null when the text is in the page's language
+ * (its English translation on an English page, or its own language), else the course's
+ * own language (Swedish, Danish or Norwegian by its country). */
+export function textLang(course, translated) {
+  if (translated) return null;
+  const own = COURSE_LANGUAGE[course.country] ?? "sv";
+  return own === language() ? null : own;
 }
 
 export function regionName(region, english = language() === "en") {

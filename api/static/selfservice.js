@@ -28,6 +28,26 @@ const STRINGS = {
     providerLead: "A course's contact person gets a link to your study visits: who is coming, confirm, undo, attendance and the list as CSV.",
     providerEmail: "The contact person's email address", providerSend: "Email the link to your study visits",
   },
+  da: {
+    title: "Mine studiebesøg",
+    lead: "Se dine tilmeldinger til studiebesøg, læg dem i kalenderen, afmeld eller slet dem.",
+    email: "Din e-mailadresse", send: "Send mig et link",
+    sent: "Hvis adressen har tilmeldinger, har vi sendt et link dertil. Linket gælder i en begrænset tid.",
+    invalid: "Skriv en gyldig e-mailadresse.", failed: "Det lykkedes ikke at sende. Prøv igen om lidt.",
+    providerTitle: "For uddannelsesudbydere",
+    providerLead: "En uddannelses kontaktperson får et link til jeres studiebesøg: hvem der kommer, bekræft, fortryd, fremmøde og listen som CSV.",
+    providerEmail: "Kontaktpersonens e-mailadresse", providerSend: "Send linket til jeres studiebesøg",
+  },
+  nb: {
+    title: "Mine studiebesøk",
+    lead: "Se påmeldingene dine til studiebesøk, legg dem i kalenderen, meld deg av eller slett dem.",
+    email: "Din e-postadresse", send: "Send meg en lenke",
+    sent: "Hvis adressen har påmeldinger, har vi sendt en lenke dit. Lenken gjelder en begrenset tid.",
+    invalid: "Skriv en gyldig e-postadresse.", failed: "Det gikk ikke å sende. Prøv igjen om litt.",
+    providerTitle: "For kursleverandører",
+    providerLead: "Kontaktpersonen for et kurs får en lenke til studiebesøkene deres: hvem som kommer, bekreft, angre, oppmøte og listen som CSV.",
+    providerEmail: "Kontaktpersonens e-postadresse", providerSend: "Send lenken til studiebesøkene deres",
+  },
 };
 
 const st = (key) => STRINGS[language()][key];

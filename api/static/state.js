@@ -1,11 +1,12 @@
 // The page's state lives in the URL fragment, so every search can be bookmarked and shared:
 //   #/?query=svets&regions=01&regions=12&near=1280&radius=50&sort=DISTANCE
+//   #/?countries=DK&regions=DK-1084   (Danish and Norwegian codes carry their country)
 //   #/?from=2027-01-01&weeksMax=20&age=19&free=1   (the range filters, see RANGE_KEYS)
 //   #/course/<course id>
 
 /** Filter lists of CourseFilterInput the page offers, by URL parameter (= input field). */
 export const FILTER_KEYS = [
-  "regions", "occupationFields", "occupations", "programmeTypes", "paces", "schedules",
+  "countries", "regions", "occupationFields", "occupations", "programmeTypes", "paces", "schedules",
   "deliveries", "languages", "municipalities", "providers",
 ];
 export const SORTS = [

@@ -30,8 +30,24 @@ const STRINGS = {
     more: "Show more", register: "Register", waitlist: "Join the waitlist", queued: "{count} in line", error: "The search failed. Please try again.",
     distance: "{km} km away", loading: "Searching …", results: "Results",
   },
+  da: {
+    title: "Studiebesøg", lead: "Find et studiebesøg og tilmeld dig med det samme.",
+    query: "Uddannelse eller erhverv", search: "Søg studiebesøg", seats: "Kun med ledige pladser",
+    times: "Tid på dagen", weekdays: "Ugedag", near: "Nær en kommune", radius: "Afstand",
+    count: "{count} studiebesøg", countOne: "1 studiebesøg", none: "Ingen studiebesøg fundet.",
+    more: "Vis flere", register: "Tilmeld dig", waitlist: "Skriv dig på ventelisten", queued: "{count} i kø", error: "Søgningen mislykkedes. Prøv igen.",
+    distance: "{km} km væk", loading: "Søger …", results: "Resultater",
+  },
+  nb: {
+    title: "Studiebesøk", lead: "Finn et studiebesøk og meld deg på med en gang.",
+    query: "Kurs eller yrke", search: "Søk studiebesøk", seats: "Bare med ledige plasser",
+    times: "Tid på dagen", weekdays: "Ukedag", near: "Nær en kommune", radius: "Avstand",
+    count: "{count} studiebesøk", countOne: "1 studiebesøk", none: "Fant ingen studiebesøk.",
+    more: "Vis flere", register: "Meld deg på", waitlist: "Sett deg på ventelisten", queued: "{count} i kø", error: "Søket mislyktes. Prøv igjen.",
+    distance: "{km} km unna", loading: "Søker …", results: "Resultater",
+  },
 };
-const LOCALES = { sv: "sv-SE", en: "en-GB" };
+const LOCALES = { sv: "sv-SE", da: "da-DK", nb: "nb-NO", en: "en-GB" };
 
 function vt(key, vars = {}) {
   const template = STRINGS[language()][key] ?? key;
@@ -201,6 +217,8 @@ export function visitFinder() {
 
 function timeLabel(time) {
   const labels = { sv: { MORNING: "Förmiddag", AFTERNOON: "Eftermiddag", EVENING: "Kväll" },
+    da: { MORNING: "Formiddag", AFTERNOON: "Eftermiddag", EVENING: "Aften" },
+    nb: { MORNING: "Formiddag", AFTERNOON: "Ettermiddag", EVENING: "Kveld" },
     en: { MORNING: "Morning", AFTERNOON: "Afternoon", EVENING: "Evening" } };
   return labels[language()][time];
 }

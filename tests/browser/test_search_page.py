@@ -360,7 +360,7 @@ def test_accessibility_basics(page: Page, site: str, sample_index: SampleIndex) 
         page.keyboard.press("Tab")
         order.append(page.evaluate("(e => e.id || e.textContent)(document.activeElement)"))
     assert order[:10] == ["Hoppa till resultaten", "Utbildningar", "Studiebesök",
-                          "Mina studiebesök", "language-toggle", "query", "Sök",
+                          "Mina studiebesök", "language-sv", "query", "Sök",
                           "near-municipality", "near-radius", "sort"]
     assert order[10].startswith("facet-REGION-")  # then the filters, then the results
 
