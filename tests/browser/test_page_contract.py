@@ -83,3 +83,19 @@ def test_page_and_files_are_served_with_csp_and_cache_headers(site: str) -> None
         assert client.get("/healthz").text == "ok"
         graphql = client.post("/graphql", json={"query": "{ regions { code } }"})
         assert len(graphql.json()["data"]["regions"]) == 21
+
+
+def test_every_ui_string_is_in_all_four_languages() -> None:
+    text = (STATIC / "i18n.js").read_text(encoding="utf-8")
+    blocks = dict(re.findall(r"^  (sv|da|nb|en): \{\n(.*?)^  \},", text, re.MULTILINE | re.DOTALL))
+    assert set(blocks) == {"sv", "da", "nb", "en"}
+    keys = {lang: re.findall(r'^    "([^"]+)": "[^"]+",$', block, re.MULTILINE)
+            for lang, block in blocks.items()}
+    assert len(keys["sv"]) > 150
+    for lang in ("da", "nb", "en"):
+        assert set(keys[lang]) >= set(keys["sv"]), (lang, set(keys["sv"]) - set(keys[lang]))
+        assert len(keys[lang]) == len(set(keys[lang])), lang
+    for module in ("visits.js", "selfservice.js"):
+        source = (STATIC / module).read_text(encoding="utf-8")
+        for lang in ("sv", "da", "nb", "en"):
+            assert re.search(rf"^  {lang}: \{{$", source, re.MULTILINE), (module, lang)
