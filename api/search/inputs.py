@@ -44,7 +44,10 @@ class CourseFilterInput:
     occupation_fields: list[str] | None = strawberry.field(
         default=None, description="Occupation field ids, e.g. \"halsa-sjukvard\".")
     occupations: list[str] | None = strawberry.field(
-        default=None, description="SSYK 2012 codes (four digits).")
+        default=None, description="Occupations as the OCCUPATION facet gives them: SSYK 2012 "
+                                  "codes (four digits), Danish DISCO-08 and Norwegian "
+                                  "STYRK-08 codes with the country (\"DK-721200\", "
+                                  "\"NO-8344\").")
     programme_types: list[enums.ProgrammeType] | None = strawberry.field(
         default=None, description="Programme types.")
     paces: list[enums.Pace] | None = strawberry.field(default=None, description="Paces.")

@@ -21,7 +21,9 @@ MAX_AGE = 150
 MAX_DURATION_WEEKS = 1000
 
 ORGANISATION_NUMBER = re.compile(r"[0-9]{6}-[0-9]{4}")
-SSYK_CODE = re.compile(r"[0-9]{4}")
+# An occupation as search documents hold it: SSYK 2012 (Sweden), DISCO-08 with its country
+# (Denmark, four or six digits), STYRK-08 with its country (Norway).
+OCCUPATION_CODE = re.compile(r"[0-9]{4}|DK-[0-9]{4}(?:[0-9]{2})?|NO-[0-9]{4}")
 ISCO_CODE = re.compile(r"[0-9]{4}")
 COUNTRIES = frozenset({"SE", "DK", "NO"})
 LANGUAGE_CODE = re.compile(r"[a-z]{2}")
@@ -63,7 +65,8 @@ def validate_filter(course_filter: CourseFilter, reference: Reference,
            f"{prefix}.municipalities", "municipality code")
     _codes(f.occupation_fields, reference.occupation_fields.keys(),
            f"{prefix}.occupationFields", "occupation field")
-    _pattern(f.occupations, SSYK_CODE, f"{prefix}.occupations", "an SSYK code of four digits")
+    _pattern(f.occupations, OCCUPATION_CODE, f"{prefix}.occupations",
+             "an occupation code: SSYK (four digits), DK-<DISCO-08> or NO-<STYRK-08>")
     _codes(f.countries, COUNTRIES, f"{prefix}.countries", "country")
     _pattern(f.isco_codes, ISCO_CODE, f"{prefix}.iscoCodes",
              "an ISCO-08 unit group of four digits")

@@ -154,6 +154,20 @@ async def test_one_isco_filter_finds_the_swedish_danish_and_norwegian_courses_of
         assert {e["node"]["id"] for e in edges} == wanted and total == len(wanted)
 
 
+async def test_a_danish_or_norwegian_occupation_from_the_facet_filters_its_courses(
+        loaded: Loaded) -> None:
+    courses = _courses(loaded.feeds)
+    for country, field in (("DK", "disco"), ("NO", "styrk")):
+        occupations = await _facet(loaded.api, "OCCUPATION", "EN",
+                                   {"countries": [country]})
+        value, (count, label) = next(iter(occupations.items()))
+        wanted = {i for i, c, course in courses
+                  if c == country and f"{c}-{course['occupation'][field]}" == value}
+        assert count == len(wanted) and label != value
+        edges, total = await search_all(loaded.api, filter={"occupations": [value]})
+        assert {e["node"]["id"] for e in edges} == wanted and total == len(wanted)
+
+
 FEES = """
 query Fees($filter: CourseFilterInput, $after: String) {
   searchCourses(filter: $filter, first: 100, after: $after) {

@@ -93,6 +93,15 @@ def test_danish_and_norwegian_places_pass_the_filter_and_unknown_ones_do_not() -
         assert raised.value.argument == argument
 
 
+def test_danish_and_norwegian_occupation_codes_pass_the_filter_as_the_facet_spells_them() -> None:
+    validate_filter(CourseFilter(occupations=("2221", "DK-721200", "DK-7212", "NO-8344")),
+                    REFERENCE)
+    for bad in ("DK-72120", "NO-834400", "SE-2221", 'DK-7212" OR occupationCode = "1'):
+        with pytest.raises(InputError) as raised:
+            validate_filter(CourseFilter(occupations=(bad,)), REFERENCE)
+        assert raised.value.argument == "filter.occupations"
+
+
 def test_near_a_danish_or_norwegian_municipality_is_around_its_centre() -> None:
     kommune = NORDIC.municipalities[Country.DK]["0101"]
     circle = resolve_near(Near(10.0, municipality_code="DK-0101"), REFERENCE)
