@@ -49,9 +49,10 @@ from core.visits.provider_access import (
 from core.visitsearch.model import VisitFacet
 from indexer.visit_documents import MAX_VISIT_FACET_VALUES
 
-# Sizes of the reference lists (tests/unit/test_graphql_cost.py checks them against the data).
+# Sizes of the reference lists (tests/unit/test_graphql_cost.py checks them against the data):
+# the most of any one country (Sweden's 21 regions, Norway's 357 kommuner).
 REGIONS = 21
-MUNICIPALITIES = 290
+MUNICIPALITIES = 357
 MOST_MUNICIPALITIES_IN_A_REGION = 49
 OCCUPATION_FIELDS = 21
 OCCUPATIONS = 429  # SSYK 2012 unit groups (core/reference/data/occupations.json)

@@ -77,7 +77,9 @@ class Contact:
 
 @strawberry.type(description="The training provider of a course.")
 class CourseProvider:
-    organisation_number: str = strawberry.field(description="Organisation number NNNNNN-NNNN.")
+    organisation_number: str = strawberry.field(
+        description="National identifier: Swedish organisation number NNNNNN-NNNN, Danish "
+                    "CVR number (8 digits), Norwegian organisation number (9 digits).")
     name: str = strawberry.field(description="Name.")
 
 

@@ -68,7 +68,8 @@ class CourseFilterInput:
         default=None, description="Only courses with (true) or without (false) study visits "
                                   "ahead.")
     providers: list[str] | None = strawberry.field(
-        default=None, description="Providers' organisation numbers (NNNNNN-NNNN).")
+        default=None, description="Providers' national identifiers (NNNNNN-NNNN, Danish CVR "
+                                  "numbers, Norwegian organisation numbers).")
     free_of_charge: bool | None = strawberry.field(
         default=None, description="Only free (true) or only fee-charging (false) courses.")
     distance_courses: enums.DistanceCourses = strawberry.field(

@@ -112,7 +112,9 @@ def search_request(
 
 @strawberry.type(description="A training provider with courses in the index.")
 class Provider:
-    organisation_number: str = strawberry.field(description="Organisation number NNNNNN-NNNN.")
+    organisation_number: str = strawberry.field(
+        description="National identifier: Swedish organisation number NNNNNN-NNNN, Danish "
+                    "CVR number (8 digits), Norwegian organisation number (9 digits).")
     name: str = strawberry.field(description="Name.")
 
     @strawberry.field(description="The provider's courses, one page at a time.")
@@ -175,7 +177,8 @@ class SearchQuery(ReferenceQuery):
     def provider(
         self,
         info: Info[Context, None],
-        organisation_number: Annotated[str, _arg("Organisation number NNNNNN-NNNN.")],
+        organisation_number: Annotated[str, _arg(
+            "Organisation number NNNNNN-NNNN, CVR number or Norwegian organisation number.")],
     ) -> Provider | None:
         found = search_runtime(info).service.provider(organisation_number)
         return None if found is None else Provider(

@@ -14,6 +14,7 @@ from api.search.results import FacetValue
 from api.search.runtime import search_runtime
 from api.search.types import FacetLabel, Municipality, Occupation, OccupationField, Region
 from core.errors import InputError
+from core.nordic_reference import Country
 from core.search.attributes import NUMERIC_FACETS, Facet
 from core.search.facets import FacetValueCount
 from core.search.vocabulary import Language, pick
@@ -21,25 +22,38 @@ from core.search.vocabulary import Language, pick
 
 @strawberry.type(description="Reference data: regions, municipalities, occupations, labels.")
 class ReferenceQuery:
-    @strawberry.field(description="Every Swedish region, by code.")
-    def regions(self, info: Info[Context, None]) -> list[Region]:
-        return [Region.build(r) for r in search_runtime(info).menus.regions]
+    @strawberry.field(description="Every region of a country, by code: Swedish län, Danish "
+                                  "regions, Norwegian fylker (their codes with the country, "
+                                  "DK-1084, as filters and facets have them).")
+    def regions(
+        self,
+        info: Info[Context, None],
+        country: Annotated[enums.Country, strawberry.argument(
+            description="The country.")] = enums.Country.SE,
+    ) -> list[Region]:
+        menus = search_runtime(info).menus
+        return [Region.build(r) for r in menus.regions_by_country[to_core(country, Country)]]
 
-    @strawberry.field(description="Municipalities by name, all or those of some regions.")
+    @strawberry.field(description="Municipalities by name: of a country, or of some regions "
+                                  "(of any country).")
     def municipalities(
         self,
         info: Info[Context, None],
         region_codes: Annotated[list[str] | None, strawberry.argument(
             description="Only the municipalities of these regions.")] = None,
+        country: Annotated[enums.Country, strawberry.argument(
+            description="The country, when no regions are given.")] = enums.Country.SE,
     ) -> list[Municipality]:
         menus = search_runtime(info).menus
         if region_codes is None:
-            return [Municipality.build(m) for m in menus.municipalities]
+            return [Municipality.build(m)
+                    for m in menus.municipalities_by_country[to_core(country, Country)]]
         unknown = [code for code in region_codes if code not in menus.municipalities_by_region]
         if unknown:
             raise InputError("regionCodes", f"{unknown[0]!r} is not a known region code")
-        wanted = set(region_codes)
-        return [Municipality.build(m) for m in menus.municipalities if m.region_code in wanted]
+        chosen = [m for code in dict.fromkeys(region_codes)
+                  for m in menus.municipalities_by_region[code]]
+        return [Municipality.build(m) for m in sorted(chosen, key=lambda m: m.name)]
 
     @strawberry.field(description="Every occupation field.")
     def occupation_fields(self, info: Info[Context, None]) -> list[OccupationField]:

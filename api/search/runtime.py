@@ -15,6 +15,8 @@ from strawberry.types import Info
 from api.context import Context, Resources
 from core import reference as ref
 from core.meili_client import meili_search_http
+from core.nordic_reference import Country
+from core.search.geography import nordic_places
 from core.search.meili import MultiSearch
 from core.search.providers import ProviderDirectory, keep_fresh, refresh, stop
 from core.search.service import SearchService
@@ -27,26 +29,43 @@ PROVIDER_REFRESH_SECONDS = 60.0
 
 @dataclass(frozen=True)
 class Menus:
-    """Reference data in menu order, sorted once at start-up."""
+    """Reference data in menu order, sorted once at start-up. Regions and municipalities are
+    Swedish (``regions``, ``municipalities``) and, by country, Danish and Norwegian too
+    (their codes with the country, as search documents have them)."""
 
     regions: list[ref.Region]
     municipalities: list[ref.Municipality]
     municipalities_by_region: dict[str, list[ref.Municipality]]
     occupation_fields: list[ref.OccupationField]
     occupations: list[ref.Occupation]
+    regions_by_country: dict[Country, list[ref.Region]]
+    municipalities_by_country: dict[Country, list[ref.Municipality]]
 
     @classmethod
     def build(cls, reference: ref.Reference) -> Menus:
-        municipalities = sorted(reference.municipalities.values(), key=lambda m: m.name)
-        by_region: dict[str, list[ref.Municipality]] = {code: [] for code in reference.regions}
-        for municipality in municipalities:
-            by_region.setdefault(municipality.region_code, []).append(municipality)
+        nordic = nordic_places()
+        regions = {Country.SE: [r for _, r in sorted(reference.regions.items())]}
+        municipalities = {Country.SE: sorted(reference.municipalities.values(),
+                                             key=lambda m: m.name)}
+        for country in (Country.DK, Country.NO):
+            regions[country] = [r for code, r in sorted(nordic.regions.items())
+                                if code.startswith(f"{country}-")]
+            municipalities[country] = sorted(
+                (m for code, m in nordic.municipalities.items()
+                 if code.startswith(f"{country}-")), key=lambda m: m.name)
+        by_region: dict[str, list[ref.Municipality]] = {
+            region.code: [] for listed in regions.values() for region in listed}
+        for listed in municipalities.values():
+            for municipality in listed:
+                by_region.setdefault(municipality.region_code, []).append(municipality)
         return cls(
-            regions=[r for _, r in sorted(reference.regions.items())],
-            municipalities=municipalities,
+            regions=regions[Country.SE],
+            municipalities=municipalities[Country.SE],
             municipalities_by_region=by_region,
             occupation_fields=list(reference.occupation_fields.values()),
             occupations=[o for _, o in sorted(reference.occupations.items())],
+            regions_by_country=regions,
+            municipalities_by_country=municipalities,
         )
 
 

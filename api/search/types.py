@@ -76,11 +76,13 @@ class StudyVisit:
         )
 
 
-@strawberry.type(description="A Swedish region (län).")
+@strawberry.type(description="A region: a Swedish län, a Danish region or a Norwegian fylke.")
 class Region:
-    code: str = strawberry.field(description="Official two-digit code.")
-    name: str = strawberry.field(description="Swedish name.")
-    name_en: str = strawberry.field(description="English name.")
+    code: str = strawberry.field(description="Official code (Swedish two digits; Danish and "
+                                             "Norwegian with the country: DK-1084, NO-46).")
+    name: str = strawberry.field(description="Name in the country's language.")
+    name_en: str = strawberry.field(description="English name (Danish and Norwegian regions: "
+                                                "their own name).")
 
     @classmethod
     def build(cls, region: ref.Region) -> Region:
@@ -92,9 +94,11 @@ class Region:
         return [Municipality.build(m) for m in menus.municipalities_by_region.get(self.code, [])]
 
 
-@strawberry.type(description="A Swedish municipality (kommun).")
+@strawberry.type(description="A municipality: a Swedish kommun, a Danish or Norwegian "
+                             "kommune.")
 class Municipality:
-    code: str = strawberry.field(description="Official four-digit code.")
+    code: str = strawberry.field(description="Official four-digit code (Danish and Norwegian "
+                                             "with the country: DK-0101, NO-0301).")
     name: str = strawberry.field(description="Name.")
     region_code: str = strawberry.field(description="Code of its region.")
     centre: GeoPoint = strawberry.field(description="The municipality's centre.")

@@ -20,14 +20,16 @@ MAX_RADIUS_KM = 2000.0
 MAX_AGE = 150
 MAX_DURATION_WEEKS = 1000
 
-ORGANISATION_NUMBER = re.compile(r"[0-9]{6}-[0-9]{4}")
+# A provider's national identifier as feeds give it: a Swedish organisation number, a Danish
+# CVR number (8 digits), a Norwegian organisation number (9 digits).
+ORGANISATION_NUMBER = re.compile(r"[0-9]{6}-[0-9]{4}|[0-9]{8,9}")
 # An occupation as search documents hold it: SSYK 2012 (Sweden), DISCO-08 with its country
 # (Denmark, four or six digits), STYRK-08 with its country (Norway).
 OCCUPATION_CODE = re.compile(r"[0-9]{4}|DK-[0-9]{4}(?:[0-9]{2})?|NO-[0-9]{4}")
 ISCO_CODE = re.compile(r"[0-9]{4}")
 COUNTRIES = frozenset({"SE", "DK", "NO"})
 LANGUAGE_CODE = re.compile(r"[a-z]{2}")
-COURSE_ID = re.compile(r"[0-9]{10}-[A-Za-z0-9_-]{1,64}")
+COURSE_ID = re.compile(r"[0-9]{8,10}-[A-Za-z0-9_-]{1,64}")  # the identifier's digits first
 
 
 def validate_request(request: SearchRequest, reference: Reference, max_page_size: int
@@ -73,7 +75,8 @@ def validate_filter(course_filter: CourseFilter, reference: Reference,
     _pattern(f.languages, LANGUAGE_CODE, f"{prefix}.languages",
              "an ISO 639-1 code of two lower-case letters")
     _pattern(f.providers, ORGANISATION_NUMBER, f"{prefix}.providers",
-             "an organisation number NNNNNN-NNNN")
+             "an organisation number NNNNNN-NNNN, a CVR number or a Norwegian organisation "
+             "number")
     for name, values in (("programmeTypes", f.programme_types), ("paces", f.paces),
                          ("schedules", f.schedules), ("deliveries", f.deliveries)):
         _bounded(values, f"{prefix}.{name}")
@@ -125,7 +128,8 @@ def validate_course_id(course_id: str, argument: str = "id") -> None:
 
 def validate_organisation_number(number: str, argument: str = "organisationNumber") -> None:
     if ORGANISATION_NUMBER.fullmatch(number) is None:
-        raise InputError(argument, "not an organisation number NNNNNN-NNNN")
+        raise InputError(argument, "not an organisation number NNNNNN-NNNN, a CVR number "
+                                   "(8 digits) or a Norwegian organisation number (9 digits)")
 
 
 class KnownCodes(Collection[str]):

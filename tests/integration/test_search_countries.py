@@ -239,3 +239,49 @@ async def test_near_a_danish_kommune_is_around_its_centre(loaded: Loaded) -> Non
     assert {i for i, d in distances.items() if d < radius - 0.5} <= found
     assert not {i for i, d in distances.items() if d > radius + 0.5} & found
     assert found  # Copenhagen has sample courses
+
+
+PLACES = """
+query ($country: Country!) {
+  regions(country: $country) { code name municipalities { code name } }
+  municipalities(country: $country) { code name regionCode centre { lat lon } }
+}"""
+COURSE_PLACE = """
+query ($id: ID!) { course(id: $id) { country location {
+  region { code name nameEn } municipality { code name regionCode centre { lat lon } }
+  coordinatesApproximate } } }"""
+
+
+@pytest.mark.parametrize(("country", "regions", "kommuner"), [
+    ("DK", 5, 98), ("NO", 15, 357), ("SE", 21, 290)])
+async def test_each_countrys_regions_and_municipalities_for_menus(
+        loaded: Loaded, country: str, regions: int, kommuner: int) -> None:
+    data = await loaded.api.data(PLACES, {"country": country})
+    assert len(data["regions"]) == regions and len(data["municipalities"]) == kommuner
+    assert sum(len(r["municipalities"]) for r in data["regions"]) == kommuner
+    if country != "SE":
+        areas = NORDIC.areas[Country(country)]
+        assert {r["code"]: r["name"] for r in data["regions"]} == {
+            f"{country}-{code}": area.name for code, area in areas.items()}
+        for municipality in data["municipalities"]:
+            kommune = NORDIC.indexed_municipalities[municipality["code"]]
+            assert municipality["centre"] == {"lat": kommune.lat, "lon": kommune.lon}
+            assert municipality["regionCode"] == f"{country}-{kommune.area_code}"
+    region = data["regions"][0]["code"]
+    listed = await loaded.api.data(
+        "query ($r: [String!]) { municipalities(regionCodes: $r) { code } }", {"r": [region]})
+    assert {m["code"] for m in listed["municipalities"]} == {
+        m["code"] for m in data["regions"][0]["municipalities"]}
+
+
+async def test_a_danish_course_is_in_its_kommune_and_region(loaded: Loaded) -> None:
+    course_id, _, course = next(c for c in _courses(loaded.feeds) if c[1] == "DK")
+    data = (await loaded.api.data(COURSE_PLACE, {"id": course_id}))["course"]
+    kommune = NORDIC.municipalities[Country.DK][course["location"]["municipalityCode"]]
+    area = NORDIC.area_of(kommune)
+    assert data["country"] == "DK"
+    assert data["location"]["region"] == {"code": f"DK-{area.code}", "name": area.name,
+                                          "nameEn": area.name}
+    assert data["location"]["municipality"] == {
+        "code": f"DK-{kommune.code}", "name": kommune.name, "regionCode": f"DK-{area.code}",
+        "centre": {"lat": kommune.lat, "lon": kommune.lon}}

@@ -11,7 +11,12 @@ from core.search.attributes import Facet
 from core.search.labels import Labeller
 from core.search.model import CourseFilter, GeoPoint, Near
 from core.search.providers import ProviderDirectory
-from core.search.validation import resolve_near, validate_filter
+from core.search.validation import (
+    resolve_near,
+    validate_course_id,
+    validate_filter,
+    validate_organisation_number,
+)
 from core.search.vocabulary import (
     BOOLEAN_LABELS,
     COUNTRY_LABELS,
@@ -108,3 +113,17 @@ def test_near_a_danish_or_norwegian_municipality_is_around_its_centre() -> None:
     assert circle.centre == GeoPoint(kommune.lat, kommune.lon)
     with pytest.raises(InputError, match="DK-0101"):
         resolve_near(Near(10.0, municipality_code="0101"), REFERENCE)
+
+
+def test_danish_and_norwegian_providers_and_course_ids_are_well_formed() -> None:
+    validate_filter(CourseFilter(providers=("556677-8899", "39172542", "992831405")), REFERENCE)
+    validate_course_id("39172542-AMU-48795")
+    validate_course_id("992831405-AMO-2027-017")
+    validate_organisation_number("39172542")
+    for bad in ("3917254", "5566778899", '39172542" OR id = "1'):
+        with pytest.raises(InputError):
+            validate_filter(CourseFilter(providers=(bad,)), REFERENCE)
+        with pytest.raises(InputError):
+            validate_organisation_number(bad)
+    with pytest.raises(InputError):
+        validate_course_id("3917254-AMU-1")
