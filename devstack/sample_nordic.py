@@ -224,6 +224,9 @@ class _NordicGenerator:
         end = start + datetime.timedelta(days=days - 1 if country is Country.DK else days - 3)
         contact = self._person(country)
         distance, angle = 2.0 * math.sqrt(rng.random()), rng.random() * 2 * math.pi
+        # As in Swedish feeds, some courses leave their coordinates out: the kommune's centre
+        # stands in (core/reference/data: dk_municipalities.json, no_municipalities.json).
+        with_coordinates = rng.random() < 0.6
         course: dict[str, Any] = {
             "id": course_id,
             "title": {language: template.title, "en": template.title_en},
@@ -237,11 +240,6 @@ class _NordicGenerator:
                 "address": {"street": f"{rng.choice(_STREETS[country])} {rng.randint(1, 60)}",
                             "postalCode": town.postal_code,
                             "city": self.nordic.municipalities[country][town.code].name},
-                "coordinates": {
-                    "lat": round(town.lat + distance * math.cos(angle) / 111.32, 5),
-                    "lon": round(town.lon + distance * math.sin(angle)
-                                 / (111.32 * math.cos(math.radians(town.lat))), 5),
-                },
             },
             "intake": {"type": "fixed", "startDate": start.isoformat(),
                        "endDate": end.isoformat()},
@@ -256,6 +254,12 @@ class _NordicGenerator:
             "studyVisits": self._visits(country, start),
             "url": f"https://{domain}/{course_id.lower()}",
         }
+        if with_coordinates:
+            course["location"]["coordinates"] = {
+                "lat": round(town.lat + distance * math.cos(angle) / 111.32, 5),
+                "lon": round(town.lon + distance * math.sin(angle)
+                             / (111.32 * math.cos(math.radians(town.lat))), 5),
+            }
         if country is Country.DK:
             course["danishFee"] = (
                 {"type": "by_education_level", "lowFee": template.fee[0],
