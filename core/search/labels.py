@@ -96,9 +96,8 @@ def isco_title(nordic: NordicReference) -> Callable[[str], str]:
 class Labeller:
     """Labels of every facet's values; providers come from the live directory."""
 
-    def __init__(self, reference: Reference, providers: ProviderDirectory,
-                 nordic: NordicReference | None = None) -> None:
-        nordic = nordic or load_nordic_reference()
+    def __init__(self, reference: Reference, providers: ProviderDirectory) -> None:
+        nordic = load_nordic_reference()
         self.providers = providers
         self.tables: dict[Facet, dict[str, Labels]] = {
             Facet.REGION: {
