@@ -26,6 +26,8 @@ def from_core(value: Enum, api: type[E]) -> E:
 class Language(Enum):
     SV = strawberry.enum_value("sv", description="Swedish.")
     EN = strawberry.enum_value("en", description="English.")
+    DA = strawberry.enum_value("da", description="Danish.")
+    NB = strawberry.enum_value("nb", description="Norwegian (Bokmål).")
 
 
 @strawberry.enum(description="The kind of programme the public employment service buys.")

@@ -14,6 +14,8 @@ class Language(Enum):
 
     SV = "sv"
     EN = "en"
+    DA = "da"
+    NB = "nb"
 
 
 class ProgrammeType(StrEnum):

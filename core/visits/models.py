@@ -38,8 +38,47 @@ class RegistrationStatus(StrEnum):
 
 
 class Language(StrEnum):
+    """The language of a registration's emails and pages, and of a provider's (its
+    country's: :func:`provider_language`)."""
+
     SV = "sv"
     EN = "en"
+    DA = "da"
+    NB = "nb"
+
+    @classmethod
+    def parse(cls, value: str | None, default: Language | None = None) -> Language:
+        """The language of a ``lang`` parameter; ``default`` (Swedish unless given) when
+        it is missing or not one of ours."""
+        try:
+            return cls(value) if value else (default or cls.SV)
+        except ValueError:
+            return default or cls.SV
+
+
+class Country(StrEnum):
+    """The course's country (the feed's ``provider.country``): it decides the provider's
+    language and the time zone of its visits."""
+
+    SE = "SE"
+    DK = "DK"
+    NO = "NO"
+
+    @classmethod
+    def parse(cls, value: object) -> Country:
+        """A stored country code; Sweden for a record written before courses had one."""
+        try:
+            return cls(str(value)) if value else cls.SE
+        except ValueError:
+            return cls.SE
+
+    @property
+    def language(self) -> Language:
+        """The language of the provider's emails and pages."""
+        return _COUNTRY_LANGUAGES[self]
+
+
+_COUNTRY_LANGUAGES = {Country.SE: Language.SV, Country.DK: Language.DA, Country.NO: Language.NB}
 
 
 class ErrorCode(StrEnum):
@@ -114,10 +153,16 @@ class Visit:
     contact_phone: str | None = None
     registration_closes_hours_before: int | None = None  # None: the service's default
     occupation_code: str | None = None  # the course's occupation (similar-course links)
+    country: Country = Country.SE  # the provider's: its language, the visit's time zone
 
     @property
     def end_ts(self) -> int:
         return self.start_ts + self.duration_minutes * 60
+
+    @property
+    def provider_language(self) -> Language:
+        """The language of the provider's emails and pages (its country's)."""
+        return self.country.language
 
     def title(self, language: Language) -> str:
         if language is Language.EN and self.course_title_en:
@@ -147,6 +192,7 @@ class Visit:
             contact_phone=contact.get("phone") or None,
             registration_closes_hours_before=visit.get("registrationClosesHoursBefore"),
             occupation_code=document.get("occupationCode") or None,
+            country=Country.parse(document.get("country")),
         )
 
 
