@@ -150,9 +150,13 @@ _LABELLED = {
 }
 _WEEKDAYS = {"sv": ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"],
              "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-                    "Sunday"]}
+                    "Sunday"],
+             "da": ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"],
+             "nb": ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]}
 _TIMES = {"sv": {"morning": "förmiddag", "afternoon": "eftermiddag", "evening": "kväll"},
-          "en": {"morning": "morning", "afternoon": "afternoon", "evening": "evening"}}
+          "en": {"morning": "morning", "afternoon": "afternoon", "evening": "evening"},
+          "da": {"morning": "formiddag", "afternoon": "eftermiddag", "evening": "aften"},
+          "nb": {"morning": "formiddag", "afternoon": "ettermiddag", "evening": "kveld"}}
 
 
 def facet_label(labeller: Labeller, facet: model.VisitFacet, value: str,

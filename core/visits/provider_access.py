@@ -38,6 +38,7 @@ from core.visits.dispatch import Job
 from core.visits.models import (
     CancelReason,
     DeclineReason,
+    Language,
     Registration,
     RegistrationStatus,
     Visit,
@@ -114,7 +115,10 @@ def provider_token_for_visit(settings: Settings, visit: Visit) -> str:
 def provider_page_url(settings: Settings, visit: Visit) -> str:
     """The "your study visits" link of the emails to a visit's contact person."""
     token = provider_token_for_visit(settings, visit)
-    return f"{settings.public_base_url}/provider?{urlencode({'token': token})}"
+    query = {"token": token}
+    if visit.provider_language is not Language.SV:  # the page speaks the provider's language
+        query["lang"] = visit.provider_language.value
+    return f"{settings.public_base_url}/provider?{urlencode(query)}"
 
 
 def verify_provider_token(secret_key: str, token: str, now: float | None = None
