@@ -21,7 +21,9 @@ PHONE_MAX = 21  # the longest number _PHONE accepts
 # maximum; anything longer is refused on its length alone, before it is looked at.
 WHITESPACE_SLACK = 100
 
-_VISIT_ID = re.compile(r"[0-9]{10}-[A-Za-z0-9_-]{1,64}~[A-Za-z0-9_-]{1,64}")
+# The provider's digits (10: Swedish organisation number, 8: Danish CVR number, 9:
+# Norwegian organisation number), its course id, the visit's id.
+_VISIT_ID = re.compile(r"[0-9]{8,10}-[A-Za-z0-9_-]{1,64}~[A-Za-z0-9_-]{1,64}")
 _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 _DOMAIN_LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _PHONE = re.compile(r"\+?[0-9][0-9 ()-]{5,19}")
