@@ -3,20 +3,14 @@ SMTP sink: register → the receipt in the jobseeker's language → the provider
 the provider's language → confirm on its page → the confirmation with an .ics in the
 country's time zone → cancel → the cancellation receipt, and the provider's notice.
 
-The courses are the contract's Danish and Norwegian examples, their visits moved to ten
-days from now at 10:00 local time.
+The courses are the contract's Danish and Norwegian examples (:mod:`nordic_feeds`).
 """
 
 from __future__ import annotations
 
-import copy
-import datetime
-import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -25,14 +19,13 @@ from redis.asyncio import Redis
 from core.settings import Settings
 from core.visits import keys
 from devstack.mailsink import MailSink
-from indexer.documents import course_document_id, study_visit_id
 from tests.conftest import MeiliServer
 from tests.integration.visits.conftest import (
     VisitIndex,
-    load_feed,
     register,
     registration_input,
     visit_settings,
+    write_visit_records,
 )
 from tests.integration.visits.mail_helpers import (
     calendar_of,
@@ -43,9 +36,9 @@ from tests.integration.visits.mail_helpers import (
     token_of,
     validate_ics,
 )
+from tests.integration.visits.nordic_feeds import load_nordic_feeds, nordic_visit_id, visit_start
 from tests.live_app import run_worker, serve
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "schema" / "examples" / "valid"
 INDEX = "visits_nordic"
 JOBSEEKER = "freja.nielsen@example.dk"
 
@@ -55,8 +48,7 @@ class Country:
     """One country's course and what its emails and pages say, written out here (not
     taken from the code under test)."""
 
-    feed: str
-    language: str  # the GraphQL Language the jobseeker registers in
+    language: str  # the GraphQL Language the jobseeker registers in, and the provider's
     zone: str
     months: tuple[str, ...]
     weekdays: tuple[str, ...]
@@ -76,7 +68,7 @@ class Country:
 
 
 DANISH = Country(
-    feed="denmark-amu.json", language="DA", zone="Europe/Copenhagen",
+    language="DA", zone="Europe/Copenhagen",
     months=("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
             "september", "oktober", "november", "december"),
     weekdays=("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"),
@@ -90,7 +82,7 @@ DANISH = Country(
     closing="Venlig hilsen",
 )
 NORWEGIAN = Country(
-    feed="norway-amo.json", language="NB", zone="Europe/Oslo",
+    language="NB", zone="Europe/Oslo",
     months=("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
             "september", "oktober", "november", "desember"),
     weekdays=("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"),
@@ -105,42 +97,19 @@ NORWEGIAN = Country(
 )
 
 
-def _start(zone: str) -> datetime.datetime:
-    local = datetime.datetime.now(ZoneInfo(zone)) + datetime.timedelta(days=10)
-    return local.replace(hour=10, minute=0, second=0, microsecond=0)
-
-
-def _feed(country: Country) -> dict[str, Any]:
-    """The example feed with its first course's one visit ten days from now, 10:00-11:00."""
-    feed: dict[str, Any] = copy.deepcopy(json.loads(
-        (EXAMPLES / country.feed).read_text(encoding="utf-8")))
-    course = feed["courses"][0]
-    course["studyVisits"] = [{"id": "BES1", "start": _start(country.zone).isoformat(),
-                              "durationMinutes": 60, "capacity": 4}]
-    return feed
-
-
 @pytest.fixture(scope="module")
 def nordic_index(meili_server: MeiliServer, tmp_path_factory: pytest.TempPathFactory
                  ) -> dict[str, dict[str, Any]]:
-    """Both feeds in one index of this module's own; the feeds by GraphQL language."""
-    folder = tmp_path_factory.mktemp("nordic-feeds")
-    feeds = {}
-    for country in (DANISH, NORWEGIAN):
-        feeds[country.language] = _feed(country)
-        load_feed(meili_server, INDEX, folder / country.feed, feeds[country.language])
-    return feeds
+    """Both feeds in one index of this module's own; the feeds by provider language."""
+    return load_nordic_feeds(meili_server, INDEX, tmp_path_factory.mktemp("nordic-feeds"))
 
 
-def _visit_id(feed: dict[str, Any]) -> str:
-    organisation = feed["provider"]["organisationNumber"]
-    return study_visit_id(course_document_id(organisation, feed["courses"][0]["id"]), "BES1")
-
-
-def _when(country: Country) -> str:
-    start = _start(country.zone)
-    date = f"{start.day}. {country.months[start.month - 1]} {start.year}"
-    return f"{country.weekdays[start.weekday()]}{country.weekday_joiner}{date} kl. 10.00–11.00"
+def _when(country: Country, words: Country | None = None) -> str:
+    """The country's visit, in its time zone, as ``words`` (the country's own language,
+    unless given) writes it."""
+    start, w = visit_start(country.zone), words or country
+    date = f"{start.day}. {w.months[start.month - 1]} {start.year}"
+    return f"{w.weekdays[start.weekday()]}{w.weekday_joiner}{date} kl. 10.00–11.00"
 
 
 async def _status(redis: Redis, registration_id: str) -> str:
@@ -156,8 +125,8 @@ async def test_a_nordic_visit_round_trip_in_its_language_and_time_zone(
 ) -> None:
     smtp_sink.clear()
     settings: Settings = visit_settings(visit_index, redis_url, smtp_sink, MEILI_INDEX=INDEX)
-    feed = nordic_index[country.language]
-    visit_id = _visit_id(feed)
+    feed = nordic_index[country.language.lower()]
+    visit_id = nordic_visit_id(feed)
     provider = feed["courses"][0]["contact"]["email"]
     title = feed["courses"][0]["title"][country.language.lower()]
     when = _when(country)
@@ -205,7 +174,7 @@ async def test_a_nordic_visit_round_trip_in_its_language_and_time_zone(
             assert calendar is not None
             event = validate_ics(calendar)
             assert event["TZID"] == country.zone
-            assert event["DTSTART"] == _start(country.zone).strftime("%Y%m%dT%H%M%S")
+            assert event["DTSTART"] == visit_start(country.zone).strftime("%Y%m%dT%H%M%S")
             assert event["SUMMARY"] == country.summary + title
 
             cancel_url = local(links(decision)["/visits/cancel"])
@@ -226,3 +195,66 @@ async def test_a_nordic_visit_round_trip_in_its_language_and_time_zone(
             notice = to(smtp_sink.messages, provider)[1].message
             assert notice["Subject"].startswith(country.provider_notice)
             assert when in text_of(notice)
+
+
+MINE_LINK = """mutation($e: String!, $l: Language!) {
+  requestMyRegistrationsLink(email: $e, language: $l) { errors { code } } }"""
+
+
+async def test_the_self_service_pages_speak_danish_and_norwegian(
+    nordic_index: dict[str, dict[str, Any]], visit_index: VisitIndex, redis_url: str,
+    smtp_sink: MailSink, redis: Redis,
+) -> None:
+    """The provider's page opens from its emailed link in the provider's language; "my
+    study visits" in the language asked for, with the visit in its country's time;
+    the erase page in the registration's language."""
+    smtp_sink.clear()
+    settings = visit_settings(visit_index, redis_url, smtp_sink, MEILI_INDEX=INDEX)
+    await write_visit_records(settings)
+    with serve(settings) as api:
+        async with httpx.AsyncClient(timeout=10) as client:
+            for country in (DANISH, NORWEGIAN):
+                payload = await register(client, api, registration_input(
+                    nordic_visit_id(nordic_index[country.language.lower()]), JOBSEEKER,
+                    name="Freja Nielsen", language=country.language))
+                assert payload["errors"] == [], payload
+            await run_worker(settings)
+
+            danish_provider = nordic_index["da"]["courses"][0]["contact"]["email"]
+            page_url = links(to(smtp_sink.messages, danish_provider)[0].message)["/provider"]
+            page = await client.get(page_url.replace(settings.public_base_url, api))
+            assert page.status_code == 200 and '<html lang="da">' in page.text
+            for shown in ("<h1>Jeres studiebesøg</h1>", "Bekræft valgte", "Afvis valgte",
+                          "afventer svar", "Freja Nielsen", _when(DANISH)):
+                assert shown in page.text, shown
+            assert _when(NORWEGIAN) not in page.text  # the Norwegian provider's visit
+
+            sent = len(smtp_sink.messages)
+            answer = await client.post(f"{api}/graphql", json={
+                "query": MINE_LINK, "variables": {"e": JOBSEEKER, "l": "NB"}})
+            assert answer.json()["data"]["requestMyRegistrationsLink"] == {"errors": []}
+            await run_worker(settings)
+            (link_mail,) = smtp_sink.messages[sent:]
+            assert link_mail.message["Subject"] == "Studiebesøkene dine"
+            mine = links(link_mail.message)["/mine"]
+            page = await client.get(mine.replace(settings.public_base_url, api))
+            assert page.status_code == 200 and '<html lang="nb">' in page.text
+            for shown in ("<h1>Mine studiebesøk</h1>", "Legg til i kalenderen (.ics)", ">Avlys<",
+                          ">Slett opplysningene mine<", "venter på svar", _when(NORWEGIAN),
+                          _when(DANISH, NORWEGIAN),  # Danish time, Norwegian words
+                          ">På dansk<", ">In English<", ">På svenska<"):
+                assert shown in page.text, shown
+            assert ">På norsk<" not in page.text
+            danish = await client.get(f"{api}/mine", params={"token": token_of(mine),
+                                                             "lang": "da"})
+            assert "<h1>Mine studiebesøg</h1>" in danish.text
+            assert "Føj til kalenderen" in danish.text
+
+            receipt = next(m.message for m in to(smtp_sink.messages, JOBSEEKER)
+                           if m.message["Subject"].startswith(DANISH.receipt))
+            erase_url = links(receipt)["/visits/erase"].replace(settings.public_base_url, api)
+            page = await client.get(erase_url)
+            assert "<h1 " in page.text and "Slet mine oplysninger" in page.text
+            erased = await client.post(f"{api}/visits/erase", data={
+                "token": token_of(erase_url), "lang": "da"})
+            assert erased.status_code == 200 and "Dine oplysninger er slettet." in erased.text
