@@ -25,6 +25,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from core.settings import Settings
 from core.visits import dispatch, ics, withdrawal
 from core.visits.formatting import moment, moment_when, visit_date, visit_when, zone_of
+from core.visits.language_names import language_name
 from core.visits.links import action_url, token_expiry
 from core.visits.models import CancelReason, DeclineReason, Language, Registration
 from core.visits.provider_access import provider_page_url
@@ -34,15 +35,6 @@ from core.visits.tokens import TokenAction
 from workers import email_links
 from workers.mail_policy import POLICY
 
-# The registration's language, as the provider (in the provider's language) reads it.
-_LANGUAGE_NAMES = {
-    Language.SV: {Language.SV: "svenska", Language.EN: "engelska", Language.DA: "danska",
-                  Language.NB: "norska (bokmål)"},
-    Language.DA: {Language.SV: "svensk", Language.EN: "engelsk", Language.DA: "dansk",
-                  Language.NB: "norsk (bokmål)"},
-    Language.NB: {Language.SV: "svensk", Language.EN: "engelsk", Language.DA: "dansk",
-                  Language.NB: "norsk (bokmål)"},
-}
 _DECLINE_REASONS = {
     Language.SV: {
         DeclineReason.VISIT_FULL: "Studiebesöket är fullbokat.",
@@ -167,7 +159,7 @@ def _values(kind: MailKind, registration: Registration, settings: Settings, lang
             jobseeker_name=registration.name,
             jobseeker_email=registration.email,
             jobseeker_phone=registration.phone or "–",
-            jobseeker_language=_LANGUAGE_NAMES[lang][registration.language],
+            jobseeker_language=language_name(registration.language, lang),
             confirm_url=action_url(settings, registration, TokenAction.CONFIRM),
             decline_url=action_url(settings, registration, TokenAction.DECLINE),
         )

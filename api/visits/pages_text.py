@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from core.visits.language_names import language_name
 from core.visits.models import Language, RegistrationStatus
 from core.visits.tokens import TokenAction
 
-TEXT: dict[Language, dict[str, str]] = {
+_WORDS: dict[Language, dict[str, str]] = {
     Language.SV: {
         "course": "Utbildning", "provider": "Anordnare", "when": "Tid", "where": "Plats",
         "name": "Namn", "email": "E-post", "phone": "Telefon", "language": "Språk",
-        "status": "Status", "lang_sv": "svenska", "lang_en": "engelska",
-        "lang_da": "danska", "lang_nb": "norska (bokmål)",
+        "status": "Status",
         "confirm": "Bekräfta besöket", "decline": "Tacka nej",
         "cancel": "Avboka", "erase": "Ta bort mina uppgifter",
         "decide_help": "Välj om den arbetssökande är välkommen. Personen får ett mejl med "
@@ -49,8 +49,7 @@ TEXT: dict[Language, dict[str, str]] = {
     Language.EN: {
         "course": "Course", "provider": "Provider", "when": "When", "where": "Where",
         "name": "Name", "email": "Email", "phone": "Phone", "language": "Language",
-        "status": "Status", "lang_sv": "Swedish", "lang_en": "English",
-        "lang_da": "Danish", "lang_nb": "Norwegian (Bokmål)",
+        "status": "Status",
         "confirm": "Confirm the visit", "decline": "Decline",
         "cancel": "Cancel", "erase": "Delete my details",
         "decide_help": "Choose whether the jobseeker is welcome. They get an email with "
@@ -90,8 +89,7 @@ TEXT: dict[Language, dict[str, str]] = {
     Language.DA: {
         "course": "Kursus", "provider": "Udbyder", "when": "Tidspunkt", "where": "Sted",
         "name": "Navn", "email": "E-mail", "phone": "Telefon", "language": "Sprog",
-        "status": "Status", "lang_sv": "svensk", "lang_en": "engelsk",
-        "lang_da": "dansk", "lang_nb": "norsk (bokmål)",
+        "status": "Status",
         "confirm": "Bekræft besøget", "decline": "Afvis",
         "cancel": "Aflys", "erase": "Slet mine oplysninger",
         "decide_help": "Vælg, om jobsøgeren er velkommen. Personen får en e-mail med "
@@ -131,8 +129,7 @@ TEXT: dict[Language, dict[str, str]] = {
     Language.NB: {
         "course": "Kurs", "provider": "Arrangør", "when": "Tidspunkt", "where": "Sted",
         "name": "Navn", "email": "E-post", "phone": "Telefon", "language": "Språk",
-        "status": "Status", "lang_sv": "svensk", "lang_en": "engelsk",
-        "lang_da": "dansk", "lang_nb": "norsk (bokmål)",
+        "status": "Status",
         "confirm": "Bekreft besøket", "decline": "Avslå",
         "cancel": "Avlys", "erase": "Slett opplysningene mine",
         "decide_help": "Velg om arbeidssøkeren er velkommen. Personen får en e-post med "
@@ -170,6 +167,11 @@ TEXT: dict[Language, dict[str, str]] = {
         "unavailable": "Ingenting ble endret. Prøv igjen om litt.",
     },
 }
+
+# The words, and the name of each registration language ("lang_sv", ...).
+TEXT: dict[Language, dict[str, str]] = {
+    lang: {**words, **{f"lang_{other.value}": language_name(other, lang) for other in Language}}
+    for lang, words in _WORDS.items()}
 
 
 def status_text(status: RegistrationStatus, lang: Language) -> str:

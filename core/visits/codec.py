@@ -8,12 +8,12 @@ from dataclasses import replace
 from core.visits.models import (
     Address,
     CancelReason,
-    Country,
     DeclineReason,
     Language,
     Registration,
     RegistrationStatus,
     Visit,
+    country_of,
 )
 
 MAIL_MARKER_PREFIX = "mail:"
@@ -97,7 +97,7 @@ def decode_hash(fields: Mapping[str, str]) -> Registration:
         contact_phone=fields.get("contactPhone") or None,
         registration_closes_hours_before=_optional_int(fields.get("closesHoursBefore")),
         occupation_code=fields.get("occupationCode") or None,
-        country=Country.parse(fields.get("country")),
+        country=country_of(fields.get("country")),
     )
     reason = fields.get("cancelReason")
     declined = fields.get("declineReason")

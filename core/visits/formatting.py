@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from core.visits.models import Country, Language, Visit
+from core.nordic_reference import Country
+from core.visits.models import Language, Visit
 
 TIMEZONE = ZoneInfo("Europe/Stockholm")
-"""The service's own zone: its scheduled jobs and the mails that concern no one visit."""
+"""The service's own zone: its scheduled jobs, and the mails about no single visit."""
 
 ZONES = {
     Country.SE: TIMEZONE,

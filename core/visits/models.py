@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from core.nordic_reference import Country
+
 
 class RegistrationStatus(StrEnum):
     """``PENDING → CONFIRMED | DECLINED | CANCELLED | EXPIRED``; ``CONFIRMED → CANCELLED``.
@@ -39,7 +41,7 @@ class RegistrationStatus(StrEnum):
 
 class Language(StrEnum):
     """The language of a registration's emails and pages, and of a provider's (its
-    country's: :func:`provider_language`)."""
+    country's: :attr:`Visit.provider_language`)."""
 
     SV = "sv"
     EN = "en"
@@ -56,29 +58,17 @@ class Language(StrEnum):
             return default or cls.SV
 
 
-class Country(StrEnum):
-    """The course's country (the feed's ``provider.country``): it decides the provider's
-    language and the time zone of its visits."""
-
-    SE = "SE"
-    DK = "DK"
-    NO = "NO"
-
-    @classmethod
-    def parse(cls, value: object) -> Country:
-        """A stored country code; Sweden for a record written before courses had one."""
-        try:
-            return cls(str(value)) if value else cls.SE
-        except ValueError:
-            return cls.SE
-
-    @property
-    def language(self) -> Language:
-        """The language of the provider's emails and pages."""
-        return _COUNTRY_LANGUAGES[self]
+# The language of a provider's emails and pages: its country's.
+COUNTRY_LANGUAGES = {Country.SE: Language.SV, Country.DK: Language.DA, Country.NO: Language.NB}
 
 
-_COUNTRY_LANGUAGES = {Country.SE: Language.SV, Country.DK: Language.DA, Country.NO: Language.NB}
+def country_of(value: object) -> Country:
+    """A stored country code (the feed's ``provider.country``); Sweden for a record
+    written before visits carried their country."""
+    try:
+        return Country(str(value)) if value else Country.SE
+    except ValueError:
+        return Country.SE
 
 
 class ErrorCode(StrEnum):
@@ -162,7 +152,7 @@ class Visit:
     @property
     def provider_language(self) -> Language:
         """The language of the provider's emails and pages (its country's)."""
-        return self.country.language
+        return COUNTRY_LANGUAGES[self.country]
 
     def title(self, language: Language) -> str:
         if language is Language.EN and self.course_title_en:
@@ -192,7 +182,7 @@ class Visit:
             contact_phone=contact.get("phone") or None,
             registration_closes_hours_before=visit.get("registrationClosesHoursBefore"),
             occupation_code=document.get("occupationCode") or None,
-            country=Country.parse(document.get("country")),
+            country=country_of(document.get("country")),
         )
 
 

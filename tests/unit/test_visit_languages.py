@@ -20,10 +20,12 @@ from api.provider import link_request
 from api.provider.text import TEXT as PROVIDER_TEXT
 from api.visits.decline_reasons import LABELS
 from api.visits.pages_text import TEXT as LINK_TEXT
+from core.nordic_reference import Country
 from core.visits import ics, my_registrations, ratelimit, service, validation
 from core.visits.codec import decode_hash, encode_registration
 from core.visits.formatting import moment, moment_when, visit_date, visit_when, zone_of
-from core.visits.models import Country, Language, Visit
+from core.visits.language_names import NAMES
+from core.visits.models import COUNTRY_LANGUAGES, Language, Visit
 from core.visits.provider_access import provider_page_url
 from core.visits.visit_records import visit_from_record, visit_records
 from tests.integration.visits.mail_helpers import validate_ics
@@ -33,7 +35,7 @@ from workers.emails import MailKind, render
 
 TEMPLATES = Path(emails.__file__).parent / "templates"
 ALL = set(Language)
-PROVIDER_LANGUAGES = {country.language for country in Country}
+PROVIDER_LANGUAGES = set(COUNTRY_LANGUAGES.values())
 DANISH_VISIT = dataclasses.replace(VISIT, country=Country.DK)
 NORWEGIAN_VISIT = dataclasses.replace(VISIT, country=Country.NO)
 
@@ -77,8 +79,7 @@ def test_every_error_and_email_text_exists_in_every_language() -> None:
     _same_keys({lang: {str(k): v for k, v in reasons.items()}
                 for lang, reasons in emails._DECLINE_REASONS.items()}, ALL)
     _same_keys({lang: {str(k): v for k, v in names.items()}
-                for lang, names in emails._LANGUAGE_NAMES.items()}, PROVIDER_LANGUAGES)
-    assert set(emails._LANGUAGE_NAMES[Language.SV]) == ALL
+                for lang, names in NAMES.items()}, ALL)
 
 
 def _variables(name: str) -> set[str]:
@@ -144,7 +145,7 @@ def test_the_zone_is_the_course_countrys_also_in_summer_time() -> None:
                                                           "Studiebesøk: ")])
 def test_the_invitation_has_the_country_zone_and_the_registration_language(
         country: Country, zone: str, summary: str) -> None:
-    language = country.language
+    language = COUNTRY_LANGUAGES[country]
     registration = dataclasses.replace(
         REGISTRATION, language=language, visit=dataclasses.replace(VISIT, country=country))
     event = validate_ics(ics.invitation(registration, "studiebesok.example",
@@ -174,7 +175,7 @@ def test_the_provider_reads_its_countrys_language_the_jobseeker_their_own(
     provider_subject, provider_text, provider_page = render(
         MailKind.PROVIDER_NOTIFICATION, registration, SETTINGS)
     assert provider_subject.startswith(subject) and language_line in provider_text
-    assert f'<html lang="{country.language.value}">' in provider_page
+    assert f'<html lang="{COUNTRY_LANGUAGES[country].value}">' in provider_page
     assert render(MailKind.JOBSEEKER_RECEIPT, registration, SETTINGS)[0].startswith(receipt)
 
 
