@@ -211,3 +211,19 @@ def test_the_country_is_kept_with_the_visit_and_older_records_are_swedish() -> N
 def test_a_lang_parameter_is_read_with_its_default(value: str | None, default: Language | None,
                                                    expected: Language) -> None:
     assert Language.parse(value, default) is expected
+
+
+@pytest.mark.parametrize("kind", [kind for kind in MailKind if kind.to_provider])
+@pytest.mark.parametrize("country", list(Country))
+def test_every_provider_email_renders_in_its_countrys_language(kind: MailKind,
+                                                                country: Country) -> None:
+    registration = dataclasses.replace(
+        REGISTRATION, language=Language.EN, visit=dataclasses.replace(VISIT, country=country))
+    subject, text, page = render(kind, registration, SETTINGS)
+    language = COUNTRY_LANGUAGES[country]
+    assert subject and "\n" not in subject
+    assert f'<html lang="{language.value}">' in page and "<MIG/MAG>" not in page
+    assert visit_when(registration.visit, language) in text
+    closing = {Language.SV: "Vänliga hälsningar", Language.DA: "Venlig hilsen",
+               Language.NB: "Vennlig hilsen"}[language]
+    assert closing in text
