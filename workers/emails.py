@@ -24,7 +24,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from core.settings import Settings
 from core.visits import dispatch, ics, withdrawal
-from core.visits.formatting import TIMEZONE, moment, moment_when, visit_date, visit_when
+from core.visits.formatting import moment, moment_when, visit_date, visit_when, zone_of
+from core.visits.language_names import language_name
 from core.visits.links import action_url, token_expiry
 from core.visits.models import CancelReason, DeclineReason, Language, Registration
 from core.visits.provider_access import provider_page_url
@@ -34,7 +35,6 @@ from core.visits.tokens import TokenAction
 from workers import email_links
 from workers.mail_policy import POLICY
 
-_LANGUAGE_NAMES = {Language.SV: "svenska", Language.EN: "engelska"}
 _DECLINE_REASONS = {
     Language.SV: {
         DeclineReason.VISIT_FULL: "Studiebesöket är fullbokat.",
@@ -48,11 +48,24 @@ _DECLINE_REASONS = {
         DeclineReason.NOT_SUITABLE: "The provider finds that the study visit does not suit you.",
         DeclineReason.OTHER: "The provider gave another reason.",
     },
+    Language.DA: {
+        DeclineReason.VISIT_FULL: "Studiebesøget er fuldt booket.",
+        DeclineReason.VISIT_CANCELLED: "Studiebesøget er aflyst.",
+        DeclineReason.NOT_SUITABLE: "Udbyderen vurderer, at studiebesøget ikke passer til dig.",
+        DeclineReason.OTHER: "Udbyderen har angivet en anden grund.",
+    },
+    Language.NB: {
+        DeclineReason.VISIT_FULL: "Studiebesøket er fullbooket.",
+        DeclineReason.VISIT_CANCELLED: "Studiebesøket er avlyst.",
+        DeclineReason.NOT_SUITABLE: "Arrangøren vurderer at studiebesøket ikke passer for deg.",
+        DeclineReason.OTHER: "Arrangøren har oppgitt en annen grunn.",
+    },
 }
 
 
 class MailKind(StrEnum):
-    """One template each; provider emails are in Swedish, the jobseeker's in their language."""
+    """One template each; provider emails are in the language of the provider's country
+    (Swedish, Danish, Norwegian), the jobseeker's in the registration's language."""
 
     PROVIDER_NOTIFICATION = "provider_notification"
     PROVIDER_CANCELLATION = "provider_cancellation"
@@ -140,13 +153,13 @@ def _values(kind: MailKind, registration: Registration, settings: Settings, lang
     if kind.to_provider:  # provider self-service: the "your study visits" page
         values["provider_page_url"] = provider_page_url(settings, visit)
     if kind is MailKind.PROVIDER_REMINDER:
-        values["registered_when"] = moment(registration.created_at, lang)
+        values["registered_when"] = moment(registration.created_at, lang, zone_of(visit))
     if kind in (MailKind.PROVIDER_NOTIFICATION, MailKind.PROVIDER_REMINDER):
         values.update(
             jobseeker_name=registration.name,
             jobseeker_email=registration.email,
             jobseeker_phone=registration.phone or "–",
-            jobseeker_language=_LANGUAGE_NAMES[registration.language],
+            jobseeker_language=language_name(registration.language, lang),
             confirm_url=action_url(settings, registration, TokenAction.CONFIRM),
             decline_url=action_url(settings, registration, TokenAction.DECLINE),
         )
@@ -160,14 +173,14 @@ def _values(kind: MailKind, registration: Registration, settings: Settings, lang
     if kind is MailKind.WAITLIST_OFFER:  # the claim link works as long as the offer
         values["claim_url"] = action_url(settings, registration, TokenAction.CLAIM)
         values["offer_expires"] = moment_when(
-            token_expiry(registration, TokenAction.CLAIM), lang)
+            token_expiry(registration, TokenAction.CLAIM), lang, zone_of(visit))
     return values
 
 
 def render(kind: MailKind, registration: Registration, settings: Settings
            ) -> tuple[str, str, str]:
     """Subject, plain text and HTML; every value in the HTML is escaped."""
-    lang = Language.SV if kind.to_provider else registration.language
+    lang = registration.visit.provider_language if kind.to_provider else registration.language
     values = _values(kind, registration, settings, lang)
     calendar_cancelled = _calendar_method(kind, registration) == "CANCEL"
     return render_template(kind.value, lang, values, calendar_cancelled=calendar_cancelled)
@@ -231,7 +244,7 @@ def compose(kind: MailKind, job: str, registration: Registration, settings: Sett
     if reply_to is not None:
         message["Reply-To"] = reply_to
     message["Subject"] = subject
-    message["Date"] = format_datetime(datetime.fromtimestamp(now, TIMEZONE))
+    message["Date"] = format_datetime(datetime.fromtimestamp(now, zone_of(visit)))
     revision = registration.ics_sequence if job in dispatch.REVISED_JOBS else 0
     message["Message-ID"] = message_id(job, registration.id, settings, revision)
     message["Auto-Submitted"] = "auto-generated"

@@ -6,7 +6,8 @@ read from the newest of its registrations (:mod:`core.visits.my_registrations`).
 mail is a convenience the person can ask for again, so it is sent at most once per job
 (arq's ``_job_id`` dedupes requests within a minute); transient SMTP failures are retried
 a few times, permanent ones dropped. The texts are the templates
-``my_registrations_link.{sv,en}`` and ``provider_link.sv`` (:mod:`workers.emails`).
+``my_registrations_link.{sv,en,da,nb}`` and ``provider_link.{sv,da,nb}`` (in the language of
+the provider's country; :mod:`workers.emails`).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def my_page_url(settings: Settings, digest: str, language: Language) -> str:
 async def send_my_registrations_link(ctx: dict[str, Any], digest: str, language: str) -> str:
     settings: Settings = ctx["settings"]
     redis: Redis = ctx["redis"]
-    lang = Language.EN if language == "en" else Language.SV
+    lang = Language.parse(language)
     registrations = await MyRegistrations(settings, redis, ctx["redis"]).registrations(digest)
     if not registrations:
         return "no registrations"
@@ -61,7 +62,7 @@ async def send_provider_link(ctx: dict[str, Any], digest: str, organisation: str
     if not visits:
         return "no visits"
     visit = visits[0]
-    mail = render_template("provider_link", Language.SV, {
+    mail = render_template("provider_link", visit.provider_language, {
         "days": str(settings.provider_link_days), "url": provider_page_url(settings, visit)})
     return await _send(ctx, Address(clean(visit.contact_name), addr_spec=visit.contact_email),
                        mail)

@@ -45,11 +45,15 @@ ICS_PATH = "/mine/visit.ics"
 CSRF_COOKIE = "mine_csrf"
 e = html.escape
 log = logging.getLogger(__name__)
-_TITLE = {Language.SV: "Mina studiebesök", Language.EN: "My study visits"}
-_NONE = {Language.SV: "Du har inga anmälningar.", Language.EN: "You have no registrations."}
-_ICS = {Language.SV: "Lägg in i kalendern (.ics)", Language.EN: "Add to calendar (.ics)"}
-_OTHER_LANGUAGE = {Language.SV: (Language.EN, "In English"),
-                   Language.EN: (Language.SV, "På svenska")}
+_TITLE = {Language.SV: "Mina studiebesök", Language.EN: "My study visits",
+          Language.DA: "Mine studiebesøg", Language.NB: "Mine studiebesøk"}
+_NONE = {Language.SV: "Du har inga anmälningar.", Language.EN: "You have no registrations.",
+         Language.DA: "Du har ingen tilmeldinger.", Language.NB: "Du har ingen påmeldinger."}
+_ICS = {Language.SV: "Lägg in i kalendern (.ics)", Language.EN: "Add to calendar (.ics)",
+        Language.DA: "Føj til kalenderen (.ics)", Language.NB: "Legg til i kalenderen (.ics)"}
+# The language switch: each language named in itself.
+_IN_LANGUAGE = {Language.SV: "På svenska", Language.EN: "In English",
+                Language.DA: "På dansk", Language.NB: "På norsk"}
 
 
 def ics_url(prefix: str, token: str, registration_id: str) -> str:
@@ -118,9 +122,10 @@ async def _show(request: Request) -> Response:
     registrations = await my_registrations(request).registrations(digest)
     log.info("my study visits listed: registrations=%d", len(registrations))
     csrf = new_csrf()
-    other, other_name = _OTHER_LANGUAGE[lang]
-    switch = (f'<p><a lang="{other.value}" href="{e(base_path(request) + PAGE_PATH)}?'
-              f'{e(urlencode({"token": token, "lang": other.value}))}">{other_name}</a></p>')
+    switch = "<p>" + " · ".join(
+        f'<a lang="{other.value}" href="{e(base_path(request) + PAGE_PATH)}?'
+        f'{e(urlencode({"token": token, "lang": other.value}))}">{e(name)}</a>'
+        for other, name in _IN_LANGUAGE.items() if other is not lang) + "</p>"
     body = "".join(_item(request, token, r, lang, csrf) for r in registrations)
     response = page(_TITLE[lang], switch + (body or f"<p>{e(_NONE[lang])}</p>"), lang)
     set_csrf_cookie(response, request, CSRF_COOKIE, csrf, PAGE_PATH)

@@ -22,7 +22,7 @@ e = html.escape
 
 
 def language(value: str | None) -> Language:
-    return Language.EN if value == "en" else Language.SV
+    return Language.parse(value)
 
 
 def page(title: str, body: str, lang: Language, status: int = 200) -> HTMLResponse:

@@ -28,6 +28,18 @@ _TEXT = {
                   "sent": "If the address belongs to a contact person of our study visits, "
                           "a new link has been sent to it.",
                   "refused": "Check the address, or try again in a while."},
+    Language.DA: {"heading": "Har I brug for et nyt link?",
+                  "label": "Kontaktpersonens e-mailadresse",
+                  "send": "Send et nyt link", "title": "Nyt link",
+                  "sent": "Hvis adressen tilhører en kontaktperson for vores studiebesøg, har "
+                          "vi sendt et nyt link til den.",
+                  "refused": "Kontrollér adressen, eller prøv igen om lidt."},
+    Language.NB: {"heading": "Trenger dere en ny lenke?",
+                  "label": "Kontaktpersonens e-postadresse",
+                  "send": "Send en ny lenke", "title": "Ny lenke",
+                  "sent": "Hvis adressen tilhører en kontaktperson for studiebesøkene våre, har "
+                          "vi sendt en ny lenke dit.",
+                  "refused": "Kontroller adressen, eller prøv igjen om litt."},
 }
 
 

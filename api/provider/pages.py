@@ -16,7 +16,6 @@ import html
 import io
 import re
 import time
-from datetime import datetime
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -43,7 +42,7 @@ from api.visits.pages_text import status_text
 from api.visits.runtime import visit_service
 from core.errors import ServiceUnavailable
 from core.visits.attendance import Attendance
-from core.visits.formatting import TIMEZONE, visit_when
+from core.visits.formatting import numeric_time, visit_when, zone_of
 from core.visits.models import Language, RegistrationStatus
 from core.visits.provider_access import (
     ProviderAccess,
@@ -113,7 +112,7 @@ def _visit_section(request: Request, token: str, item: ProviderVisit, lang: Lang
         + f"</td><td>{e(short_reference(r.id))}</td><td>{e(r.name)}</td><td>{e(r.email)}</td>"
         f"<td>{e(r.phone or '–')}</td><td>{e(t['lang_' + r.language.value])}</td>"
         f"<td>{e(status_text(r.status, lang))}</td>"
-        f"<td>{e(_time(r.created_at))}</td>"
+        f"<td>{e(numeric_time(r.created_at, zone_of(item.visit)))}</td>"
         f"<td>{e(t[item.attendance[r.id].value] if r.id in item.attendance else '–')}</td></tr>"
         for r in item.registrations
     )
@@ -145,10 +144,6 @@ def _waitlist(item: ProviderVisit, lang: Language) -> str:
                       for r in item.waitlist)
     return (f"<h3>{e(t['waitlist'])} ({item.waitlist_length})</h3>"
             f"<p>{e(t['waitlist_note'])}</p><ol>{entries}</ol>")
-
-
-def _time(ts: int) -> str:
-    return datetime.fromtimestamp(ts, TIMEZONE).strftime("%Y-%m-%d %H:%M")
 
 
 async def _show(request: Request) -> Response:
@@ -225,7 +220,7 @@ async def _csv(request: Request) -> Response:
     for r in item.registrations:
         writer.writerow([_cell(v) for v in (
             short_reference(r.id), r.name, r.email, r.phone or "", r.language.value,
-            r.status.value, _time(r.created_at),
+            r.status.value, numeric_time(r.created_at, zone_of(item.visit)),
             item.attendance[r.id].value if r.id in item.attendance else "")])
     filename = "study-visit-" + re.sub(r"[^A-Za-z0-9_-]", "_", item.visit.visit_id) + ".csv"
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={

@@ -1,4 +1,5 @@
-"""The words of the provider's page, in Swedish and English (the link pages' words too)."""
+"""The words of the provider's page, in Swedish, Danish, Norwegian (Bokmål) and English
+(the link pages' words too)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,40 @@ _OWN: dict[Language, dict[str, str]] = {
         "line, who has a set time to take it.",
         "attended_count": "Attended", "attended": "Attended", "absent": "Did not attend",
         "mark_attended": "Mark selected: attended", "mark_absent": "Mark selected: did not attend",
+    },
+    Language.DA: {
+        "title": "Jeres studiebesøg", "capacity": "Pladser", "taken": "Booket",
+        "reference": "Reference", "registered": "Tilmeldt", "select": "Vælg",
+        "confirm_selected": "Bekræft valgte", "decline_selected": "Afvis valgte",
+        "csv": "Hent listen (CSV)", "no_visits": "I har ingen kommende studiebesøg.",
+        "no_registrations": "Ingen tilmeldinger endnu.",
+        "decided": "Færdig: {done} ændret, {skipped} uændret.",
+        "forbidden_title": "Formularen er udløbet",
+        "forbidden": "Åbn siden igen fra linket, og prøv igen.",
+        "back": "Tilbage til listen",
+        "undo_selected": "Træk bekræftelsen af valgte tilbage",
+        "attendance": "Fremmøde",
+        "waitlist": "Venteliste", "waitlist_note": "Bliver en plads ledig, tilbydes den til "
+        "den næste i køen, som har en bestemt frist til at tage den.",
+        "attended_count": "Mødte op", "attended": "Mødte op", "absent": "Mødte ikke op",
+        "mark_attended": "Markér valgte: mødte op", "mark_absent": "Markér valgte: mødte ikke op",
+    },
+    Language.NB: {
+        "title": "Studiebesøkene deres", "capacity": "Plasser", "taken": "Booket",
+        "reference": "Referanse", "registered": "Påmeldt", "select": "Velg",
+        "confirm_selected": "Bekreft valgte", "decline_selected": "Avslå valgte",
+        "csv": "Last ned listen (CSV)", "no_visits": "Dere har ingen kommende studiebesøk.",
+        "no_registrations": "Ingen påmeldinger ennå.",
+        "decided": "Ferdig: {done} endret, {skipped} uendret.",
+        "forbidden_title": "Skjemaet har utløpt",
+        "forbidden": "Åpne siden på nytt fra lenken og prøv igjen.",
+        "back": "Tilbake til listen",
+        "undo_selected": "Trekk tilbake bekreftelsen av valgte",
+        "attendance": "Oppmøte",
+        "waitlist": "Venteliste", "waitlist_note": "Blir en plass ledig, tilbys den til "
+        "nestemann i køen, som har en viss frist på seg til å ta den.",
+        "attended_count": "Møtte opp", "attended": "Møtte opp", "absent": "Møtte ikke",
+        "mark_attended": "Merk valgte: møtte opp", "mark_absent": "Merk valgte: møtte ikke",
     },
 }
 TEXT: dict[Language, dict[str, str]] = {

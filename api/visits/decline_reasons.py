@@ -16,6 +16,14 @@ LABELS = {
                   DeclineReason.VISIT_CANCELLED: "The visit is cancelled",
                   DeclineReason.NOT_SUITABLE: "Not suitable for the jobseeker",
                   DeclineReason.OTHER: "Other reason"},
+    Language.DA: {"label": "Grund til afvisning", DeclineReason.VISIT_FULL: "Fuldt booket",
+                  DeclineReason.VISIT_CANCELLED: "Besøget er aflyst",
+                  DeclineReason.NOT_SUITABLE: "Passer ikke til jobsøgeren",
+                  DeclineReason.OTHER: "Anden grund"},
+    Language.NB: {"label": "Grunn til avslag", DeclineReason.VISIT_FULL: "Fullbooket",
+                  DeclineReason.VISIT_CANCELLED: "Besøket er avlyst",
+                  DeclineReason.NOT_SUITABLE: "Passer ikke for arbeidssøkeren",
+                  DeclineReason.OTHER: "Annen grunn"},
 }
 
 

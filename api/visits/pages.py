@@ -111,9 +111,13 @@ def _details(registration: Registration, lang: Language, personal: bool) -> str:
 
 
 def _language(request: Request, outcome: ActionOutcome, kind: str) -> Language:
-    if kind != "decision" and outcome.registration is not None:
-        return outcome.registration.language
-    return Language.EN if request.query_params.get("lang") == "en" else Language.SV
+    """The jobseeker's pages: the registration's language. The provider's decision page:
+    its ``lang`` parameter, else the language of the provider's country."""
+    registration = outcome.registration
+    if kind != "decision" and registration is not None:
+        return registration.language
+    provider = registration.visit.provider_language if registration is not None else None
+    return Language.parse(request.query_params.get("lang"), provider)
 
 
 def _problem(outcome: ActionOutcome, lang: Language) -> HTMLResponse:
@@ -183,7 +187,7 @@ async def _submit(request: Request, kind: str) -> HTMLResponse:
     service = visit_service(request)
     outcome = await service.act(token, _ALLOWED[kind],
                                 read_reason((fields.get(REASON_FIELD) or [""])[0]))
-    lang = Language.EN if fields.get("lang") == ["en"] else Language.SV
+    lang = Language.parse((fields.get("lang") or [""])[0])
     if outcome.result is not ActionResult.DONE or outcome.action is None:
         if outcome.result is ActionResult.ALREADY_DONE and outcome.status is not None:
             t = TEXT[lang]
@@ -200,7 +204,7 @@ async def _answer(request: Request, kind: str) -> HTMLResponse:
             return await _submit(request, kind)
         return await _show(request, kind)
     except ServiceUnavailable:
-        lang = Language.EN if request.query_params.get("lang") == "en" else Language.SV
+        lang = Language.parse(request.query_params.get("lang"))
         t = TEXT[lang]
         page = _page(t["unavailable_title"], f"<p>{e(t['unavailable'])}</p>", lang, 503)
         page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -1,15 +1,16 @@
-"""The words of the link pages, in Swedish and English."""
+"""The words of the link pages, in Swedish, English, Danish and Norwegian (Bokmål)."""
 
 from __future__ import annotations
 
+from core.visits.language_names import language_name
 from core.visits.models import Language, RegistrationStatus
 from core.visits.tokens import TokenAction
 
-TEXT: dict[Language, dict[str, str]] = {
+_WORDS: dict[Language, dict[str, str]] = {
     Language.SV: {
         "course": "Utbildning", "provider": "Anordnare", "when": "Tid", "where": "Plats",
         "name": "Namn", "email": "E-post", "phone": "Telefon", "language": "Språk",
-        "status": "Status", "lang_sv": "svenska", "lang_en": "engelska",
+        "status": "Status",
         "confirm": "Bekräfta besöket", "decline": "Tacka nej",
         "cancel": "Avboka", "erase": "Ta bort mina uppgifter",
         "decide_help": "Välj om den arbetssökande är välkommen. Personen får ett mejl med "
@@ -48,7 +49,7 @@ TEXT: dict[Language, dict[str, str]] = {
     Language.EN: {
         "course": "Course", "provider": "Provider", "when": "When", "where": "Where",
         "name": "Name", "email": "Email", "phone": "Phone", "language": "Language",
-        "status": "Status", "lang_sv": "Swedish", "lang_en": "English",
+        "status": "Status",
         "confirm": "Confirm the visit", "decline": "Decline",
         "cancel": "Cancel", "erase": "Delete my details",
         "decide_help": "Choose whether the jobseeker is welcome. They get an email with "
@@ -85,7 +86,92 @@ TEXT: dict[Language, dict[str, str]] = {
         "unavailable_title": "The service is unavailable right now",
         "unavailable": "Nothing changed. Please try again in a little while.",
     },
+    Language.DA: {
+        "course": "Kursus", "provider": "Udbyder", "when": "Tidspunkt", "where": "Sted",
+        "name": "Navn", "email": "E-mail", "phone": "Telefon", "language": "Sprog",
+        "status": "Status",
+        "confirm": "Bekræft besøget", "decline": "Afvis",
+        "cancel": "Aflys", "erase": "Slet mine oplysninger",
+        "decide_help": "Vælg, om jobsøgeren er velkommen. Personen får en e-mail med "
+                       "jeres svar.",
+        "cancel_help": "Vil du aflyse? Så bliver pladsen ledig til en anden.",
+        "erase_help": "Din tilmelding og alle dine oplysninger slettes med det samme. Har du "
+                      "en plads, bliver den frigivet.",
+        "nothing_to_do": "Der er ikke mere at gøre her.",
+        "invalid_title": "Ugyldigt link",
+        "invalid": "Linket er ugyldigt. Kontrollér, at du har kopieret hele linket.",
+        "expired_title": "Linket er udløbet",
+        "expired": "Linket gælder ikke længere.",
+        "not_found_title": "Tilmeldingen findes ikke",
+        "not_found": "Tilmeldingen findes ikke længere. Den kan være blevet slettet.",
+        "not_allowed_title": "Intet blev ændret",
+        "not_allowed": "Tilmeldingen kan ikke længere ændres på den måde.",
+        "already": "Intet blev ændret: tilmeldingen er allerede",
+        "done_confirm": "Tak! Besøget er bekræftet, og personen får en e-mail.",
+        "done_decline": "Tak! I har afvist tilmeldingen, og personen får en e-mail.",
+        "done_cancel": "Dit studiebesøg er aflyst.",
+        "done_erase": "Dine oplysninger er slettet.",
+        "title_confirm": "Tilmelding til studiebesøg",
+        "title_decline": "Tilmelding til studiebesøg",
+        "title_cancel": "Aflys studiebesøg", "title_erase": "Slet mine oplysninger",
+        "PENDING": "afventer svar", "CONFIRMED": "bekræftet", "DECLINED": "afvist",
+        "CANCELLED": "aflyst", "EXPIRED": "udløbet (intet svar før besøget)",
+        "WAITLISTED": "på ventelisten",
+        "OFFERED": "tilbudt en plads", "waitlist_position": "Plads i køen",
+        "claim": "Tag pladsen", "title_claim": "En ledig plads på et studiebesøg",
+        "claim_help": "Der holdes en plads til dig. Tager du den, sendes din tilmelding til "
+                      "udbyderen, som bekræfter eller afviser den.",
+        "leave_help": "Vil du forlade ventelisten? Din plads i køen går videre til den næste.",
+        "done_claim": "Pladsen er din! Din tilmelding er sendt til udbyderen.",
+        "unavailable_title": "Tjenesten er ikke tilgængelig lige nu",
+        "unavailable": "Intet blev ændret. Prøv igen om lidt.",
+    },
+    Language.NB: {
+        "course": "Kurs", "provider": "Arrangør", "when": "Tidspunkt", "where": "Sted",
+        "name": "Navn", "email": "E-post", "phone": "Telefon", "language": "Språk",
+        "status": "Status",
+        "confirm": "Bekreft besøket", "decline": "Avslå",
+        "cancel": "Avlys", "erase": "Slett opplysningene mine",
+        "decide_help": "Velg om arbeidssøkeren er velkommen. Personen får en e-post med "
+                       "svaret deres.",
+        "cancel_help": "Vil du avlyse? Da blir plassen ledig for noen andre.",
+        "erase_help": "Påmeldingen din og alle opplysningene dine slettes med en gang. Har du "
+                      "en plass, blir den frigitt.",
+        "nothing_to_do": "Det er ikke mer å gjøre her.",
+        "invalid_title": "Ugyldig lenke",
+        "invalid": "Lenken er ugyldig. Kontroller at du har kopiert hele lenken.",
+        "expired_title": "Lenken har utløpt",
+        "expired": "Lenken gjelder ikke lenger.",
+        "not_found_title": "Påmeldingen finnes ikke",
+        "not_found": "Påmeldingen finnes ikke lenger. Den kan ha blitt slettet.",
+        "not_allowed_title": "Ingenting ble endret",
+        "not_allowed": "Påmeldingen kan ikke lenger endres på den måten.",
+        "already": "Ingenting ble endret: påmeldingen er allerede",
+        "done_confirm": "Takk! Besøket er bekreftet, og personen får en e-post.",
+        "done_decline": "Takk! Dere har avslått påmeldingen, og personen får en e-post.",
+        "done_cancel": "Studiebesøket ditt er avlyst.",
+        "done_erase": "Opplysningene dine er slettet.",
+        "title_confirm": "Påmelding til studiebesøk",
+        "title_decline": "Påmelding til studiebesøk",
+        "title_cancel": "Avlys studiebesøk", "title_erase": "Slett opplysningene mine",
+        "PENDING": "venter på svar", "CONFIRMED": "bekreftet", "DECLINED": "avslått",
+        "CANCELLED": "avlyst", "EXPIRED": "utløpt (ikke besvart før besøket)",
+        "WAITLISTED": "på ventelisten",
+        "OFFERED": "tilbudt en plass", "waitlist_position": "Plass i køen",
+        "claim": "Ta plassen", "title_claim": "En ledig plass på et studiebesøk",
+        "claim_help": "En plass holdes av til deg. Tar du den, sendes påmeldingen din til "
+                      "arrangøren, som bekrefter eller avslår den.",
+        "leave_help": "Vil du gå ut av ventelisten? Plassen din i køen går videre til nestemann.",
+        "done_claim": "Plassen er din! Påmeldingen din er sendt til arrangøren.",
+        "unavailable_title": "Tjenesten er ikke tilgjengelig akkurat nå",
+        "unavailable": "Ingenting ble endret. Prøv igjen om litt.",
+    },
 }
+
+# The words, and the name of each registration language ("lang_sv", ...).
+TEXT: dict[Language, dict[str, str]] = {
+    lang: {**words, **{f"lang_{other.value}": language_name(other, lang) for other in Language}}
+    for lang, words in _WORDS.items()}
 
 
 def status_text(status: RegistrationStatus, lang: Language) -> str:

@@ -19,7 +19,7 @@ from core.outages import SEARCH, search_outage
 from core.visits.models import Visit
 
 VISIT_FIELDS = ["id", "title", "titleEn", "providerName", "municipalityName", "contact",
-                "occupationCode", "studyVisits"]
+                "occupationCode", "country", "studyVisits"]
 MAX_COURSES_PER_LISTING = 1000
 RECONCILE_CHUNK = 100
 

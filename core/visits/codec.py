@@ -13,6 +13,7 @@ from core.visits.models import (
     Registration,
     RegistrationStatus,
     Visit,
+    country_of,
 )
 
 MAIL_MARKER_PREFIX = "mail:"
@@ -53,6 +54,7 @@ def encode_registration(registration: Registration, email_hash: str) -> dict[str
         "contactPhone": visit.contact_phone or "",
         "closesHoursBefore": _optional_text(visit.registration_closes_hours_before),
         "occupationCode": visit.occupation_code or "",
+        "country": visit.country.value,
     }
     return fields
 
@@ -95,6 +97,7 @@ def decode_hash(fields: Mapping[str, str]) -> Registration:
         contact_phone=fields.get("contactPhone") or None,
         registration_closes_hours_before=_optional_int(fields.get("closesHoursBefore")),
         occupation_code=fields.get("occupationCode") or None,
+        country=country_of(fields.get("country")),
     )
     reason = fields.get("cancelReason")
     declined = fields.get("declineReason")

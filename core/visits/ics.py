@@ -1,5 +1,10 @@
 """iCalendar (RFC 5545 / iTIP RFC 5546) invitations for confirmed visits, and their
-cancellations, built with the ``icalendar`` library (escaping, folding, UTC times).
+cancellations, built with the ``icalendar`` library (escaping, folding, time zones).
+
+The visit's start and end are local times with the ``TZID`` of the course's country
+(Europe/Stockholm, Europe/Copenhagen, Europe/Oslo), and the calendar carries that zone's
+``VTIMEZONE`` (its rules for the years around the visit), so a client shows the time as
+the provider set it; the stamp is UTC. The summary is in the registration's language.
 
 The UID is stable per registration, so a later message with a higher ``SEQUENCE``
 (a cancellation, an updated time) replaces the event in the jobseeker's calendar. The
@@ -10,14 +15,17 @@ to import (``METHOD:PUBLISH``), is what "my study visits" offers for download.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.utils import parseaddr
 
 from icalendar import Calendar, Event, vCalAddress
 
+from core.visits.formatting import zone_of
 from core.visits.models import Language, Registration, RegistrationStatus
 
 PRODID = "-//Studiebesok//Study visits//SV"
+SUMMARY = {Language.SV: "Studiebesök: ", Language.EN: "Study visit: ",
+           Language.DA: "Studiebesøg: ", Language.NB: "Studiebesøk: "}
 
 
 def _param(value: str) -> str:
@@ -64,7 +72,6 @@ def invitation(registration: Registration, domain: str, organizer_email: str,
     """
     visit = registration.visit
     title = visit.title(registration.language)
-    summary = "Studiebesök: " if registration.language is Language.SV else "Study visit: "
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -73,11 +80,13 @@ def invitation(registration: Registration, domain: str, organizer_email: str,
     event = Event()
     event.add("uid", f"studyvisit-{registration.id}@{domain}")
     event.add("dtstamp", _utc(int(datetime.now(UTC).timestamp()) if now is None else now))
-    event.add("dtstart", _utc(visit.start_ts))
-    event.add("dtend", _utc(visit.end_ts))
+    zone = zone_of(visit)
+    start = datetime.fromtimestamp(visit.start_ts, zone)
+    event.add("dtstart", start)
+    event.add("dtend", datetime.fromtimestamp(visit.end_ts, zone))
     event.add("sequence", (1 if cancelled else 0) if sequence is None else sequence)
     event.add("status", status or ("CANCELLED" if cancelled else "CONFIRMED"))
-    event.add("summary", summary + title)
+    event.add("summary", SUMMARY[registration.language] + title)
     event.add("location", visit.address.one_line())
     event.add("description", f"{visit.provider_name} – {title}")
     organizer_params = {} if sent_by in (None, organizer_email) else {
@@ -87,5 +96,7 @@ def invitation(registration: Registration, domain: str, organizer_email: str,
                                    role="REQ-PARTICIPANT", partstat="ACCEPTED", rsvp="FALSE"))
     event.add("transp", "OPAQUE")
     calendar.add_component(event)
+    calendar.add_missing_timezones(first_date=date(start.year - 1, 1, 1),
+                                   last_date=date(start.year + 2, 1, 1))
     data: bytes = calendar.to_ical()
     return data

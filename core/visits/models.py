@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from core.nordic_reference import Country
+
 
 class RegistrationStatus(StrEnum):
     """``PENDING → CONFIRMED | DECLINED | CANCELLED | EXPIRED``; ``CONFIRMED → CANCELLED``.
@@ -38,8 +40,35 @@ class RegistrationStatus(StrEnum):
 
 
 class Language(StrEnum):
+    """The language of a registration's emails and pages, and of a provider's (its
+    country's: :attr:`Visit.provider_language`)."""
+
     SV = "sv"
     EN = "en"
+    DA = "da"
+    NB = "nb"
+
+    @classmethod
+    def parse(cls, value: str | None, default: Language | None = None) -> Language:
+        """The language of a ``lang`` parameter; ``default`` (Swedish unless given) when
+        it is missing or not one of ours."""
+        try:
+            return cls(value) if value else (default or cls.SV)
+        except ValueError:
+            return default or cls.SV
+
+
+# The language of a provider's emails and pages: its country's.
+COUNTRY_LANGUAGES = {Country.SE: Language.SV, Country.DK: Language.DA, Country.NO: Language.NB}
+
+
+def country_of(value: object) -> Country:
+    """A stored country code (the feed's ``provider.country``); Sweden for a record
+    written before visits carried their country."""
+    try:
+        return Country(str(value)) if value else Country.SE
+    except ValueError:
+        return Country.SE
 
 
 class ErrorCode(StrEnum):
@@ -114,10 +143,16 @@ class Visit:
     contact_phone: str | None = None
     registration_closes_hours_before: int | None = None  # None: the service's default
     occupation_code: str | None = None  # the course's occupation (similar-course links)
+    country: Country = Country.SE  # the provider's: its language, the visit's time zone
 
     @property
     def end_ts(self) -> int:
         return self.start_ts + self.duration_minutes * 60
+
+    @property
+    def provider_language(self) -> Language:
+        """The language of the provider's emails and pages (its country's)."""
+        return COUNTRY_LANGUAGES[self.country]
 
     def title(self, language: Language) -> str:
         if language is Language.EN and self.course_title_en:
@@ -147,6 +182,7 @@ class Visit:
             contact_phone=contact.get("phone") or None,
             registration_closes_hours_before=visit.get("registrationClosesHoursBefore"),
             occupation_code=document.get("occupationCode") or None,
+            country=country_of(document.get("country")),
         )
 
 

@@ -84,7 +84,9 @@ class LinkRequestOutcome:
 
 
 _LIMITED = {Language.SV: "För många förfrågningar. Försök igen senare.",
-            Language.EN: "Too many requests. Please try again later."}
+            Language.EN: "Too many requests. Please try again later.",
+            Language.DA: "For mange forespørgsler. Prøv igen senere.",
+            Language.NB: "For mange forespørsler. Prøv igjen senere."}
 
 
 class MyRegistrations:

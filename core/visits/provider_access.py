@@ -38,6 +38,7 @@ from core.visits.dispatch import Job
 from core.visits.models import (
     CancelReason,
     DeclineReason,
+    Language,
     Registration,
     RegistrationStatus,
     Visit,
@@ -114,7 +115,10 @@ def provider_token_for_visit(settings: Settings, visit: Visit) -> str:
 def provider_page_url(settings: Settings, visit: Visit) -> str:
     """The "your study visits" link of the emails to a visit's contact person."""
     token = provider_token_for_visit(settings, visit)
-    return f"{settings.public_base_url}/provider?{urlencode({'token': token})}"
+    query = {"token": token}
+    if visit.provider_language is not Language.SV:  # the page speaks the provider's language
+        query["lang"] = visit.provider_language.value
+    return f"{settings.public_base_url}/provider?{urlencode(query)}"
 
 
 def verify_provider_token(secret_key: str, token: str, now: float | None = None
@@ -143,13 +147,18 @@ def verify_provider_token(secret_key: str, token: str, now: float | None = None
     return claims
 
 
+def _as_in_feeds(digits: str) -> str:
+    """The organisation identifier as feeds spell it: a Swedish organisation number
+    NNNNNN-NNNN, a Danish CVR number (8 digits) and a Norwegian one (9) as their digits."""
+    return f"{digits[:6]}-{digits[6:]}" if len(digits) == 10 else digits
+
+
 async def contact_visits(redis: Redis, settings: Settings, claims: ProviderClaims
                      ) -> list[Visit]:
     """The claims' visits: the organisation's whose course names the contact, upcoming or
     of the last :data:`ATTENDANCE_DAYS`, by start, at most :data:`MAX_VISITS`."""
     index = settings.meili_index
-    digits = claims.organisation  # feeds spell the number NNNNNN-NNNN
-    raw = await result(redis.hget(providers_key(index), f"{digits[:6]}-{digits[6:]}"))
+    raw = await result(redis.hget(providers_key(index), _as_in_feeds(claims.organisation)))
     visit_ids = sorted(orjson.loads(raw)) if raw else []
     if not visit_ids:
         return []

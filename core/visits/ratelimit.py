@@ -61,12 +61,18 @@ _MESSAGES: dict[Limit, dict[Language, str]] = {
     Limit.CLIENT: {
         Language.SV: "För många anmälningar på kort tid. Försök igen senare.",
         Language.EN: "Too many registrations in a short time. Please try again later.",
+        Language.DA: "For mange tilmeldinger på kort tid. Prøv igen senere.",
+        Language.NB: "For mange påmeldinger på kort tid. Prøv igjen senere.",
     },
     Limit.EMAILS_PER_DAY: {
         Language.SV: "Den här e-postadressen har fått så många anmälningar i dag som den "
                      "kan få. Försök igen i morgon.",
         Language.EN: "This email address has had as many registrations today as it can "
                      "have. Please try again tomorrow.",
+        Language.DA: "Denne e-mailadresse har fået så mange tilmeldinger i dag, som den "
+                     "kan få. Prøv igen i morgen.",
+        Language.NB: "Denne e-postadressen har fått så mange påmeldinger i dag som den "
+                     "kan få. Prøv igjen i morgen.",
     },
 }
 _MESSAGES[Limit.EMAIL] = _MESSAGES[Limit.CLIENT]

@@ -56,15 +56,22 @@ _HOLDS_SEAT = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED,
 
 _FAILURES = {
     ReserveOutcome.FULL: ("visitId", ErrorCode.VISIT_FULL, {
-        "sv": "Studiebesöket är fullbokat.", "en": "The study visit is fully booked."}),
+        "sv": "Studiebesöket är fullbokat.", "en": "The study visit is fully booked.",
+        "da": "Studiebesøget er fuldt booket.", "nb": "Studiebesøket er fullbooket."}),
     ReserveOutcome.ALREADY: ("email", ErrorCode.ALREADY_REGISTERED, {
         "sv": "Du är redan anmäld till det här studiebesöket.",
-        "en": "You are already registered for this study visit."}),
+        "en": "You are already registered for this study visit.",
+        "da": "Du er allerede tilmeldt dette studiebesøg.",
+        "nb": "Du er allerede påmeldt dette studiebesøket."}),
 }
 _PASSED = {"sv": "Studiebesöket har redan ägt rum.",
-           "en": "The study visit has already taken place."}
+           "en": "The study visit has already taken place.",
+           "da": "Studiebesøget har allerede fundet sted.",
+           "nb": "Studiebesøket har allerede funnet sted."}
 _CLOSED = {"sv": "Anmälan till studiebesöket har stängt.",
-           "en": "Registration for this study visit has closed."}
+           "en": "Registration for this study visit has closed.",
+           "da": "Tilmeldingen til studiebesøget er lukket.",
+           "nb": "Påmeldingen til studiebesøket er stengt."}
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,9 @@ PHONE_MAX = 21  # the longest number _PHONE accepts
 # maximum; anything longer is refused on its length alone, before it is looked at.
 WHITESPACE_SLACK = 100
 
-_VISIT_ID = re.compile(r"[0-9]{10}-[A-Za-z0-9_-]{1,64}~[A-Za-z0-9_-]{1,64}")
+# The provider's digits (10: Swedish organisation number, 8: Danish CVR number, 9:
+# Norwegian organisation number), its course id, the visit's id.
+_VISIT_ID = re.compile(r"[0-9]{8,10}-[A-Za-z0-9_-]{1,64}~[A-Za-z0-9_-]{1,64}")
 _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 _DOMAIN_LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _PHONE = re.compile(r"\+?[0-9][0-9 ()-]{5,19}")
@@ -33,26 +35,39 @@ _MESSAGES: dict[str, dict[Language, str]] = {
     "visit": {
         Language.SV: "Studiebesöket finns inte.",
         Language.EN: "The study visit does not exist.",
+        Language.DA: "Studiebesøget findes ikke.",
+        Language.NB: "Studiebesøket finnes ikke.",
     },
     "name_length": {
         Language.SV: f"Ange ett namn på {NAME_MIN}–{NAME_MAX} tecken.",
         Language.EN: f"Enter a name of {NAME_MIN} to {NAME_MAX} characters.",
+        Language.DA: f"Angiv et navn på {NAME_MIN}–{NAME_MAX} tegn.",
+        Language.NB: f"Oppgi et navn på {NAME_MIN}–{NAME_MAX} tegn.",
     },
     "name_chars": {
         Language.SV: "Namnet innehåller otillåtna tecken.",
         Language.EN: "The name contains characters that are not allowed.",
+        Language.DA: "Navnet indeholder tegn, der ikke er tilladt.",
+        Language.NB: "Navnet inneholder tegn som ikke er tillatt.",
     },
     "email": {
         Language.SV: "Ange en giltig e-postadress, till exempel namn@example.se.",
         Language.EN: "Enter a valid email address, for example name@example.com.",
+        Language.DA: "Angiv en gyldig e-mailadresse, for eksempel navn@example.dk.",
+        Language.NB: "Oppgi en gyldig e-postadresse, for eksempel navn@example.no.",
     },
     "phone": {
         Language.SV: "Ange ett telefonnummer med 7–15 siffror, till exempel 070-123 45 67.",
         Language.EN: "Enter a phone number of 7 to 15 digits, for example +46 70 123 45 67.",
+        Language.DA: "Angiv et telefonnummer med 7–15 cifre, for eksempel 20 12 34 56.",
+        Language.NB: "Oppgi et telefonnummer med 7–15 sifre, for eksempel 912 34 567.",
     },
     "consent": {
         Language.SV: "Du behöver godkänna att uppgifterna skickas till utbildningsanordnaren.",
         Language.EN: "You need to agree to your details being shared with the provider.",
+        Language.DA: "Du skal give samtykke til, at dine oplysninger sendes til "
+                     "uddannelsesudbyderen.",
+        Language.NB: "Du må samtykke i at opplysningene dine sendes til kursarrangøren.",
     },
 }
 

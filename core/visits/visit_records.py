@@ -32,7 +32,7 @@ from core.visits.awaiting import result
 from core.visits.models import Visit
 
 RECORD_FIELDS = ("id", "title", "titleEn", "providerName", "municipalityName", "contact",
-                 "occupationCode")
+                 "occupationCode", "country")
 WRITE_CHUNK = 1000
 
 

@@ -1,4 +1,4 @@
-"""The iCalendar invitation: RFC 5545 line rules, escaping, UTC times, iTIP fields."""
+"""The iCalendar invitation: RFC 5545 line rules, escaping, zoned times, iTIP fields."""
 
 import dataclasses
 from datetime import UTC, datetime
@@ -16,7 +16,8 @@ def test_the_invitation_is_valid_with_utc_times_and_a_stable_uid() -> None:
     event = validate_ics(invitation(REGISTRATION, "studiebesok.example",
                                     "karin@utbildning.example", now=1_800_000_000))
     assert event["METHOD"] == "REQUEST"
-    assert event["DTSTART"] == "20270302T090000Z" and event["DTEND"] == "20270302T103000Z"
+    assert event["TZID"] == "Europe/Stockholm"  # a Swedish course: 09:00 UTC is 10:00 there
+    assert event["DTSTART"] == "20270302T100000" and event["DTEND"] == "20270302T113000"
     assert event["UID"] == f"studyvisit-{REGISTRATION.id}@studiebesok.example"
     assert event["LOCATION"] == "Industrigatan 4, 212 14 Malmö"
     assert event["SUMMARY"] == "Study visit: Welder <MIG/MAG>"

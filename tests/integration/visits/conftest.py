@@ -21,12 +21,14 @@ import httpx
 import pytest
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from meilisearch import Client
+from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
 from core.reference import load_reference
 from core.settings import Settings
 from core.visits.catalog import find_visit
 from core.visits.models import Visit
+from core.visits.visit_records import VisitRecords
 from devstack.mailsink import MailSink
 from indexer.documents import course_document_id, study_visit_id
 from indexer.loader import CourseIndexer
@@ -217,6 +219,18 @@ async def register(client: httpx.AsyncClient, base_url: str, variables: dict[str
     assert "errors" not in body, body
     payload: dict[str, Any] = body["data"]["registerForStudyVisit"]
     return payload
+
+
+async def write_visit_records(settings: Settings) -> None:
+    """The visit records as the indexer CLI writes them, in this test's Redis database."""
+    async with httpx.AsyncClient(
+            base_url=settings.meili_url,
+            headers={"Authorization": f"Bearer {settings.meili_master_key}"}) as meili:
+        response = await meili.get(f"/indexes/{settings.meili_index}/documents",
+                                   params={"limit": 1000})
+    documents = response.json()["results"]
+    with SyncRedis.from_url(settings.redis_url) as sync:
+        VisitRecords(sync, settings.meili_index).rebuilt(documents)
 
 
 async def wait_for(predicate: Any, timeout: float = 10.0) -> None:

@@ -53,10 +53,12 @@ def to(messages: list[ReceivedMessage], address: str) -> list[ReceivedMessage]:
 
 def validate_ics(data: bytes) -> dict[str, str]:
     """Check an iCalendar object against RFC 5545's rules that matter to clients, and
-    return the event's properties (name → unescaped value; parameters dropped).
+    return the event's properties (name → unescaped value; parameters dropped, but the
+    start's ``TZID`` is returned as ``TZID``).
 
     CRLF line ends, lines of at most 75 octets, valid folding, balanced components,
-    the required properties, and UTC date-times.
+    the required properties, a UTC stamp, and start and end either in UTC or local
+    times of one zone whose ``VTIMEZONE`` the calendar carries.
     """
     assert data.endswith(b"\r\n"), "must end with CRLF"
     raw_lines = data[:-2].split(b"\r\n")
@@ -73,6 +75,7 @@ def validate_ics(data: bytes) -> dict[str, str]:
     stack: list[str] = []
     event: dict[str, str] = {}
     calendar: dict[str, str] = {}
+    zones: set[str] = set()
     for line in unfolded:
         name_part, sep, value = line.partition(":")
         assert sep, f"no value: {line!r}"
@@ -83,6 +86,11 @@ def validate_ics(data: bytes) -> dict[str, str]:
         if name == "END":
             assert stack and stack.pop() == value, f"unbalanced END:{value}"
             continue
+        if stack[-1:] == ["VTIMEZONE"] and name == "TZID":
+            zones.add(value)
+        if stack[-1:] == ["VEVENT"] and name in ("DTSTART", "DTEND"):
+            params = dict(p.partition("=")[::2] for p in name_part.split(";")[1:])
+            event[f"{name}_TZID"] = params.get("TZID", "")
         target = event if stack[-1:] == ["VEVENT"] else calendar
         target[name] = (value.replace("\\n", "\n").replace("\\,", ",").replace("\\;", ";")
                         .replace("\\\\", "\\"))
@@ -90,8 +98,16 @@ def validate_ics(data: bytes) -> dict[str, str]:
     assert calendar.get("VERSION") == "2.0" and "PRODID" in calendar
     for required in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"):
         assert required in event, f"missing {required}"
-    for stamp in ("DTSTAMP", "DTSTART", "DTEND"):
-        assert re.fullmatch(r"\d{8}T\d{6}Z", event[stamp]), f"{stamp} not UTC"
+    assert re.fullmatch(r"\d{8}T\d{6}Z", event["DTSTAMP"]), "DTSTAMP not UTC"
+    zone = event.pop("DTSTART_TZID")
+    assert event.pop("DTEND_TZID") == zone, "start and end in different zones"
+    for stamp in ("DTSTART", "DTEND"):
+        if zone:
+            assert zone in zones, f"no VTIMEZONE for {zone}"
+            assert re.fullmatch(r"\d{8}T\d{6}", event[stamp]), f"{stamp} not local"
+        else:
+            assert re.fullmatch(r"\d{8}T\d{6}Z", event[stamp]), f"{stamp} not UTC"
     assert event["DTEND"] > event["DTSTART"]
+    event["TZID"] = zone
     event["METHOD"] = calendar.get("METHOD", "")
     return event

@@ -15,7 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
 from core.settings import Settings
@@ -25,7 +24,6 @@ from core.visits.provider_access import issue_provider_token
 from core.visits.pseudonyms import email_digest
 from core.visits.short_reference import short_reference
 from core.visits.store import RegistrationStore
-from core.visits.visit_records import VisitRecords
 from devstack.mailsink import MailSink
 from tests.factories import organisation_number
 from tests.integration.visits.conftest import (
@@ -34,6 +32,7 @@ from tests.integration.visits.conftest import (
     indexed_visit,
     register,
     registration_input,
+    write_visit_records,
 )
 from tests.integration.visits.mail_helpers import calendar_of, links, text_of, to, token_of
 from tests.live_app import run_worker
@@ -50,22 +49,10 @@ DECIDE = """mutation($t: String!, $ids: [ID!]!, $d: ProviderDecision!, $r: Decli
     result outcomes { registrationId result status } } }"""
 
 
-async def _write_visit_records(settings: Settings) -> None:
-    """The visit records as the indexer CLI writes them, in this test's Redis database."""
-    async with httpx.AsyncClient(
-            base_url=settings.meili_url,
-            headers={"Authorization": f"Bearer {settings.meili_master_key}"}) as meili:
-        response = await meili.get(f"/indexes/{settings.meili_index}/documents",
-                                   params={"limit": 1000})
-    documents = response.json()["results"]
-    with SyncRedis.from_url(settings.redis_url) as sync:
-        VisitRecords(sync, settings.meili_index).rebuilt(documents)
-
-
 async def _setup(client: httpx.AsyncClient, api: str, settings: Settings,
                  visit_index: VisitIndex, sink: MailSink) -> tuple[list[str], str, str]:
     """Three registrations on Karin's visit, one on Olle's; Karin's page link."""
-    await _write_visit_records(settings)
+    await write_visit_records(settings)
     karins = []
     for n in range(3):
         payload = await register(client, api, registration_input(

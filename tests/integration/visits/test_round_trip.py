@@ -5,6 +5,7 @@ gets the decision with a valid .ics → cancel frees the seat."""
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 import httpx
 from redis.asyncio import Redis
@@ -98,7 +99,9 @@ async def test_register_confirm_decision_with_ics_and_cancel(
         start = datetime.datetime.fromisoformat(
             next(v for v in visit_index.feed["courses"][0]["studyVisits"]
                  if v["id"] == "FIVE")["start"])
-        assert event["DTSTART"] == start.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+        assert event["TZID"] == "Europe/Stockholm"  # a Swedish course
+        assert event["DTSTART"] == start.astimezone(
+            zoneinfo.ZoneInfo("Europe/Stockholm")).strftime("%Y%m%dT%H%M%S")
         assert event["UID"].startswith(f"studyvisit-{registration_id}@")
         assert "Industrigatan 4" in event["LOCATION"]
 
