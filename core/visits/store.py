@@ -5,7 +5,9 @@
   and store the registration with its expiry, atomically – N seats accept exactly N. The
   same step adds it to its address's "my study visits" index
   (:mod:`core.visits.my_registrations`), so no registration exists that the link misses
-  (the waitlist's join does the same).
+  (the waitlist's join does the same); and, when given, writes its due times
+  (:mod:`core.visits.closing`) and remembers the visit's contact
+  (:mod:`core.visits.provider_links`), so a registration is stored with all three.
 * transition: compare-and-set of the status; leaving the active states frees the seat
   (and leaves the waitlist; the caller offers the seat on, :mod:`core.visits.waitlist`);
   confirming schedules the reminder (:mod:`core.visits.reminders`), leaving CONFIRMED
@@ -64,21 +66,31 @@ local taken = redis.call('SCARD', KEYS[1])
 if taken >= tonumber(ARGV[1]) or redis.call('ZCARD', KEYS[8]) > 0 then
   return {'FULL', tostring(taken)}
 end
+local owed = tonumber(ARGV[8])
+local due = tonumber(ARGV[10 + owed])
 redis.call('SADD', KEYS[1], ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
-redis.call('HSET', KEYS[3], unpack(ARGV, 9 + tonumber(ARGV[8])))
+redis.call('HSET', KEYS[3], unpack(ARGV, 11 + owed + 2 * due))
 redis.call('EXPIREAT', KEYS[3], ARGV[4])
 redis.call('EXPIREAT', KEYS[1], ARGV[4])
 redis.call('EXPIREAT', KEYS[2], ARGV[4])
 redis.call('ZADD', KEYS[4], ARGV[6], ARGV[5])
 redis.call('ZADD', KEYS[5], ARGV[4], ARGV[3])
 redis.call('HSET', KEYS[6], ARGV[3], ARGV[5])
-for i = 9, 8 + tonumber(ARGV[8]) do
+for i = 9, 8 + owed do
   redis.call('ZADD', KEYS[7], ARGV[7], ARGV[i])
 end
 redis.call('ZADD', KEYS[9], ARGV[4], ARGV[3])
 local last = redis.call('ZRANGE', KEYS[9], -1, -1, 'WITHSCORES')
 redis.call('EXPIREAT', KEYS[9], last[2])
+for i = 11 + owed, 9 + owed + 2 * due, 2 do
+  redis.call('ZADD', KEYS[11], ARGV[i], ARGV[i + 1])
+end
+if ARGV[9 + owed] ~= '' then
+  redis.call('ZADD', KEYS[10], 'GT', ARGV[4], ARGV[9 + owed])
+  last = redis.call('ZRANGE', KEYS[10], -1, -1, 'WITHSCORES')
+  redis.call('EXPIREAT', KEYS[10], last[2])
+end
 return {'OK', tostring(taken + 1)}
 """
 
@@ -214,15 +226,24 @@ class RegistrationStore:
         email_hash: str,
         now: int,
         outbox: tuple[str, ...] = (),
+        due: Mapping[str, int] | None = None,
+        contact: tuple[str, str] | None = None,
     ) -> ReserveResult:
         """Take a seat of the registration's visit and store it, or say why not.
 
         ``outbox`` names the emails owed from now on (see :mod:`core.visits.dispatch`).
+        With the registration go its due times ``due`` (member → time in
+        :data:`keys.CLOSING_DUE`, :mod:`core.visits.closing`) and the visit's ``contact``,
+        (its key, the organisation) remembered until the registration expires
+        (:mod:`core.visits.provider_links`).
         """
         visit = registration.visit
         fields = encode_registration(registration, email_hash)
         flat = [item for pair in fields.items() for item in pair]
         members = [keys.outbox_member(job, registration.id) for job in outbox]
+        due_args = [arg for member, ts in (due or {}).items() for arg in (ts, member)]
+        # without a contact KEYS[10] is not touched (any key name will do)
+        contact_key, organisation = contact if contact is not None else (keys.CLOSING_DUE, "")
         try:
             reply = await self._write(
                 self._reserve,
@@ -236,6 +257,8 @@ class RegistrationStore:
                     keys.OUTBOX,
                     keys.waitlist(visit.id),
                     my_registrations_key(email_hash),
+                    contact_key,
+                    keys.CLOSING_DUE,
                 ],
                 [
                     visit.capacity,
@@ -247,6 +270,9 @@ class RegistrationStore:
                     now,
                     len(members),
                     *members,
+                    organisation,
+                    len(due_args) // 2,
+                    *due_args,
                     *flat,
                 ],
             )
