@@ -175,7 +175,7 @@ def main(argv: list[str]) -> int:
               "(apt-get install -y wrk)", file=sys.stderr)
         return 2
     # wrk may send a few more than its budget per connection before it stops
-    needed = WARM_UP + args.rounds * (args.registrations + args.concurrency)
+    needed = WARM_UP + args.rounds * (args.registrations + 2 * args.concurrency)
     if needed > COURSES * VISITS_PER_COURSE * SEATS:
         parser.error("more registrations than seats")
     started: list[ManagedProcess] = []
@@ -228,7 +228,10 @@ def main(argv: list[str]) -> int:
                 before = _stored(redis, api_visits)
                 # each round starts on other visits, so that the rounds fill them evenly
                 shift = number * count % len(api_visits)
-                bodies = _bodies(api_visits[shift:] + api_visits[:shift], count, f"r{number}")
+                # more bodies than the budget: a thread's connections may send a few more
+                # before it stops, and each must be an email of its own
+                bodies = _bodies(api_visits[shift:] + api_visits[:shift],
+                                 count + 2 * args.concurrency, f"r{number}")
                 profiler = _profiler(api, args.profile if number == 0 else None)
                 try:
                     burst = run_wrk(f"{base}/graphql", bodies, args.concurrency, 600, count,

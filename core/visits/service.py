@@ -23,7 +23,7 @@ from core.durability import DurabilityGate, aof_wait
 from core.errors import ServiceUnavailable
 from core.outages import registrations_call
 from core.settings import Settings
-from core.visits import closing, dispatch, withdrawal
+from core.visits import closing, dispatch, keys, withdrawal
 from core.visits.awaiting import result
 from core.visits.catalog import find_visit
 from core.visits.dispatch import Job
@@ -193,10 +193,13 @@ class VisitService:
         due = closing.due_entries(registration.id, now, visit.start_ts,
                                   self.settings.pending_reminder_hours)
         contact = contact_of(self.settings.secret_key, visit)
+        # the e-mail jobs, queued once the registration is stored for good
+        jobs = dispatch.enqueue_command(self.queue, owed, registration.id,
+                                        guard=keys.registration(registration.id))
         for _ in range(SEAT_ATTEMPTS):
             reserved = await self.store.reserve(
                 registration, digest, now,
-                outbox=tuple(job.value for job in owed), due=due, contact=contact,
+                outbox=tuple(job.value for job in owed), due=due, contact=contact, then=jobs,
             )
             if reserved.outcome is not ReserveOutcome.FULL or not join_waitlist_if_full:
                 break
@@ -212,7 +215,6 @@ class VisitService:
         if reserved.outcome is not ReserveOutcome.OK:
             field_name, code, texts = _FAILURES[reserved.outcome]
             return RegisterOutcome(errors=[FieldError(field_name, texts[lang], code)])
-        await dispatch.enqueue_all(self.queue, owed, registration.id)
         return RegisterOutcome(registration=registration, seats_taken=reserved.seats_taken)
 
     async def _waitlisted(self, registration: Registration) -> RegisterOutcome:

@@ -31,7 +31,7 @@ from enum import StrEnum
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 from core.durability import AofWait, DurabilityGate
 from core.errors import ServiceUnavailable
@@ -228,6 +228,7 @@ class RegistrationStore:
         outbox: tuple[str, ...] = (),
         due: Mapping[str, int] | None = None,
         contact: tuple[str, str] | None = None,
+        then: Sequence[Any] | None = None,
     ) -> ReserveResult:
         """Take a seat of the registration's visit and store it, or say why not.
 
@@ -235,7 +236,10 @@ class RegistrationStore:
         With the registration go its due times ``due`` (member → time in
         :data:`keys.CLOSING_DUE`, :mod:`core.visits.closing`) and the visit's ``contact``,
         (its key, the organisation) remembered until the registration expires
-        (:mod:`core.visits.provider_links`).
+        (:mod:`core.visits.provider_links`). ``then`` is a command to send once the
+        registration is stored for good (the e-mail jobs it owes,
+        :func:`core.visits.dispatch.enqueue_command`, guarded by the registration's key):
+        see :meth:`_write`.
         """
         visit = registration.visit
         fields = encode_registration(registration, email_hash)
@@ -275,6 +279,7 @@ class RegistrationStore:
                     *due_args,
                     *flat,
                 ],
+                then,
             )
         except Unconfirmed as unconfirmed:
             if ReserveOutcome(as_text(unconfirmed.reply[0])) is ReserveOutcome.OK:
@@ -399,8 +404,8 @@ class RegistrationStore:
         """Run a write script of another module (the waitlist's) as the store's own."""
         return await self._write(script, script_keys, args)
 
-    async def _write(self, script: Any, script_keys: Sequence[str], args: Sequence[Any]
-                     ) -> Any:
+    async def _write(self, script: Any, script_keys: Sequence[str], args: Sequence[Any],
+                     then: Sequence[Any] | None = None) -> Any:
         """Run a write script; with ``aof``, return only once the append-only file (and the
         replicas it asks for) have it.
 
@@ -408,12 +413,32 @@ class RegistrationStore:
         one pipeline with the script. Not confirmed in time (or refused) is an outage, never
         an answer: :class:`Unconfirmed` when the script ran but the waits fell short (a
         reservation is then taken back), else ``ServiceUnavailable``.
+
+        ``then`` (a command) follows the write once it is confirmed: without ``aof`` in the
+        same round trip (Redis runs it right after the script; a reply is durable as it
+        is), with ``aof`` after the waits. Its failure fails nothing but itself (logged).
         """
         if self.gate is not None:
             await self.gate.ensure(self.redis)
         aof = self.aof
         if aof is None:
-            return await script(keys=script_keys, args=args)
+            if then is None:
+                return await script(keys=script_keys, args=args)
+            async with self.redis.pipeline(transaction=False) as pipe:
+                # EVALSHA as such: a pipeline's scripts would cost a SCRIPT EXISTS first
+                pipe.execute_command("EVALSHA", script.sha, len(script_keys), *script_keys,
+                                     *args)
+                pipe.execute_command(*then)
+                reply, followed = await pipe.execute(raise_on_error=False)
+            if isinstance(reply, NoScriptError):  # not run (nor, guarded, ``then``'s work)
+                reply = await script(keys=script_keys, args=args)
+                await self._follow(then)
+            elif isinstance(reply, Exception):
+                raise reply
+            elif isinstance(followed, Exception):
+                logger.warning("a registration change's follow-up failed: %s",
+                               type(followed).__name__)
+            return reply
         try:
             async with asyncio.timeout(aof.longest_seconds + AOF_CLIENT_MARGIN_SECONDS):
                 async with self.redis.pipeline(transaction=False) as pipe:
@@ -433,7 +458,17 @@ class RegistrationStore:
             raise Unconfirmed(reply)
         if aof.replicas and int(waits[0]) < aof.replicas:
             raise Unconfirmed(reply)
+        if then is not None:
+            await self._follow(then)
         return reply
+
+    async def _follow(self, then: Sequence[Any]) -> None:
+        """Send a write's follow-up; its failure is logged, never raised."""
+        try:
+            await self.redis.execute_command(*then)  # type: ignore[no-untyped-call]
+        except (RedisError, OSError) as exc:
+            logger.warning("a registration change's follow-up failed: %s",
+                           type(exc).__name__)
 
     async def visit_of(self, registration_id: str) -> str | None:
         """The id of the registration's visit; ``None`` when it is gone."""
