@@ -51,7 +51,6 @@ from api.http.variables import check_variables
 from api.search.compiled.plan import NotCompilable
 from api.search.compiled.registry import Registry
 from api.search.failures import HandOver
-from api.search.types import StudyVisit
 from api.visits.mutations import register
 from api.visits.types import RegisterForStudyVisitInput
 from core.outages import REGISTRATIONS
@@ -59,7 +58,6 @@ from core.settings import Settings
 
 ROOT_FIELD = "registerForStudyVisit"
 INPUT_TYPE = "RegisterForStudyVisitInput"
-STATE_KEY = "registration_executor"
 
 Project = Callable[[Any, Settings], Any]  # a field's value, as graphql-core serializes it
 Table = dict[str, Project]
@@ -71,8 +69,8 @@ VISIT_FIELDS: Table = {
     "durationMinutes": lambda v, _: v.duration_minutes,
     "capacity": lambda v, _: v.capacity,
     "seatsLeft": lambda v, _: v.seats_left,
-    "registrationClosesAt": lambda v, s: StudyVisit.closes_at(
-        v, s.registration_closes_hours_before).isoformat(),
+    "registrationClosesAt": lambda v, s: v.closes_at(
+        s.registration_closes_hours_before).isoformat(),
 }
 REGISTRATION_FIELDS: Table = {
     "__typename": lambda _, __: "Registration",

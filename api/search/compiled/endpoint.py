@@ -2,7 +2,7 @@
 
 A POST of ``application/json`` whose ``Accept`` allows an answer is offered to the
 process's compiled registration (:class:`api.visits.compiled.RegistrationExecutor`),
-when its body may be one, else to its :class:`SearchExecutor` (both in ``app.state``);
+when its body may be one, then to its :class:`SearchExecutor` (both in ``app.state``);
 when it declines, the request — its body replayed — goes to strawberry's view unchanged,
 which also answers every request error (:mod:`api.http.graphql_view`). The body was
 read whole, capped and under a deadline, by :mod:`api.http.limits` before this endpoint
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from api.visits.compiled import RegistrationExecutor
 
 STATE_KEY = "search_executor"
-REGISTRATION_KEY = "registration_executor"  # api.visits.compiled.STATE_KEY
+REGISTRATION_KEY = "registration_executor"  # set by api.app
 REGISTRATION_FIELD = "registerForStudyVisit"
 
 
@@ -57,9 +57,10 @@ class CompiledEndpoint:
         if body is None:
             return  # the client went away
         try:
+            operation, answer = REGISTRATION_FIELD, None
             if registrations is not None and registrations.may_answer(body):
-                operation, answer = REGISTRATION_FIELD, await registrations.execute(scope, body)
-            else:
+                answer = await registrations.execute(scope, body)
+            if answer is None:
                 operation, answer = "searchCourses", await executor.execute(body)
         except HandOver as handover:  # strawberry answers, without calling it again
             remember(scope, handover)
