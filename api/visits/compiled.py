@@ -144,7 +144,10 @@ def compile_registration(schema: strawberry.Schema, document: DocumentNode,
     if operation_name is not None and (operation.name is None
                                        or operation.name.value != operation_name):
         raise NotCompilable("operation name")
-    (root,) = _fields(operation.selection_set, {ROOT_FIELD})
+    roots = _fields(operation.selection_set, {ROOT_FIELD})
+    if len(roots) != 1:
+        raise NotCompilable("several registrations")
+    root = roots[0]
     definitions = operation.variable_definitions or ()
     arguments = root.arguments or ()
     if len(definitions) != 1 or len(arguments) != 1 or arguments[0].name.value != "input" \
@@ -159,6 +162,9 @@ def compile_registration(schema: strawberry.Schema, document: DocumentNode,
     input_type = type_from_ast(schema._schema, definition.type)
     assert input_type is not None
     payload = _fields(root.selection_set, {"__typename", "registration", "errors"})
+    names = [field.name.value for field in payload]
+    if names.count("registration") > 1 or names.count("errors") > 1:
+        raise NotCompilable("a payload field under two keys")
     registration = errors = None
     for field in payload:
         name, key = field.name.value, _key(field)

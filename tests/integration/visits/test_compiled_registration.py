@@ -51,6 +51,9 @@ NOT_COMPILED = [  # strawberry's alone, answered all the same
 fragment P on RegisterForStudyVisitPayload { registration { id } errors { code } }""",
     """mutation($input: RegisterForStudyVisitInput!, $yes: Boolean!) {
   registerForStudyVisit(input: $input) { registration @include(if: $yes) { id } } }""",
+    """mutation($input: RegisterForStudyVisitInput!) {
+  registerForStudyVisit(input: $input) { registration { id } again: registration { status }
+                                         errors { code } } }""",
 ]
 # a new registration's own values, and the seats its twin took meanwhile
 _VARYING = re.compile(rb'"(id|key|createdAt)":"[^"]*"|"(seatsLeft)":[0-9]+')
