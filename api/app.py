@@ -28,10 +28,11 @@ from api.jobseeker.pages import routes as jobseeker_page_routes
 from api.metrics import SEARCH_COUNTERS, RequestMetrics, metrics
 from api.provider.pages import routes as provider_page_routes
 from api.search.compiled.executor import search_executor
-from api.search.compiled.registry import Registry
+from api.search.compiled.registry import Registry, search_compiler
 from api.search.compiled.result_fields import SEARCH_TYPES
 from api.search.runtime import start_search
 from api.search_page import routes as search_page_routes
+from api.visits.compiled import RegistrationExecutor, compile_registration
 from api.visits.pages import routes as visit_page_routes
 from core.durability import check_server
 from core.meili_client import meili_http_client
@@ -71,11 +72,12 @@ class CourseApi(Starlette):
 def create_app(settings: Settings, compiled_search: bool = True) -> CourseApi:
     """The API application for these settings.
 
-    ``compiled_search=False`` leaves every request to strawberry (the differential tests
-    compare both).
+    ``compiled_search=False`` leaves every request to strawberry, searches and
+    registrations alike (the differential tests compare both).
     """
-    registry = Registry(SEARCH_TYPES) if compiled_search else None
-    graphql = graphql_endpoint(settings, registry)
+    registry = Registry(search_compiler(SEARCH_TYPES)) if compiled_search else None
+    registrations = Registry(compile_registration) if compiled_search else None
+    graphql = graphql_endpoint(settings, [r for r in (registry, registrations) if r is not None])
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -89,6 +91,8 @@ def create_app(settings: Settings, compiled_search: bool = True) -> CourseApi:
             app.state.search_executor = search_executor(registry, app.state.resources,
                                                         app.state.search)
             SEARCH_COUNTERS.watch(app.state.search_executor.cache, app.state.search_executor)
+        if registrations is not None:
+            app.state.registration_executor = RegistrationExecutor(registrations, settings)
         try:
             yield
         finally:

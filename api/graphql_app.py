@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -29,7 +30,7 @@ from api.graphql.validation import CACHE_SIZE, service_rules, validation_extensi
 from api.http.graphql_view import GraphQLHttpView
 from api.metrics import OperationMetrics
 from api.schema import Mutation, Query
-from api.search.compiled.endpoint import CompiledSearchEndpoint
+from api.search.compiled.endpoint import CompiledEndpoint
 from api.search.compiled.registry import Registry
 from core.settings import Settings
 
@@ -69,14 +70,14 @@ class CourseSchema(strawberry.Schema):
                 None if name is None else bounded_value(name)) from None
 
 
-def build_schema(development: bool, registry: Registry | None = None,
+def build_schema(development: bool, registries: Sequence[Registry[Any]] = (),
                  limits: Limits = Limits()) -> strawberry.Schema:
     """The schema with its limits; introspection, suggestions and raw errors only in development.
 
     Every extension is a class or factory, so that each request gets its own instances
     (strawberry keeps per-request state on them); the parser and validation caches are
-    module-level and shared. With a ``registry``, every document strawberry validates is
-    offered to the compiled search path.
+    module-level and shared. Every document strawberry validates is offered to the
+    ``registries`` of the compiled paths (search, registration).
     """
     rules = service_rules(max_depth=MAX_QUERY_DEPTH, max_aliases=MAX_ALIASES,
                           max_cost=limits.max_cost, max_page_size=limits.max_page_size,
@@ -88,15 +89,14 @@ def build_schema(development: bool, registry: Registry | None = None,
         error_hygiene(mask=not development),
         OperationMetrics,
     ]
-    if registry is not None:
-        extensions.append(registry.extension())
+    extensions += [registry.extension() for registry in registries]
     schema = CourseSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
         execution_context_class=None if development else QuietExecutionContext,
     )
-    if registry is not None:
+    for registry in registries:
         registry.schema = schema
     return schema
 
@@ -118,14 +118,14 @@ class CourseGraphQL(GraphQLHttpView):
 GRAPHQL_PATH = "/graphql"
 
 
-def graphql_endpoint(settings: Settings, registry: Registry | None = None) -> ASGIApp:
-    """The ASGI app of ``/graphql``; with a ``registry``, search queries take the compiled
-    path first."""
+def graphql_endpoint(settings: Settings, registries: Sequence[Registry[Any]] = ()) -> ASGIApp:
+    """The ASGI app of ``/graphql``; with ``registries``, the compiled paths (search,
+    registration) are tried first."""
     app = CourseGraphQL(
-        build_schema(settings.development, registry, Limits.of(settings)),
+        build_schema(settings.development, registries, Limits.of(settings)),
         graphql_ide="graphiql" if settings.development else None,
         allow_queries_via_get=False,
         multipart_uploads_enabled=False,
     )
-    endpoint = app if registry is None else CompiledSearchEndpoint(app)
+    endpoint = CompiledEndpoint(app) if registries else app
     return ResponseSizeCap(endpoint, settings.graphql_max_response_bytes)

@@ -1,24 +1,31 @@
 """Registration throughput through the API, and email throughput through the worker.
 
     .venv/bin/python bench/registrations.py [--registrations 2000] [--concurrency 32]
-        [--profile FILE]
+        [--rounds 3] [--profile FILE] [--skip-emails]
 
-Starts its own Meilisearch, Redis and SMTP sink on free loopback ports with a temporary
-data folder, loads a feed of 10 courses × 20 visits × 200 seats (with the visits' Redis
-records, as ``indexer load`` writes them), and starts the API as uvicorn (one process, as
-``scripts/run.sh`` does) with the per-IP rate limit raised above the bench's count.
+Starts its own Meilisearch, Redis (append-only file, ``appendfsync always``: the
+``fsync`` durability the API runs with by default) and SMTP sink on free loopback ports
+with a temporary data folder, loads a feed of 10 courses × 20 visits × 200 seats (with the
+visits' Redis records, as ``indexer load`` writes them), and starts the API as
+``python -m api`` does (one uvicorn process, uvloop, httptools, no access log) with the
+per-IP rate limit raised above the bench's count.
 
-1. Registrations/s: ``--registrations`` registerForStudyVisit mutations over HTTP from
-   ``--concurrency`` concurrent clients, each for its own email, spread over the visits.
-   Every one must be accepted. The rate limits are on (their Redis counters are kept),
-   with a per-IP limit above the bench's count. Then the engine beneath, in the same run:
-   as many reserve scripts (``RegistrationStore.reserve``, the Lua script with every seat
-   and waitlist rule) sent straight to the same Redis at the same concurrency; printed
-   with the ratio of the two rates. ``--profile FILE`` records the API process during
-   the burst with py-spy (a speedscope JSON file), when py-spy is installed.
-2. Emails/s: the two emails of every registration (provider notification and receipt)
-   are queued meanwhile; then one worker (``arq workers.settings.WorkerSettings --burst``)
-   sends them all to the sink. Timed from the worker's start to the last message in.
+1. Registrations/s, in ``--rounds`` rounds, each: ``--registrations``
+   registerForStudyVisit mutations over HTTP from ``--concurrency`` keep-alive
+   connections (wrk, a C load generator, so that the client costs little of the two
+   cores), each for an email of its own, spread over the visits. Every one must be
+   accepted (no refusal in the payload, every one stored). The rate limits are on (their
+   Redis counters are kept), with a per-IP limit above the bench's count. Then the
+   engine beneath, in the same round: as many reserve scripts
+   (``RegistrationStore.reserve``, the Lua script with every seat and waitlist rule) sent
+   straight to the same Redis at the same concurrency from this process; printed with
+   the ratio of the two rates, the API's CPU time per registration (from /proc) and its
+   peak resident memory. ``--profile FILE`` records the API process during the first
+   round with py-spy (a speedscope JSON file), when py-spy is installed.
+2. Emails/s (unless ``--skip-emails``): the two emails of every registration (provider
+   notification and receipt) are queued meanwhile; then one worker (``arq
+   workers.settings.WorkerSettings --burst``) sends them all to the sink. Timed from the
+   worker's start to the last message in.
 
 Nothing outside the temporary folder is touched; every process is stopped at the end.
 """
@@ -27,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import secrets
@@ -40,10 +48,13 @@ import time
 from pathlib import Path
 
 import httpx
+import orjson
 from meilisearch import Client
 from redis import Redis
+from search_load import Monitor, run_wrk
 
 from core.reference import load_reference
+from core.visits.seats import active_registrations_key
 from core.visits.visit_records import VisitRecords
 from devstack.mailsink import MailSink
 from devstack.meilisearch_binary import ensure_meilisearch
@@ -60,11 +71,15 @@ from indexer.documents import course_document_id, study_visit_id
 from indexer.loader import CourseIndexer
 
 ROOT = Path(__file__).resolve().parent.parent
+MIB = 1024 * 1024
 COURSES = 10
 VISITS_PER_COURSE = 20
+SEATS = 200
+WARM_UP = 50
+# The payload's errors are aliased, so that wrk counts a top-level "errors" key only.
 MUTATION = """
 mutation($input: RegisterForStudyVisitInput!) {
-  registerForStudyVisit(input: $input) { registration { id } errors { code } }
+  registerForStudyVisit(input: $input) { registration { id } refusals: errors { code } }
 }
 """
 
@@ -95,7 +110,7 @@ def _feed() -> tuple[dict[str, object], list[str]]:
     for c in range(COURSES):
         visits: list[dict[str, object]] = [
             {"id": f"V{v}", "start": f"2031-{(v % 12) + 1:02d}-{(c % 27) + 1:02d}T10:00:00+01:00",
-             "durationMinutes": 60, "capacity": 200} for v in range(VISITS_PER_COURSE)]
+             "durationMinutes": 60, "capacity": SEATS} for v in range(VISITS_PER_COURSE)]
         courses.append(_course(f"BENCH{c}", visits))
         visit_ids += [study_visit_id(course_document_id(ORG, f"BENCH{c}"), str(v["id"]))
                       for v in visits]
@@ -105,32 +120,29 @@ def _feed() -> tuple[dict[str, object], list[str]]:
     return feed, visit_ids
 
 
-async def _register(base: str, visit_ids: list[str], count: int, concurrency: int
-                    ) -> tuple[float, list[float]]:
-    latencies: list[float] = []
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-        queue: asyncio.Queue[int] = asyncio.Queue()
-        for i in range(count):
-            queue.put_nowait(i)
+def _bodies(visit_ids: list[str], count: int, tag: str) -> list[bytes]:
+    """``count`` mutations, each for an email of its own, spread over the visits."""
+    return [orjson.dumps({"query": MUTATION, "variables": {"input": {
+        "visitId": visit_ids[i % len(visit_ids)], "name": f"Bench Person {i}",
+        "email": f"{tag}-{i}@example.se", "language": "SV", "consent": True}}})
+        for i in range(count)]
 
-        async def one_client() -> None:
-            while not queue.empty():
-                i = queue.get_nowait()
-                variables = {"input": {
-                    "visitId": visit_ids[i % len(visit_ids)], "name": f"Bench Person {i}",
-                    "email": f"bench{i}@example.se", "language": "SV", "consent": True}}
-                started = time.perf_counter()
-                response = await client.post(f"{base}/graphql",
-                                             json={"query": MUTATION, "variables": variables})
-                latencies.append(time.perf_counter() - started)
-                payload = response.json()["data"]["registerForStudyVisit"]
-                if payload["registration"] is None:
-                    raise RuntimeError(f"registration {i} refused: {payload['errors']}")
 
-        started = time.perf_counter()
-        await asyncio.gather(*(one_client() for _ in range(concurrency)))
-        return time.perf_counter() - started, latencies
+def _stored(redis: Redis, visit_ids: list[str]) -> int:
+    """Registrations holding a seat, over every visit."""
+    with redis.pipeline(transaction=False) as pipe:
+        for visit_id in visit_ids:
+            pipe.scard(active_registrations_key(visit_id))
+        return sum(pipe.execute())
+
+
+async def _warm_up(base: str, bodies: list[bytes]) -> None:
+    async with httpx.AsyncClient(timeout=30) as client:
+        for body in bodies:
+            response = await client.post(f"{base}/graphql", content=body,
+                                         headers={"Content-Type": "application/json"})
+            if response.json()["data"]["registerForStudyVisit"]["registration"] is None:
+                raise RuntimeError(f"warm-up registration refused: {response.text}")
 
 
 def _profiler(api: ManagedProcess, path: Path | None) -> subprocess.Popen[bytes] | None:
@@ -150,11 +162,21 @@ def _profiler(api: ManagedProcess, path: Path | None) -> subprocess.Popen[bytes]
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--registrations", type=int, default=2000)
+    parser.add_argument("--registrations", type=int, default=2000,
+                        help="registrations per round (2000)")
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--profile", type=Path, help="py-spy profile of the API's burst")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--profile", type=Path, help="py-spy profile of the API's first round")
+    parser.add_argument("--skip-emails", action="store_true",
+                        help="measure registrations only")
     args = parser.parse_args(argv)
-    if args.registrations > COURSES * VISITS_PER_COURSE * 200:
+    if shutil.which("wrk") is None:
+        print("error: wrk is not installed; it is the load generator of this bench "
+              "(apt-get install -y wrk)", file=sys.stderr)
+        return 2
+    # wrk may send a few more than its budget per connection before it stops
+    needed = WARM_UP + args.rounds * (args.registrations + 2 * args.concurrency)
+    if needed > COURSES * VISITS_PER_COURSE * SEATS:
         parser.error("more registrations than seats")
     started: list[ManagedProcess] = []
     with tempfile.TemporaryDirectory(prefix="bench-registrations-") as tmp:
@@ -183,36 +205,70 @@ def main(argv: list[str]) -> int:
                 "PUBLIC_BASE_URL": f"http://127.0.0.1:{api_port}",
                 "REGISTRATION_RATE_LIMIT_PER_IP": str(10 * args.registrations),
             }
-            api = ManagedProcess("api", [sys.executable, "-m", "uvicorn", "api.app:app",
-                                         "--host", "127.0.0.1", "--port", str(api_port),
-                                         "--log-level", "warning"],
+            api = ManagedProcess("api", [sys.executable, "-m", "api", "--host", "127.0.0.1",
+                                         "--port", str(api_port), "--workers", "1",
+                                         "--no-access-log", "--log-level", "warning"],
                                  work / "api.log", env, ROOT).start()
             started.append(api)
             base = f"http://127.0.0.1:{api_port}"
             wait_ready(api, lambda: http_ok(f"{base}/readyz"), 60)
-            asyncio.run(_register(base, visit_ids, min(50, args.registrations), 8))  # warm-up
-            count = args.registrations
-            profiler = _profiler(api, args.profile)
-            try:
-                seconds, latencies = asyncio.run(
-                    _register(base, visit_ids[50:] + visit_ids[:50], count, args.concurrency))
-            finally:
-                if profiler is not None:
-                    profiler.send_signal(signal.SIGINT)  # py-spy then writes its file
-                    profiler.wait(60)
-            latencies.sort()
-            print(f"registrations: {count} in {seconds:.2f} s = {count / seconds:.0f}/s "
-                  f"through the API ({args.concurrency} concurrent clients; latency p50 "
-                  f"{statistics.median(latencies) * 1000:.1f} ms, p95 "
-                  f"{latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms)", flush=True)
+            redis = Redis(port=redis_port)
+            asyncio.run(_warm_up(base, _bodies(visit_ids[:-args.rounds], WARM_UP, "warm")))
             from durability import first_visit, modes, store_writes  # imports this module
-            visit = asyncio.run(first_visit(f"http://127.0.0.1:{meili_port}", key,
-                                            visit_ids[0]))
-            alone = asyncio.run(store_writes(redis_port, modes(["fsync"])[0], visit, count,
-                                             args.concurrency))
-            print(f"reserve script alone: {count} in {alone:.2f} s = {count / alone:.0f}/s "
-                  f"against the same Redis; API / script = {alone / seconds:.2f}", flush=True)
-            emails = 2 * (count + min(50, args.registrations))
+            fsync = modes(["fsync"])[0]
+            monitor = Monitor(api_port, meili_port)
+            count = args.registrations
+            print(f"{args.rounds} rounds of {count} registrations, {args.concurrency} "
+                  f"connections (wrk); reserve script alone from this process", flush=True)
+            rates = []
+            # the reserve script alone fills visits of its own (one per round), beyond
+            # their seats: the API's registrations go to the others
+            api_visits, script_visits = visit_ids[:-args.rounds], visit_ids[-args.rounds:]
+            for number in range(args.rounds):
+                before = _stored(redis, api_visits)
+                # each round starts on other visits, so that the rounds fill them evenly
+                shift = number * count % len(api_visits)
+                # more bodies than the budget: a thread's connections may send a few more
+                # before it stops, and each must be an email of its own
+                bodies = _bodies(api_visits[shift:] + api_visits[:shift],
+                                 count + 2 * args.concurrency, f"r{number}")
+                profiler = _profiler(api, args.profile if number == 0 else None)
+                try:
+                    burst = run_wrk(f"{base}/graphql", bodies, args.concurrency, 600, count,
+                                    {"Content-Type": "application/json"}, monitor)
+                finally:
+                    if profiler is not None:
+                        profiler.send_signal(signal.SIGINT)  # py-spy then writes its file
+                        profiler.wait(60)
+                answered = int(burst["requests"])
+                stored = _stored(redis, api_visits) - before
+                if burst["failed"] or burst["socket_errors"] or stored < answered:
+                    print(f"error: round {number + 1}: {burst['failed']} failed, "
+                          f"{burst['socket_errors']} socket errors, {stored} stored of "
+                          f"{answered} answered", file=sys.stderr)
+                    return 1
+                # a visit (and registration ids) of the round's own: its emails are new
+                visit = asyncio.run(first_visit(f"http://127.0.0.1:{meili_port}", key,
+                                                script_visits[number]))
+                cpu = time.process_time()
+                alone = asyncio.run(store_writes(
+                    redis_port, dataclasses.replace(fsync, name=f"r{number}"), visit, count,
+                    args.concurrency))
+                alone_cpu = time.process_time() - cpu
+                api_rate, script_rate = answered / burst["seconds"], count / alone
+                rates.append(api_rate / script_rate)
+                print(f"round {number + 1}: API {api_rate:.0f}/s (p50 {burst['p50_ms']:.1f} ms, "
+                      f"p95 {burst['p95_ms']:.1f} ms, API CPU "
+                      f"{1000 * burst['api_cpu_s'] / answered:.2f} ms per registration, peak "
+                      f"RSS {burst['api_rss_peak'] / MIB:.0f} MiB); reserve script alone "
+                      f"{script_rate:.0f}/s (client CPU {1000 * alone_cpu / count:.2f} ms "
+                      f"each); API / script = {api_rate / script_rate:.2f}", flush=True)
+            print(f"API / script over the rounds: median {statistics.median(rates):.2f}, "
+                  f"range {min(rates):.2f}-{max(rates):.2f}", flush=True)
+            if args.skip_emails:
+                return 0
+            registered = _stored(redis, api_visits)  # the script alone owes no e-mail
+            emails = 2 * registered
             worker_started = time.perf_counter()
             worker = ManagedProcess("worker", [sys.executable, "-m", "arq",
                                                "workers.settings.WorkerSettings", "--burst"],

@@ -53,8 +53,11 @@ class StudyVisit:
                                   "its start, else the service's default; registering from "
                                   "then on answers REGISTRATION_CLOSED.")
     def registration_closes_at(self, info: Info[Context, None]) -> datetime.datetime:
-        default = info.context.settings.registration_closes_hours_before
-        hours = default if self.closes_hours_before is None else self.closes_hours_before
+        return self.closes_at(info.context.settings.registration_closes_hours_before)
+
+    def closes_at(self, default_hours: int) -> datetime.datetime:
+        """When registration closes, given the service's default hours before the start."""
+        hours = default_hours if self.closes_hours_before is None else self.closes_hours_before
         return self.start - datetime.timedelta(hours=hours)
 
     @strawberry.field(description="How many wait for a seat (registerForStudyVisit with "

@@ -27,11 +27,14 @@ get here.
 
 from __future__ import annotations
 
+import functools
+
 import idna
 
 _DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 
 
+@functools.lru_cache(maxsize=4096)  # IDNA costs more than the rest of a registration's hashes
 def canonical_domain(domain: str) -> str:
     """The domain in lower-case ASCII (IDNA with UTS #46 mapping); lower-cased as it is
     when it is not a valid IDNA name (validation decides whether it is acceptable)."""

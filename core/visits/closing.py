@@ -7,8 +7,8 @@
 
 **Unanswered registrations.** Each registration gets up to three due times in the sorted
 set :data:`keys.CLOSING_DUE` (member ``{step}:{registration id}``, score the due time),
-written before its seat is reserved (a registration that was not stored leaves entries
-that the sweep drops):
+written by the script that reserves its seat (a seat claimed from the waitlist gets them
+at its claim):
 
 * ``remind``: the provider is reminded ``PENDING_REMINDER_HOURS`` after the registration,
   when that is before the next step;
@@ -92,12 +92,19 @@ def member(step: Step, registration_id: str) -> str:
     return keys.closing_member(step.value, registration_id)
 
 
+def due_entries(registration_id: str, created_at: int, start_ts: int, reminder_hours: int
+                ) -> dict[str, int]:
+    """The registration's entries of :data:`keys.CLOSING_DUE`: member → due time (a new
+    registration's go with its reservation, :meth:`RegistrationStore.reserve`)."""
+    due = due_times(created_at, start_ts, reminder_hours)
+    return {member(step, registration_id): ts for step, ts in due.items()}
+
+
 async def schedule(redis: Redis, registration_id: str, created_at: int, start_ts: int,
                    reminder_hours: int) -> None:
     """Write (or move) the registration's due times; idempotent."""
-    due = due_times(created_at, start_ts, reminder_hours)
-    await redis.zadd(keys.CLOSING_DUE, {member(step, registration_id): ts
-                                        for step, ts in due.items()})
+    await redis.zadd(keys.CLOSING_DUE, due_entries(registration_id, created_at, start_ts,
+                                                   reminder_hours))
 
 
 # KEYS: registration, due set, outbox. ARGV: due member, outbox member, now.

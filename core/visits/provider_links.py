@@ -1,12 +1,13 @@
 """Re-requesting the provider's page link by the contact's e-mail address.
 
-At each registration the visit's contact is remembered under the keyed hash of its
-address: ``studyvisit:contacts:{hash}``, a sorted set of organisation digits scored by
-the latest expiry of a registration on one of its visits (the key expires then too). A
-request for the link answers the same whatever the address; only for a remembered
-contact is an e-mail job queued per organisation, and the job takes the hash and the
-organisation, never the address (the worker reads it from the visit records). Requests
-are limited per address and per client like the jobseeker's (same settings).
+At each registration the visit's contact is remembered (by the script that stores the
+registration) under the keyed hash of its address: ``studyvisit:contacts:{hash}``, a
+sorted set of organisation digits scored by the latest expiry of a registration on one of
+its visits (the key expires then too). A request for the link answers the same whatever
+the address; only for a remembered contact is an e-mail job queued per organisation, and
+the job takes the hash and the organisation, never the address (the worker reads it from
+the visit records). Requests are limited per address and per client like the
+jobseeker's (same settings).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from core.redis_values import as_text
 from core.settings import Settings
 from core.visits import keys
 from core.visits.awaiting import result
-from core.visits.models import Registration
+from core.visits.models import Visit
 from core.visits.pseudonyms import client_digest, email_digest
 from core.visits.ratelimit import _SCRIPT as SLIDING_WINDOW_SCRIPT
 from core.visits.validation import normalise_email
@@ -37,14 +38,11 @@ def contacts_key(digest: str) -> str:
     return f"{keys.PREFIX}:contacts:{digest}"
 
 
-async def remember_contact(redis: Redis, secret_key: str, registration: Registration) -> None:
-    """Remember the visit's contact (by hash) and organisation until the data expires."""
-    key = contacts_key(email_digest(secret_key, registration.visit.contact_email))
-    organisation = registration.visit.id.split("-", 1)[0]
-    await result(redis.zadd(key, {organisation: registration.expires_at}, gt=True))
-    await result(redis.zadd(key, {organisation: registration.expires_at}, nx=True))
-    last = await result(redis.zrange(key, -1, -1, withscores=True))
-    await result(redis.expireat(key, int(last[0][1]) if last else registration.expires_at))
+def contact_of(secret_key: str, visit: Visit) -> tuple[str, str]:
+    """The key of the visit's contact (by hash) and the visit's organisation, which the
+    reservation of a registration remembers until the registration's data expires
+    (:meth:`core.visits.store.RegistrationStore.reserve`)."""
+    return contacts_key(email_digest(secret_key, visit.contact_email)), visit.id.split("-", 1)[0]
 
 
 class ProviderLinks:

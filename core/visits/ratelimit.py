@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from core.visits import keys
 from core.visits.models import ErrorCode, FieldError, Language
@@ -107,6 +108,22 @@ class Admission:
     daily_key: str
 
 
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One attempt's script call: the subjects' limits, keys and arguments."""
+
+    limits: tuple[Limit, ...]
+    keys: list[str]
+    args: list[str | int]
+
+    def decide(self, reply: Any) -> Admission | Refusal:
+        """The script's reply read: admitted, or the limit that refused."""
+        refused = int(reply)
+        if refused:
+            return Refusal(self.limits[refused - 1])
+        return Admission(str(self.args[0]), self.keys[-1])
+
+
 class RegistrationRateLimiter:
     """``admit`` decides whether one more registration attempt may go ahead."""
 
@@ -116,9 +133,9 @@ class RegistrationRateLimiter:
         self._limits = limits
         self._script: Any = redis.register_script(_SCRIPT)
 
-    async def admit(self, client_address: str, email: str) -> Admission | Refusal:
-        """Record the attempt against every limit, or say which limit refuses it."""
-        email_hash = email_digest(self._secret_key, email)
+    def attempt(self, client_address: str, email_hash: str) -> Attempt:
+        """The script call that records an attempt against every limit (``email_hash``:
+        :func:`core.visits.pseudonyms.email_digest` of the address)."""
         limits = self._limits
         subjects = [  # (limit, its key, at most, window in s), in the order checked
             (Limit.CLIENT, client_digest(self._secret_key, client_address),
@@ -126,16 +143,21 @@ class RegistrationRateLimiter:
             (Limit.EMAIL, email_hash, limits.per_email, limits.window_seconds),
             (Limit.EMAILS_PER_DAY, email_hash, limits.emails_per_address_per_day, DAY_SECONDS),
         ]
-        subject_keys = [keys.rate_limit(limit, digest) for limit, digest, _, _ in subjects]
-        member = secrets.token_hex(8)
-        refused = int(await self._script(
-            keys=subject_keys,
-            args=[member, *(arg for _, _, most, window in subjects
-                            for arg in (most, window * 1000))],
-        ))
-        if refused:
-            return Refusal(subjects[refused - 1][0])
-        return Admission(member, subject_keys[-1])
+        return Attempt(
+            tuple(limit for limit, _, _, _ in subjects),
+            [keys.rate_limit(limit, digest) for limit, digest, _, _ in subjects],
+            [secrets.token_hex(8), *(arg for _, _, most, window in subjects
+                                     for arg in (most, window * 1000))])
+
+    def send(self, pipe: Pipeline, attempt: Attempt) -> None:
+        """Queue the attempt's script on ``pipe``, to go with other commands in one round
+        trip (``EVAL``: a pipeline's ``EVALSHA`` would cost a ``SCRIPT EXISTS`` first)."""
+        pipe.execute_command("EVAL", _SCRIPT, len(attempt.keys), *attempt.keys, *attempt.args)
+
+    async def admit(self, client_address: str, email: str) -> Admission | Refusal:
+        """Record the attempt against every limit, or say which limit refuses it."""
+        attempt = self.attempt(client_address, email_digest(self._secret_key, email))
+        return attempt.decide(await self._script(keys=attempt.keys, args=attempt.args))
 
     async def release(self, admission: Admission) -> None:
         """Give the attempt's place in the daily cap back: it did not become a

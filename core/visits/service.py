@@ -23,7 +23,8 @@ from core.durability import DurabilityGate, aof_wait
 from core.errors import ServiceUnavailable
 from core.outages import registrations_call
 from core.settings import Settings
-from core.visits import closing, dispatch, withdrawal
+from core.visits import closing, dispatch, keys, withdrawal
+from core.visits.awaiting import result
 from core.visits.catalog import find_visit
 from core.visits.dispatch import Job
 from core.visits.links import token_expiry
@@ -37,14 +38,14 @@ from core.visits.models import (
     RegistrationStatus,
     Visit,
 )
-from core.visits.provider_links import remember_contact
+from core.visits.provider_links import contact_of
 from core.visits.pseudonyms import email_digest
 from core.visits.ratelimit import RateLimits, Refusal, RegistrationRateLimiter
 from core.visits.reminders import lead_seconds
 from core.visits.store import RegistrationStore, ReserveOutcome, TransitionOutcome
 from core.visits.tokens import TokenAction, TokenClaims, TokenError, TokenProblem, verify
 from core.visits.validation import RawRegistration, message, validate
-from core.visits.visit_records import find_visit_record
+from core.visits.visit_records import records_key, visit_from_record
 from core.visits.waitlist import ClaimOutcome, JoinOutcome, Waitlist
 
 logger = logging.getLogger(__name__)
@@ -132,9 +133,14 @@ class VisitService:
     async def find_visit(self, visit_id: str) -> Visit | None:
         """The visit from its Redis record (so registration works while Meilisearch is
         down), else from the index: a visit without a record yet (``visit_records``)."""
-        index = self.settings.meili_index
-        found = await find_visit_record(self.redis, index, visit_id)
-        return found if found is not None else await find_visit(self.meili, index, visit_id)
+        key = records_key(self.settings.meili_index)
+        return await self._visit(await result(self.redis.hget(key, visit_id)), visit_id)
+
+    async def _visit(self, record: bytes | str | None, visit_id: str) -> Visit | None:
+        """The visit of its ``record`` (read by the caller), else from the index."""
+        if record is not None:
+            return visit_from_record(record)
+        return await find_visit(self.meili, self.settings.meili_index, visit_id)
 
     @registrations_call
     async def register(self, raw: RawRegistration, client_address: str,
@@ -143,20 +149,28 @@ class VisitService:
         checked = validate(raw)
         if isinstance(checked, list):
             return RegisterOutcome(errors=checked)
-        admission = await self.limiter.admit(client_address, checked.email)
+        digest = email_digest(self.settings.secret_key, checked.email)
+        attempt = self.limiter.attempt(client_address, digest)
+        async with self.redis.pipeline(transaction=False) as pipe:  # one round trip
+            self.limiter.send(pipe, attempt)
+            pipe.hget(records_key(self.settings.meili_index), checked.visit_id)
+            admitted, record = await pipe.execute()
+        admission = attempt.decide(admitted)
         if isinstance(admission, Refusal):
             return RegisterOutcome(errors=[admission.error(checked.language)])
-        outcome = await self._register_admitted(checked, join_waitlist_if_full)
+        visit = await self._visit(record, checked.visit_id)
+        outcome = await self._register_admitted(checked, digest, visit, join_waitlist_if_full)
         if outcome.registration is None:
             # No registration, no email: the attempt leaves the daily email cap. (After
             # an exception it stays counted: the registration may have been stored.)
             await self.limiter.release(admission)
         return outcome
 
-    async def _register_admitted(self, checked: RegistrationInput, join_waitlist_if_full: bool
+    async def _register_admitted(self, checked: RegistrationInput, digest: str,
+                                 visit: Visit | None, join_waitlist_if_full: bool
                                  ) -> RegisterOutcome:
+        """Register for ``visit`` (``None``: not found); ``digest``: the email's hash."""
         lang = checked.language.value
-        visit = await self.find_visit(checked.visit_id)
         if visit is None:
             return RegisterOutcome(errors=[
                 FieldError("visitId", message("visit", checked.language), ErrorCode.NOT_FOUND)])
@@ -182,14 +196,17 @@ class VisitService:
                 visit.end_ts, self.settings.personal_data_retention_days),
         )
         owed = (Job.PROVIDER_NOTIFICATION, Job.JOBSEEKER_RECEIPT)
-        digest = email_digest(self.settings.secret_key, checked.email)
-        # Before the reservation: a stored registration always has its due times.
-        await closing.schedule(self.redis, registration.id, now, visit.start_ts,
-                               self.settings.pending_reminder_hours)
+        # Stored with the registration: its due times and the visit's contact.
+        due = closing.due_entries(registration.id, now, visit.start_ts,
+                                  self.settings.pending_reminder_hours)
+        contact = contact_of(self.settings.secret_key, visit)
+        # the e-mail jobs, queued once the registration is stored for good
+        jobs = dispatch.enqueue_command(self.queue, owed, registration.id,
+                                        guard=keys.registration(registration.id))
         for _ in range(SEAT_ATTEMPTS):
             reserved = await self.store.reserve(
                 registration, digest, now,
-                outbox=tuple(job.value for job in owed),
+                outbox=tuple(job.value for job in owed), due=due, contact=contact, then=jobs,
             )
             if reserved.outcome is not ReserveOutcome.FULL or not join_waitlist_if_full:
                 break
@@ -205,9 +222,6 @@ class VisitService:
         if reserved.outcome is not ReserveOutcome.OK:
             field_name, code, texts = _FAILURES[reserved.outcome]
             return RegisterOutcome(errors=[FieldError(field_name, texts[lang], code)])
-        await remember_contact(self.redis, self.settings.secret_key, registration)
-        for job in owed:
-            await dispatch.enqueue(self.queue, job, registration.id)
         return RegisterOutcome(registration=registration, seats_taken=reserved.seats_taken)
 
     async def _waitlisted(self, registration: Registration) -> RegisterOutcome:

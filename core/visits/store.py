@@ -5,7 +5,9 @@
   and store the registration with its expiry, atomically – N seats accept exactly N. The
   same step adds it to its address's "my study visits" index
   (:mod:`core.visits.my_registrations`), so no registration exists that the link misses
-  (the waitlist's join does the same).
+  (the waitlist's join does the same); and, when given, writes its due times
+  (:mod:`core.visits.closing`) and remembers the visit's contact
+  (:mod:`core.visits.provider_links`), so a registration is stored with all three.
 * transition: compare-and-set of the status; leaving the active states frees the seat
   (and leaves the waitlist; the caller offers the seat on, :mod:`core.visits.waitlist`);
   confirming schedules the reminder (:mod:`core.visits.reminders`), leaving CONFIRMED
@@ -29,7 +31,7 @@ from enum import StrEnum
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 from core.durability import AofWait, DurabilityGate
 from core.errors import ServiceUnavailable
@@ -64,21 +66,31 @@ local taken = redis.call('SCARD', KEYS[1])
 if taken >= tonumber(ARGV[1]) or redis.call('ZCARD', KEYS[8]) > 0 then
   return {'FULL', tostring(taken)}
 end
+local owed = tonumber(ARGV[8])
+local due = tonumber(ARGV[10 + owed])
 redis.call('SADD', KEYS[1], ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
-redis.call('HSET', KEYS[3], unpack(ARGV, 9 + tonumber(ARGV[8])))
+redis.call('HSET', KEYS[3], unpack(ARGV, 11 + owed + 2 * due))
 redis.call('EXPIREAT', KEYS[3], ARGV[4])
 redis.call('EXPIREAT', KEYS[1], ARGV[4])
 redis.call('EXPIREAT', KEYS[2], ARGV[4])
 redis.call('ZADD', KEYS[4], ARGV[6], ARGV[5])
 redis.call('ZADD', KEYS[5], ARGV[4], ARGV[3])
 redis.call('HSET', KEYS[6], ARGV[3], ARGV[5])
-for i = 9, 8 + tonumber(ARGV[8]) do
+for i = 9, 8 + owed do
   redis.call('ZADD', KEYS[7], ARGV[7], ARGV[i])
 end
 redis.call('ZADD', KEYS[9], ARGV[4], ARGV[3])
 local last = redis.call('ZRANGE', KEYS[9], -1, -1, 'WITHSCORES')
 redis.call('EXPIREAT', KEYS[9], last[2])
+for i = 11 + owed, 9 + owed + 2 * due, 2 do
+  redis.call('ZADD', KEYS[11], ARGV[i], ARGV[i + 1])
+end
+if ARGV[9 + owed] ~= '' then
+  redis.call('ZADD', KEYS[10], 'GT', ARGV[4], ARGV[9 + owed])
+  last = redis.call('ZRANGE', KEYS[10], -1, -1, 'WITHSCORES')
+  redis.call('EXPIREAT', KEYS[10], last[2])
+end
 return {'OK', tostring(taken + 1)}
 """
 
@@ -214,15 +226,28 @@ class RegistrationStore:
         email_hash: str,
         now: int,
         outbox: tuple[str, ...] = (),
+        due: Mapping[str, int] | None = None,
+        contact: tuple[str, str] | None = None,
+        then: Sequence[Any] | None = None,
     ) -> ReserveResult:
         """Take a seat of the registration's visit and store it, or say why not.
 
         ``outbox`` names the emails owed from now on (see :mod:`core.visits.dispatch`).
+        With the registration go its due times ``due`` (member → time in
+        :data:`keys.CLOSING_DUE`, :mod:`core.visits.closing`) and the visit's ``contact``,
+        (its key, the organisation) remembered until the registration expires
+        (:mod:`core.visits.provider_links`). ``then`` is a command to send once the
+        registration is stored for good (the e-mail jobs it owes,
+        :func:`core.visits.dispatch.enqueue_command`, guarded by the registration's key):
+        see :meth:`_write`.
         """
         visit = registration.visit
         fields = encode_registration(registration, email_hash)
         flat = [item for pair in fields.items() for item in pair]
         members = [keys.outbox_member(job, registration.id) for job in outbox]
+        due_args = [arg for member, ts in (due or {}).items() for arg in (ts, member)]
+        # without a contact KEYS[10] is not touched (any key name will do)
+        contact_key, organisation = contact if contact is not None else (keys.CLOSING_DUE, "")
         try:
             reply = await self._write(
                 self._reserve,
@@ -236,6 +261,8 @@ class RegistrationStore:
                     keys.OUTBOX,
                     keys.waitlist(visit.id),
                     my_registrations_key(email_hash),
+                    contact_key,
+                    keys.CLOSING_DUE,
                 ],
                 [
                     visit.capacity,
@@ -247,8 +274,12 @@ class RegistrationStore:
                     now,
                     len(members),
                     *members,
+                    organisation,
+                    len(due_args) // 2,
+                    *due_args,
                     *flat,
                 ],
+                then,
             )
         except Unconfirmed as unconfirmed:
             if ReserveOutcome(as_text(unconfirmed.reply[0])) is ReserveOutcome.OK:
@@ -373,8 +404,8 @@ class RegistrationStore:
         """Run a write script of another module (the waitlist's) as the store's own."""
         return await self._write(script, script_keys, args)
 
-    async def _write(self, script: Any, script_keys: Sequence[str], args: Sequence[Any]
-                     ) -> Any:
+    async def _write(self, script: Any, script_keys: Sequence[str], args: Sequence[Any],
+                     then: Sequence[Any] | None = None) -> Any:
         """Run a write script; with ``aof``, return only once the append-only file (and the
         replicas it asks for) have it.
 
@@ -382,12 +413,32 @@ class RegistrationStore:
         one pipeline with the script. Not confirmed in time (or refused) is an outage, never
         an answer: :class:`Unconfirmed` when the script ran but the waits fell short (a
         reservation is then taken back), else ``ServiceUnavailable``.
+
+        ``then`` (a command) follows the write once it is confirmed: without ``aof`` in the
+        same round trip (Redis runs it right after the script; a reply is durable as it
+        is), with ``aof`` after the waits. Its failure fails nothing but itself (logged).
         """
         if self.gate is not None:
             await self.gate.ensure(self.redis)
         aof = self.aof
         if aof is None:
-            return await script(keys=script_keys, args=args)
+            if then is None:
+                return await script(keys=script_keys, args=args)
+            async with self.redis.pipeline(transaction=False) as pipe:
+                # EVALSHA as such: a pipeline's scripts would cost a SCRIPT EXISTS first
+                pipe.execute_command("EVALSHA", script.sha, len(script_keys), *script_keys,
+                                     *args)
+                pipe.execute_command(*then)
+                reply, followed = await pipe.execute(raise_on_error=False)
+            if isinstance(reply, NoScriptError):  # not run (nor, guarded, ``then``'s work)
+                reply = await script(keys=script_keys, args=args)
+                await self._follow(then)
+            elif isinstance(reply, Exception):
+                raise reply
+            elif isinstance(followed, Exception):
+                logger.warning("a registration change's follow-up failed: %s",
+                               type(followed).__name__)
+            return reply
         try:
             async with asyncio.timeout(aof.longest_seconds + AOF_CLIENT_MARGIN_SECONDS):
                 async with self.redis.pipeline(transaction=False) as pipe:
@@ -407,7 +458,17 @@ class RegistrationStore:
             raise Unconfirmed(reply)
         if aof.replicas and int(waits[0]) < aof.replicas:
             raise Unconfirmed(reply)
+        if then is not None:
+            await self._follow(then)
         return reply
+
+    async def _follow(self, then: Sequence[Any]) -> None:
+        """Send a write's follow-up; its failure is logged, never raised."""
+        try:
+            await self.redis.execute_command(*then)  # type: ignore[no-untyped-call]
+        except (RedisError, OSError) as exc:
+            logger.warning("a registration change's follow-up failed: %s",
+                           type(exc).__name__)
 
     async def visit_of(self, registration_id: str) -> str | None:
         """The id of the registration's visit; ``None`` when it is gone."""

@@ -70,8 +70,8 @@ class Stats:
 class SearchExecutor:
     """One per API process."""
 
-    def __init__(self, registry: Registry, service: SearchService, multi_search: MultiSearch,
-                 reference: Reference, menus: Menus, reads: RedisReads,
+    def __init__(self, registry: Registry[CompiledOperation], service: SearchService,
+                 multi_search: MultiSearch, reference: Reference, menus: Menus, reads: RedisReads,
                  cache: SearchCache | None, closes_hours_before: int = 24) -> None:
         self.registry = registry
         self.service = service
@@ -284,8 +284,8 @@ class SearchExecutor:
         return orjson.dumps({"data": data})
 
 
-def search_executor(registry: Registry, resources: Resources, runtime: SearchRuntime
-                    ) -> SearchExecutor:
+def search_executor(registry: Registry[CompiledOperation], resources: Resources,
+                    runtime: SearchRuntime) -> SearchExecutor:
     """The process's executor, with the cache the settings ask for."""
     settings = resources.settings
     locate = functools.partial(master_address, settings) if settings.redis_sentinels else None

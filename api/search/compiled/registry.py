@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
 
 import strawberry
 from graphql import DocumentNode, print_ast
@@ -25,17 +26,23 @@ log = logging.getLogger(__name__)
 MAX_DOCUMENTS = 1024
 
 
-class Registry:
-    """Compiled operations by (query text, operation name), LRU-bounded."""
+T = TypeVar("T")
+Compile = Callable[[strawberry.Schema, DocumentNode, str | None], T]
 
-    def __init__(self, tables: FieldTable, max_documents: int = MAX_DOCUMENTS) -> None:
-        self.tables = tables
+
+class Registry(Generic[T]):
+    """Compiled operations by (query text, operation name), LRU-bounded.
+
+    ``compile`` makes one of a validated document and operation name, or raises
+    :class:`NotCompilable` (recorded as None); :func:`search_compiler` is the search's."""
+
+    def __init__(self, compile: Compile[T], max_documents: int = MAX_DOCUMENTS) -> None:
+        self.compile = compile
         self.max_documents = max_documents
         self.schema: strawberry.Schema | None = None
-        self._items: OrderedDict[tuple[str, str | None], CompiledOperation | None] = (
-            OrderedDict())
+        self._items: OrderedDict[tuple[str, str | None], T | None] = OrderedDict()
 
-    def get(self, query: str, operation_name: str | None) -> CompiledOperation | None:
+    def get(self, query: str, operation_name: str | None) -> T | None:
         found = self._items.get((query, operation_name))
         if found is not None:
             self._items.move_to_end((query, operation_name))
@@ -45,14 +52,13 @@ class Registry:
         key = (query, operation_name)
         if key in self._items or self.schema is None:
             return
-        compiled: CompiledOperation | None
+        compiled: T | None
         try:
-            compiled = CompiledOperation(self.schema, document, operation_name, self.tables)
-            compiled.cache_id = _normalized_id(document, operation_name)
+            compiled = self.compile(self.schema, document, operation_name)
         except NotCompilable:
             compiled = None
         except Exception:  # never let compiling break the request strawberry is executing
-            log.exception("compiling a search document failed")
+            log.exception("compiling a document failed")
             compiled = None
         self._items[key] = compiled
         while len(self._items) > self.max_documents:
@@ -72,6 +78,17 @@ class Registry:
                 yield
 
         return RegisterValidated
+
+
+def search_compiler(tables: FieldTable) -> Compile[CompiledOperation]:
+    """Compiles the search operations (:mod:`.operation`)."""
+    def compile_search(schema: strawberry.Schema, document: DocumentNode,
+                       operation_name: str | None) -> CompiledOperation:
+        compiled = CompiledOperation(schema, document, operation_name, tables)
+        compiled.cache_id = _normalized_id(document, operation_name)
+        return compiled
+
+    return compile_search
 
 
 def _normalized_id(document: DocumentNode, operation_name: str | None) -> bytes:
