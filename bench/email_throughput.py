@@ -1,6 +1,7 @@
 """Email throughput: one worker against a plain aiosmtplib pooled loop, in one run.
 
     .venv/bin/python bench/email_throughput.py [--emails 2000] [--rate 100] [--seconds 10]
+        [--profile FILE]
 
 Starts its own Redis (append-only, fsync always, as in production) and an aiosmtpd sink
 in a process of its own (it notes each message's Message-ID and arrival time), on free
@@ -17,7 +18,9 @@ stored as the registration service stores them, for a visit built here.
    ``--seconds`` seconds, each stored and its two emails queued as the API does; the time
    from a registration's emails queued to each one's arrival at the sink (p50, p95, max).
 
-Also prints the worker's peak resident memory (VmHWM).
+Also prints the worker's peak resident memory (VmHWM). ``--profile FILE`` records the
+worker with py-spy during 2. (speedscope JSON, or collapsed stacks when FILE ends in
+``.txt``), when py-spy is installed.
 """
 
 from __future__ import annotations
@@ -26,8 +29,10 @@ import argparse
 import asyncio
 import os
 import re
+import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -186,8 +191,14 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         plain = await plain_loop(settings, sink, args.emails)
         ids = await register(settings, redis, queue, visit, args.emails // 2)
         worker = worker_process(settings, folder / "worker.log").start()
+        profiler = _profiler(worker, args.profile)
         expected = expected_message_ids(ids)
-        await until(_received(sink, expected), 600, "the worker's emails")
+        try:
+            await until(_received(sink, expected), 600, "the worker's emails")
+        finally:
+            if profiler is not None:
+                profiler.send_signal(signal.SIGINT)  # py-spy then writes its file
+                profiler.wait(60)
         arrivals = await sink.arrivals()
         ours = rate([arrivals[m] for m in expected])
         print(f"{'path':<12} {'emails':>6} {'emails/s':>9} {'ratio':>6}")
@@ -209,6 +220,21 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         await queue.aclose()
         sink.process.stop()
         own_redis.stop()
+
+
+def _profiler(worker: ManagedProcess, path: Path | None) -> subprocess.Popen[bytes] | None:
+    """py-spy recording the worker process into ``path``, if asked for."""
+    if path is None:
+        return None
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not Path(py_spy).exists():
+        print("--profile: py-spy is not installed; not profiled", flush=True)
+        return None
+    assert worker.process is not None
+    form = "raw" if path.suffix == ".txt" else "speedscope"
+    return subprocess.Popen([py_spy, "record", "--pid", str(worker.process.pid), "--format",
+                             form, "--output", str(path), "--rate", "200"],
+                            stdout=subprocess.DEVNULL)
 
 
 def _received(sink: Sink, expected: set[str]) -> Callable[[], Awaitable[bool]]:
@@ -241,6 +267,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--emails", type=int, default=2000)
     parser.add_argument("--rate", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--profile", type=Path, help="py-spy profile of the worker's burst")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-email-") as tmp:
         asyncio.run(run(args, Path(tmp)))
