@@ -252,12 +252,8 @@ def compose(kind: MailKind, job: str, registration: Registration, settings: Sett
         raise ValueError(f"{kind.value} has no recipient")
     subject, text, page = render(kind, registration, settings)
     revision = registration.ics_sequence if job in dispatch.REVISED_JOBS else 0
-    headers = [_from_header(settings), mime.address("To", recipient)]
-    if reply_to is not None:
-        headers.append(mime.address("Reply-To", reply_to))
-    headers += [mime.unstructured("Subject", subject), date_header(now),
-                f"Message-ID: {message_id(job, registration.id, settings, revision)}",
-                "Auto-Submitted: auto-generated"]
+    headers = message_headers(settings, recipient, subject, now,
+                              message_id(job, registration.id, settings, revision), reply_to)
     attachment = None
     calendar_method = _calendar_method(kind, registration)
     if calendar_method is not None:
@@ -271,5 +267,12 @@ def compose(kind: MailKind, job: str, registration: Registration, settings: Sett
                         mime.message_bytes(headers, text, page, attachment))
 
 
-def date_header(now: float) -> str:
-    return f"Date: {format_datetime(datetime.fromtimestamp(now, TIMEZONE))}"
+def message_headers(settings: Settings, to: Address, subject: str, now: float,
+                    message_id: str, reply_to: Address | None = None) -> list[str]:
+    """The encoded headers of one of the service's emails (:mod:`workers.mime`)."""
+    headers = [_from_header(settings), mime.address("To", to)]
+    if reply_to is not None:
+        headers.append(mime.address("Reply-To", reply_to))
+    return [*headers, mime.unstructured("Subject", subject),
+            f"Date: {format_datetime(datetime.fromtimestamp(now, TIMEZONE))}",
+            f"Message-ID: {message_id}", "Auto-Submitted: auto-generated"]

@@ -26,7 +26,13 @@ from core.visits.models import Language
 from core.visits.my_registrations import MyRegistrations, issue_my_token
 from core.visits.provider_access import ProviderClaims, contact_visits, provider_page_url
 from workers import mime
-from workers.emails import OutgoingMail, clean, date_header, render_template, sender_address
+from workers.emails import (
+    OutgoingMail,
+    clean,
+    message_headers,
+    render_template,
+    sender_address,
+)
 from workers.mailer import Mailer, Outcome
 
 logger = logging.getLogger(__name__)
@@ -69,10 +75,8 @@ async def _send(ctx: dict[str, Any], to: Address, mail: tuple[str, str, str]) ->
     subject, text, page = mail
     settings: Settings = ctx["settings"]
     sender = sender_address(settings)
-    headers = [mime.address("From", sender), mime.address("To", to),
-               mime.unstructured("Subject", subject), date_header(time.time()),
-               f"Message-ID: {make_msgid(domain=sender.domain)}",
-               "Auto-Submitted: auto-generated"]
+    headers = message_headers(settings, to, subject, time.time(),
+                              make_msgid(domain=sender.domain))
     message = mime.message_bytes(headers, text, page)
     mailer: Mailer = ctx["mailer"]
     sent = await mailer.send(OutgoingMail(sender.addr_spec, (to.addr_spec,), message))
