@@ -12,6 +12,12 @@ key absent, the job still queued and due: then the key is set, with arq's timeou
 starts each job as soon as it has a running slot (``max_jobs`` still bounds the jobs
 running) without waiting for the claims of the others. A job started elsewhere, gone or
 deferred again is skipped, as arq skips it.
+
+A running job stays in the queue until it ends, so a poll finds the jobs this worker is
+running first; arq waited for a free slot before finding each of them taken. They are
+passed over here, and the worker reads twice ``max_jobs`` ids per poll
+(``queue_read_limit``, :mod:`workers.settings`), so that a slot that frees up is taken
+by a waiting job at once.
 """
 
 from __future__ import annotations
@@ -46,6 +52,9 @@ class Worker(arq_worker.Worker):
         it at once; a claim that loses gives its slot back."""
         claims = []
         for job_id in job_ids:
+            running = self.tasks.get(job_id.decode())
+            if running is not None and not running.done():
+                continue  # running here: it stays queued until it ends
             await self.sem.acquire()
             if self.job_counter >= self.max_jobs:
                 self.sem.release()
