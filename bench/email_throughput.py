@@ -1,6 +1,7 @@
 """Email throughput: one worker against a plain aiosmtplib pooled loop, in one run.
 
     .venv/bin/python bench/email_throughput.py [--emails 2000] [--rate 100] [--seconds 10]
+        [--profile FILE]
 
 Starts its own Redis (append-only, fsync always, as in production) and an aiosmtpd sink
 in a process of its own (it notes each message's Message-ID and arrival time), on free
@@ -17,7 +18,11 @@ stored as the registration service stores them, for a visit built here.
    ``--seconds`` seconds, each stored and its two emails queued as the API does; the time
    from a registration's emails queued to each one's arrival at the sink (p50, p95, max).
 
-Also prints the worker's peak resident memory (VmHWM).
+Also prints the CPU time per email of both sides (the plain loop's without composing; the
+worker's from its start-up log line to the last arrival) and the worker's peak resident
+memory (VmHWM). ``--profile FILE`` records the
+worker with py-spy during 2. (speedscope JSON, or collapsed stacks when FILE ends in
+``.txt``), when py-spy is installed.
 """
 
 from __future__ import annotations
@@ -26,8 +31,10 @@ import argparse
 import asyncio
 import os
 import re
+import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -52,6 +59,9 @@ from devstack.email_rig import (
 )
 from devstack.processes import ManagedProcess, free_port
 from workers.emails import MailKind, OutgoingMail, compose
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from procstat import cpu_seconds
 
 # The two emails of a registration, as the worker composes them.
 OWED = ((MailKind.PROVIDER_NOTIFICATION, Job.PROVIDER_NOTIFICATION),
@@ -131,8 +141,9 @@ def rate(times: list[float]) -> float:
     return (len(times) - 1) / max(times[-1] - times[0], 1e-9)
 
 
-async def plain_loop(settings: Settings, sink: Sink, emails: int) -> float:
-    """``emails`` messages over ``smtp_pool_size`` reused aiosmtplib connections."""
+async def plain_loop(settings: Settings, sink: Sink, emails: int) -> tuple[float, float]:
+    """``emails`` messages over ``smtp_pool_size`` reused aiosmtplib connections: the
+    sink's rate, and the CPU seconds the sending took (composing excluded)."""
     visit = sample_visit(int(time.time()) + 10 * 86_400)
     now = int(time.time())
     messages: list[OutgoingMail] = []
@@ -153,9 +164,11 @@ async def plain_loop(settings: Settings, sink: Sink, emails: int) -> float:
             await smtp.sendmail(mail.sender, list(mail.recipients), mail.as_bytes())
         await smtp.quit()
 
+    cpu = time.process_time()
     await asyncio.gather(*(connection() for _ in range(settings.smtp_pool_size)))
+    cpu = time.process_time() - cpu
     arrivals = await sink.arrivals()
-    return rate([at for message_id, at in arrivals.items() if ".plain" in message_id])
+    return rate([at for message_id, at in arrivals.items() if ".plain" in message_id]), cpu
 
 
 def _registration(visit: Visit, registration_id: str, now: int) -> Registration:
@@ -183,16 +196,28 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
     try:
         await asyncio.sleep(1.0)  # the sink's start
         visit = sample_visit(int(time.time()) + 10 * 86_400)
-        plain = await plain_loop(settings, sink, args.emails)
+        plain, plain_cpu = await plain_loop(settings, sink, args.emails)
         ids = await register(settings, redis, queue, visit, args.emails // 2)
         worker = worker_process(settings, folder / "worker.log").start()
+        assert worker.process is not None
+        profiler = _profiler(worker, args.profile)
         expected = expected_message_ids(ids)
-        await until(_received(sink, expected), 600, "the worker's emails")
+        await until(lambda: _started(folder / "worker.log"), 60, "the worker's start")
+        worker_cpu = cpu_seconds([worker.process.pid])
+        try:
+            await until(_received(sink, expected), 600, "the worker's emails")
+        finally:
+            if profiler is not None:
+                profiler.send_signal(signal.SIGINT)  # py-spy then writes its file
+                profiler.wait(60)
+        worker_cpu = cpu_seconds([worker.process.pid]) - worker_cpu
         arrivals = await sink.arrivals()
         ours = rate([arrivals[m] for m in expected])
-        print(f"{'path':<12} {'emails':>6} {'emails/s':>9} {'ratio':>6}")
-        print(f"{'plain loop':<12} {args.emails:>6} {plain:>9.0f} {1:>6.2f}")
-        print(f"{'worker':<12} {len(expected):>6} {ours:>9.0f} {ours / plain:>6.2f}")
+        print(f"{'path':<12} {'emails':>6} {'emails/s':>9} {'ratio':>6} {'CPU ms/email':>13}")
+        print(f"{'plain loop':<12} {args.emails:>6} {plain:>9.0f} {1:>6.2f} "
+              f"{plain_cpu / args.emails * 1000:>13.2f}")
+        print(f"{'worker':<12} {len(expected):>6} {ours:>9.0f} {ours / plain:>6.2f} "
+              f"{worker_cpu / len(expected) * 1000:>13.2f}")
         latencies = await paced(settings, sink, redis, queue, visit, args.rate, args.seconds)
         latencies.sort()
         p95 = latencies[int(len(latencies) * 0.95)]
@@ -209,6 +234,26 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         await queue.aclose()
         sink.process.stop()
         own_redis.stop()
+
+
+def _profiler(worker: ManagedProcess, path: Path | None) -> subprocess.Popen[bytes] | None:
+    """py-spy recording the worker process into ``path``, if asked for."""
+    if path is None:
+        return None
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not Path(py_spy).exists():
+        print("--profile: py-spy is not installed; not profiled", flush=True)
+        return None
+    assert worker.process is not None
+    form = "raw" if path.suffix == ".txt" else "speedscope"
+    return subprocess.Popen([py_spy, "record", "--pid", str(worker.process.pid), "--format",
+                             form, "--output", str(path), "--rate", "200"],
+                            stdout=subprocess.DEVNULL)
+
+
+async def _started(log: Path) -> bool:
+    await asyncio.sleep(0.01)
+    return log.exists() and "Starting worker" in log.read_text(errors="replace")
 
 
 def _received(sink: Sink, expected: set[str]) -> Callable[[], Awaitable[bool]]:
@@ -241,6 +286,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--emails", type=int, default=2000)
     parser.add_argument("--rate", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--profile", type=Path, help="py-spy profile of the worker's burst")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-email-") as tmp:
         asyncio.run(run(args, Path(tmp)))

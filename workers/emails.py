@@ -3,28 +3,39 @@
 Templates are Jinja2 (autoescaped HTML, one base layout per language and format), so
 a new kind of email is two small files and an entry in :class:`MailKind`.
 
-Every header value has its control characters removed before it is set, and headers are
-built by :mod:`email.headerregistry` (display names quoted or RFC 2047-encoded), so a
-CR/LF in a name or title can neither start a new header nor add a recipient. The SMTP
-envelope's recipients are passed explicitly, never read back from the headers.
+The Jinja environment is built once per process and compiles each template once (no
+re-reading of the files: ``auto_reload`` off). Every header value has its control
+characters removed before it is written, and the message's bytes are written by
+:mod:`workers.mime` (display names quoted or RFC 2047-encoded), so a CR/LF in a name or
+title can neither start a new header nor add a recipient. The SMTP envelope's
+recipients are passed explicitly, never read back from the headers.
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from core.settings import Settings
 from core.visits import dispatch, ics, withdrawal
-from core.visits.formatting import moment, moment_when, visit_date, visit_when, zone_of
+from core.visits.formatting import (
+    TIMEZONE,
+    moment,
+    moment_when,
+    visit_date,
+    visit_when,
+    zone_of,
+)
 from core.visits.language_names import language_name
 from core.visits.links import action_url, token_expiry
 from core.visits.models import CancelReason, DeclineReason, Language, Registration
@@ -32,8 +43,7 @@ from core.visits.provider_access import provider_page_url
 from core.visits.reminders import reminder_scheduled
 from core.visits.short_reference import short_reference
 from core.visits.tokens import TokenAction
-from workers import email_links
-from workers.mail_policy import POLICY
+from workers import email_links, mime
 
 _DECLINE_REASONS = {
     Language.SV: {
@@ -91,20 +101,29 @@ class MailKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class OutgoingMail:
-    """A message and its SMTP envelope."""
+    """A message (its bytes, CRLF line ends) and its SMTP envelope."""
 
     sender: str
     recipients: tuple[str, ...]
-    message: EmailMessage
+    data: bytes
 
     def as_bytes(self) -> bytes:
-        return self.message.as_bytes(policy=POLICY)
+        return self.data
+
+    @property
+    def message(self) -> EmailMessage:
+        """The message as a mail client reads it (parsed anew on each access)."""
+        parsed = email.message_from_bytes(self.data, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+
+_CONTROLS = {c: " " for c in (*range(32), *range(127, 160), 0x2028, 0x2029)}
 
 
 def clean(value: str) -> str:
     """The value with every control character (CR, LF, TAB, NUL, …) turned into a space."""
-    return "".join(" " if (ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029") else c
-                   for c in value).strip()
+    return value.translate(_CONTROLS).strip()
 
 
 @cache
@@ -117,6 +136,8 @@ def _templates() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # compiled once per process: the files are part of the release
+        cache_size=-1,  # every template stays compiled
     )
 
 
@@ -214,9 +235,21 @@ def _calendar_method(kind: MailKind, registration: Registration) -> str | None:
     return None
 
 
+@cache
 def sender_address(settings: Settings) -> Address:
     name, addr = parseaddr(settings.mail_from)
     return Address(clean(name), addr_spec=addr)
+
+
+@cache
+def _from_header(settings: Settings) -> str:
+    return mime.address("From", sender_address(settings))
+
+
+@lru_cache(maxsize=256)
+def _contact_address(name: str, addr_spec: str) -> Address:
+    """A course contact's address (the same for every email about their visits)."""
+    return Address(clean(name), addr_spec=addr_spec)
 
 
 def message_id(job: str, registration_id: str, settings: Settings, revision: int = 0) -> str:
@@ -231,33 +264,38 @@ def compose(kind: MailKind, job: str, registration: Registration, settings: Sett
     """The message for ``kind`` about ``registration``, sent by the job ``job``."""
     sender = sender_address(settings)
     visit = registration.visit
-    provider = Address(clean(visit.contact_name), addr_spec=visit.contact_email)
+    provider = _contact_address(visit.contact_name, visit.contact_email)
     jobseeker = (Address(clean(registration.name), addr_spec=registration.email)
                  if registration.email else None)  # None: erased (a withdrawal notice)
     recipient, reply_to = (provider, jobseeker) if kind.to_provider else (jobseeker, provider)
     if recipient is None:
         raise ValueError(f"{kind.value} has no recipient")
     subject, text, page = render(kind, registration, settings)
-    message = EmailMessage(policy=POLICY)
-    message["From"] = sender
-    message["To"] = recipient
-    if reply_to is not None:
-        message["Reply-To"] = reply_to
-    message["Subject"] = subject
-    message["Date"] = format_datetime(datetime.fromtimestamp(now, zone_of(visit)))
     revision = registration.ics_sequence if job in dispatch.REVISED_JOBS else 0
-    message["Message-ID"] = message_id(job, registration.id, settings, revision)
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text, charset="utf-8", cte="quoted-printable")
-    message.add_alternative(page, subtype="html", charset="utf-8", cte="quoted-printable")
+    headers = message_headers(settings, recipient, subject, now,
+                              message_id(job, registration.id, settings, revision), reply_to,
+                              zone_of(visit))
+    attachment = None
     calendar_method = _calendar_method(kind, registration)
     if calendar_method is not None:
         cancelled = calendar_method == "CANCEL"
         calendar = ics.invitation(registration, sender.domain, visit.contact_email,
                                   cancelled=cancelled, now=now, sent_by=sender.addr_spec,
                                   sequence=registration.ics_sequence + int(cancelled))
-        message.add_attachment(
-            calendar, maintype="text", subtype="calendar", filename="studiebesok.ics",
-            params={"method": calendar_method, "charset": "utf-8"},
-        )
-    return OutgoingMail(sender.addr_spec, (recipient.addr_spec,), message)
+        attachment = mime.Attachment(calendar, "text", "calendar", "studiebesok.ics",
+                                     (("method", calendar_method), ("charset", "utf-8")))
+    return OutgoingMail(sender.addr_spec, (recipient.addr_spec,),
+                        mime.message_bytes(headers, text, page, attachment))
+
+
+def message_headers(settings: Settings, to: Address, subject: str, now: float,
+                    message_id: str, reply_to: Address | None = None,
+                    zone: tzinfo = TIMEZONE) -> list[str]:
+    """The encoded headers of one of the service's emails (:mod:`workers.mime`); the Date
+    in ``zone`` (the visit's country's)."""
+    headers = [_from_header(settings), mime.address("To", to)]
+    if reply_to is not None:
+        headers.append(mime.address("Reply-To", reply_to))
+    return [*headers, mime.unstructured("Subject", subject),
+            f"Date: {format_datetime(datetime.fromtimestamp(now, zone))}",
+            f"Message-ID: {message_id}", "Auto-Submitted: auto-generated"]

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime
 from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import make_msgid
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,12 +23,17 @@ from arq import Retry
 from redis.asyncio import Redis
 
 from core.settings import Settings
-from core.visits.formatting import TIMEZONE
 from core.visits.models import Language
 from core.visits.my_registrations import MyRegistrations, issue_my_token
 from core.visits.provider_access import ProviderClaims, contact_visits, provider_page_url
-from workers.emails import OutgoingMail, clean, render_template, sender_address
-from workers.mail_policy import POLICY
+from workers import mime
+from workers.emails import (
+    OutgoingMail,
+    clean,
+    message_headers,
+    render_template,
+    sender_address,
+)
 from workers.mailer import Mailer, Outcome
 
 logger = logging.getLogger(__name__)
@@ -73,15 +76,9 @@ async def _send(ctx: dict[str, Any], to: Address, mail: tuple[str, str, str]) ->
     subject, text, page = mail
     settings: Settings = ctx["settings"]
     sender = sender_address(settings)
-    message = EmailMessage(policy=POLICY)
-    message["From"] = sender
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = format_datetime(datetime.fromtimestamp(time.time(), TIMEZONE))
-    message["Message-ID"] = make_msgid(domain=sender.domain)
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text, charset="utf-8", cte="quoted-printable")
-    message.add_alternative(page, subtype="html", charset="utf-8", cte="quoted-printable")
+    headers = message_headers(settings, to, subject, time.time(),
+                              make_msgid(domain=sender.domain))
+    message = mime.message_bytes(headers, text, page)
     mailer: Mailer = ctx["mailer"]
     sent = await mailer.send(OutgoingMail(sender.addr_spec, (to.addr_spec,), message))
     if sent.outcome is Outcome.TRANSIENT and ctx.get("job_try", 1) < MAX_TRIES:

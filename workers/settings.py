@@ -56,6 +56,7 @@ KEEP_RESULT_SECONDS = 3600
 # How often arq looks for new jobs when it has taken every job it saw (arq's default is
 # 0.5 s): an email queued in between waits for it, so it bounds the email's latency.
 POLL_DELAY_SECONDS = 0.05
+MAX_JOBS = 20
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -126,7 +127,8 @@ def worker_settings(settings: Settings) -> type:
         "ctx": {"settings": settings},
         "job_timeout": timeout,
         "keep_result": KEEP_RESULT_SECONDS,
-        "max_jobs": 20,
+        "max_jobs": MAX_JOBS,
+        "queue_read_limit": 2 * MAX_JOBS,  # past the jobs running (workers/job_starts.py)
         "poll_delay": POLL_DELAY_SECONDS,
         "timezone": TIMEZONE,
         "health_check_interval": 60,

@@ -38,10 +38,13 @@ class SmtpPool:
     async def acquire(self) -> tuple[aiosmtplib.SMTP, bool]:
         """A connection and whether it was used before; connecting may raise as
         ``aiosmtplib.SMTP.connect`` does, and :class:`NoFreeConnection` after the wait."""
-        try:
-            await asyncio.wait_for(self.slots.acquire(), self.wait_seconds)
-        except TimeoutError:
-            raise NoFreeConnection from None
+        if self.slots.locked():  # every connection busy: wait, up to the bound
+            try:
+                await asyncio.wait_for(self.slots.acquire(), self.wait_seconds)
+            except TimeoutError:
+                raise NoFreeConnection from None
+        else:  # a free slot is taken at once (no timer, no task)
+            await self.slots.acquire()
         try:
             while self.idle:
                 smtp, since = self.idle.pop()
