@@ -59,10 +59,12 @@ class Kommune:
 
 @dataclass(frozen=True, slots=True)
 class IscoGroup:
-    """An ISCO-08 unit group (four digits) with its English title."""
+    """An ISCO-08 unit group (four digits) with its English title, and its Norwegian
+    (bokmål) title from STYRK-08 when Statistics Norway's classification has the group."""
 
     code: str
     title_en: str
+    title_nb: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,5 +126,6 @@ def load_nordic_reference() -> NordicReference:
             Country.DK: _kommuner(Country.DK, "dk_municipalities.json"),
             Country.NO: _kommuner(Country.NO, "no_municipalities.json"),
         },
-        isco={g["code"]: IscoGroup(g["code"], g["title_en"]) for g in _read("isco08.json")},
+        isco={g["code"]: IscoGroup(g["code"], g["title_en"], g.get("title_nb"))
+              for g in _read("isco08.json")},
     )

@@ -3,7 +3,7 @@
 import { h } from "./dom.js";
 import { formatDateTime, formatNumber, language, t } from "./i18n.js";
 import { renderRegistration } from "./registration.js";
-import { badges, intakeText, regionName, seatsText, textLang } from "./results.js";
+import { badges, intakeText, regionName, seatsText, textLang, untranslatedNote } from "./results.js";
 
 /** The page's elements for a course from the COURSE query. */
 export function coursePage(course, backHash) {
@@ -19,7 +19,7 @@ export function coursePage(course, backHash) {
       h("a", { href: backHash, class: "back" }, h("span", { "aria-hidden": "true" }, "← "), t("course.back"))),
     h("h1", { id: "course-title", tabindex: "-1", lang: textLang(course, english && course.titleEn) }, title),
     english && !(course.titleEn && course.descriptionEn)
-      ? h("p", { class: "swedish-only" }, t("card.swedishOnly")) : null,
+      ? h("p", { class: "swedish-only" }, untranslatedNote(course)) : null,
     h("p", { class: "provider" }, course.provider.name),
     badges(course),
     h("h2", {}, t("course.description")),

@@ -175,7 +175,7 @@ query SearchStudyVisits($query: String!, $filter: StudyVisitSearchFilterInput, $
       distanceKm
       node { id start durationMinutes capacity seatsLeft waitlistLength registrationClosesAt
              address { street postalCode city } }
-      course { id title titleEn provider { name } location { municipality { name } } }
+      course { id country title titleEn provider { name } location { municipality { name } } }
     }
   }
 }`;

@@ -20,7 +20,7 @@ function card({ node, highlights, distanceKm }) {
       h("h3", { id: titleId, class: "card-title" },
         h("a", { href: courseHash(node.id), lang: textLang(node, english && node.titleEn) },
           title(node, highlights, english))),
-      english && !node.titleEn ? h("p", { class: "swedish-only" }, t("card.swedishOnly")) : null,
+      english && !node.titleEn ? h("p", { class: "swedish-only" }, untranslatedNote(node)) : null,
       h("p", { class: "provider" }, node.provider.name),
       h("p", { class: "place" },
         `${node.location.municipality.name}, ${regionName(node.location.region, english)}`,
@@ -56,6 +56,13 @@ export function textLang(course, translated) {
   if (translated) return null;
   const own = COURSE_LANGUAGE[course.country] ?? "sv";
   return own === language() ? null : own;
+}
+
+const ONLY_IN = { SE: "card.swedishOnly", DK: "card.danishOnly", NO: "card.norwegianOnly" };
+
+/** On an English page, the note that a course has no English text, naming its language. */
+export function untranslatedNote(course) {
+  return t(ONLY_IN[course.country] ?? ONLY_IN.SE);
 }
 
 export function regionName(region, english = language() === "en") {

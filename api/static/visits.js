@@ -3,11 +3,11 @@
 
 import { graphql, isAbort } from "./api.js";
 import { h, replaceChildren } from "./dom.js";
-import { apiLanguage, formatNumber, language, t } from "./i18n.js";
+import { apiLanguage, formatNumber, language } from "./i18n.js";
 import { readNear, renderNearOptions } from "./near.js";
 import { SEARCH_STUDY_VISITS } from "./queries.js";
 import { closingText, registrationClosed, renderRegistration } from "./registration.js";
-import { seatsText } from "./results.js";
+import { seatsText, textLang, untranslatedNote } from "./results.js";
 import { PAGE_SIZE, courseHash } from "./state.js";
 
 const TIME_ZONE = "Europe/Stockholm";
@@ -125,8 +125,8 @@ export function visitFinder() {
     return h("li", { class: "visit", "data-visit-id": visit.id },
       h("p", { class: "visit-time" }, h("time", { datetime: visit.start }, clock(visit.start)),
         ` · ${visit.durationMinutes} min`),
-      h("p", {}, h("a", { href: courseHash(course.id), lang: english && !course.titleEn ? "sv" : null }, title)),
-      english && !course.titleEn ? h("p", { class: "swedish-only" }, t("card.swedishOnly")) : null,
+      h("p", {}, h("a", { href: courseHash(course.id), lang: textLang(course, english && course.titleEn) }, title)),
+      english && !course.titleEn ? h("p", { class: "swedish-only" }, untranslatedNote(course)) : null,
       h("p", { class: "provider" }, `${course.provider.name} · ${course.location.municipality.name}`),
       h("p", {}, seats, " · ", h("span", { class: "closing" }, closingText(visit)),
         edge.distanceKm === null ? null

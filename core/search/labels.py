@@ -2,7 +2,8 @@
 
 Danish and Norwegian places keep their native names in every language (as Swedish places
 keep their Swedish ones); a Danish or Norwegian occupation (``DK-721200``, ``NO-8344``) is
-labelled by its ISCO-08 unit group's title (ILO's English; see
+labelled by its ISCO-08 unit group's title: STYRK-08's bokmål title in Norwegian where
+Statistics Norway's classification has the group, ILO's English otherwise (see
 ``core/reference/data/SOURCES.md``).
 
 The tables are built once per process; labelling a value is a dictionary look-up.
@@ -81,14 +82,19 @@ def ordered_table(labels: Iterable[tuple[str, str]],
     return table, OrderKeys(table)
 
 
-def isco_title(nordic: NordicReference) -> Callable[[str], str]:
-    """The label of a Danish or Norwegian occupation code: its ISCO-08 group's title."""
+def isco_title(nordic: NordicReference,
+               language: Language = Language.EN) -> Callable[[str], str]:
+    """The label of a Danish or Norwegian occupation code in ``language``: its ISCO-08
+    group's title (Norwegian where it has one, English otherwise)."""
     groups = nordic.isco
+    norwegian = language is Language.NB
 
     def title(value: str) -> str:
         country, _, code = value.partition("-")
         group = groups.get(code[:4]) if country in ("DK", "NO") else None
-        return value if group is None else group.title_en
+        if group is None:
+            return value
+        return group.title_nb or group.title_en if norwegian else group.title_en
 
     return title
 
@@ -126,11 +132,12 @@ class Labeller:
                 for facet, values in _ENUMS.items()
             },
         }
-        fallbacks = {Facet.OCCUPATION: isco_title(nordic)}
+        fallbacks = {(Facet.OCCUPATION, language): isco_title(nordic, language)
+                     for language in Language}
         self._by_language: dict[tuple[Facet, Language], tuple[LabelTable, OrderKeys]] = {
             (facet, language): ordered_table(
                 ((value, pick(labels, language)) for value, labels in table.items()),
-                fallbacks.get(facet))
+                fallbacks.get((facet, language)))
             for facet, table in self.tables.items() for language in Language
         }
         self._unknown = ordered_table(())

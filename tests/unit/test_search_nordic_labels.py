@@ -77,11 +77,14 @@ def test_every_danish_and_norwegian_place_has_a_label() -> None:
 
 
 def test_danish_and_norwegian_occupations_are_labelled_by_their_isco_group() -> None:
+    # In Norwegian both countries' occupations take STYRK-08's title; Danish titles are
+    # not on record, so Danish (like Swedish and English) gets ILO's English title.
     for language in Language:
+        norwegian = language is Language.NB
         assert LABELLER.label(Facet.OCCUPATION, "DK-721200", language) == (
-            "Welders and Flame Cutters")
+            "Sveisere" if norwegian else "Welders and Flame Cutters")
         assert LABELLER.label(Facet.OCCUPATION, "NO-8344", language) == (
-            "Lifting Truck Operators")
+            "Truckførere" if norwegian else "Lifting Truck Operators")
     assert LABELLER.label(Facet.OCCUPATION, "DK-999999", Language.DA) == "DK-999999"
     assert LABELLER.label(Facet.OCCUPATION, "2221", Language.EN) != "2221"
 
@@ -127,3 +130,29 @@ def test_danish_and_norwegian_providers_and_course_ids_are_well_formed() -> None
             validate_organisation_number(bad)
     with pytest.raises(InputError):
         validate_course_id("3917254-AMU-1")
+
+
+def test_styrk08_gives_most_isco_groups_a_norwegian_title() -> None:
+    """403 of the 436 unit groups have a STYRK-08 item of the same code; the rest keep
+    ILO's English title in every language (core/reference/data/SOURCES.md)."""
+    titled = {code for code, group in NORDIC.isco.items() if group.title_nb}
+    assert len(NORDIC.isco) == 436
+    assert len(titled) == 403
+    assert all((NORDIC.isco[code].title_nb or "").strip() for code in titled)
+    assert NORDIC.isco["5120"].title_nb == "Kokker"
+    untitled = sorted(NORDIC.isco.keys() - titled)
+    assert LABELLER.label(Facet.OCCUPATION, f"NO-{untitled[0]}", Language.NB) == (
+        NORDIC.isco[untitled[0]].title_en)
+
+
+def test_every_occupation_of_the_sample_feeds_has_a_norwegian_title() -> None:
+    from devstack.sample_nordic import _COURSES
+
+    codes = {course.code[:4] for courses in _COURSES.values() for course in courses}
+    assert codes and codes <= NORDIC.isco.keys()
+    for code in codes:
+        title = NORDIC.isco[code].title_nb
+        assert title and title != NORDIC.isco[code].title_en, code
+        assert LABELLER.label(Facet.OCCUPATION, f"NO-{code}", Language.NB) == title
+        assert LABELLER.label(Facet.OCCUPATION, f"NO-{code}", Language.DA) == (
+            NORDIC.isco[code].title_en)
