@@ -34,8 +34,6 @@ from tests.integration.visits.conftest import (
 from tests.integration.visits.own_redis import own_redis
 from tests.live_app import run_worker, serve
 
-pytestmark = pytest.mark.slow  # fault tests: run alone, the second stage of scripts/test.sh
-
 VALKEY = valkey_server()
 needs_valkey = pytest.mark.skipif(VALKEY is None, reason="no Valkey (Redis 7.2) server binary")
 

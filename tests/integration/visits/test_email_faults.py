@@ -34,8 +34,6 @@ from devstack.processes import free_port
 from devstack.staged_mailsink import StagedMailSink
 from tests.integration.visits.conftest import VisitIndex, indexed_visit, visit_settings
 
-pytestmark = pytest.mark.slow  # fault tests: run alone, the second stage of scripts/test.sh
-
 PERSONAL = ("@example.se", "Person Nummer", "olle@utbildning.example")
 
 
