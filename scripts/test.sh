@@ -5,8 +5,8 @@
 # pytest runs in two stages, one after the other (never side by side):
 #   1. everything but the tests marked `slow`, in two pytest-xdist processes (each starts
 #      its own Meilisearch, Redis and SMTP sink; a test module stays in one process);
-#   2. the tests marked `slow` (fault and timing tests: processes killed, stopped and
-#      restarted, real clocks) in one process, with nothing else running beside them.
+#   2. the tests marked `slow` (load-sensitive: failovers, races of hundreds of requests,
+#      real clocks) in one process, with nothing else running beside them.
 # Arguments go to both stages (`bash scripts/test.sh tests/unit` runs stage 1 on the unit
 # tests; stage 2 then selects nothing, which is not a failure). Both stages always run;
 # the script fails when either does.
@@ -25,7 +25,7 @@ stage() {
 echo "--- stage 1: the tests not marked slow, in two processes"
 first=0
 stage -m "not slow" -n 2 --dist loadfile "$@" || first=$?
-echo "--- stage 2: the fault and timing tests (marked slow), alone"
+echo "--- stage 2: the load-sensitive tests (marked slow), alone"
 second=0
 stage -m slow "$@" || second=$?
 exit $(( first != 0 ? first : second ))
