@@ -153,13 +153,15 @@ CASES: list[tuple[str, str | None, dict[str, Any]]] = [
 ]
 
 
-@pytest.fixture
+# One app of each kind per module: every test compares counters before and after its own
+# requests, and the index is only read.
+@pytest.fixture(scope="module")
 async def plain(sample_index: SampleIndex) -> AsyncIterator[Api]:
     async with running_api(sample_index.settings, compiled_search=False) as api:
         yield api
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 async def compiled(sample_index: SampleIndex) -> AsyncIterator[Api]:
     settings = dataclasses.replace(sample_index.settings, search_cache_size=0)
     async with running_api(settings) as api:
@@ -228,10 +230,11 @@ async def test_errors_are_graphql_core_s(plain: Api, compiled: Api,
 
 async def test_other_operations_are_left_to_strawberry(compiled: Api) -> None:
     query = "{ searchCourses(first: 1) { totalCount } regions { code } }"
+    before = _executor(compiled).stats.compiled
     for _ in range(2):
         data = await compiled.data(query)
         assert data["searchCourses"]["totalCount"] > 0 and data["regions"]
-    assert _executor(compiled).stats.compiled == 0
+    assert _executor(compiled).stats.compiled == before
 
 
 async def test_named_fragments_fetch_what_they_select(compiled: Api, plain: Api) -> None:

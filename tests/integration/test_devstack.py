@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -91,6 +93,10 @@ def test_main_job_serves_the_sample_and_ctrl_c_stops_everything(tmp_path: Path) 
         assert not [pid for pid in children if _alive(pid)]
         assert not [name for name, port in ports.items() if port_is_open(port)]
     finally:
-        if process.poll() is None:
+        if process.poll() is None:  # failed: stop the servers it started too, not only it
+            leftovers = _children(process.pid)
             process.kill()
             process.wait()
+            for pid in leftovers:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)

@@ -36,6 +36,18 @@ from tests.conftest import MeiliServer, RedisServer, make_settings
 from tests.factories import make_course, make_feed, organisation_number
 from tests.live_app import serve
 
+# Races of hundreds of concurrent requests, marked ``slow`` here as their modules do not
+# mark them: they run alone, in the second stage of scripts/test.sh (beside other tests,
+# the load they add and meet makes them fail for the wrong reason).
+RACES = {("test_waitlist.py", "test_race_of_200_registrations_and_20_cancellations")}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if (item.path.name, getattr(item, "originalname", item.name)) in RACES:
+            item.add_marker(pytest.mark.slow)
+
+
 ORG = organisation_number("559012345")
 VISITS_DB = 5
 TEST_ENV = {

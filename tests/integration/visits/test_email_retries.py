@@ -19,7 +19,12 @@ from core.visits.dispatch import Job, job_id
 from devstack.email_rig import ROOT, expected_message_ids, message_ids, register, worker_env
 from devstack.mailsink import MailSink
 from devstack.processes import free_port
-from tests.integration.visits.conftest import VisitIndex, indexed_visit, visit_settings
+from tests.integration.visits.conftest import (
+    VisitIndex,
+    indexed_visit,
+    visit_settings,
+    wait_for,
+)
 from tests.live_app import make_worker, run_worker
 from workers.maintenance import redispatch_outbox
 
@@ -46,8 +51,8 @@ async def test_an_smtp_outage_shorter_than_the_horizon_loses_no_email(
     running = asyncio.create_task(worker.async_run())
     sink: MailSink | None = None
     try:
-        await asyncio.sleep(8)  # longer than a handful of tries with backoff would cover
-        assert worker.jobs_retried >= 40  # 10 emails, each refused again and again
+        # 10 emails, each refused again and again: more tries than a handful with backoff
+        await wait_for(lambda: worker.jobs_retried >= 40, 30)
         sink = MailSink(port).start()
         await asyncio.wait_for(running, 60)
         assert worker.jobs_failed == 0

@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import httpx
+import pytest
 from redis.asyncio import Redis
 
 from core.settings import Settings
@@ -25,6 +26,7 @@ def _codes(payload: dict[str, Any]) -> list[tuple[str | None, str]]:
     return [(e["field"], e["code"]) for e in payload["errors"]]
 
 
+@pytest.mark.slow  # a race of 200 requests, run alone: the second stage of scripts/test.sh
 async def test_200_concurrent_registrations_for_5_seats_accept_exactly_5(
     api: str, vsettings: Settings, visit_index: VisitIndex, redis: Redis
 ) -> None:
