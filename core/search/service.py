@@ -8,6 +8,7 @@ more batch, the relaxed search (see :mod:`core.search.understanding`).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -104,7 +105,7 @@ class SearchCall:
     relaxation: Relaxation | None = None  # set on the relaxed search of a dead end
     # Unix time until which the answer is exact: "upcoming" study visits are those after it
     # (``core.search.filters.upcoming_bound``); a cached answer is not served after it.
-    fresh_until: int = 0
+    fresh_until: float = math.inf
 
 
 @dataclass(frozen=True, slots=True)
