@@ -1,9 +1,11 @@
 """Streaming documents into one index: batches serialised as they fill, every task checked.
 
-The loader maps feed after feed into documents and hands them here one by one; a full
-batch is serialised at once. It is posted at once, without waiting for Meilisearch to
-index it, or, in a *held* writer, kept in a temporary file until :meth:`BatchWriter.release`
-posts every held batch together. Only the batch being filled is held in memory.
+The loader maps feed after feed into documents and hands them here one by one; each is
+serialised as it is added (only its bytes are kept, a fraction of the memory of the
+mapped dictionaries). A full batch is posted at once, without waiting for Meilisearch to
+index it, or, in a *held* writer, kept in a temporary file until
+:meth:`BatchWriter.release` posts every held batch together. Only the batch being filled
+is held in memory.
 :meth:`BatchWriter.finish` posts what is left and waits for every task, each with the
 indexer's deadline, failing loudly on the first that failed.
 
@@ -43,7 +45,7 @@ class BatchWriter:
         self.wait = wait
         self.progress = progress
         self.batch_size = batch_size or BATCH_SIZE
-        self.batch: list[dict[str, Any]] = []
+        self.batch: list[bytes] = []  # the documents, serialised as they come
         self.tasks: list[tuple[TaskInfo, int]] = []
         self.posted = 0
         self.hold = hold
@@ -51,7 +53,7 @@ class BatchWriter:
         self._held: list[tuple[int, int]] = []  # (bytes, documents) of each held batch
 
     def add(self, document: dict[str, Any]) -> None:
-        self.batch.append(document)
+        self.batch.append(orjson.dumps(document))
         if len(self.batch) >= self.batch_size:
             self._full()
 
@@ -65,7 +67,7 @@ class BatchWriter:
         return len(self._held)
 
     def _full(self) -> None:
-        body = orjson.dumps(self.batch)
+        body = b"[" + b",".join(self.batch) + b"]"
         if self.hold:
             if self._spool is None:  # closed by finish(); unlinked from the start
                 self._spool = tempfile.TemporaryFile(prefix="indexer-batches-")  # noqa: SIM115
