@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,61 +68,6 @@ def visit_source(document: dict[str, Any]) -> dict[str, Any]:
     """What :class:`VisitRecords` reads of a course document (kept for the whole load
     instead of the document, whose descriptions are most of its size)."""
     return {name: document[name] for name in VISIT_SOURCE_FIELDS if name in document}
-
-
-# Whether the feeds mapped so far (the last one given) make half of a load's feeds.
-Halfway = Callable[[Feed], bool]
-
-
-def halfway_by_size(paths: Sequence[Path]) -> Halfway:
-    """Half of the files' bytes (the feeds of files given to a load, read as it goes)."""
-    sizes = {str(path): _size(path) for path in paths}
-    total = sum(sizes.values())
-    done = 0
-
-    def halfway(feed: Feed) -> bool:
-        nonlocal done
-        done += sizes.get(feed.file, 0)
-        return 2 * done >= total
-    return halfway
-
-
-def halfway_by_count(feeds: Iterable[Feed]) -> Halfway:
-    """Half of the feeds by number, when known (a list); otherwise never before the end."""
-    total = len(feeds) if isinstance(feeds, Sized) else None
-    done = 0
-
-    def halfway(_: Feed) -> bool:
-        nonlocal done
-        done += 1
-        return total is not None and 2 * done >= total
-    return halfway
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0  # read_feed reports it
-
-
-class Waves:
-    """Releases the writers' held batches (``indexer.batches``) in two waves: once half the
-    feeds are mapped, and at the end (:meth:`BatchWriter.finish`)."""
-
-    def __init__(self, halfway: Halfway, *writers: BatchWriter) -> None:
-        self.halfway = halfway
-        self.writers = writers
-        self.released = False
-
-    def each(self, feeds: Iterable[Feed]) -> Iterator[Feed]:
-        """The feeds; after the loader has written the one that makes half, the release."""
-        for feed in feeds:
-            yield feed
-            if not self.released and self.halfway(feed):
-                self.released = True
-                for writer in self.writers:
-                    writer.release()
 
 
 def _file_rejections(rejections: list[Rejection]) -> int:
@@ -201,29 +146,22 @@ class CourseIndexer:
 
     def load(self, paths: Sequence[Path]) -> LoadSummary:
         """Upsert each feed's courses and remove the provider's courses it no longer lists;
-        the second half of the feeds is read and mapped while Meilisearch indexes the first."""
+        each feed is mapped and sent while Meilisearch indexes the ones before it."""
         rejections: list[Rejection] = []
-        files = list(iter_feed_paths(paths))
-        return self.load_feeds(self.read_lazily(files, rejections), rejections,
-                               halfway_by_size(files))
+        return self.load_feeds(self.read_lazily(paths, rejections), rejections)
 
-    def load_feeds(self, feeds: Iterable[Feed], rejections: list[Rejection],
-                   halfway: Halfway | None = None) -> LoadSummary:
-        """:meth:`load` of feeds already read (the CLI reads them once, to plan first);
-        ``halfway`` says when the feeds mapped so far are half of them (by default, by
-        their number when ``feeds`` is a sequence)."""
+    def load_feeds(self, feeds: Iterable[Feed], rejections: list[Rejection]) -> LoadSummary:
+        """:meth:`load` of feeds already read (the CLI reads them once, to plan first)."""
         started = time.monotonic()
         self.apply_settings()
         self.apply_visit_settings()
         load_id = f"load-{time.time_ns()}"
-        courses = BatchWriter(self.client, self.index_uid, self._wait, self.progress, hold=True)
-        visits = BatchWriter(self.client, self.visit_index_uid, self._wait, self.progress,
-                             hold=True)
-        waves = Waves(halfway or halfway_by_count(feeds), courses, visits)
+        courses = BatchWriter(self.client, self.index_uid, self._wait, self.progress)
+        visits = BatchWriter(self.client, self.visit_index_uid, self._wait, self.progress)
         sources: list[dict[str, Any]] = []
         kept: dict[str, set[str]] = {}  # organisation number -> rejected courses' ids
         files = 0
-        for feed in waves.each(feeds):
+        for feed in feeds:
             files += 1
             kept[feed.provider["organisationNumber"]] = set(
                 rejected_ids(feed.provider, feed.rejections, feed.file))
@@ -254,15 +192,12 @@ class CourseIndexer:
 
     def rebuild(self, paths: Sequence[Path]) -> LoadSummary:
         """Build a fresh index beside the live one, verify it, swap it in, drop the old;
-        the second half of the feeds is read and mapped while Meilisearch indexes the first."""
+        each feed is mapped and sent while Meilisearch indexes the ones before it."""
         rejections: list[Rejection] = []
-        files = list(iter_feed_paths(paths))
-        return self.rebuild_feeds(self.read_lazily(files, rejections), rejections,
-                                  halfway_by_size(files))
+        return self.rebuild_feeds(self.read_lazily(paths, rejections), rejections)
 
-    def rebuild_feeds(self, feeds: Iterable[Feed], rejections: list[Rejection],
-                      halfway: Halfway | None = None) -> LoadSummary:
-        """:meth:`rebuild` from feeds already read (``halfway`` as for :meth:`load_feeds`)."""
+    def rebuild_feeds(self, feeds: Iterable[Feed], rejections: list[Rejection]) -> LoadSummary:
+        """:meth:`rebuild` from feeds already read."""
         started = time.monotonic()
         self._drop_stale_builds()
         stamp = time.time_ns()
@@ -276,10 +211,8 @@ class CourseIndexer:
         try:
             self.apply_settings(build_uid)
             self.apply_visit_settings(visit_build_uid)
-            courses = BatchWriter(self.client, build_uid, self._wait, self.progress, hold=True)
-            visits = BatchWriter(self.client, visit_build_uid, self._wait, self.progress,
-                                 hold=True)
-            waves = Waves(halfway or halfway_by_count(feeds), courses, visits)
+            courses = BatchWriter(self.client, build_uid, self._wait, self.progress)
+            visits = BatchWriter(self.client, visit_build_uid, self._wait, self.progress)
 
             def write(documents: Iterable[dict[str, Any]]) -> None:
                 for document in documents:
@@ -292,7 +225,7 @@ class CourseIndexer:
                         sources.append(visit_source(document))
 
             kept: list[str] = []
-            for feed in waves.each(feeds):
+            for feed in feeds:
                 files += 1
                 kept.extend(rejected_ids(feed.provider, feed.rejections, feed.file))
                 write(self._documents(feed, load_id))

@@ -26,7 +26,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from indexer.feed import Feed, Rejection
-from indexer.loader import CourseIndexer, Halfway, LoadSummary
+from indexer.loader import CourseIndexer, LoadSummary
 from indexer.tasks import TaskFailed
 
 CURRENT_FIELD = "@current"
@@ -68,13 +68,11 @@ class ReplicatedIndexer(CourseIndexer):
     def rebuild(self, paths: Sequence[Path]) -> LoadSummary:
         return self._everywhere(lambda replica: replica.rebuild(paths))
 
-    def load_feeds(self, feeds: Iterable[Feed], rejections: list[Rejection],
-                   halfway: Halfway | None = None) -> LoadSummary:
-        read = list(feeds)  # every instance gets the same feeds (halfway: by their number)
+    def load_feeds(self, feeds: Iterable[Feed], rejections: list[Rejection]) -> LoadSummary:
+        read = list(feeds)  # every instance gets the same feeds
         return self._everywhere(lambda replica: replica.load_feeds(read, rejections))
 
-    def rebuild_feeds(self, feeds: Iterable[Feed], rejections: list[Rejection],
-                      halfway: Halfway | None = None) -> LoadSummary:
+    def rebuild_feeds(self, feeds: Iterable[Feed], rejections: list[Rejection]) -> LoadSummary:
         read = list(feeds)
         return self._everywhere(lambda replica: replica.rebuild_feeds(read, rejections))
 

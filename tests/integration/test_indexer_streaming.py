@@ -12,7 +12,7 @@ from meilisearch import Client
 
 from core.reference import load_reference
 from core.settings import Settings
-from indexer import batches, loader
+from indexer import batches
 from indexer.batches import BatchWriter
 from indexer.loader import CourseIndexer
 from indexer.tasks import TaskFailed, wait_for_task
@@ -60,47 +60,6 @@ def test_batch_writer_posts_full_batches_and_checks_every_task(settings: Setting
     assert writer.finish() == 7
     assert len(lines) == 3 and lines[-1].startswith(f"{uid}: 7/7 documents indexed")
     assert _ids(settings, uid) == {f"d{i}" for i in range(7)}
-
-
-def test_a_held_batch_writer_posts_its_batches_together_when_released(
-        settings: Settings) -> None:
-    client = _client(settings)
-    uid = f"{settings.meili_index}_held"
-    writer = BatchWriter(client, uid, lambda task: wait_for_task(client, task, 30),
-                         lambda _: None, batch_size=3, hold=True)
-    writer.add_all({"id": f"d{i}", "n": i} for i in range(7))
-    assert (len(writer.tasks), writer.held) == (0, 2)  # serialised, nothing posted yet
-    writer.release()
-    assert (len(writer.tasks), writer.held) == (2, 0)
-    writer.add_all({"id": f"d{i}", "n": i} for i in range(7, 10))
-    assert (len(writer.tasks), writer.held) == (2, 1)
-    assert writer.finish() == 10  # the rest posted, every task checked
-    assert _ids(settings, uid) == {f"d{i}" for i in range(10)}
-
-
-def test_a_load_posts_the_first_half_of_its_feeds_before_reading_the_second(
-    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(batches, "BATCH_SIZE", 2)
-    indexer = _indexer(settings)
-    paths = [_write(tmp_path, f"{n}.json", make_feed(
-                 [make_course(f"K{n}{i}") for i in range(4)], organisation_number(f"55667788{n}")))
-             for n in range(4)]
-    posted: list[tuple[str, int]] = []  # (file read next, course tasks posted before)
-    original = loader.read_feed
-
-    def watched(path: Path, reference: Any) -> Any:
-        posted.append((path.name, len(_client(settings).get_tasks(
-            {"indexUids": [indexer.index_uid], "types": ["documentAdditionOrUpdate"],
-             "limit": 1000}).results)))
-        return original(path, reference)
-
-    monkeypatch.setattr(loader, "read_feed", watched)
-    summary = indexer.load(paths)
-    assert summary.indexed == 16
-    before = {name: count for name, count in posted}
-    # Nothing posted while the first half is read; its four batches once it is mapped.
-    assert before["0.json"] == before["1.json"] == before["2.json"] - 4
 
 
 def test_batch_writer_fails_loudly_on_a_failed_task(settings: Settings) -> None:
