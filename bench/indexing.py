@@ -6,9 +6,11 @@ Starts its own Meilisearch on a free loopback port with a temporary data folder 
 generates the feeds. Each round measures, one after the other on that Meilisearch, each
 into a fresh index with the declared settings:
 
-- ``raw``: the indexer's own mapped course documents, serialised beforehand, posted as
+- ``raw``: the indexer's own mapped documents, serialised beforehand, posted as
   5,000-document batches all at once, timed from the first post to the last task done
-  (the engine alone, same work);
+  (the engine alone, same work): the course documents and the study-visit documents
+  derived from them, each into its index with its declared settings, since every load
+  writes both;
 - ``load``: ``CourseIndexer.load`` of the feed files into an empty index (reading,
   validation, mapping, upload, indexing, the visit index and the withdrawal task);
 - ``rebuild``: ``CourseIndexer.rebuild`` of the same files (the same, plus the count
@@ -16,6 +18,8 @@ into a fresh index with the declared settings:
 
 Each mode runs in a child process of its own, which reports its peak resident memory
 (``ru_maxrss``); the ratio is raw seconds / mode seconds (1.0 = as fast as the engine).
+The modes run in turn, in reverse order every second round. No Redis is involved: the
+loads write no visit records (the CLI's loads also write those to Redis afterwards).
 Nothing outside the temporary folder is touched.
 """
 
@@ -43,8 +47,10 @@ from devstack.sample_feeds import generate_feeds, write_feeds
 from indexer.batches import BATCH_SIZE
 from indexer.loader import CourseIndexer
 from indexer.tasks import wait_for_task
+from indexer.visit_documents import visit_documents, visit_index_uid
 
 TIMEOUT = 1800.0
+MODES = ("raw", "load", "rebuild")
 
 
 def folder_size(path: Path) -> int:
@@ -56,20 +62,27 @@ def peak_rss_mib() -> float:
 
 
 def raw(client: Client, indexer: CourseIndexer, paths: list[Path], uid: str) -> dict[str, Any]:
-    """The engine alone: the mapped documents posted as batches all at once."""
+    """The engine alone: the mapped documents of both indexes (courses and study visits, as
+    a load writes them) posted as batches all at once."""
     feeds, _ = indexer.read(paths)
     documents = [doc for feed in feeds for doc in indexer._documents(feed, "raw")]
-    bodies = [orjson.dumps(documents[i:i + BATCH_SIZE])
+    visits = [visit for doc in documents for visit in visit_documents(doc)]
+    visit_uid = visit_index_uid(uid)
+    bodies = [(uid, orjson.dumps(documents[i:i + BATCH_SIZE]))
               for i in range(0, len(documents), BATCH_SIZE)]
+    bodies += [(visit_uid, orjson.dumps(visits[i:i + BATCH_SIZE]))
+               for i in range(0, len(visits), BATCH_SIZE)]
+    del feeds
     indexer.apply_settings(uid)
-    index = client.index(uid)
+    indexer.apply_visit_settings(visit_uid)
     started = time.monotonic()
-    tasks = [index.add_documents_raw(body, primary_key="id", content_type="application/json")
-             for body in bodies]
+    tasks = [client.index(target).add_documents_raw(body, primary_key="id",
+                                                    content_type="application/json")
+             for target, body in bodies]
     for task in tasks:
         wait_for_task(client, task, TIMEOUT)
     return {"seconds": time.monotonic() - started, "documents": len(documents),
-            "peak_rss_mib": peak_rss_mib()}
+            "visits": len(visits), "peak_rss_mib": peak_rss_mib()}
 
 
 def child(mode: str, url: str, key: str, uid: str, folder: Path) -> dict[str, Any]:
@@ -129,13 +142,17 @@ def main(argv: list[str]) -> int:
                   f"{'ratio':>6} {'peak RSS MiB':>12}")
             for number in range(1, args.rounds + 1):
                 results: dict[str, dict[str, Any]] = {}
-                for mode in ("raw", "load", "rebuild"):
+                # The modes take turns in going first, so that a drift in the shared
+                # machine's speed weighs on the raw side and ours alike.
+                order = MODES if number % 2 else MODES[::-1]
+                for mode in order:
                     uid = f"courses_{mode}"
                     results[mode] = run_child(mode, url, key, uid, work / "feeds")
-                    if number == args.rounds and mode == "rebuild":
+                    if mode == "rebuild":
                         size = folder_size(work / "meili" / "data.ms")
                     drop(client, uid)
-                for mode, result in results.items():
+                for mode in MODES:
+                    result = results[mode]
                     ratio = results["raw"]["seconds"] / result["seconds"]
                     rate = result["documents"] / result["seconds"]
                     print(f"{number:>5} {mode:<8} {result['documents']:>9} "

@@ -6,9 +6,11 @@ distinct searches, none repeated within a bench run — and ``zipf``: a realisti
 10,000 distinct searches over popular terms, regions and facet selections, drawn with a
 Zipf distribution (exponent 1.1) as real search traffic repeats. The ``zipf`` mix uses
 the reference search page's own query (``api/static/queries.js``), study visits with
-seats left included. ``sessions`` sends that query as the page does while people use it:
-each person types a popular term one letter at a time, adds facet values one at a time,
-removes one, and pages on (see :func:`session_cases`).
+seats left included. ``sessions`` sends the page's queries as the page sends them while
+people use it: each person types a popular term (searched as typed, from its third
+letter), opens one of the courses found, adds facet values one at a time, removes one, and
+loads two more pages (not showing facets, as the page's "load more"); see
+:func:`session_cases`.
 """
 
 from __future__ import annotations
@@ -16,16 +18,22 @@ from __future__ import annotations
 import itertools
 import json
 import random
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from api.search.selection import course_attributes
+from graphql import FieldNode, SelectionSetNode, parse
+
+from api.search.selection import course_attributes, selected_course_attributes
 from core.reference import Reference, load_reference
-from core.search.attributes import Facet
+from core.search.attributes import Attribute, Facet
 from core.search.cursor import encode_cursor, fingerprint
+from core.search.documents import retrieval_list
+from core.search.filters import equals
 from core.search.highlight import HIGHLIGHTABLE
-from core.search.meili import multi_search_body
+from core.search.meili import Query, multi_search_body
 from core.search.model import CourseFilter, Near, SearchRequest, SortOrder
 from core.search.providers import ProviderDirectory
 from core.search.service import SearchService
@@ -87,6 +95,38 @@ PAGE_FIELDS = ["id", "title", "titleEn", "description", "descriptionEn", "provid
 PAGE_SUBFIELDS = {"provider": ["name"], "location": ["municipality", "region"],
                   "intake": ["type", "startDate", "endDate", "durationWeeks"],
                   "pace": ["type", "percent"]}
+# The facets the page asks for (``facetAttributes`` in api/static/facets.js).
+PAGE_FACETS = (Facet.REGION, Facet.OCCUPATION_FIELD, Facet.PROGRAMME_TYPE, Facet.PACE,
+               Facet.SCHEDULE, Facet.DELIVERY, Facet.LANGUAGE, Facet.MUNICIPALITY,
+               Facet.PROVIDER, Facet.HAS_UPCOMING_STUDY_VISITS)
+PAGE_QUERIES = Path(__file__).resolve().parent.parent / "api" / "static" / "queries.js"
+
+
+def page_query(name: str) -> str:
+    """One of the page's named operations, as ``api/static/queries.js`` sends it."""
+    found = re.search(rf"export const {name} = `(.*?)`;", PAGE_QUERIES.read_text(), re.S)
+    assert found is not None, name
+    return found.group(1)
+
+
+def _names_at(selection: SelectionSetNode, path: Sequence[str]) -> set[str]:
+    fields = [f for f in selection.selections if isinstance(f, FieldNode)]
+    if not path:
+        return {f.name.value for f in fields}
+    for field in fields:
+        if field.name.value == path[0] and field.selection_set is not None:
+            return _names_at(field.selection_set, path[1:])
+    return set()
+
+
+def course_page_query(course_id: str) -> Query:
+    """The Meilisearch query of the page's ``COURSE`` operation (``SearchService.course``
+    with the attributes its selection needs)."""
+    (operation,) = parse(page_query("COURSE")).definitions
+    (course,) = operation.selection_set.selections  # type: ignore[attr-defined]
+    attributes = selected_course_attributes(lambda path: _names_at(course.selection_set, path))
+    return {"q": "", "filter": equals(Attribute.ID, course_id), "limit": 1,
+            "attributesToRetrieve": retrieval_list(attributes)}
 
 
 @dataclass(frozen=True)
@@ -94,7 +134,7 @@ class Case:
     """One search as GraphQL variables and as the core request the API builds from them."""
 
     variables: dict[str, Any]
-    request: SearchRequest
+    request: SearchRequest | None  # None: the page's COURSE operation (``variables["id"]``)
 
     def key(self) -> str:
         return json.dumps(self.variables, sort_keys=True, ensure_ascii=False)
@@ -183,16 +223,24 @@ class Generator:
             attributes=course_attributes(PAGE_FIELDS, PAGE_SUBFIELDS)))
 
 
-    def session(self, terms: list[str], weights: list[float]) -> list[Case]:
-        """One person's searches: a popular term typed from its third letter on, then a
-        region, a second region and a pace added one at a time, one of them removed, and
-        the next two pages."""
+    def session(self, terms: list[str], weights: list[float],
+                found: Callable[[SearchRequest], list[str]]) -> list[Case]:
+        """One person's requests: a popular term searched as it is typed, from its third
+        letter on; one of the first courses found opened (``found`` gives the ids of a
+        search's first page); a region, a second region and a pace added one at a time,
+        one of them removed; and the next two pages."""
         rng = self.rng
         term = rng.choices(terms, weights)[0]
         language = rng.choice([Language.SV] * 4 + [Language.EN])
         filters: list[tuple[str, str, Any]] = []  # (variable, core field, value)
         steps: list[tuple[str, list[tuple[str, str, Any]], int]] = [
             (term[:end], [], 0) for end in range(min(3, len(term)), len(term) + 1)]
+        cases = [self._page_case(q, chosen, page, language) for q, chosen, page in steps]
+        ids = found(cases[-1].request) if cases[-1].request is not None else []
+        if ids:  # the top results are opened most
+            opened = ids[min(len(ids) - 1, int(rng.expovariate(0.5)))]
+            cases.append(Case({"id": opened}, None))
+        steps = []
         regions = rng.sample(self.regions[:8], 2)
         for added in (("regions", "regions", regions[0]), ("regions", "regions", regions[1]),
                       ("paces", "paces", rng.choice(list(Pace)))):
@@ -201,7 +249,7 @@ class Generator:
         removed = rng.choice(filters)
         filters = [f for f in filters if f is not removed]
         steps += [(term, filters, page) for page in range(3)]
-        return [self._page_case(q, chosen, page, language) for q, chosen, page in steps]
+        return cases + [self._page_case(q, chosen, page, language) for q, chosen, page in steps]
 
     def _page_case(self, q: str, chosen: list[tuple[str, str, Any]], page: int,
                    language: Language) -> Case:
@@ -215,17 +263,38 @@ class Generator:
         if page:
             after = encode_cursor(fingerprint(q, course_filter, None, SortOrder.RELEVANCE, ()),
                                   page * PAGE_SIZE - 1)
-        variables = {"query": q, "filter": selections or None, "near": None,
-                     "sort": "RELEVANCE", "first": PAGE_SIZE, "after": after, "facets": None,
-                     "withFacets": True, "language": language.name}
+        # As the page: the facets of its lists and study visits, not shown for "load more"
+        # (``@include(if: $withFacets)``), though the API still plans and counts them.
+        variables = {"query": q, "filter": selections or {}, "near": None,
+                     "sort": "RELEVANCE", "first": PAGE_SIZE, "after": after,
+                     "facets": [facet.name for facet in PAGE_FACETS],
+                     "withFacets": after is None, "language": language.name}
         return Case(variables, SearchRequest(
-            query=q, filter=course_filter, first=PAGE_SIZE, after=after, facets=tuple(Facet),
+            query=q, filter=course_filter, first=PAGE_SIZE, after=after,
+            facets=PAGE_FACETS,
             language=language, highlights=frozenset(HIGHLIGHTABLE),
             attributes=course_attributes(PAGE_FIELDS, PAGE_SUBFIELDS)))
 
 
-def session_cases(count: int, seed: int) -> list[Case]:
-    """``count`` searches of people's sessions, one session after another; the terms are
+# The ids of the courses on a search's first page (the bench asks Meilisearch).
+Found = Callable[[SearchRequest], list[str]]
+
+
+def first_page_finder(index_uid: str, post: Callable[[bytes], dict[str, Any]]) -> Found:
+    """A :data:`Found` that sends a search's main query (``post``: one multi-search)."""
+    service = SearchService(load_reference(), ProviderDirectory(), max_page_size=100)
+    seen: dict[bytes, list[str]] = {}
+
+    def found(request: SearchRequest) -> list[str]:
+        body = multi_search_body(index_uid, service.plan_search(request).queries[:1])
+        if body not in seen:
+            seen[body] = [str(hit["id"]) for hit in post(body)["results"][0]["hits"]]
+        return seen[body]
+    return found
+
+
+def session_cases(count: int, seed: int, found: Found) -> list[Case]:
+    """``count`` requests of people's sessions, one session after another; the terms are
     the 150 most popular (the ``zipf`` mix's), drawn with exponent :data:`ZIPF_EXPONENT`."""
     generator = Generator(random.Random(f"{seed}-sessions"), load_reference())
     terms = generator.terms[:150]
@@ -233,7 +302,7 @@ def session_cases(count: int, seed: int) -> list[Case]:
     weights = [1.0 / (rank + 1) ** ZIPF_EXPONENT for rank in range(len(terms))]
     cases: list[Case] = []
     while len(cases) < count:
-        cases += generator.session(terms, weights)
+        cases += generator.session(terms, weights, found)
     return cases[:count]
 
 
@@ -279,19 +348,21 @@ def _bisect(cumulative: list[float], value: float) -> int:
     return low
 
 
-def bodies(mix: str, count: int, seed: int, index_uid: str, offset: int = 0
-           ) -> tuple[list[bytes], list[bytes]]:
+def bodies(mix: str, count: int, seed: int, index_uid: str, offset: int = 0,
+           found: Found | None = None) -> tuple[list[bytes], list[bytes]]:
     """``count`` API bodies and, for each, the multi-search body the API sends Meilisearch.
 
     Distinct mixes give cases ``offset`` to ``offset + count`` of one distinct list, so that
     runs given disjoint ranges never repeat a search; ``zipf`` draws ``count`` requests.
+    ``sessions`` needs ``found``: the ids of a search's first page, to open one.
     """
     if mix == "visits":  # the visit finder (bench/visit_mixes.py)
         from visit_mixes import visit_bodies
         return visit_bodies(count, seed, index_uid, offset)
     service = SearchService(load_reference(), ProviderDirectory(), max_page_size=100)
     if mix == "sessions":
-        cases = session_cases(offset + count, seed)[offset:]
+        assert found is not None, "the sessions mix opens courses it found"
+        cases = session_cases(offset + count, seed, found)[offset:]
     elif mix == "zipf":
         population = distinct_cases(mix, ZIPF_DISTINCT, seed)
         rng = random.Random(f"{seed}-zipf-ranks")
@@ -303,11 +374,13 @@ def bodies(mix: str, count: int, seed: int, index_uid: str, offset: int = 0
     api, meili = [], []
     plans: dict[str, bytes] = {}
     for case in cases:
-        api.append(json.dumps({"query": QUERIES.get(mix, QUERIES["zipf"]),
-                               "variables": case.variables},
+        query = QUERIES.get(mix, QUERIES["zipf"]) if case.request else page_query("COURSE")
+        api.append(json.dumps({"query": query, "variables": case.variables},
                               ensure_ascii=False).encode())
         key = case.key()
         if key not in plans:
-            plans[key] = multi_search_body(index_uid, service.plan_search(case.request).queries)
+            plans[key] = multi_search_body(index_uid, (
+                service.plan_search(case.request).queries if case.request is not None
+                else [course_page_query(case.variables["id"])]))
         meili.append(plans[key])
     return api, meili

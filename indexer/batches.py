@@ -1,10 +1,12 @@
 """Streaming documents into one index: batches posted as they fill, every task checked.
 
-The loader maps feed after feed into documents and hands them here one by one; a full
-batch is serialised and posted at once, without waiting for Meilisearch to index it, so
-reading, validating and mapping go on while Meilisearch indexes. Only the batch being
-filled is held in memory. :meth:`BatchWriter.finish` posts the last batch and waits for
-every task, each with the indexer's deadline, failing loudly on the first that failed.
+The loader maps feed after feed into documents and hands them here one by one; each is
+serialised as it is added (only its bytes are kept, a fraction of the memory of the
+mapped dictionaries), and a full batch is posted at once, without waiting for
+Meilisearch to index it, so reading, validating and mapping go on while Meilisearch
+indexes. Only the batch being filled is held in memory. :meth:`BatchWriter.finish` posts
+the last batch and waits for every task, each with the indexer's deadline, failing loudly
+on the first that failed.
 """
 
 from __future__ import annotations
@@ -30,12 +32,12 @@ class BatchWriter:
         self.wait = wait
         self.progress = progress
         self.batch_size = batch_size or BATCH_SIZE
-        self.batch: list[dict[str, Any]] = []
+        self.batch: list[bytes] = []  # the documents, serialised as they come
         self.tasks: list[tuple[TaskInfo, int]] = []
         self.posted = 0
 
     def add(self, document: dict[str, Any]) -> None:
-        self.batch.append(document)
+        self.batch.append(orjson.dumps(document))
         if len(self.batch) >= self.batch_size:
             self._post()
 
@@ -44,7 +46,7 @@ class BatchWriter:
             self.add(document)
 
     def _post(self) -> None:
-        body = orjson.dumps(self.batch)
+        body = b"[" + b",".join(self.batch) + b"]"
         task = self.index.add_documents_raw(body, primary_key="id",
                                             content_type="application/json")
         self.tasks.append((task, len(self.batch)))

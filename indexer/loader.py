@@ -168,7 +168,8 @@ class CourseIndexer:
             for document in self._documents(feed, load_id):
                 courses.add(document)
                 visits.add_all(visit_documents(document))
-                sources.append(visit_source(document))
+                if self.visit_records is not None:
+                    sources.append(visit_source(document))
         summary = LoadSummary(files=files + _file_rejections(rejections),
                               rejections=rejections)
         summary.indexed = courses.finish()
@@ -220,7 +221,8 @@ class CourseIndexer:
                     for visit in visit_documents(document):
                         visits.add(visit)
                         visit_ids.add(visit["id"])
-                    sources.append(visit_source(document))
+                    if self.visit_records is not None:
+                        sources.append(visit_source(document))
 
             kept: list[str] = []
             for feed in feeds:

@@ -8,8 +8,10 @@ search never answers from before a completed index update. A request that cannot
 entry (none held here, and no shared cache) reads nothing; its answer is stored under the
 last version read, if read within :data:`VERSION_MAX_AGE` (an older one is read anew
 first). Entries are bounded in number (``SEARCH_CACHE_SIZE``) and bytes, and expire after
-:data:`TTL_SECONDS`, which bounds how stale the time-dependent parts (upcoming study
-visits as a filter or facet) may be. With ``SEARCH_CACHE_REDIS`` entries are also shared
+:data:`TTL_SECONDS`. A whole answer also expires when the moment its search counted
+"upcoming" study visits from passes (the next whole minute after it was planned,
+``core.search.filters.upcoming_bound``; by the wall clock), so that no cached answer
+counts a visit that has started. With ``SEARCH_CACHE_REDIS`` entries are also shared
 between API processes through Redis (with the same TTL), read in the same round trip as
 the version. When Redis cannot be reached nothing fresh is served from the cache.
 
@@ -28,13 +30,16 @@ cached too, each under the digest of the query as sent (:func:`part_key`), so th
 search missed as a whole sends Meilisearch only the queries no earlier search sent: a
 facet's count query is shared by every search that differs only in that facet's values.
 Parts follow the same version rule, with a version read by the finding request
-(:meth:`SearchCache.parts`), and are shared through Redis like whole entries.
+(:meth:`SearchCache.parts`), and are shared through Redis like whole entries. A part needs
+no wall-clock expiry: a time-dependent query names its "upcoming" moment, so a search of
+the next minute sends (and looks up) another query.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -45,6 +50,7 @@ from redis.exceptions import RedisError
 
 from core.redis_reads import PendingReads, RedisReadError, RedisReads
 from core.search import index_version
+from core.search.filters import upcoming_bound
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +68,8 @@ class Entry:
     version: str
     kind: bytes
     payload: bytes
-    expires: float
+    expires: float  # by the cache's clock (monotonic)
+    until: float = math.inf  # by the wall clock: when the answer stops being exact
 
 
 class BoundedLru:
@@ -108,8 +115,8 @@ class SearchCache:
 
     def __init__(self, redis: Redis, reads: RedisReads, index_uid: str, max_entries: int,
                  shared: bool = False, max_bytes: int = MAX_BYTES, ttl: float = TTL_SECONDS,
-                 clock: Callable[[], float] = time.monotonic, stale_seconds: float = 0.0
-                 ) -> None:
+                 clock: Callable[[], float] = time.monotonic, stale_seconds: float = 0.0,
+                 wall_clock: Callable[[], float] = time.time) -> None:
         self.redis = redis  # writes
         self.reads = reads  # the per-request reads, in one round trip
         self.index_uid = index_uid
@@ -119,6 +126,7 @@ class SearchCache:
         self.ttl = ttl
         self.stale_seconds = stale_seconds
         self.clock = clock
+        self.wall_clock = wall_clock  # the search service's: entries' ``until``
         self._known: tuple[str, float] | None = None  # the last version read, and when
         self._warned = -_WARN_EVERY_SECONDS
         self.hits = self.misses = self.stale_hits = 0
@@ -156,7 +164,8 @@ class SearchCache:
             return None, None
         self._known = version, self.clock()
         entry = self.local.get(key)
-        if entry is not None and (entry.version != version or entry.expires <= self.clock()):
+        if entry is not None and (entry.version != version or entry.expires <= self.clock()
+                                  or entry.until <= self.wall_clock()):
             if entry.expires + self.stale_seconds <= self.clock():
                 self.local.pop(key)  # kept outdated only for a stale answer
             entry = None
@@ -168,7 +177,10 @@ class SearchCache:
         stored_version, _, rest = value.partition(b"\n")
         if stored_version.decode() != version or not rest:
             return None
-        entry = Entry(version, rest[:1], rest[1:], self.clock() + self.ttl)
+        # Redis drops a whole answer when its minute ends (see :meth:`store`), so one found
+        # there was stored in this minute and is exact until its end.
+        until = math.inf if rest[:1] == PART else upcoming_bound(self.wall_clock())
+        entry = Entry(version, rest[:1], rest[1:], self.clock() + self.ttl, until)
         self.local.put(key, entry)
         return entry
 
@@ -242,13 +254,20 @@ class SearchCache:
         self.stale_hits += 1
         return entry
 
-    async def store(self, key: bytes, version: str, kind: bytes, payload: bytes) -> None:
-        self.local.put(key, Entry(version, kind, payload, self.clock() + self.ttl))
+    async def store(self, key: bytes, version: str, kind: bytes, payload: bytes,
+                    until: float = math.inf) -> None:
+        """Hold a whole answer under ``version`` until ``until`` (wall clock; the search's
+        ``fresh_until``) or for the TTL, whichever ends first."""
+        lifetime = min(self.ttl, until - self.wall_clock())
+        if lifetime <= 0:
+            return
+        self.local.put(key, Entry(version, kind, payload, self.clock() + self.ttl, until))
         if not self.shared:
             return
         try:
             await self.redis.set(self._shared_key(key),
-                                 version.encode() + b"\n" + kind + payload, ex=int(self.ttl))
+                                 version.encode() + b"\n" + kind + payload,
+                                 px=max(1, int(lifetime * 1000)))
         except (RedisError, OSError):
             self._warn()
 

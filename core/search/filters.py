@@ -71,6 +71,23 @@ def start_date_clause(dates: DateRange) -> str | None:
     return fixed
 
 
+UPCOMING_STEP_SECONDS = 60
+
+
+def upcoming_bound(now: float) -> int:
+    """The moment a search counts study visits as "upcoming" from: the next whole minute
+    after ``now`` (Unix seconds), so that every search of a minute sends the same
+    "upcoming" filter and count query, and their answers can be shared.
+
+    Rounded up, never down: a visit that has started (at or before ``now``) is never
+    counted as upcoming; one starting in the rest of the minute is already left out, when
+    its registration has closed anyway unless its feed lets it close at the very start.
+    An answer planned with this bound stays exact until the bound passes, so a cached one
+    must not be served after it (``SearchCall.fresh_until``).
+    """
+    return (int(now) // UPCOMING_STEP_SECONDS + 1) * UPCOMING_STEP_SECONDS
+
+
 def upcoming_visits_clause(now_ts: int) -> str:
     """At least one study visit starts after ``now_ts``."""
     return f"{Attribute.STUDY_VISIT_STARTS} > {quote(int(now_ts))}"

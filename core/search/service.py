@@ -8,6 +8,7 @@ more batch, the relaxed search (see :mod:`core.search.understanding`).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -32,7 +33,7 @@ from core.search.facets import (
     read_facets,
     total_hits,
 )
-from core.search.filters import build_filter_plan, equals
+from core.search.filters import build_filter_plan, equals, upcoming_bound
 from core.search.geo import distance_from
 from core.search.highlight import search_parameters
 from core.search.labels import Labeller
@@ -102,6 +103,9 @@ class SearchCall:
     distance_to: Callable[[float, float], float] | None  # from ``near``'s centre
     place: PlaceInterpretation | None = None  # the place understood in the text
     relaxation: Relaxation | None = None  # set on the relaxed search of a dead end
+    # Unix time until which the answer is exact: "upcoming" study visits are those after it
+    # (``core.search.filters.upcoming_bound``); a cached answer is not served after it.
+    fresh_until: float = math.inf
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +171,7 @@ class SearchService:
             offset = decode_cursor(request.after, search_fingerprint) + 1
         if relaxation is not None:
             request = relaxed_request(request, relaxation)
-        now_ts = int(self.clock())
+        now_ts = upcoming_bound(self.clock())
         plan = build_filter_plan(request.filter, circle, now_ts, scope)
         facet_plan = plan_facets(plan, request.facets, now_ts)
         attributes = request.attributes
@@ -194,7 +198,7 @@ class SearchService:
         extra = [{"q": request.query, **body} for _, body in facet_plan.extra]
         return SearchCall(request, (main, *extra), facet_plan, offset, search_fingerprint,
                           None if circle is None else distance_from(circle.centre), place,
-                          relaxation)
+                          relaxation, now_ts)
 
     def relaxed(self, page: RawPage) -> SearchCall | None:
         """The relaxed search of a dead end (no I/O), or None when there is none to try."""
@@ -285,7 +289,7 @@ class SearchService:
         validate_query(text, "text")
         validate_page_size(limit, self.max_page_size, "first")
         circle = validate_request(request, self.reference, self.max_page_size)
-        plan = build_filter_plan(request.filter, circle, int(self.clock()))
+        plan = build_filter_plan(request.filter, circle, upcoming_bound(self.clock()))
         call = self.lookup.plan(facet, text, plan, request.query)
         if call is None:
             return []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from api.search.compiled.executor import SearchExecutor
 from core.redis_reads import RedisReads
 from core.redis_values import as_text
 from core.search import index_version
+from core.search.filters import upcoming_bound
 from core.settings import Settings
 from core.visits.seats import active_registrations_key
 from indexer.cli import main as indexer_main
@@ -44,10 +46,14 @@ RELAXED = """query R($q: String!) { searchCourses(query: $q, first: 10) {
   totalCount relaxation { kind regionCode } edges { node { id title } } } }"""
 WITH_SEATS = """query V($q: String!) { searchCourses(query: $q, first: 10) {
   edges { node { id studyVisits { id seatsLeft } } } } }"""
-# Facets without "upcoming study visits", whose count query changes every second.
+# Facets without "upcoming study visits", whose count query changes every minute.
 FACETED = """query F($q: String!, $f: CourseFilterInput) {
   searchCourses(query: $q, filter: $f, first: 10, facets: [REGION, PACE]) {
   totalCount edges { node { id title } } facets { attribute values { value count } } } }"""
+
+UPCOMING = """query U($q: String!) {
+  searchCourses(query: $q, first: 10, facets: [REGION, HAS_UPCOMING_STUDY_VISITS]) {
+  totalCount edges { node { id } } facets { attribute values { value count } } } }"""
 
 
 def _renamed(query: str) -> str:
@@ -218,6 +224,48 @@ async def test_a_facet_count_query_is_shared_by_searches_that_differ_in_its_valu
         assert result == await plain.data(FACETED, other_pace)
         # The pace facet's count query (every filter but the pace) came from the cache.
         assert 0 < _queries_sent(api, sent) < _queries_sent(plain, before)
+
+
+def _upcoming(result: dict[str, Any]) -> int:
+    (facet,) = [f for f in result["facets"] if f["attribute"] == "HAS_UPCOMING_STUDY_VISITS"]
+    (count,) = [v["count"] for v in facet["values"] if v["value"] == "true"]
+    return int(count)
+
+
+async def test_a_visit_that_has_started_is_never_counted_as_upcoming_from_the_cache(
+        settings: Settings, cli: Any) -> None:
+    start = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=20)).replace(
+        second=10, microsecond=0)
+    course = _course("K1", "Svetsare A")
+    course["studyVisits"][0]["start"] = start.isoformat()
+    assert cli("load", courses=[course]) == 0
+    starts = start.timestamp()
+    async with running_api(settings) as api:
+        service = _executor(api).service
+        service.clock = lambda: starts - 20  # the minute before the visit's
+        assert _upcoming(await _cached(api, UPCOMING)) == 1
+        service.clock = lambda: starts - 15  # the same minute: the answer still holds
+        assert _upcoming(await _cached(api, UPCOMING)) == 1
+        service.clock = lambda: starts + 5  # the visit has started
+        assert _upcoming(await _search(api, UPCOMING)) == 0
+
+
+async def test_the_upcoming_count_query_is_shared_within_its_minute(
+        settings: Settings, cli: Any) -> None:
+    assert cli("load", courses=[_course("K1", "Svetsare A"), _course("K2", "Kock")]) == 0
+    minute = float(upcoming_bound(time.time()))
+    async with running_api(settings) as api:
+        service = _executor(api).service
+        service.clock = lambda: minute + 5
+        first = await _cached(api, UPCOMING)
+        await _search(api, _renamed(UPCOMING))  # strawberry registers the document
+        service.clock = lambda: minute + 50
+        sent = len(api.meili_requests)
+        assert await _search(api, _renamed(UPCOMING)) == first
+        assert len(api.meili_requests) == sent  # every part, the count query too
+        service.clock = lambda: minute + 65  # the next minute: a count query of its own
+        assert await _search(api, _renamed(UPCOMING)) == first
+        assert _queries_sent(api, sent) == 1
 
 
 async def test_parts_never_answer_after_an_index_update(settings: Settings, cli: Any) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from core.search.filters import upcoming_bound
 from tests.integration.search_support import (
     Api,
     FeedCourse,
@@ -126,6 +128,11 @@ def _filters(courses: list[FeedCourse]) -> list[dict[str, Any]]:
     ]
 
 
+def _upcoming_from() -> datetime.datetime:
+    """The moment a search made now counts upcoming study visits from."""
+    return datetime.datetime.fromtimestamp(upcoming_bound(time.time()), datetime.UTC)
+
+
 def _check_facets(facets: list[dict[str, Any]], pool: list[FeedCourse], f: dict[str, Any],
                   now: datetime.datetime) -> None:
     by_name = {facet["attribute"]: facet for facet in facets}
@@ -164,7 +171,7 @@ def _check_selected(facets: list[dict[str, Any]], f: dict[str, Any]) -> None:
 async def test_facet_counts_equal_counts_from_the_feed(api: Api, courses: list[FeedCourse]
                                                        ) -> None:
     for f in _filters(courses):
-        now = datetime.datetime.now(datetime.UTC)
+        now = _upcoming_from()
         data = await api.data(FACETS_QUERY, {"query": "", "filter": f, "language": "SV"})
         result = data["searchCourses"]
         assert result["totalCount"] == sum(matches(c, f, now) for c in courses), f
@@ -181,7 +188,7 @@ async def test_facet_counts_with_query_text_are_disjunctive(api: Api,
         assert len(text_pool) == total > 0
         f = {"regions": _some(text_pool, lambda c: c.region, 3), "paces": ["FULL_TIME"],
              "languages": ["sv"]}
-        now = datetime.datetime.now(datetime.UTC)
+        now = _upcoming_from()
         data = await api.data(FACETS_QUERY, {"query": text, "filter": f, "language": "SV"})
         result = data["searchCourses"]
         assert result["totalCount"] == sum(matches(c, f, now) for c in text_pool)

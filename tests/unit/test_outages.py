@@ -1,5 +1,6 @@
 """Outage logic that needs no server: the settings of the deadlines, the translation of
-driver errors into ``ServiceUnavailable``, the stale window of the search cache."""
+driver errors into ``ServiceUnavailable``, the stale window of the search cache and when
+its entries stop being served."""
 
 from __future__ import annotations
 
@@ -103,3 +104,15 @@ def test_without_a_window_nothing_expired_is_served() -> None:
 
 def test_a_stale_response_says_so_in_its_extensions() -> None:
     assert mark_stale(b'{"data":{"a":1}}') == b'{"data":{"a":1},"extensions":{"stale":true}}'
+
+
+async def test_a_whole_answer_is_not_served_after_its_upcoming_moment() -> None:
+    clock, wall = Clock(), Clock()
+    wall.now = 1_800_000_030.0
+    cache = SearchCache(cast(Any, None), cast(Any, None), "courses", 10, ttl=60,
+                        clock=clock, wall_clock=wall)
+    await cache.store(b"key", "v", b"R", b'{"data":{}}', until=1_800_000_060)
+    entry = cache.local.get(b"key")
+    assert entry is not None and entry.until == 1_800_000_060
+    await cache.store(b"late", "v", b"R", b'{"data":{}}', until=1_800_000_030)
+    assert cache.local.get(b"late") is None  # planned for a moment already past

@@ -17,6 +17,7 @@ from core.search.filters import (
     int_range,
     one_of,
     start_date_clause,
+    upcoming_bound,
     upcoming_visits_clause,
 )
 from core.search.model import CourseFilter, DateRange, GeoCircle, GeoPoint, IntRange
@@ -205,3 +206,19 @@ def test_upcoming_visits_clause() -> None:
 def test_a_plan_is_a_value() -> None:
     assert build_filter_plan(CourseFilter(regions=("01",))) == FilterPlan(
         ((Facet.REGION, 'regionCode IN ["01"]'),))
+
+
+def test_upcoming_visits_are_counted_from_the_next_whole_minute() -> None:
+    minute = 1_800_000_000  # a whole minute
+    assert upcoming_bound(minute) == minute + 60  # a visit starting now has started
+    assert upcoming_bound(minute + 0.4) == minute + 60
+    assert upcoming_bound(minute + 59.9) == minute + 60
+    assert upcoming_bound(minute + 60) == minute + 120
+    rng = random.Random(5)
+    for _ in range(1000):
+        now = minute + rng.uniform(0, 86_400)
+        bound = upcoming_bound(now)
+        # Never at or before now (a started visit is never upcoming), the same bound for
+        # the whole minute (one count query per minute), at most a minute ahead.
+        assert now < bound <= now + 60 and bound % 60 == 0
+        assert upcoming_bound(bound - 60) == bound

@@ -22,6 +22,7 @@ import datetime
 import functools
 import hashlib
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -166,10 +167,11 @@ class SearchExecutor:
             return stale
         body = await self._project(plan, variables, calls, answer, redis_down)
         if self.cache is not None and lookup is not None and version is not None:
+            until = min((call.fresh_until for call in calls), default=math.inf)
             if plan.dynamic:
-                await self.cache.store(lookup.key, version, MEILI, meili)
+                await self.cache.store(lookup.key, version, MEILI, meili, until)
             else:
-                await self.cache.store(lookup.key, version, RESPONSE, body)
+                await self.cache.store(lookup.key, version, RESPONSE, body, until)
         return body
 
     async def _search(self, calls: list[SearchCall], lookup: Lookup | None
@@ -295,7 +297,8 @@ def search_executor(registry: Registry[CompiledOperation], resources: Resources,
     if settings.search_cache_size > 0:
         cache = SearchCache(resources.redis, reads, settings.meili_index,
                             settings.search_cache_size, shared=settings.search_cache_redis,
-                            stale_seconds=settings.search_stale_seconds)
+                            stale_seconds=settings.search_stale_seconds,
+                            wall_clock=lambda: runtime.service.clock())
     return SearchExecutor(registry, runtime.service, runtime.multi_search, resources.reference,
                           runtime.menus, reads, cache,
                           closes_hours_before=settings.registration_closes_hours_before)
