@@ -18,8 +18,17 @@ by ``REDIS_DURABILITY``:
 With replicas (``REDIS_WAIT_REPLICAS`` > 0, e.g. under Sentinel) the same pipeline also
 sends ``WAIT <replicas> <REDIS_WAIT_TIMEOUT_SECONDS>``: a change is acknowledged only once
 that many replicas have it, so a failover to one of them loses no acknowledged change.
-Fewer in time is ``ServiceUnavailable("registrations")`` (retryable); the change may
-still be on the master, and the retry finds it (``ALREADY_REGISTERED``).
+Fewer in time is ``ServiceUnavailable("registrations")`` (retryable); a new registration
+is then taken back (:mod:`core.visits.store`).
+
+The worker's delivery markers (:mod:`workers.markers`) wait the same way
+(:func:`write_confirmed`): a marker that only the master holds is lost with it, and a
+master cut off from the Sentinels keeps taking writes until they demote it, so an email
+whose "sent" marker was not on a replica would go out again after the failover.
+
+Every client waits longer than the server's waits (:func:`socket_timeout_seconds`), so a
+wait that falls short is answered by the server ("not confirmed") rather than cut off by
+the client's deadline, which would leave unknown whether the change was made.
 
 :func:`check_server` runs at start-up of the API and the worker and refuses a server that
 does not fit the mode, with a message naming the setting and what the server lacks.
@@ -29,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -37,12 +47,13 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from core.errors import ServiceUnavailable
-from core.redis_clients import redis_client
 from core.redis_values import as_text
 from core.settings import Settings
 
 WAITAOF_MIN_VERSION = (7, 2)
 CHECK_SECONDS = 10.0
+CLIENT_MARGIN_SECONDS = 1.0
+"""How much longer than the server's waits the client waits for their answer."""
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +83,43 @@ class AofWait:
     def longest_seconds(self) -> float:
         """The longest the server may take to answer both waits."""
         return ((self.timeout_ms if self.local else 0) + self.replica_timeout_ms) / 1000
+
+
+def socket_timeout_seconds(settings: Settings) -> float:
+    """The deadline of each Redis command: ``REDIS_TIMEOUT_SECONDS``, or longer than the
+    longest wait a write may carry (plus :data:`CLIENT_MARGIN_SECONDS`) when that is more."""
+    wait = aof_wait(settings)
+    longest = 0.0 if wait is None else wait.longest_seconds + CLIENT_MARGIN_SECONDS
+    return max(settings.redis_timeout_seconds, longest)
+
+
+async def write_confirmed(redis: Redis, script: Any, keys: Sequence[str],
+                          args: Sequence[Any], wait: AofWait) -> tuple[Any, bool]:
+    """Run a write script followed by ``wait`` (``WAITAOF``, ``WAIT``); its reply (an
+    exception object when the script failed) and whether the waits confirmed it.
+
+    Both waits count the writes of their own connection, so they go in one pipeline with
+    the script. A wait the server refuses, or no answer within the waits and
+    :data:`CLIENT_MARGIN_SECONDS`, raises (``RedisError``, ``TimeoutError``): then it is
+    unknown whether the script ran.
+    """
+    async with asyncio.timeout(wait.longest_seconds + CLIENT_MARGIN_SECONDS):
+        async with redis.pipeline(transaction=False) as pipe:
+            await script(keys=keys, args=args, client=pipe)
+            if wait.local:
+                pipe.waitaof(1, 0, wait.timeout_ms)
+            if wait.replicas:
+                pipe.wait(wait.replicas, wait.replica_timeout_ms)
+            reply, *waits = await pipe.execute(raise_on_error=False)
+    for answer in waits:
+        if isinstance(answer, Exception):
+            raise answer
+    confirmed = True
+    if wait.local:
+        confirmed = int(waits.pop(0)[0]) >= 1
+    if wait.replicas:
+        confirmed = confirmed and int(waits[0]) >= wait.replicas
+    return reply, confirmed
 
 
 def aof_wait(settings: Settings) -> AofWait | None:
@@ -146,6 +194,8 @@ async def check_server(settings: Settings, *, unreachable_ok: bool = False) -> b
     Redis is down) and its :class:`DurabilityGate` checks before the first registration
     change instead.
     """
+    from core.redis_clients import redis_client  # it takes its deadline from this module
+
     mode = DurabilityMode(settings.redis_durability)
     if mode is DurabilityMode.NONE:
         return True

@@ -4,7 +4,10 @@
 Without a socket timeout a stopped (not dead) Redis leaves a command waiting forever:
 the connection stays open and no answer comes. redis-py retries nothing by default, so
 a command fails within the deadline; callers turn that into ``ServiceUnavailable``
-(``core.outages``).
+(``core.outages``). The deadline is longer when writes wait for replicas or the
+append-only file (``core.durability.socket_timeout_seconds``). The worker's arq pool is
+one of these clients too (:func:`job_queue`): arq's own pool has no socket timeout, and a
+stopped master would hold the worker's poll forever.
 
 With ``REDIS_SENTINELS`` every client asks the Sentinels for the master of
 ``REDIS_SENTINEL_MASTER`` whenever it opens a connection (redis-py's Sentinel pools), so
@@ -24,6 +27,7 @@ from redis.asyncio import Redis
 from redis.asyncio import sentinel as async_sentinel
 from redis.connection import parse_url
 
+from core.durability import socket_timeout_seconds
 from core.settings import Settings
 
 
@@ -34,7 +38,7 @@ def _auth(settings: Settings) -> dict[str, Any]:
 
 
 def _timeouts(settings: Settings, timeout: float | None) -> dict[str, float]:
-    seconds = settings.redis_timeout_seconds if timeout is None else timeout
+    seconds = socket_timeout_seconds(settings) if timeout is None else timeout
     return {"socket_timeout": seconds, "socket_connect_timeout": seconds}
 
 
@@ -46,7 +50,8 @@ def redis_client(settings: Settings, timeout: float | None = None) -> Redis:
 
 
 def job_queue(settings: Settings) -> ArqRedis:
-    """arq's client for enqueuing jobs (arq's ``create_pool`` sets no socket timeout)."""
+    """arq's client: the API enqueues with it and the worker runs on it (arq's
+    ``create_pool`` sets no socket timeout)."""
     queue: ArqRedis = _async_client(settings, ArqRedis, None)
     return queue
 

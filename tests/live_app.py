@@ -19,7 +19,7 @@ from workers.settings import worker_settings
 
 
 @contextlib.contextmanager
-def serve(settings: Settings, startup_seconds: float = 20) -> Iterator[str]:
+def serve(settings: Settings, startup_seconds: float = 60) -> Iterator[str]:
     """The application under uvicorn, in a thread of its own on a free loopback port;
     yields its base URL."""
     port = free_port()

@@ -28,7 +28,7 @@ from core.visits.models import Registration
 from core.visits.store import RegistrationStore
 from workers.emails import MailKind, compose
 from workers.mailer import Mailer, Outcome, SendResult
-from workers.markers import ClaimLost, ClaimState, Markers
+from workers.markers import ClaimLost, ClaimState, Markers, MarkerUnconfirmed
 from workers.retry_policy import after_dot_lease_ms, before_dot_lease_ms, retry_delay
 
 logger = logging.getLogger("workers.delivery")
@@ -85,21 +85,27 @@ async def _deliver(ctx: dict[str, Any], job: Job, registration_id: str, choose: 
         logger.error("%s %s: %s, not retried", job.value, registration_id, detail)
         return f"failed: {detail}"
 
+    lease_ends = claimed_at + before_dot_lease_ms(settings) / 1000
+
     async def handing_over() -> None:
+        nonlocal lease_ends
+        lease_ends = time.monotonic() + after_dot_lease_ms(settings) / 1000
         await markers.commit(registration_id, job.value, attempt, after_dot_lease_ms(settings))
 
     try:
         result = await mailer.send(mail, before_final_dot=handing_over)
-    except ClaimLost:
-        logger.warning("%s %s: claim lost before the final dot", job.value, registration_id)
-        return "claim lost"
+    except ClaimLost:  # the marker says what is left to do when the job runs again
+        logger.warning("%s %s: claim lost before the final dot; the job runs again",
+                       job.value, registration_id)
+        raise Retry(defer=settings.email_retry_base_seconds) from None
+    except MarkerUnconfirmed:  # nothing was sent: retried like any transient failure
+        result = SendResult(Outcome.TRANSIENT, "marker: not confirmed by the replicas")
     except BaseException:
         await markers.release(registration_id, job.value, attempt)
         raise
     now_ms = claim.now_ms + int((time.monotonic() - claimed_at) * 1000)  # Redis's clock
-    deadline = time.monotonic() + after_dot_lease_ms(settings) / 1000
     return await _settled(settings, markers, job, registration_id, attempt, result,
-                          retry_delay(settings, claim.first_try_ms, now_ms), deadline)
+                          retry_delay(settings, claim.first_try_ms, now_ms), lease_ends)
 
 
 async def _settled(settings: Settings, markers: Markers, job: Job, registration_id: str,
@@ -109,8 +115,9 @@ async def _settled(settings: Settings, markers: Markers, job: Job, registration_
     the retry horizon has passed)."""
     name = job.value
     if result.outcome is Outcome.SENT:
-        await _persist(lambda: markers.finish(registration_id, name, attempt,
-                                              f"sent:{int(time.time())}"), deadline)
+        sent = f"sent:{int(time.time())}"  # the same value each time it is written
+        await _persist(lambda: markers.finish(registration_id, name, attempt, sent,
+                                              confirm=True), deadline)
         logger.info("%s %s: sent", name, registration_id)
         return "sent"
     if result.outcome is Outcome.PERMANENT:
@@ -135,13 +142,22 @@ async def _settled(settings: Settings, markers: Markers, job: Job, registration_
 
 
 async def _persist(write: Callable[[], Awaitable[object]], deadline: float) -> None:
-    """Write an outcome, trying again while Redis is briefly away, until the claim's
-    lease ends: a sent email whose marker was not written would be sent again."""
+    """Write an outcome, trying again while Redis is briefly away or the replicas do not
+    confirm it (:class:`MarkerUnconfirmed`: a ``sent`` marker only the master held would
+    be lost with it in a failover, and the email sent again), until the claim's lease
+    ends. A ``sent`` the master took but no replica confirmed by then stays as it is,
+    logged at ERROR: only a failover before the replicas catch up would send that email
+    again (with the same Message-ID)."""
     while True:
         try:
             await write()
             return
+        except MarkerUnconfirmed as exc:
+            if time.monotonic() + SETTLE_PAUSE_SECONDS > deadline:
+                logger.error("%s: the replicas did not confirm it within the lease; a "
+                             "failover now would send the email again", exc)
+                return
         except REDIS_ERRORS:
             if time.monotonic() + SETTLE_PAUSE_SECONDS > deadline:
                 raise
-            await asyncio.sleep(SETTLE_PAUSE_SECONDS)
+        await asyncio.sleep(SETTLE_PAUSE_SECONDS)

@@ -22,6 +22,18 @@ The marker is the field ``mail:{job}`` of the registration hash (so it expires w
 ``mailFirstTry:{job}`` holds the time (ms) of the email's first attempt: the retry
 horizon counts from it. Every script first checks that the registration still exists,
 so a marker never recreates an erased or expired registration's key.
+
+With replicas (``REDIS_WAIT_REPLICAS``) or ``REDIS_DURABILITY=waitaof`` the two writes
+that decide whether an email goes out again wait as a registration change does
+(:func:`core.durability.write_confirmed`): ``committing`` before the final dot, and
+``sent`` after the 250. A ``committing`` that the replicas do not confirm in time raises
+:class:`MarkerUnconfirmed` and the final dot is not sent: a master cut off from its
+replicas, which the Sentinels are replacing, sends nothing. A ``sent`` is written again
+until they confirm it (:func:`workers.delivery._persist`); writing a marker again with
+the value it already holds rewrites it, so that its confirmation can be waited for once
+more. The other writes need no wait: a lost claim makes the ``committing``
+compare-and-set fail on the new master, and a lost ``retrying`` or ``failed`` leaves the
+claim to lapse, so the email is tried again, as those states ask or as the failure does.
 """
 
 from __future__ import annotations
@@ -32,6 +44,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from core.durability import AofWait, write_confirmed
 from core.redis_values import as_text
 from core.visits import keys
 
@@ -80,15 +93,18 @@ return 'OK'
 """
 
 # ARGV: field, attempt, new value ('' deletes), failure field, failure text, outbox member,
-# the state the marker must be in ('' for either of ours)
+# the state the marker must be in ('' for either of ours). A marker that already holds
+# the new value is written again (its confirmation is being waited for once more).
 _SETTLE = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'GONE' end
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if not current then return 'LOST' end
-local owner = string.match(current, ':([^:]+)$')
-local state = string.match(current, '^[a-z]+')
-if owner ~= ARGV[2] or (state ~= 'sending' and state ~= 'committing') then return 'LOST' end
-if ARGV[7] ~= '' and state ~= ARGV[7] then return 'LOST' end
+if current ~= ARGV[3] then
+  local owner = string.match(current, ':([^:]+)$')
+  local state = string.match(current, '^[a-z]+')
+  if owner ~= ARGV[2] or (state ~= 'sending' and state ~= 'committing') then return 'LOST' end
+  if ARGV[7] ~= '' and state ~= ARGV[7] then return 'LOST' end
+end
 if ARGV[3] == '' then
   redis.call('HDEL', KEYS[1], ARGV[1])
 else
@@ -122,9 +138,18 @@ class ClaimLost(RuntimeError):
     """Another attempt took the email over; this one must not send the final dot."""
 
 
+class MarkerUnconfirmed(RuntimeError):
+    """The marker was written on the master, but the replicas (or the append-only file)
+    did not confirm it in time: a failover now would lose it."""
+
+
 class Markers:
-    def __init__(self, redis: Redis) -> None:
+    """``wait``: what each deciding write waits for (:func:`core.durability.aof_wait`);
+    ``None``: the master's reply is enough."""
+
+    def __init__(self, redis: Redis, wait: AofWait | None = None) -> None:
         self.redis = redis
+        self.wait = wait
         self._claim: Any = redis.register_script(_CLAIM)
         self._commit: Any = redis.register_script(_COMMIT)
         self._settle: Any = redis.register_script(_SETTLE)
@@ -143,25 +168,42 @@ class Markers:
                          resending=reply[3] == "1")
         return Claim(state)
 
+    async def _write(self, script: Any, script_keys: list[str], args: list[Any],
+                     confirm: bool = False) -> str:
+        """Run a marker script; with ``confirm`` (and ``wait``), :class:`MarkerUnconfirmed`
+        when the waits fall short."""
+        if not confirm or self.wait is None:
+            return as_text(await script(keys=script_keys, args=args))
+        reply, confirmed = await write_confirmed(self.redis, script, script_keys, args,
+                                                 self.wait)
+        if isinstance(reply, Exception):
+            raise reply
+        if not confirmed and as_text(reply) == "OK":
+            raise MarkerUnconfirmed(f"{args[0]} of {script_keys[0]}")
+        return as_text(reply)
+
     async def _set(self, registration_id: str, job: str, attempt: str, value: str,
-                   failure: str = "", done: bool = False, required: str = "") -> str:
-        reply = await self._settle(
-            keys=[keys.registration(registration_id), keys.OUTBOX],
-            args=[
+                   failure: str = "", done: bool = False, required: str = "",
+                   confirm: bool = False) -> str:
+        return await self._write(
+            self._settle,
+            [keys.registration(registration_id), keys.OUTBOX],
+            [
                 MARKER + job, attempt, value,
                 FAILURE + job if failure else "", failure,
                 keys.outbox_member(job, registration_id) if done else "",
                 required,
             ],
+            confirm,
         )
-        return as_text(reply)
 
     async def commit(self, registration_id: str, job: str, attempt: str, lease_ms: int) -> None:
         """Mark the final dot as about to be sent (its reply awaited for up to ``lease_ms``);
-        :class:`ClaimLost` if the claim is no longer this attempt's."""
-        reply = await self._commit(keys=[keys.registration(registration_id)],
-                                   args=[MARKER + job, attempt, lease_ms])
-        if as_text(reply) != "OK":
+        :class:`ClaimLost` if the claim is no longer this attempt's, and
+        :class:`MarkerUnconfirmed` if the replicas did not confirm the mark in time."""
+        reply = await self._write(self._commit, [keys.registration(registration_id)],
+                                  [MARKER + job, attempt, lease_ms], confirm=True)
+        if reply != "OK":
             raise ClaimLost(job)
 
     async def release(self, registration_id: str, job: str, attempt: str) -> None:
@@ -175,9 +217,12 @@ class Markers:
         await self._set(registration_id, job, attempt, f"retrying:{detail}")
 
     async def finish(self, registration_id: str, job: str, attempt: str, value: str,
-                     failure: str = "") -> str:
-        """Final state; the email is no longer owed (its outbox entry goes)."""
-        return await self._set(registration_id, job, attempt, value, failure, done=True)
+                     failure: str = "", confirm: bool = False) -> str:
+        """Final state; the email is no longer owed (its outbox entry goes). ``confirm``
+        (the ``sent`` state): :class:`MarkerUnconfirmed` when the replicas did not
+        confirm it in time."""
+        return await self._set(registration_id, job, attempt, value, failure, done=True,
+                               confirm=confirm)
 
     async def drop_owed(self, registration_id: str, job: str) -> None:
         """Nothing to send after all (registration gone, or its state needs no email)."""

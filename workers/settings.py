@@ -15,7 +15,7 @@ from typing import Any
 from arq import cron
 from arq.worker import func
 
-from core.durability import check_server
+from core.durability import aof_wait, check_server
 from core.logs import configure_logging
 from core.meili_client import meili_http_client
 from core.redis_clients import arq_redis_settings
@@ -67,7 +67,7 @@ async def startup(ctx: dict[str, Any]) -> None:
         configure_logging(settings.log_format)
     ctx["meili"] = meili_http_client(settings)
     ctx["store"] = RegistrationStore(ctx["redis"])
-    ctx["markers"] = Markers(ctx["redis"])
+    ctx["markers"] = Markers(ctx["redis"], aof_wait(settings))
     ctx["waitlist"] = Waitlist(ctx["store"], settings)
     ctx["mailer"] = Mailer(settings)
     start_metrics_server(ctx, settings)

@@ -23,7 +23,7 @@ from typing import Any
 from arq.worker import get_kwargs
 from redis.exceptions import RedisError
 
-from core.redis_clients import redis_client
+from core.redis_clients import job_queue, redis_client
 from core.settings import Settings
 from workers.job_starts import Worker
 from workers.settings import worker_settings
@@ -46,8 +46,12 @@ class Supervisor:
         self._retiring: set[asyncio.Task[None]] = set()
 
     def _new_worker(self) -> Worker:
+        """An arq worker on a pool of our own (:func:`core.redis_clients.job_queue`): every
+        command has the Redis deadline, so a stopped master ends the poll as a lost one
+        does instead of holding it forever."""
         kwargs: dict[str, Any] = {**get_kwargs(worker_settings(self.settings)),
-                                  "handle_signals": False, "ctx": {"settings": self.settings}}
+                                  "handle_signals": False, "ctx": {"settings": self.settings},
+                                  "redis_pool": job_queue(self.settings)}
         return Worker(**kwargs)
 
     def stop(self, signum: int = signal.SIGTERM) -> None:

@@ -22,7 +22,6 @@ the same connection (:mod:`core.durability`): a change is reported only once it 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -33,7 +32,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError, RedisError
 
-from core.durability import AofWait, DurabilityGate
+from core.durability import AofWait, DurabilityGate, write_confirmed
 from core.errors import ServiceUnavailable
 from core.redis_values import as_text
 from core.visits import disk_erasure, keys
@@ -175,10 +174,6 @@ if digest then redis.call('ZREM', KEYS[9], ARGV[1]) end
 return existed
 """
 _ERASE = _ERASE.replace("@CLOSING_STEPS@", ", ".join(f"'{s}'" for s in keys.CLOSING_STEPS))
-
-
-AOF_CLIENT_MARGIN_SECONDS = 1.0
-"""How much longer than WAITAOF's own timeout the client waits for its answer."""
 
 
 class ReserveOutcome(StrEnum):
@@ -440,23 +435,13 @@ class RegistrationStore:
                                type(followed).__name__)
             return reply
         try:
-            async with asyncio.timeout(aof.longest_seconds + AOF_CLIENT_MARGIN_SECONDS):
-                async with self.redis.pipeline(transaction=False) as pipe:
-                    await script(keys=script_keys, args=args, client=pipe)
-                    if aof.local:
-                        pipe.waitaof(1, 0, aof.timeout_ms)
-                    if aof.replicas:
-                        pipe.wait(aof.replicas, aof.replica_timeout_ms)
-                    reply, *waits = await pipe.execute(raise_on_error=False)
+            reply, confirmed = await write_confirmed(self.redis, script, script_keys, args,
+                                                     aof)
         except (TimeoutError, RedisError):
             raise ServiceUnavailable("registrations") from None
         if isinstance(reply, Exception):
             raise reply
-        if any(isinstance(wait, Exception) for wait in waits):
-            raise ServiceUnavailable("registrations")
-        if aof.local and int(waits.pop(0)[0]) < 1:
-            raise Unconfirmed(reply)
-        if aof.replicas and int(waits[0]) < aof.replicas:
+        if not confirmed:
             raise Unconfirmed(reply)
         if then is not None:
             await self._follow(then)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.durability import AofWait, aof_wait
+from core.durability import CLIENT_MARGIN_SECONDS, AofWait, aof_wait, socket_timeout_seconds
 from core.redis_clients import arq_redis_settings
 from core.settings import Settings, SettingsError
 
@@ -71,3 +71,13 @@ def test_replicas_add_a_wait_to_each_acknowledgement() -> None:
                                        "REDIS_WAIT_REPLICAS": "2"}))
     assert both == AofWait(3000, replicas=2, replica_timeout_ms=1000, local=True)
     assert both is not None and both.longest_seconds == 4.0
+
+
+def test_every_redis_command_waits_longer_than_the_waits_a_write_carries() -> None:
+    assert socket_timeout_seconds(Settings.from_env(VALID)) == 2.0  # REDIS_TIMEOUT_SECONDS
+    replicated = Settings.from_env({**VALID, "REDIS_WAIT_REPLICAS": "1",
+                                    "REDIS_WAIT_TIMEOUT_SECONDS": "1.5"})
+    assert socket_timeout_seconds(replicated) == 1.5 + CLIENT_MARGIN_SECONDS
+    both = Settings.from_env({**VALID, "REDIS_DURABILITY": "waitaof", "REDIS_WAIT_REPLICAS": "1",
+                              "REDIS_TIMEOUT_SECONDS": "9"})
+    assert socket_timeout_seconds(both) == 9.0  # already longer than 3 + 1 + the margin

@@ -1,5 +1,5 @@
-"""Redis under Sentinel: the master is killed (SIGKILL) during a burst of registrations
-sent to two API processes, with a worker process sending the emails.
+"""Redis under Sentinel: the master is killed (SIGKILL) or stopped (SIGSTOP) during a burst
+of registrations sent to two API processes, with a worker process sending the emails.
 
 Master, two replicas and three Sentinels on the loopback (``devstack.sentinel``); the
 APIs acknowledge a registration only once a replica has it (``REDIS_WAIT_REPLICAS=1``).
@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
+import signal
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -35,14 +38,19 @@ pytestmark = pytest.mark.slow
 
 DOWN_AFTER_MS = 1000
 FAILOVER_TIMEOUT_MS = 5000
+SENTINEL_TIMEOUT = (DOWN_AFTER_MS + FAILOVER_TIMEOUT_MS) / 1000
 KILL_AFTER = 30  # acknowledged registrations before the kill
 AFTER_KILL = 30  # acknowledged registrations after the failover, to end the burst
 CLIENTS = 8
 
 
-async def test_a_sigkilled_master_loses_no_acknowledged_registration(
-    tmp_path: Path, visit_index: VisitIndex, smtp_sink: MailSink,
+@pytest.mark.parametrize("fault", [signal.SIGKILL, signal.SIGSTOP], ids=["SIGKILL", "SIGSTOP"])
+async def test_a_lost_master_loses_no_acknowledged_registration(
+    tmp_path: Path, visit_index: VisitIndex, smtp_sink: MailSink, fault: signal.Signals,
 ) -> None:
+    """SIGKILL: the master is gone. SIGSTOP: it hangs (every client's deadline must end
+    the wait) and is resumed after the burst, when the Sentinels have replaced it, so it
+    rejoins as a replica of the new master."""
     with sentinel_cluster(tmp_path / "redis", replicas=2, down_after_ms=DOWN_AFTER_MS,
                           failover_timeout_ms=FAILOVER_TIMEOUT_MS) as cluster:
         env = {**TEST_ENV, "REDIS_SENTINELS": cluster.sentinel_setting,
@@ -52,6 +60,9 @@ async def test_a_sigkilled_master_loses_no_acknowledged_registration(
         settings = visit_settings(visit_index, "redis://127.0.0.1:1/0", smtp_sink, **env)
         smtp_sink.clear()
         old_master = cluster.master_port()
+        old_process = cluster.servers[old_master].process
+        assert old_process is not None
+        old_pid = old_process.pid
         acknowledged: dict[str, tuple[str, float]] = {}
         outcomes: list[tuple[float, str]] = []  # (when the request was sent, outcome)
         acknowledged_at: dict[float, float] = {}
@@ -60,7 +71,12 @@ async def test_a_sigkilled_master_loses_no_acknowledged_registration(
                 worker_process(settings, tmp_path, **env) as worker:
             _wait_started(tmp_path / "worker.log")
             numbers = itertools.count()
-            async with httpx.AsyncClient(timeout=20) as client:
+            # Idle connections are dropped before the APIs' keep-alive timeout (uvicorn's
+            # 5 s) closes them: an API request takes up to 2 s while Redis is away, so a
+            # connection may idle that long, and one reused just as the server closes it
+            # fails with httpx.ReadError.
+            limits = httpx.Limits(keepalive_expiry=2.0)
+            async with httpx.AsyncClient(timeout=20, limits=limits) as client:
 
                 async def one_client() -> None:
                     nonlocal killed_at
@@ -82,21 +98,45 @@ async def test_a_sigkilled_master_loses_no_acknowledged_registration(
                             acknowledged[payload["registration"]["id"]] = (email, sent_at)
                             acknowledged_at[sent_at] = time.monotonic()
                             if len(acknowledged) == KILL_AFTER and not killed_at:
-                                cluster.servers[old_master].kill()
+                                os.kill(old_pid, fault)
                                 killed_at = time.monotonic()
                         else:
                             await asyncio.sleep(0.05)
 
-                await asyncio.gather(*(one_client() for _ in range(CLIENTS)))
+                def watch() -> None:  # when a new master with a replica online is named
+                    while not stop_watching.wait(0.05):
+                        if killed_at and not ready_at:
+                            port = cluster.replicated_master()
+                            if port is not None and port != old_master:
+                                ready_at.append(time.monotonic())
+
+                stop_watching = threading.Event()
+                ready_at: list[float] = []
+                watching = threading.Thread(target=watch, daemon=True)
+                watching.start()
+                try:
+                    await asyncio.gather(*(one_client() for _ in range(CLIENTS)))
+                finally:
+                    stop_watching.set()
+                    watching.join()
+                    if fault is signal.SIGSTOP:
+                        os.kill(old_pid, signal.SIGCONT)
             new_master = cluster.master_port()
             assert new_master != old_master
             # From the kill to the answer of the first registration sent after it that
-            # was acknowledged.
+            # was acknowledged. The API resumes within the Sentinel timeout of the moment
+            # the Sentinels name a master that can confirm writes (a replica online):
+            # on an idle machine that moment comes about 2 s after the kill; on a loaded
+            # one the Sentinels and the replica's resync themselves take longer, and the
+            # API cannot acknowledge before it anyway.
             first = min(t for t, outcome in outcomes if t > killed_at and outcome == "ok")
             gap = acknowledged_at[first] - killed_at
-            print(f"failover gap {gap:.2f} s; outcomes "
+            assert ready_at, "the Sentinels named no new master with a replica"
+            resumed = acknowledged_at[first] - max(ready_at[0], killed_at)
+            print(f"failover gap {gap:.2f} s (a master with a replica {ready_at[0] - killed_at:.2f}"
+                  f" s after the kill, the API {resumed:.2f} s later); outcomes "
                   f"{sorted({o: sum(x == o for _, x in outcomes) for _, o in outcomes}.items())}")
-            assert gap < (DOWN_AFTER_MS + FAILOVER_TIMEOUT_MS) / 1000, gap
+            assert resumed < SENTINEL_TIMEOUT, resumed
             assert {outcome for _, outcome in outcomes} <= {"ok", "SERVICE_UNAVAILABLE"}
 
             with cluster.client(new_master) as redis:

@@ -47,6 +47,7 @@ CLAIM = "mutation($t: String!) { claimStudyVisitSeat(token: $t) { result status 
 JOIN = """mutation($i: RegisterForStudyVisitInput!) { registerForStudyVisit(input: $i) {
   registration { id status waitlistPosition } errors { code } } }"""
 VISIT = "query($id: ID!) { studyVisit(id: $id) { visit { seatsLeft waitlistLength } } }"
+KEEPALIVE_SECONDS = 2.0
 
 
 async def _gql(client: httpx.AsyncClient, api: str, query: str, **variables: Any
@@ -261,7 +262,10 @@ async def test_race_of_200_registrations_and_20_cancellations(
             await asyncio.sleep(0.002)
 
     watcher = asyncio.create_task(watch())
-    limits = httpx.Limits(max_connections=total, max_keepalive_connections=total)
+    # An idle connection is dropped by the client before uvicorn's keep-alive timeout (5 s)
+    # closes it: reused at that moment, the request meets a closed socket (httpx.ReadError).
+    limits = httpx.Limits(max_connections=total, max_keepalive_connections=total,
+                          keepalive_expiry=KEEPALIVE_SECONDS)
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         started = time.monotonic()
         made = await asyncio.gather(*(
