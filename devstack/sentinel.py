@@ -57,18 +57,15 @@ class SentinelCluster:
                 return int(master_port)
         raise RuntimeError("no Sentinel answers")
 
-    def replicated_master(self) -> int | None:
-        """The master's port once the Sentinels name one that has a replica online (what a
-        write waited for with ``WAIT 1`` needs); ``None`` before."""
-        with contextlib.suppress(OSError, Exception):
-            port = self.master_port()
-            with self.client(port) as master:
-                replication = _info(master, "replication")
-            if replication.get("role") == "master" and any(
-                    isinstance(value, dict) and value.get("state") == "online"
-                    for key, value in replication.items() if key.startswith("slave")):
-                return port
-        return None
+    def has_online_replica(self, port: int) -> bool:
+        """Whether the server on ``port`` is a master with a replica online (what a write
+        waited for with ``WAIT 1`` needs)."""
+        with contextlib.suppress(OSError, Exception), self.client(port) as master:
+            replication = _info(master, "replication")
+            return replication.get("role") == "master" and any(
+                isinstance(value, dict) and value.get("state") == "online"
+                for key, value in replication.items() if key.startswith("slave"))
+        return False
 
     def client(self, port: int) -> Redis:
         return Redis(port=port, socket_timeout=2, decode_responses=True)
