@@ -46,6 +46,12 @@ def search_outage() -> Iterator[None]:
         raise ServiceUnavailable(SEARCH) from exc
 
 
+def closed_transport(exc: BaseException) -> bool:
+    """uvloop's ``RuntimeError`` for a write on a socket closed under it: redis-py lets it
+    through when a connection is dropped while it is being set up (a Redis failover)."""
+    return isinstance(exc, RuntimeError) and "handler is closed" in str(exc)
+
+
 @contextmanager
 def registrations_outage() -> Iterator[None]:
     """Redis did not answer: raise ``ServiceUnavailable("registrations")``."""
@@ -54,6 +60,10 @@ def registrations_outage() -> Iterator[None]:
     except ServiceUnavailable:
         raise
     except REGISTRATION_FAILURES as exc:
+        raise ServiceUnavailable(REGISTRATIONS) from exc
+    except RuntimeError as exc:
+        if not closed_transport(exc):
+            raise
         raise ServiceUnavailable(REGISTRATIONS) from exc
 
 

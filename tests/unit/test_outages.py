@@ -63,9 +63,18 @@ async def test_redis_failures_become_the_typed_error() -> None:
         raise RedisConnectionError("Error 111 connecting to 10.1.2.3:6379. Connection refused.")
 
 
+def test_a_socket_closed_while_connecting_is_an_outage() -> None:
+    # what uvloop raises when redis-py writes on a connection dropped as it is set up
+    with pytest.raises(ServiceUnavailable), registrations_outage():
+        raise RuntimeError("unable to perform operation on <TCPTransport closed=True "
+                           "reading=False 0x55e0559f20d0>; the handler is closed")
+
+
 def test_other_errors_are_left_alone() -> None:
     with pytest.raises(ValueError), registrations_outage():
         raise ValueError("a bug")
+    with pytest.raises(RuntimeError), registrations_outage():
+        raise RuntimeError("a bug")
     with pytest.raises(ServiceUnavailable) as raised, registrations_outage():
         raise ServiceUnavailable("search")  # a search failure inside stays one
     assert raised.value.dependency == "search"
