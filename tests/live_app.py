@@ -9,12 +9,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import uvicorn
-from arq.worker import get_kwargs
+from arq.worker import Worker, get_kwargs
 
 from api.app import create_app
 from core.settings import Settings
 from devstack.processes import free_port
-from workers.job_starts import Worker
 from workers.settings import worker_settings
 
 

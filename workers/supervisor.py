@@ -20,12 +20,11 @@ import logging
 import signal
 from typing import Any
 
-from arq.worker import get_kwargs
+from arq.worker import Worker, get_kwargs
 from redis.exceptions import RedisError
 
 from core.redis_clients import job_queue, redis_client
 from core.settings import Settings
-from workers.job_starts import Worker
 from workers.settings import worker_settings
 
 logger = logging.getLogger("workers.supervisor")
