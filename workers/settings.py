@@ -128,7 +128,7 @@ def worker_settings(settings: Settings) -> type:
         "job_timeout": timeout,
         "keep_result": KEEP_RESULT_SECONDS,
         "max_jobs": MAX_JOBS,
-        "queue_read_limit": 2 * MAX_JOBS,  # past the jobs running (workers/job_starts.py)
+        "queue_read_limit": 2 * MAX_JOBS,  # a poll reads past the jobs already running
         "poll_delay": POLL_DELAY_SECONDS,
         "timezone": TIMEZONE,
         "health_check_interval": 60,
