@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 import time
@@ -54,3 +55,18 @@ async def run_worker(settings: Settings, **overrides: Any) -> Worker:
     finally:
         await worker.close()
     return worker
+
+
+async def stop_worker(worker: Worker, running: asyncio.Task[None], seconds: float = 30) -> None:
+    """Stop a worker started with ``async_run`` in ``running``: it picks no new job, lets the
+    jobs it runs finish (arq's ``close`` would cancel them, to be run again), then closes."""
+    worker.allow_pick_jobs = False
+    deadline = time.monotonic() + seconds
+    while any(not task.done() for task in worker.tasks.values()):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the worker's jobs did not finish")
+        await asyncio.sleep(0.02)
+    running.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
+    await worker.close()

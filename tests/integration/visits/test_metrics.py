@@ -20,7 +20,7 @@ from tests.integration.visits.conftest import (
     visit_settings,
     wait_for,
 )
-from tests.live_app import make_worker
+from tests.live_app import make_worker, stop_worker
 
 SEARCH = '{ searchCourses(query: "svets", first: 2) { totalCount } }'
 COURSE = 'query C($id: ID!) { course(id: $id) { id } }'
@@ -115,10 +115,7 @@ async def test_the_worker_serves_metrics_that_count_sent_emails(
             up = read(text, "studyvisits_worker_redis_up")
             depth = read(text, "studyvisits_queue_depth")
         finally:
-            running.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await running
-            await worker.close()
+            await stop_worker(worker, running)
     assert sent == {"send_provider_notification": 1, "send_jobseeker_receipt": 1}
     assert latency >= 2
     assert up == 1 and depth >= 0
