@@ -29,6 +29,7 @@ from core.visits.store import RegistrationStore
 from workers.emails import MailKind, compose
 from workers.mailer import Mailer, Outcome, SendResult
 from workers.markers import ClaimLost, ClaimState, Markers, MarkerUnconfirmed
+from workers.metrics import MARKERS_UNCONFIRMED
 from workers.retry_policy import after_dot_lease_ms, before_dot_lease_ms, retry_delay
 
 logger = logging.getLogger("workers.delivery")
@@ -116,18 +117,19 @@ async def _settled(settings: Settings, markers: Markers, job: Job, registration_
     name = job.value
     if result.outcome is Outcome.SENT:
         sent = f"sent:{int(time.time())}"  # the same value each time it is written
-        await _persist(lambda: markers.finish(registration_id, name, attempt, sent,
-                                              confirm=True), deadline)
+        await _persist(name, lambda: markers.finish(registration_id, name, attempt, sent,
+                                                    confirm=True), deadline)
         logger.info("%s %s: sent", name, registration_id)
         return "sent"
     if result.outcome is Outcome.PERMANENT:
-        await _persist(lambda: markers.finish(registration_id, name, attempt,
-                                              f"failed:{result.detail}", result.detail), deadline)
+        failure = f"failed:{result.detail}"
+        await _persist(name, lambda: markers.finish(registration_id, name, attempt, failure,
+                                                    result.detail), deadline)
         logger.error("%s %s: failed (%s), not retried", name, registration_id, result.detail)
         return f"failed: {result.detail}"
     if delay is not None:
-        await _persist(lambda: markers.retrying(registration_id, name, attempt, result.detail),
-                       deadline)
+        await _persist(name, lambda: markers.retrying(registration_id, name, attempt,
+                                                      result.detail), deadline)
         again = " with the same Message-ID" if result.outcome is Outcome.UNCERTAIN else ""
         logger.warning("%s %s: %s; sending again%s in %.1f s", name, registration_id,
                        result.detail, again, delay)
@@ -135,19 +137,21 @@ async def _settled(settings: Settings, markers: Markers, job: Job, registration_
     state = "uncertain" if result.outcome is Outcome.UNCERTAIN else "failed"
     hours = settings.email_retry_horizon_hours
     detail = f"gave up after {hours:g} h: {result.detail}"
-    await _persist(lambda: markers.finish(registration_id, name, attempt, f"{state}:{detail}",
-                                          detail), deadline)
+    final = f"{state}:{detail}"
+    await _persist(name, lambda: markers.finish(registration_id, name, attempt, final, detail),
+                   deadline)
     logger.error("%s %s: %s (%s)", name, registration_id, state, detail)
     return f"{state}: {detail}"
 
 
-async def _persist(write: Callable[[], Awaitable[object]], deadline: float) -> None:
+async def _persist(name: str, write: Callable[[], Awaitable[object]], deadline: float) -> None:
     """Write an outcome, trying again while Redis is briefly away or the replicas do not
     confirm it (:class:`MarkerUnconfirmed`: a ``sent`` marker only the master held would
     be lost with it in a failover, and the email sent again), until the claim's lease
     ends. A ``sent`` the master took but no replica confirmed by then stays as it is,
-    logged at ERROR: only a failover before the replicas catch up would send that email
-    again (with the same Message-ID)."""
+    logged at ERROR and counted (``studyvisits_email_markers_unconfirmed_total``): only a
+    failover before the replicas catch up would send that email again (with the same
+    Message-ID)."""
     while True:
         try:
             await write()
@@ -156,6 +160,7 @@ async def _persist(write: Callable[[], Awaitable[object]], deadline: float) -> N
             if time.monotonic() + SETTLE_PAUSE_SECONDS > deadline:
                 logger.error("%s: the replicas did not confirm it within the lease; a "
                              "failover now would send the email again", exc)
+                MARKERS_UNCONFIRMED.labels(kind=name).inc()
                 return
         except REDIS_ERRORS:
             if time.monotonic() + SETTLE_PAUSE_SECONDS > deadline:

@@ -40,6 +40,11 @@ EMAIL_ENQUEUE_TO_SENT_SECONDS = Histogram(
     "studyvisits_email_enqueue_to_sent_seconds",
     "Time from an email job's first enqueueing to the server accepting the message.",
     buckets=(0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 48 * 3600))
+MARKERS_UNCONFIRMED = Counter(
+    "studyvisits_email_markers_unconfirmed_total",
+    "Sent emails whose 'sent' marker no replica confirmed within the claim's lease: a "
+    "failover before the replicas catch up would send them again (same Message-ID).",
+    ["kind"])
 CRON_RUNS = Counter("studyvisits_cron_runs_total", "Cron job runs by job and outcome.",
                     ["job", "outcome"])
 

@@ -8,9 +8,11 @@ failover is replacing (cut off from its replicas, or the replica not caught up y
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import pytest
 from arq.connections import ArqRedis
+from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 
 from core.durability import AofWait
@@ -22,6 +24,7 @@ from devstack.mailsink import MailSink
 from tests.integration.visits.conftest import VisitIndex, visit_settings
 from tests.live_app import make_worker
 from tests.unit.test_emails import REGISTRATION
+from workers.delivery import _persist
 from workers.markers import MARKER, ClaimLost, Markers, MarkerUnconfirmed
 
 PENDING = dataclasses.replace(REGISTRATION, id="unconfirmed-mark",
@@ -94,3 +97,23 @@ async def test_the_worker_sends_nothing_the_replicas_did_not_confirm(
     assert [m.recipients for m in smtp_sink.messages] == [(PENDING.email,)]
     assert (await _marker(redis)).startswith("sent:")
     assert await redis.zscore(keys.OUTBOX, keys.outbox_member(RECEIPT, PENDING.id)) is None
+
+
+async def test_a_sent_marker_no_replica_confirms_within_the_lease_is_kept_and_counted(
+    redis: Redis,
+) -> None:
+    await _stored(redis)
+    waiting = Markers(redis, NO_REPLICA)
+    await waiting.claim(PENDING.id, RECEIPT, "a1", 60_000)
+    await Markers(redis).commit(PENDING.id, RECEIPT, "a1", 60_000)  # the dot went out
+
+    def unconfirmed() -> float:
+        return REGISTRY.get_sample_value("studyvisits_email_markers_unconfirmed_total",
+                                         {"kind": RECEIPT}) or 0.0
+
+    before = unconfirmed()
+    await _persist(RECEIPT, lambda: waiting.finish(PENDING.id, RECEIPT, "a1",
+                                                   "sent:1900000000", confirm=True),
+                   deadline=time.monotonic())  # the lease is over: no more waiting
+    assert unconfirmed() == before + 1  # the operator sees it
+    assert await _marker(redis) == "sent:1900000000"  # kept on the master, not undone
