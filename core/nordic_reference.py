@@ -59,12 +59,14 @@ class Kommune:
 
 @dataclass(frozen=True, slots=True)
 class IscoGroup:
-    """An ISCO-08 unit group (four digits) with its English title, and its Norwegian
-    (bokmål) title from STYRK-08 when Statistics Norway's classification has the group."""
+    """An ISCO-08 unit group (four digits) with its English title, its Norwegian (bokmål)
+    title from STYRK-08 and its Danish title from DISCO-08 when Statistics Norway's and
+    Statistics Denmark's classifications have the group."""
 
     code: str
     title_en: str
     title_nb: str | None = None
+    title_da: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ def load_nordic_reference() -> NordicReference:
             Country.DK: _kommuner(Country.DK, "dk_municipalities.json"),
             Country.NO: _kommuner(Country.NO, "no_municipalities.json"),
         },
-        isco={g["code"]: IscoGroup(g["code"], g["title_en"], g.get("title_nb"))
+        isco={g["code"]: IscoGroup(g["code"], g["title_en"], g.get("title_nb"),
+                                   g.get("title_da"))
               for g in _read("isco08.json")},
     )

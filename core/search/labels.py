@@ -2,9 +2,9 @@
 
 Danish and Norwegian places keep their native names in every language (as Swedish places
 keep their Swedish ones); a Danish or Norwegian occupation (``DK-721200``, ``NO-8344``) is
-labelled by its ISCO-08 unit group's title: STYRK-08's bokmål title in Norwegian where
-Statistics Norway's classification has the group, ILO's English otherwise (see
-``core/reference/data/SOURCES.md``).
+labelled by its ISCO-08 unit group's title: DISCO-08's title in Danish and STYRK-08's
+bokmål title in Norwegian where Statistics Denmark's or Statistics Norway's classification
+has the group, ILO's English otherwise (see ``core/reference/data/SOURCES.md``).
 
 The tables are built once per process; labelling a value is a dictionary look-up.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from core.nordic_reference import NordicReference, load_nordic_reference
+from core.nordic_reference import IscoGroup, NordicReference, load_nordic_reference
 from core.reference import Reference
 from core.search.attributes import Facet
 from core.search.vocabulary import (
@@ -82,19 +82,22 @@ def ordered_table(labels: Iterable[tuple[str, str]],
     return table, OrderKeys(table)
 
 
+def _group_title(group: IscoGroup, language: Language) -> str:
+    """A unit group's title in ``language``: the national classification's in Danish and
+    Norwegian where it has the group, English otherwise."""
+    national = {Language.DA: group.title_da, Language.NB: group.title_nb}.get(language)
+    return national or group.title_en
+
+
 def isco_title(nordic: NordicReference,
                language: Language = Language.EN) -> Callable[[str], str]:
     """The label of a Danish or Norwegian occupation code in ``language``: its ISCO-08
-    group's title (Norwegian where it has one, English otherwise)."""
-    groups = nordic.isco
-    norwegian = language is Language.NB
+    group's title (Danish or Norwegian where it has one, English otherwise)."""
+    titles = {code: _group_title(group, language) for code, group in nordic.isco.items()}
 
     def title(value: str) -> str:
         country, _, code = value.partition("-")
-        group = groups.get(code[:4]) if country in ("DK", "NO") else None
-        if group is None:
-            return value
-        return group.title_nb or group.title_en if norwegian else group.title_en
+        return titles.get(code[:4], value) if country in ("DK", "NO") else value
 
     return title
 

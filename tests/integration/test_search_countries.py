@@ -168,6 +168,22 @@ async def test_a_danish_or_norwegian_occupation_from_the_facet_filters_its_cours
         assert {e["node"]["id"] for e in edges} == wanted and total == len(wanted)
 
 
+@pytest.mark.parametrize(("country", "language", "welders"), [
+    ("DK", "DA", "Svejsearbejde og skærebrænding"), ("NO", "NB", "Sveisere")])
+async def test_occupations_are_labelled_by_disco08_in_danish_and_styrk08_in_norwegian(
+        loaded: Loaded, country: str, language: str, welders: str) -> None:
+    occupations = await _facet(loaded.api, "OCCUPATION", language, {"countries": [country]})
+    expected = Counter(f"{c}-{course['occupation']['disco' if c == 'DK' else 'styrk']}"
+                       for _, c, course in _courses(loaded.feeds) if c == country)
+    assert {value: count for value, (count, _) in occupations.items()} == expected
+    for value, (_, label) in occupations.items():
+        group = NORDIC.isco[value.removeprefix(f"{country}-")[:4]]
+        assert label == (group.title_da if language == "DA" else group.title_nb), value
+        assert label != group.title_en, value
+    assert {label for value, (_, label) in occupations.items()
+            if value.startswith(f"{country}-7212")} == {welders}
+
+
 FEES = """
 query Fees($filter: CourseFilterInput, $after: String) {
   searchCourses(filter: $filter, first: 100, after: $after) {

@@ -76,17 +76,23 @@ def test_every_danish_and_norwegian_place_has_a_label() -> None:
     assert {"DK-1081", "NO-56"} <= regions.keys()
 
 
-def test_danish_and_norwegian_occupations_are_labelled_by_their_isco_group() -> None:
-    # In Norwegian both countries' occupations take STYRK-08's title; Danish titles are
-    # not on record, so Danish (like Swedish and English) gets ILO's English title.
-    for language in Language:
-        norwegian = language is Language.NB
-        assert LABELLER.label(Facet.OCCUPATION, "DK-721200", language) == (
-            "Sveisere" if norwegian else "Welders and Flame Cutters")
-        assert LABELLER.label(Facet.OCCUPATION, "NO-8344", language) == (
-            "Truckførere" if norwegian else "Lifting Truck Operators")
-    assert LABELLER.label(Facet.OCCUPATION, "DK-999999", Language.DA) == "DK-999999"
-    assert LABELLER.label(Facet.OCCUPATION, "2221", Language.EN) != "2221"
+@pytest.mark.parametrize(("language", "welders", "truck_drivers"), [
+    (Language.DA, "Svejsearbejde og skærebrænding", "Truckførerarbejde"),
+    (Language.NB, "Sveisere", "Truckførere"),
+    (Language.SV, "Welders and Flame Cutters", "Lifting Truck Operators"),
+    (Language.EN, "Welders and Flame Cutters", "Lifting Truck Operators"),
+])
+def test_danish_and_norwegian_occupations_are_labelled_by_their_isco_group(
+        language: Language, welders: str, truck_drivers: str) -> None:
+    # Both countries' occupations take DISCO-08's title in Danish and STYRK-08's in
+    # Norwegian; Swedish and English get ILO's English title.
+    for value in ("DK-721200", "DK-7212", "NO-7212"):
+        assert LABELLER.label(Facet.OCCUPATION, value, language) == welders
+    for value in ("DK-834400", "NO-8344"):
+        assert LABELLER.label(Facet.OCCUPATION, value, language) == truck_drivers
+    assert LABELLER.label(Facet.OCCUPATION, "DK-999999", language) == "DK-999999"
+    assert LABELLER.label(Facet.OCCUPATION, "SE-7212", language) == "SE-7212"
+    assert LABELLER.label(Facet.OCCUPATION, "2221", language) != "2221"
 
 
 def test_danish_and_norwegian_places_pass_the_filter_and_unknown_ones_do_not() -> None:
@@ -145,14 +151,32 @@ def test_styrk08_gives_most_isco_groups_a_norwegian_title() -> None:
         NORDIC.isco[untitled[0]].title_en)
 
 
-def test_every_occupation_of_the_sample_feeds_has_a_norwegian_title() -> None:
+def test_disco08_gives_all_but_nine_isco_groups_a_danish_title() -> None:
+    """427 of the 436 unit groups have a DISCO-08 item of the same code; the nine that
+    Denmark does not use keep ILO's English title in Danish (core/reference/data/SOURCES.md)."""
+    titled = {code for code, group in NORDIC.isco.items() if group.title_da}
+    assert len(titled) == 427
+    assert sorted(NORDIC.isco.keys() - titled) == [
+        "1113", "4414", "5243", "6310", "6320", "6330", "6340", "7111", "9624"]
+    assert all((NORDIC.isco[code].title_da or "").strip() for code in titled)
+    assert NORDIC.isco["2512"].title_da == "Softwareudvikling"
+    assert NORDIC.isco["5120"].title_da == "Kokkearbejde (ekskl. køkkenchefarbejde)"
+    assert NORDIC.isco["9622"].title_da == "Forefaldende arbejde"
+    assert NORDIC.isco["0110"].title_da == "Militært arbejde på officersniveau"
+    assert LABELLER.label(Facet.OCCUPATION, "DK-711100", Language.DA) == (
+        NORDIC.isco["7111"].title_en)
+
+
+@pytest.mark.parametrize("language", [Language.NB, Language.DA])
+def test_every_occupation_of_the_sample_feeds_has_a_national_title(language: Language) -> None:
     from devstack.sample_nordic import _COURSES
 
     codes = {course.code[:4] for courses in _COURSES.values() for course in courses}
     assert codes and codes <= NORDIC.isco.keys()
     for code in codes:
-        title = NORDIC.isco[code].title_nb
-        assert title and title != NORDIC.isco[code].title_en, code
-        assert LABELLER.label(Facet.OCCUPATION, f"NO-{code}", Language.NB) == title
-        assert LABELLER.label(Facet.OCCUPATION, f"NO-{code}", Language.DA) == (
-            NORDIC.isco[code].title_en)
+        group = NORDIC.isco[code]
+        title = group.title_nb if language is Language.NB else group.title_da
+        assert title and title != group.title_en, code
+        for value in (f"DK-{code}", f"NO-{code}"):
+            assert LABELLER.label(Facet.OCCUPATION, value, language) == title
+            assert LABELLER.label(Facet.OCCUPATION, value, Language.EN) == group.title_en
