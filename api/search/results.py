@@ -194,11 +194,17 @@ class Suggestion:
     text: str = strawberry.field(description="The suggested search text.")
     kind: enums.SuggestionKind = strawberry.field(description="What it is.")
     occupation_code: str | None = strawberry.field(
-        description="SSYK code, for occupation suggestions.")
+        description="The occupation, for occupation suggestions: an SSYK code, or a Danish "
+                    "or Norwegian code with the country (\"DK-721200\", the one with the "
+                    "most courses of its ISCO-08 group).")
     count: int | None = strawberry.field(
         description="Courses for the occupation matching the typed text.")
+    isco_code: str | None = strawberry.field(
+        description="ISCO-08 unit group of a Danish or Norwegian occupation suggestion: "
+                    "the iscoCodes filter takes it to find every course of the group.")
 
     @classmethod
     def build(cls, value: suggest.Suggestion) -> Suggestion:
         return cls(text=value.text, kind=from_core(value.kind, enums.SuggestionKind),
-                   occupation_code=value.occupation_code, count=value.count)
+                   occupation_code=value.occupation_code, count=value.count,
+                   isco_code=value.isco_code)

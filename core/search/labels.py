@@ -82,7 +82,7 @@ def ordered_table(labels: Iterable[tuple[str, str]],
     return table, OrderKeys(table)
 
 
-def _group_title(group: IscoGroup, language: Language) -> str:
+def group_title(group: IscoGroup, language: Language) -> str:
     """A unit group's title in ``language``: the national classification's in Danish and
     Norwegian where it has the group, English otherwise."""
     national = {Language.DA: group.title_da, Language.NB: group.title_nb}.get(language)
@@ -93,7 +93,7 @@ def isco_title(nordic: NordicReference,
                language: Language = Language.EN) -> Callable[[str], str]:
     """The label of a Danish or Norwegian occupation code in ``language``: its ISCO-08
     group's title (Danish or Norwegian where it has one, English otherwise)."""
-    titles = {code: _group_title(group, language) for code, group in nordic.isco.items()}
+    titles = {code: group_title(group, language) for code, group in nordic.isco.items()}
 
     def title(value: str) -> str:
         country, _, code = value.partition("-")

@@ -184,6 +184,21 @@ async def test_occupations_are_labelled_by_disco08_in_danish_and_styrk08_in_norw
             if value.startswith(f"{country}-7212")} == {welders}
 
 
+@pytest.mark.parametrize(("language", "prefix", "welders"), [
+    ("DA", "svejse", "Svejsearbejde og skærebrænding"), ("NB", "sveis", "Sveisere")])
+async def test_danish_and_norwegian_occupations_are_suggested_in_their_language(
+        loaded: Loaded, language: str, prefix: str, welders: str) -> None:
+    data = await loaded.api.data(
+        'query S($p: String!, $l: Language!) { suggestions(prefix: $p, first: 6, language: $l)'
+        ' { text kind occupationCode iscoCode count } }', {"p": prefix, "l": language})
+    (welding,) = [s for s in data["suggestions"] if s["kind"] == "OCCUPATION"]
+    national = Counter(f"{c}-{course['occupation']['disco' if c == 'DK' else 'styrk']}"
+                       for _, c, course in _courses(loaded.feeds) if c in ("DK", "NO"))
+    assert welding["text"] == welders and welding["iscoCode"] == "7212"
+    assert welding["occupationCode"][3:7] == "7212"
+    assert 1 <= welding["count"] <= national[welding["occupationCode"]]
+
+
 FEES = """
 query Fees($filter: CourseFilterInput, $after: String) {
   searchCourses(filter: $filter, first: 100, after: $after) {

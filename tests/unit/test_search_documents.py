@@ -145,6 +145,22 @@ def test_suggestions_prefer_occupations_with_courses_then_titles() -> None:
     assert titles == ["Undersköterska med språkstöd", "Förstärkt arbetsträning – undersköterska"]
 
 
+def test_danish_and_norwegian_occupations_are_suggested_by_their_unit_group_title() -> None:
+    terms = OccupationTerms(REFERENCE)
+    result = {"hits": [], "facetDistribution": {"occupationCode": {
+        "DK-721200": 3, "DK-721210": 1, "NO-7212": 2, "7212": 5}}}
+    (danish,) = read_suggestions("svejse", result, terms, 4, Language.DA)
+    assert (danish.text, danish.occupation_code, danish.count, danish.isco_code) == (
+        "Svejsearbejde og skærebrænding", "DK-721200", 3, "7212")
+    norwegian = read_suggestions("sveis", result, terms, 4, Language.NB)
+    assert [(s.text, s.occupation_code, s.isco_code) for s in norwegian] == [
+        ("Sveisere", "DK-721200", "7212")]  # the group's most courses, in Norwegian
+    swedish = read_suggestions("svets", result, terms, 4, Language.SV)
+    assert [(s.occupation_code, s.isco_code) for s in swedish] == [("7212", None)]
+    without = {"hits": [], "facetDistribution": {"occupationCode": {"7212": 5}}}
+    assert read_suggestions("svejse", without, terms, 4, Language.DA) == []
+
+
 @pytest.mark.parametrize(("error", "masked"), [
     (GraphQLError("syntax"), False),  # request errors have no path
     (GraphQLError("bad", path=["a"], original_error=InputError("first", "x")), False),
