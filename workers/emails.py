@@ -128,7 +128,7 @@ def clean(value: str) -> str:
 
 @cache
 def _templates() -> Environment:
-    """Templates under ``workers/templates``: each kind extends ``base.{lang}.{txt,html}``;
+    """Templates under ``workers/templates``: each kind extends ``base.txt``/``base.html``;
     HTML autoescapes every value and a missing value is an error, never an empty gap."""
     return Environment(
         loader=PackageLoader("workers", "templates"),
@@ -207,6 +207,23 @@ def render(kind: MailKind, registration: Registration, settings: Settings
     return render_template(kind.value, lang, values, calendar_cancelled=calendar_cancelled)
 
 
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The words of the layout every email shares (``base.txt``, ``base.html``)."""
+
+    reference: str
+    regards: str
+    service: str
+
+
+LAYOUTS = {
+    Language.SV: Layout("Referens", "Vänliga hälsningar", "Studiebesök"),
+    Language.EN: Layout("Reference", "Kind regards", "Study visits"),
+    Language.DA: Layout("Reference", "Venlig hilsen", "Studiebesøg"),
+    Language.NB: Layout("Referanse", "Vennlig hilsen", "Studiebesøk"),
+}
+
+
 def render_template(name: str, lang: Language, values: Mapping[str, str],
                     **flags: bool) -> tuple[str, str, str]:
     """Subject, plain text and HTML of the template ``name`` in ``lang``."""
@@ -214,9 +231,10 @@ def render_template(name: str, lang: Language, values: Mapping[str, str],
     subject_block = text_template.blocks["subject"]
     subject = clean("".join(subject_block(text_template.new_context(
         {k: clean(v) for k, v in values.items()}))))
-    body = text_template.render(values, **flags)
+    layout = {"lang": lang.value, "layout": LAYOUTS[lang]}
+    body = text_template.render(values, **layout, **flags)
     page = _templates().get_template(f"{name}.{lang.value}.html").render(
-        values, subject=subject, **flags)
+        values, subject=subject, **layout, **flags)
     return subject, body, page
 
 

@@ -95,7 +95,16 @@ def _variables(name: str) -> set[str]:
 
 
 def _template_names() -> set[str]:
-    return {path.name.split(".")[0] for path in TEMPLATES.iterdir()}
+    """Templates written once per language (``name.LANG.fmt``), not the shared layout."""
+    return {path.name.split(".")[0] for path in TEMPLATES.iterdir()
+            if path.name.count(".") == 2}
+
+
+def test_one_layout_serves_every_language_with_its_own_words() -> None:
+    assert {path.name for path in TEMPLATES.glob("base.*")} == {"base.txt", "base.html"}
+    assert set(emails.LAYOUTS) == set(Language)
+    words = {(layout.regards, layout.service) for layout in emails.LAYOUTS.values()}
+    assert len(words) == len(Language)  # each language signs in its own words
 
 
 @pytest.mark.parametrize("name", sorted(_template_names()))
