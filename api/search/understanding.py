@@ -17,8 +17,11 @@ from core.search import places, relaxation
 
 @strawberry.enum(description="What kind of place a search text named.")
 class PlaceKind(Enum):
-    MUNICIPALITY = strawberry.enum_value("municipality", description="A municipality (kommun).")
-    REGION = strawberry.enum_value("region", description="A region (län).")
+    MUNICIPALITY = strawberry.enum_value(
+        "municipality", description="A municipality (a Swedish kommun, a Danish or Norwegian "
+                                    "kommune).")
+    REGION = strawberry.enum_value(
+        "region", description="A region (a Swedish län, a Danish region, a Norwegian fylke).")
 
 
 @strawberry.enum(description="How a search that found nothing was relaxed.")
@@ -39,8 +42,9 @@ class RelaxationKind(Enum):
 class InterpretedPlace:
     kind: PlaceKind = strawberry.field(description="Municipality or region.")
     code: str = strawberry.field(description="Its official code (as in the filters).")
-    name: str = strawberry.field(description="Its Swedish name.")
-    name_en: str = strawberry.field(description="Its English name.")
+    name: str = strawberry.field(description="Its name in its country's language.")
+    name_en: str = strawberry.field(description="Its English name (Danish and Norwegian "
+                                                "places: their own name).")
     matched_text: str = strawberry.field(description="The words of the text that named it, "
                                                      "as typed (e.g. 'i Umeå').")
     query: str = strawberry.field(description="The text searched: the rest of it.")

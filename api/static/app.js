@@ -6,7 +6,7 @@ import { coursePage } from "./course.js";
 import { h, replaceChildren } from "./dom.js";
 import { facetAttributes, renderActiveFilters, renderFacets } from "./facets.js";
 import { apiLanguage, language, setLanguage, t, tCount } from "./i18n.js";
-import { readNear, renderNearOptions, showNear } from "./near.js";
+import { municipalityName, nearCountries, readNear, renderNearOptions, showNear } from "./near.js";
 import { COURSE, FACET_VALUES, PLACES, SEARCH_COURSES, SUGGESTIONS } from "./queries.js";
 import { renderRanges } from "./ranges.js";
 import { resultCards } from "./results.js";
@@ -18,7 +18,7 @@ import { visitFinder } from "./visits.js";
 const $ = (id) => document.getElementById(id);
 
 let search = emptySearch();
-let regions = [];
+let places = {}; // each country's regions with their municipalities, by country code
 let searchController = null;
 let endCursor = null;
 let shown = 0;
@@ -32,10 +32,10 @@ function showVisits() {
   $("search-view").hidden = true;
   $("course-view").hidden = true;
   const view = $("visits-view");
-  const shape = `${language()} ${regions.length}`; // rebuilt for a language or the places
+  const shape = `${language()} ${Object.keys(places).length}`; // rebuilt for a language or the places
   if (view.hidden || view.dataset.shape !== shape) {
     view.dataset.shape = shape;
-    visits.render(view, regions);
+    visits.render(view, places);
   }
   view.hidden = false;
   document.title = view.querySelector("h1").textContent;
@@ -52,13 +52,13 @@ function applyStaticStrings() {
     button.setAttribute("aria-pressed", String(current));
     button.tabIndex = current ? 0 : -1; // one tab stop; the arrow keys move between them
   }
-  renderNearOptions($("near-municipality"), $("near-radius"), regions);
   showControls();
 }
 
 /** Show the current search in the form controls. */
 function showControls() {
   $("query").value = search.query;
+  renderNearOptions($("near-municipality"), $("near-radius"), places, nearCountries(search.filter.countries));
   showNear($("near-municipality"), $("near-radius"), search.near);
   replaceChildren($("sort"), SORTS.map((sort) => h("option", {
     value: sort, disabled: sort === "DISTANCE" && !search.near,
@@ -72,15 +72,6 @@ async function findFacetValues(attribute, text, signal) {
   const { query, filter, near, language } = searchVariables(search, apiLanguage());
   const data = await graphql(FACET_VALUES, { attribute, text, query, filter, near, language }, { signal });
   return data.facetValues;
-}
-
-/** A municipality's name (its code until the places are loaded). */
-function municipalityName(code) {
-  for (const region of regions) {
-    const found = region.municipalities.find((m) => m.code === code);
-    if (found) return found.name;
-  }
-  return code;
 }
 
 /** A new search from the controls: update the URL and run it. */
@@ -115,7 +106,8 @@ async function runSearch({ more = false } = {}) {
       replaceChildren($("results"), cards);
       shown = cards.length;
       renderFacets($("facets"), result.facets, search, update, findFacetValues);
-      renderActiveFilters($("active-filters"), result.facets, search, update, municipalityName);
+      renderActiveFilters($("active-filters"), result.facets, search, update,
+        (code) => municipalityName(places, code));
       renderUnderstanding($("understanding"), result, search, update);
       rendered = { hash: lastSearchHash, language: language() };
     }
@@ -281,8 +273,9 @@ function setupSearchForm() {
 
 async function loadPlaces() {
   try {
-    regions = (await graphql(PLACES)).regions;
-    renderNearOptions($("near-municipality"), $("near-radius"), regions);
+    const data = await graphql(PLACES);
+    places = { SE: data.se, DK: data.dk, NO: data.no };
+    renderNearOptions($("near-municipality"), $("near-radius"), places, nearCountries(search.filter.countries));
     showNear($("near-municipality"), $("near-radius"), search.near);
     if (!$("visits-view").hidden) showVisits();
   } catch {

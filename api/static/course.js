@@ -1,9 +1,9 @@
 // The course page (#/course/ID): the facts, the description and the study visits.
 
 import { h } from "./dom.js";
-import { formatDateTime, formatNumber, language, t } from "./i18n.js";
+import { formatNumber, language, t } from "./i18n.js";
 import { renderRegistration } from "./registration.js";
-import { badges, intakeText, regionName, seatsText, textLang, untranslatedNote } from "./results.js";
+import { badges, intakeText, regionName, seatsText, textLang, untranslatedNote, visitTime } from "./results.js";
 
 /** The page's elements for a course from the COURSE query. */
 export function coursePage(course, backHash) {
@@ -51,7 +51,7 @@ export function coursePage(course, backHash) {
     h("h2", { id: "visits-heading" }, t("course.visits")),
     course.studyVisits.length
       ? h("ul", { class: "visit-list", role: "list", "aria-labelledby": "visits-heading" },
-        course.studyVisits.map(visitItem))
+        course.studyVisits.map((visit) => visitItem(visit, course.country)))
       : h("p", {}, t("course.noVisits")),
     form);
   if (course.studyVisits.length) {  // a full visit takes registrations for its waitlist
@@ -67,10 +67,10 @@ function fact(term, ...definition) {
   return [h("dt", {}, term), h("dd", {}, definition)];
 }
 
-function visitItem(visit) {
+function visitItem(visit, country) {
   const a = visit.address;
   return h("li", { "data-visit-id": visit.id },
-    h("time", { datetime: visit.start }, formatDateTime(visit.start)),
+    visitTime(visit.start, country),
     ` · ${t("visit.duration", { minutes: visit.durationMinutes })} · ${a.street}, ${a.city} · `,
     h("span", { class: visit.seatsLeft > 0 ? "seats" : "seats full" }, seatsText(visit.seatsLeft)));
 }

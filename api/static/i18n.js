@@ -19,7 +19,7 @@ const STRINGS = {
     "suggest.title": "Utbildning",
     "near.legend": "Nära en kommun",
     "near.municipality": "Kommun",
-    "near.anywhere": "Hela landet",
+    "near.anywhere": "Var som helst",
     "near.radius": "Avstånd",
     "near.km": "{km} km",
     "sort.label": "Sortering",
@@ -174,7 +174,7 @@ const STRINGS = {
     "suggest.title": "Course",
     "near.legend": "Near a municipality",
     "near.municipality": "Municipality",
-    "near.anywhere": "All of Sweden",
+    "near.anywhere": "Anywhere",
     "near.radius": "Distance",
     "near.km": "{km} km",
     "sort.label": "Sort by",
@@ -332,7 +332,7 @@ const STRINGS = {
     "suggest.title": "Uddannelse",
     "near.legend": "Nær en kommune",
     "near.municipality": "Kommune",
-    "near.anywhere": "Hele Sverige",
+    "near.anywhere": "Hvor som helst",
     "near.radius": "Afstand",
     "near.km": "{km} km",
     "sort.label": "Sortering",
@@ -487,7 +487,7 @@ const STRINGS = {
     "suggest.title": "Kurs",
     "near.legend": "Nær en kommune",
     "near.municipality": "Kommune",
-    "near.anywhere": "Hele Sverige",
+    "near.anywhere": "Hvor som helst",
     "near.radius": "Avstand",
     "near.km": "{km} km",
     "sort.label": "Sortering",
@@ -629,7 +629,9 @@ const STRINGS = {
 };
 
 const LOCALES = { sv: "sv-SE", da: "da-DK", nb: "nb-NO", en: "en-GB" };
-const TIME_ZONE = "Europe/Stockholm";
+// A study visit's times are those of its course's country, wherever the page is read
+// (core/visits/formatting.py writes e-mails in the same zones).
+const TIME_ZONES = { SE: "Europe/Stockholm", DK: "Europe/Copenhagen", NO: "Europe/Oslo" };
 const STORAGE_KEY = "search-page-language";
 
 let current = initialLanguage();
@@ -697,10 +699,15 @@ export function formatDate(isoDate) {
   }).format(new Date(Date.UTC(year, month - 1, day)));
 }
 
-/** A date-time with offset as e.g. "tis 3 dec. 09:00", in Swedish time. */
-export function formatDateTime(isoDateTime) {
+/** The time zone of a course's country ("SE", "DK", "NO"; Sweden's for none). */
+export function timeZoneOf(country) {
+  return TIME_ZONES[country] ?? TIME_ZONES.SE;
+}
+
+/** A date-time with offset as e.g. "tis 3 dec. 09:00", in the time of the course's country. */
+export function formatDateTime(isoDateTime, country) {
   return new Intl.DateTimeFormat(LOCALES[current], {
     weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
-    timeZone: TIME_ZONE,
+    timeZone: timeZoneOf(country),
   }).format(new Date(isoDateTime));
 }

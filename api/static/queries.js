@@ -89,15 +89,13 @@ query Suggestions($prefix: String!, $language: Language!) {
   }
 }`;
 
-/** Regions with their municipalities, for the "near a municipality" picker. */
+/** The regions of each country with their municipalities, for the "near a municipality"
+ * picker (Danish and Norwegian codes carry their country: DK-0101). */
 export const PLACES = `
 query Places {
-  regions {
-    code
-    name
-    nameEn
-    municipalities { code name }
-  }
+  se: regions(country: SE) { code name nameEn municipalities { code name } }
+  dk: regions(country: DK) { code name nameEn municipalities { code name } }
+  no: regions(country: NO) { code name nameEn municipalities { code name } }
 }`;
 
 /** One course with everything the course page shows, and its study visits with seats left. */

@@ -5,7 +5,7 @@ import { graphql } from "./api.js";
 import { h, replaceChildren } from "./dom.js";
 import { apiLanguage, formatDateTime, t } from "./i18n.js";
 import { REGISTER_FOR_STUDY_VISIT } from "./queries.js";
-import { seatsText } from "./results.js";
+import { seatsText, visitTime } from "./results.js";
 
 const FIELDS = ["visitId", "name", "email", "phone", "consent"];
 
@@ -14,11 +14,12 @@ export function registrationClosed(visit) {
   return Date.now() >= Date.parse(visit.registrationClosesAt);
 }
 
-/** "register by <time>", or that registration has closed. */
-export function closingText(visit) {
+/** "register by <time>" (in the time of the course's country), or that registration has
+ * closed. */
+export function closingText(visit, country) {
   return registrationClosed(visit)
     ? t("visit.closed")
-    : t("visit.closes", { when: formatDateTime(visit.registrationClosesAt) });
+    : t("visit.closes", { when: formatDateTime(visit.registrationClosesAt, country) });
 }
 
 /* A full visit can still be chosen while registration is open: the registration then
@@ -45,8 +46,8 @@ export function renderRegistration(container, course, onRegistered) {
             disabled: registrationClosed(visit), checked: visit === firstOpen,
           }),
           h("label", { for: id },
-            h("time", { datetime: visit.start }, formatDateTime(visit.start)),
-            ` · ${seatsText(visit.seatsLeft)} · ${closingText(visit)}`));
+            visitTime(visit.start, course.country),
+            ` · ${seatsText(visit.seatsLeft)} · ${closingText(visit, course.country)}`));
       })),
     textField("name", t("form.name"), { autocomplete: "name", required: true }),
     textField("email", t("form.email"),
@@ -150,7 +151,7 @@ function showErrors(form, status, errors) {
 
 function showSuccess(container, course, registration, onRegistered) {
   const waiting = registration.status === "WAITLISTED";
-  const when = formatDateTime(registration.visit.start);
+  const when = formatDateTime(registration.visit.start, course.country);
   const heading = h("h2", { id: "reg-success", tabindex: "-1" },
     t(waiting ? "form.waitlisted" : "form.success"));
   replaceChildren(container, h("div", { class: "success", role: "status" },

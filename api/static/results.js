@@ -1,7 +1,7 @@
 // Result cards: highlighted title and snippet, place, dates, badges, study-visit seats.
 
 import { h, highlighted } from "./dom.js";
-import { formatDate, formatDateTime, formatNumber, language, t, tCount } from "./i18n.js";
+import { formatDate, formatDateTime, formatNumber, language, t, tCount, timeZoneOf } from "./i18n.js";
 import { courseHash } from "./state.js";
 
 const VISITS_ON_CARD = 2;
@@ -30,7 +30,7 @@ function card({ node, highlights, distanceKm }) {
       badges(node),
       h("p", { class: "snippet", lang: textLang(node, english && node.descriptionEn) },
         snippet(node, highlights, english)),
-      visits(node.studyVisits)));
+      visits(node.studyVisits, node.country)));
 }
 
 function title(node, highlights, english) {
@@ -90,7 +90,13 @@ export function seatsText(seatsLeft) {
   return seatsLeft > 0 ? tCount("visit.seats", seatsLeft) : t("visit.full");
 }
 
-function visits(studyVisits) {
+/** A study visit's time as a <time> element, in the zone of its course's country (which
+ * data-time-zone names), by default as e.g. "tis 3 dec. 09:00". */
+export function visitTime(iso, country, text = formatDateTime(iso, country)) {
+  return h("time", { datetime: iso, "data-time-zone": timeZoneOf(country) }, text);
+}
+
+function visits(studyVisits, country) {
   if (!studyVisits.length) return h("p", { class: "visits-none" }, t("card.noVisits"));
   const shown = studyVisits.slice(0, VISITS_ON_CARD);
   const rest = studyVisits.length - shown.length;
@@ -98,7 +104,7 @@ function visits(studyVisits) {
     h("p", { class: "visits-heading" }, t("card.visits")),
     h("ul", { role: "list" },
       shown.map((visit) => h("li", { "data-visit-id": visit.id },
-        h("time", { datetime: visit.start }, formatDateTime(visit.start)), " – ",
+        visitTime(visit.start, country), " – ",
         h("span", { class: visit.seatsLeft > 0 ? "seats" : "seats full" }, seatsText(visit.seatsLeft)))),
       rest > 0 ? h("li", { class: "more-visits" }, t("card.moreVisits", { count: rest })) : null));
 }

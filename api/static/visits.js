@@ -3,14 +3,13 @@
 
 import { graphql, isAbort } from "./api.js";
 import { h, replaceChildren } from "./dom.js";
-import { apiLanguage, formatNumber, language } from "./i18n.js";
-import { readNear, renderNearOptions } from "./near.js";
+import { apiLanguage, formatNumber, language, timeZoneOf } from "./i18n.js";
+import { nearCountries, readNear, renderNearOptions } from "./near.js";
 import { SEARCH_STUDY_VISITS } from "./queries.js";
 import { closingText, registrationClosed, renderRegistration } from "./registration.js";
-import { seatsText, textLang, untranslatedNote } from "./results.js";
+import { seatsText, textLang, untranslatedNote, visitTime } from "./results.js";
 import { PAGE_SIZE, courseHash } from "./state.js";
 
-const TIME_ZONE = "Europe/Stockholm";
 const TIMES = ["MORNING", "AFTERNOON", "EVENING"];
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
 const STRINGS = {
@@ -54,23 +53,27 @@ function vt(key, vars = {}) {
   return template.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
 }
 
-function dayOf(iso) {
-  return new Intl.DateTimeFormat("sv-SE", { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" })
-    .format(new Date(iso));
-}
-
-function dayHeading(iso) {
-  return new Intl.DateTimeFormat(LOCALES[language()], {
-    weekday: "long", day: "numeric", month: "long", timeZone: TIME_ZONE,
+// Days and times are those of the visit's course's country.
+function dayOf(iso, country) {
+  return new Intl.DateTimeFormat("sv-SE", {
+    timeZone: timeZoneOf(country), year: "numeric", month: "2-digit", day: "2-digit",
   }).format(new Date(iso));
 }
 
-function clock(iso) {
-  return new Intl.DateTimeFormat(LOCALES[language()], { hour: "2-digit", minute: "2-digit", timeZone: TIME_ZONE })
-    .format(new Date(iso));
+function dayHeading(iso, country) {
+  return new Intl.DateTimeFormat(LOCALES[language()], {
+    weekday: "long", day: "numeric", month: "long", timeZone: timeZoneOf(country),
+  }).format(new Date(iso));
 }
 
-/** The view: call render(view, regions) to (re)build it in the current language. */
+function clock(iso, country) {
+  return new Intl.DateTimeFormat(LOCALES[language()], {
+    hour: "2-digit", minute: "2-digit", timeZone: timeZoneOf(country),
+  }).format(new Date(iso));
+}
+
+/** The view: call render(view, places) to (re)build it in the current language (places:
+ * each country's regions with their municipalities, by country code). */
 export function visitFinder() {
   let controller = null;
   let endCursor = null;
@@ -116,19 +119,20 @@ export function visitFinder() {
         const open = button.getAttribute("aria-expanded") !== "true";
         button.setAttribute("aria-expanded", String(open));
         if (!open) { replaceChildren(slot); return; }
-        renderRegistration(slot, { studyVisits: [visit] }, (updated) => {
+        renderRegistration(slot, { country: course.country, studyVisits: [visit] }, (updated) => {
           seats.textContent = seatsText(updated.seatsLeft);
         });
         slot.querySelector("input[name=name]")?.focus();
       },
     }, full ? vt("waitlist") : vt("register"));
     return h("li", { class: "visit", "data-visit-id": visit.id },
-      h("p", { class: "visit-time" }, h("time", { datetime: visit.start }, clock(visit.start)),
+      h("p", { class: "visit-time" },
+        visitTime(visit.start, course.country, clock(visit.start, course.country)),
         ` · ${visit.durationMinutes} min`),
       h("p", {}, h("a", { href: courseHash(course.id), lang: textLang(course, english && course.titleEn) }, title)),
       english && !course.titleEn ? h("p", { class: "swedish-only" }, untranslatedNote(course)) : null,
       h("p", { class: "provider" }, `${course.provider.name} · ${course.location.municipality.name}`),
-      h("p", {}, seats, " · ", h("span", { class: "closing" }, closingText(visit)),
+      h("p", {}, seats, " · ", h("span", { class: "closing" }, closingText(visit, course.country)),
         edge.distanceKm === null ? null
         : [" · ", h("span", { class: "distance" }, vt("distance", { km: formatNumber(edge.distanceKm) }))]),
       button, slot);
@@ -136,10 +140,10 @@ export function visitFinder() {
 
   function append(edges) {
     for (const edge of edges) {
-      const day = dayOf(edge.node.start);
+      const day = dayOf(edge.node.start, edge.course.country);
       if (day !== lastDay) {
         lastDay = day;
-        list.append(h("h3", { class: "visit-day" }, dayHeading(edge.node.start)),
+        list.append(h("h3", { class: "visit-day" }, dayHeading(edge.node.start, edge.course.country)),
           h("ul", { class: "visit-day-list", role: "list" }));
       }
       list.lastElementChild.append(visitItem(edge));
@@ -176,11 +180,11 @@ export function visitFinder() {
     }
   }
 
-  function render(view, regions) {
+  function render(view, places) {
     list = h("div", { id: "visit-list", class: "visit-days" });
     const near = h("select", { id: "visits-near", name: "near" });
     const radius = h("select", { id: "visits-radius", name: "radius" });
-    renderNearOptions(near, radius, regions);
+    renderNearOptions(near, radius, places, nearCountries());
     const form = h("form", { role: "search", class: "search-form", novalidate: true,
       onSubmit: (event) => { event.preventDefault(); run(view, false); },
       onChange: (event) => { if (event.target.type !== "text" && event.target.type !== "search") run(view, false); } },

@@ -11,10 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from core.nordic_reference import Country
 from core.reference import Reference
+from core.search.geography import find_municipality
 from core.search.model import CourseFilter, Near, SearchRequest
 from core.search.places import PlaceFinder, PlaceInterpretation, PlaceKind
 from core.search.relaxation import Relaxation, RelaxationKind, Relaxer
+from core.search.vocabulary import Language
+
+_LANGUAGE_COUNTRY = {Language.DA: Country.DK, Language.NB: Country.NO}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +58,7 @@ class Reader:
         if (not self.understanding.interpret_places or not request.interpret_place or scope
                 or f.regions or f.municipalities or request.near is not None):
             return None
-        return self.places.find(request.query)
+        return self.places.find(request.query, place_countries(request))
 
     def restricted(self, request: SearchRequest, found: PlaceInterpretation) -> SearchRequest:
         """The request without the place's words, restricted to the place."""
@@ -80,8 +85,9 @@ class Reader:
         if chosen != CourseFilter() or near is not None:
             return None
         if place is not None and place.place.kind is PlaceKind.MUNICIPALITY:
-            region = self.reference.municipalities[place.place.code].region_code
-            return Relaxation(RelaxationKind.WIDER_PLACE, region=region)
+            municipality = find_municipality(self.reference, place.place.code)
+            assert municipality is not None  # the finder's places are the reference's
+            return Relaxation(RelaxationKind.WIDER_PLACE, region=municipality.region_code)
         return self.relaxer.relax(request.query)
 
     def did_you_mean(self, request: SearchRequest, total: int) -> tuple[str, ...]:
@@ -89,6 +95,16 @@ class Reader:
         if total or not request.query.strip():
             return ()
         return tuple(self.relaxer.did_you_mean(request.query))
+
+
+def place_countries(request: SearchRequest) -> tuple[Country, ...]:
+    """Whose place names a text may name, the first winning a name of two countries
+    ("Lund"): the country filter's countries, or else every country, the one of the
+    search's language (Danish, Norwegian; Sweden for the others) first."""
+    if request.filter.countries:
+        return tuple(Country(code) for code in request.filter.countries)
+    own = _LANGUAGE_COUNTRY.get(request.language, Country.SE)
+    return (own, *(country for country in Country if country is not own))
 
 
 def relaxed_request(request: SearchRequest, relaxation: Relaxation) -> SearchRequest:
