@@ -13,8 +13,10 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
+from core.nordic_reference import Country
 from core.reference import Reference
-from core.visitsearch.model import LOCAL_TIME, visit_index_uid
+from core.visits.formatting import ZONES
+from core.visitsearch.model import visit_index_uid
 from indexer.index_settings import TYPO_TOLERANCE, filterable, occupation_synonyms
 
 __all__ = ["visit_documents", "visit_index_settings", "visit_index_uid"]
@@ -28,7 +30,8 @@ def visit_document_key(visit_id: str) -> str:
 
 
 def time_of_day(hour: int) -> str:
-    """``morning`` before 12, ``afternoon`` from 12, ``evening`` from 17 (Swedish time)."""
+    """``morning`` before 12, ``afternoon`` from 12, ``evening`` from 17 (the visit's local
+    time: its country's zone)."""
     if hour >= EVENING_FROM_HOUR:
         return "evening"
     if hour >= AFTERNOON_FROM_HOUR:
@@ -39,8 +42,9 @@ def time_of_day(hour: int) -> str:
 def visit_documents(course: dict[str, Any]) -> list[dict[str, Any]]:
     """The visit documents of one course search document (see ``indexer.documents``)."""
     documents = []
+    zone = ZONES[Country(course.get("country", Country.SE))]
     for visit in course.get("studyVisits", []):
-        local = datetime.fromisoformat(visit["start"]).astimezone(LOCAL_TIME)
+        local = datetime.fromisoformat(visit["start"]).astimezone(zone)
         documents.append({
             "id": visit_document_key(visit["id"]),
             "visitId": visit["id"],

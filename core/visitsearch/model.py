@@ -41,7 +41,8 @@ def visit_index_uid(course_index_uid: str) -> str:
 
 
 TIMES_OF_DAY = ("morning", "afternoon", "evening")
-LOCAL_TIME = ZoneInfo("Europe/Stockholm")  # weekdays, times of day and dates are Swedish
+LOCAL_TIME = ZoneInfo("Europe/Stockholm")  # the days of a date-range filter (a visit's
+# weekday and time of day are its own country's: indexer.visit_documents)
 
 
 @dataclass(frozen=True, slots=True)
