@@ -1,6 +1,6 @@
 """Composing the service's emails: templates, escaping, headers and the envelope.
 
-Templates are Jinja2 (autoescaped HTML, one base layout per language and format), so
+Templates are Jinja2 (autoescaped HTML, one base layout per format for every language), so
 a new kind of email is two small files and an entry in :class:`MailKind`.
 
 The Jinja environment is built once per process and compiles each template once (no
