@@ -14,9 +14,11 @@ from redis.asyncio import Redis
 
 from core.settings import Settings
 from core.visits import keys
+from core.visits.links import action_token
 from core.visits.models import Language, Registration, RegistrationStatus
 from core.visits.pseudonyms import email_digest
 from core.visits.store import RegistrationStore
+from core.visits.tokens import TokenAction
 from devstack.mailsink import MailSink
 from indexer.cli import main as indexer_main
 from tests.integration.visits.conftest import (
@@ -120,6 +122,53 @@ async def test_removing_a_visit_cancels_its_registrations_and_tells_the_jobseeke
     assert calendar is not None and validate_ics(calendar)["METHOD"] == "CANCEL"
     # the pending one never had an invitation, so there is no event to cancel
     assert calendar_of(to(notices, "p1@example.se")[0].message) is None
+
+
+async def test_removing_a_full_visit_cancels_its_waitlist_too(
+    visit_index: VisitIndex, own_index: tuple[str, Path], redis_url: str, smtp_sink: MailSink,
+    redis: Redis, queue: ArqRedis,
+) -> None:
+    """The seated, the one offered a freed seat and the one still in line are all
+    cancelled and told; nobody is offered a seat of the removed visit."""
+    uid, path = own_index
+    settings = visit_settings(visit_index, redis_url, smtp_sink, MEILI_INDEX=uid)
+    visit_id = visit_index.two_seats
+    emails = ["seat0@example.se", "seat1@example.se", "first@example.se", "second@example.se"]
+    with serve(settings) as base:
+        async with httpx.AsyncClient(timeout=10) as client:
+            made = [(await register(client, base, registration_input(
+                visit_id, email, joinWaitlistIfFull=True)))["registration"] for email in emails]
+            assert [r["status"] for r in made] == ["PENDING", "PENDING", "WAITLISTED",
+                                                   "WAITLISTED"]
+            store = RegistrationStore(redis)
+            leaving = await store.get(made[0]["id"])
+            assert leaving is not None
+            cancelled = await client.post(f"{base}/visits/cancel", data={
+                "token": action_token(settings, leaving, TokenAction.CANCEL)})
+            assert cancelled.status_code == 200
+    ids = [r["id"] for r in made]
+    assert await _statuses(redis, ids[1:]) == ["PENDING", "OFFERED", "WAITLISTED"]
+    await run_worker(settings)
+    smtp_sink.clear()
+
+    load_feed(visit_index.meili, uid, path, with_visits(visit_index.feed, lambda visits: [
+        v for v in visits if v["id"] != "TWO"]))
+    await queue.enqueue_job("reconcile_study_visits", _job_id="reconcile-removed")
+    await run_worker(settings)
+    assert await _statuses(redis, ids) == ["CANCELLED"] * 4
+    for registration_id in ids[1:]:
+        assert await redis.hget(keys.registration(registration_id), "cancelReason") == (
+            b"visit_removed")
+    assert await redis.scard(keys.active(visit_id)) == 0
+    assert await redis.zcard(keys.waitlist(visit_id)) == 0
+    assert await redis.zscore(keys.OFFERS, ids[2]) is None
+    assert sorted(r for m in smtp_sink.messages for r in m.recipients) == sorted(emails[1:])
+    for notice in smtp_sink.messages:
+        assert str(notice.message["Subject"]).startswith("Inställt studiebesök")
+        assert calendar_of(notice.message) is None  # none had been confirmed
+    await queue.enqueue_job("sweep_waitlists", _job_id="sweep-after-removal")
+    await run_worker(settings)
+    assert len(smtp_sink.messages) == 3  # no offer, no second notice
 
 
 async def test_an_unreadable_index_cancels_nothing(

@@ -162,3 +162,31 @@ async def test_a_change_of_capacity_alone_sends_nothing(
         assert stored[b"status"] == status
         assert b"icsSequence" not in stored and b"previousStartTs" not in stored
     assert await redis.zcard(keys.OUTBOX) == 0
+
+
+async def test_a_longer_visit_at_the_same_time_and_place_is_a_reschedule(
+    visit_index: VisitIndex, own_index: tuple[str, Path], redis_url: str, smtp_sink: MailSink,
+    redis: Redis, queue: ArqRedis,
+) -> None:
+    uid, path = own_index
+    settings = visit_settings(visit_index, redis_url, smtp_sink, MEILI_INDEX=uid)
+    confirmed, pending = await _one_confirmed_one_pending(
+        settings, visit_index.five_seats, smtp_sink)
+    start = int(await redis.hget(keys.registration(confirmed), "startTs") or 0)
+    load_feed(visit_index.meili, uid, path, with_visits(visit_index.feed, lambda visits: [
+        {**v, "durationMinutes": 150} if v["id"] == "FIVE" else v for v in visits]))
+    smtp_sink.clear()
+    await _reconcile(queue, settings, "longer")
+
+    for registration_id in (confirmed, pending):
+        stored = await redis.hgetall(keys.registration(registration_id))
+        assert (stored[b"durationMinutes"], stored[b"previousDurationMinutes"]) == (
+            b"150", b"90")
+        assert int(stored[b"startTs"]) == start and stored[b"icsSequence"] == b"1"
+    (update,) = to(smtp_sink.messages, CONFIRMED)
+    method, updated = _event(calendar_of(update.message))
+    assert (method, updated["SEQUENCE"]) == ("REQUEST", 1)
+    assert updated.decoded("DTSTART") == datetime.datetime.fromtimestamp(start, datetime.UTC)
+    assert updated.decoded("DTEND") - updated.decoded("DTSTART") == datetime.timedelta(
+        minutes=150)
+    assert len(to(smtp_sink.messages, PENDING)) == 1

@@ -44,6 +44,7 @@ OLLE = "olle@utbildning.example"  # contact of VISITS2 (roomy)
 OFFER_SV = "En plats är ledig"
 CANCEL = "mutation($t: String!) { cancelStudyVisitRegistration(token: $t) { result status } }"
 CLAIM = "mutation($t: String!) { claimStudyVisitSeat(token: $t) { result status } }"
+ERASE = "mutation($t: String!) { eraseStudyVisitRegistration(token: $t) { result status } }"
 JOIN = """mutation($i: RegisterForStudyVisitInput!) { registerForStudyVisit(input: $i) {
   registration { id status waitlistPosition } errors { code } } }"""
 VISIT = "query($id: ID!) { studyVisit(id: $id) { visit { seatsLeft waitlistLength } } }"
@@ -197,6 +198,44 @@ async def test_leaving_the_waitlist_moves_the_line_up(
         assert await result(redis.scard(keys.active(visit))) == 2  # nobody offered: no seat freed
         again = await _join(client, api, visit, "first@example.se")
         assert (again["status"], again["waitlistPosition"]) == ("WAITLISTED", 2)
+
+
+async def test_an_erased_or_refused_seat_passes_on_and_an_erased_place_in_line_frees_none(
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink,
+    redis: Redis, queue: ArqRedis
+) -> None:
+    visit = visit_index.two_seats
+    async with httpx.AsyncClient(timeout=10) as client:
+        seated = [await _join(client, api, visit, f"seat{n}@example.se") for n in range(2)]
+        first = await _join(client, api, visit, "first@example.se")
+        second = await _join(client, api, visit, "second@example.se")
+        third = await _join(client, api, visit, "third@example.se")
+        # someone in line erases their data: they leave the line, no seat is freed
+        gone = await _gql(client, api, ERASE, t=await _token(
+            vsettings, redis, first["id"], TokenAction.ERASE))
+        assert gone["eraseStudyVisitRegistration"]["result"] == "DONE"
+        assert not await result(redis.exists(keys.registration(first["id"])))
+        assert await _status(redis, second["id"]) == "WAITLISTED"
+        shown = await _gql(client, api, VISIT, id=visit)
+        assert shown["studyVisit"]["visit"]["waitlistLength"] == 2
+        # a seat holder erases theirs: the seat goes to the first still in line
+        erased = await client.post(f"{api}/visits/erase", data={"token": await _token(
+            vsettings, redis, seated[0]["id"], TokenAction.ERASE)})
+        assert erased.status_code == 200
+        assert not await result(redis.exists(keys.registration(seated[0]["id"])))
+        assert [await _status(redis, r["id"]) for r in (second, third)] == [
+            "OFFERED", "WAITLISTED"]
+        await run_worker(vsettings)
+        # the one offered the seat does not want it: the cancel link passes it on
+        refused = await _gql(client, api, CANCEL, t=await _token(
+            vsettings, redis, second["id"], TokenAction.CANCEL))
+        assert refused["cancelStudyVisitRegistration"] == {"result": "DONE",
+                                                           "status": "CANCELLED"}
+        assert await _status(redis, third["id"]) == "OFFERED"
+        assert await result(redis.scard(keys.active(visit))) == 2
+    await run_worker(vsettings)
+    await _sweep(queue, vsettings)
+    assert _offers(smtp_sink) == ["second@example.se", "third@example.se"]
 
 
 async def test_an_unclaimed_offer_passes_to_the_next_in_line(
