@@ -71,12 +71,6 @@ def provider_access(request: Request) -> ProviderAccess:
     return access
 
 
-
-
-
-
-
-
 def _problem(request: Request, result: ActionResult, lang: Language) -> HTMLResponse:
     t = TEXT[lang]
     key = "expired" if result is ActionResult.EXPIRED_TOKEN else "invalid"
@@ -140,7 +134,7 @@ def _waitlist(item: ProviderVisit, lang: Language) -> str:
     if not item.waitlist:
         return ""
     t = TEXT[lang]
-    entries = "".join(f"<li>{e(r.name)} ({e(r.id[:8])}, {e(r.email)})</li>"
+    entries = "".join(f"<li>{e(r.name)} ({e(short_reference(r.id))}, {e(r.email)})</li>"
                       for r in item.waitlist)
     return (f"<h3>{e(t['waitlist'])} ({item.waitlist_length})</h3>"
             f"<p>{e(t['waitlist_note'])}</p><ol>{entries}</ol>")
@@ -160,8 +154,6 @@ async def _show(request: Request) -> Response:
                     + link_form(request, lang), lang)
     set_csrf_cookie(response, request, CSRF_COOKIE, csrf, PAGE_PATH)
     return response
-
-
 
 
 async def _decide(request: Request) -> Response:
