@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import logging
 import re
 import time
 from urllib.parse import urlencode
@@ -60,6 +61,7 @@ _DECISIONS = {"confirm": TokenAction.CONFIRM, "decline": TokenAction.DECLINE}
 _MARKS = {"attended": Attendance.ATTENDED, "absent": Attendance.ABSENT}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 e = html.escape
+log = logging.getLogger(__name__)
 
 
 def provider_access(request: Request) -> ProviderAccess:
@@ -203,6 +205,8 @@ async def _csv(request: Request) -> Response:
     wanted = request.query_params.get("visit", "")
     listing = await provider_access(request).list_visits(claims)
     item = next((i for i in listing if i.visit.id == wanted), None)
+    log.info("provider list downloaded: organisation=%s found=%s rows=%d",
+             claims.organisation, item is not None, len(item.registrations) if item else 0)
     if item is None:
         return page(TEXT[lang]["not_found_title"], "", lang, 404)
     out = io.StringIO()

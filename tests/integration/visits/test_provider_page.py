@@ -154,10 +154,12 @@ async def test_provider_page_lists_decides_and_downloads(
 
     # Every access is logged, with the organisation number and counts only.
     logged = "\n".join(r.getMessage() for r in caplog.records
-                       if r.name.startswith("core.visits.provider_access"))
+                       if r.name.startswith(("core.visits.provider_access", "api.provider")))
     assert f"provider page listed: organisation={ORG.replace('-', '')}" in logged
     assert "provider decisions: organisation=" in logged
     assert "provider undid confirmations: organisation=" in logged
+    assert "provider list downloaded: organisation=" in logged
+    assert "found=True rows=2" in logged and "found=False rows=0" in logged
     for personal in ("Person", "Olles", "example.se", "utbildning.example", token,
                      *karins, olles):
         assert personal not in logged
