@@ -1,7 +1,8 @@
 """Composing the service's emails: templates, escaping, headers and the envelope.
 
-Templates are Jinja2 (autoescaped HTML, one base layout per language and format), so
-a new kind of email is two small files and an entry in :class:`MailKind`.
+Templates are Jinja2 (autoescaped HTML, one base layout per format whose words per
+language are in :data:`LAYOUTS`), so a new kind of email is two small files and an entry
+in :class:`MailKind`.
 
 The Jinja environment is built once per process and compiles each template once (no
 re-reading of the files: ``auto_reload`` off). Every header value has its control
