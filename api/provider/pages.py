@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import logging
 import re
 import time
 from urllib.parse import urlencode
@@ -60,6 +61,7 @@ _DECISIONS = {"confirm": TokenAction.CONFIRM, "decline": TokenAction.DECLINE}
 _MARKS = {"attended": Attendance.ATTENDED, "absent": Attendance.ABSENT}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 e = html.escape
+log = logging.getLogger(__name__)
 
 
 def provider_access(request: Request) -> ProviderAccess:
@@ -69,12 +71,6 @@ def provider_access(request: Request) -> ProviderAccess:
         access = ProviderAccess(visit_service(request))
         state.provider_access = access
     return access
-
-
-
-
-
-
 
 
 def _problem(request: Request, result: ActionResult, lang: Language) -> HTMLResponse:
@@ -140,7 +136,7 @@ def _waitlist(item: ProviderVisit, lang: Language) -> str:
     if not item.waitlist:
         return ""
     t = TEXT[lang]
-    entries = "".join(f"<li>{e(r.name)} ({e(r.id[:8])}, {e(r.email)})</li>"
+    entries = "".join(f"<li>{e(r.name)} ({e(short_reference(r.id))}, {e(r.email)})</li>"
                       for r in item.waitlist)
     return (f"<h3>{e(t['waitlist'])} ({item.waitlist_length})</h3>"
             f"<p>{e(t['waitlist_note'])}</p><ol>{entries}</ol>")
@@ -160,8 +156,6 @@ async def _show(request: Request) -> Response:
                     + link_form(request, lang), lang)
     set_csrf_cookie(response, request, CSRF_COOKIE, csrf, PAGE_PATH)
     return response
-
-
 
 
 async def _decide(request: Request) -> Response:
@@ -211,6 +205,8 @@ async def _csv(request: Request) -> Response:
     wanted = request.query_params.get("visit", "")
     listing = await provider_access(request).list_visits(claims)
     item = next((i for i in listing if i.visit.id == wanted), None)
+    log.info("provider list downloaded: organisation=%s found=%s rows=%d",
+             claims.organisation, item is not None, len(item.registrations) if item else 0)
     if item is None:
         return page(TEXT[lang]["not_found_title"], "", lang, 404)
     out = io.StringIO()

@@ -26,8 +26,16 @@ hashes (HMAC with the secret key) of an email address or a client address.
 * ``studyvisit:index:offers`` – sorted set: OFFERED registration ids by the offer's
   expiry (the waitlist sweep passes a lapsed offer on).
 * ``studyvisit:index:waitlists`` – set: visit ids with someone on the waitlist.
+* ``studyvisit:mine:{email hmac}`` – sorted set: the address's registration ids by
+  their expiry ("my study visits", :mod:`core.visits.my_registrations`).
+* ``studyvisit:contacts:{email hmac}`` – sorted set: organisation digits of a course
+  contact, by the latest expiry of a registration on its visits (the provider's page
+  link asked for again, :mod:`core.visits.provider_links`).
+* ``studyvisit:{visit_id}:attendance`` – hash: ``attended``/``absent`` → count, no
+  personal data and no expiry (:mod:`core.visits.attendance`).
 * ``ratelimit:registration:{ip|email|email-day}:{hmac}`` – sorted sets of recent attempts
-  (see :mod:`core.visits.ratelimit`).
+  (see :mod:`core.visits.ratelimit`); ``ratelimit:{mylink|providerlink}:{ip|email}:{hmac}``
+  those of the self-service link requests.
 """
 
 from __future__ import annotations

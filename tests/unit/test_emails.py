@@ -3,10 +3,13 @@
 import dataclasses
 import email
 import email.policy
+import html
+import re
 from email.header import decode_header, make_header
 
 import pytest
 
+from core.nordic_reference import Country
 from core.settings import Settings
 from core.visits.formatting import visit_date
 from core.visits.models import (
@@ -17,6 +20,7 @@ from core.visits.models import (
     RegistrationStatus,
     Visit,
 )
+from core.visits.provider_access import verify_provider_token
 from core.visits.short_reference import short_reference
 from workers.emails import MailKind, compose, message_id, render, render_template
 
@@ -168,6 +172,24 @@ def test_a_long_swedish_subject_keeps_every_space_when_a_mail_client_decodes_it(
     assert email.message_from_bytes(data, policy=email.policy.default)["Subject"] == expected
     head = data.split(b"\r\n\r\n", 1)[0]
     assert all(len(line) <= 78 for line in head.split(b"\r\n"))
+
+
+@pytest.mark.parametrize("country", list(Country))
+def test_every_email_to_the_course_contact_links_the_providers_page(country: Country) -> None:
+    registration = dataclasses.replace(REGISTRATION,
+                                       visit=dataclasses.replace(VISIT, country=country))
+    to_provider = [kind for kind in MailKind if kind.to_provider]
+    assert MailKind.PROVIDER_WITHDRAWAL in to_provider
+    for kind in to_provider:
+        _, text, page = render(kind, registration, SETTINGS)
+        found = re.search(r"https://studiebesok\.example/provider\?\S+", text)
+        assert found is not None, kind
+        url = found.group(0)
+        assert f'href="{html.escape(url)}"' in page, kind
+        token = re.search(r"token=([^&]+)", url)
+        assert token is not None
+        claims = verify_provider_token(SETTINGS.secret_key, token.group(1))
+        assert claims.organisation == "5590123450", kind
 
 
 def test_jobseeker_emails_link_the_course_page_and_a_map_and_show_the_contact_phone() -> None:

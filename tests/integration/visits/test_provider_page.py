@@ -154,10 +154,12 @@ async def test_provider_page_lists_decides_and_downloads(
 
     # Every access is logged, with the organisation number and counts only.
     logged = "\n".join(r.getMessage() for r in caplog.records
-                       if r.name.startswith("core.visits.provider_access"))
+                       if r.name.startswith(("core.visits.provider_access", "api.provider")))
     assert f"provider page listed: organisation={ORG.replace('-', '')}" in logged
     assert "provider decisions: organisation=" in logged
     assert "provider undid confirmations: organisation=" in logged
+    assert "provider list downloaded: organisation=" in logged
+    assert "found=True rows=2" in logged and "found=False rows=0" in logged
     for personal in ("Person", "Olles", "example.se", "utbildning.example", token,
                      *karins, olles):
         assert personal not in logged
@@ -319,3 +321,32 @@ async def test_the_page_link_can_be_requested_again_without_revealing_the_addres
         expired = issue_provider_token(vsettings, ORG, KARIN, now=time.time() - 31 * 86_400)
         gone = await client.get(f"{api}/provider", params={"token": expired})
         assert gone.status_code == 410 and 'action="/provider/link"' in gone.text
+
+
+MY_LINK = """mutation($e: String!) { requestMyRegistrationsLink(email: $e, language: SV) {
+  errors { code } } }"""
+
+
+async def test_page_link_requests_are_limited_per_address_and_per_client(
+    api: str, vsettings: Settings, visit_index: VisitIndex, smtp_sink: MailSink
+) -> None:
+    """One mailbox in any spelling, then any address from one client; the jobseeker's
+    link requests are counted apart."""
+    per_address = vsettings.my_link_requests_per_address_per_hour
+    per_client = vsettings.my_link_requests_per_client_per_hour
+    async with httpx.AsyncClient(timeout=10) as client:
+        await _setup(client, api, vsettings, visit_index, smtp_sink)
+        sent = len(smtp_sink.messages)
+
+        async def ask(address: str) -> int:
+            return (await client.post(f"{api}/provider/link",
+                                      data={"email": address})).status_code
+
+        karin = [await ask(f"Karin+{n}@utbildning.example") for n in range(per_address + 1)]
+        assert karin == [200] * per_address + [429]
+        others = [await ask(f"nobody{n}@example.se")
+                  for n in range(per_client - per_address + 1)]
+        assert others == [200] * (per_client - per_address) + [429]
+        assert await _gql(client, api, MY_LINK, e="nobody@example.se") == {"errors": []}
+    await run_worker(vsettings)
+    assert {m.recipients[0] for m in smtp_sink.messages[sent:]} == {KARIN}

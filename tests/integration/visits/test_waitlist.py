@@ -26,6 +26,7 @@ from core.visits.links import action_token
 from core.visits.my_registrations import issue_my_token
 from core.visits.provider_access import issue_provider_token
 from core.visits.pseudonyms import email_digest
+from core.visits.short_reference import short_reference
 from core.visits.store import RegistrationStore
 from core.visits.tokens import TokenAction
 from core.visits.visit_records import VisitRecords
@@ -368,6 +369,7 @@ async def test_the_provider_and_the_jobseeker_see_the_line(
         page = await client.get(f"{api}/provider", params={
             "token": issue_provider_token(vsettings, ORG, KARIN)})
         assert "Väntelista: 2" in page.text and "second@example.se" in page.text
+        assert f"({short_reference(second['id'])}, second@example.se)" in page.text
         await _gql(client, api, CANCEL, t=await _cancel_token(vsettings, first["id"]))
         token = issue_my_token(vsettings, email_digest(vsettings.secret_key, "second@example.se"))
         mine = await _gql(client, api, """query($t: String!) { myRegistrations(token: $t) {

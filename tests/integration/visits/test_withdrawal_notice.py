@@ -55,6 +55,7 @@ async def test_erasing_an_active_registration_tells_the_provider_without_persona
     reference = short_reference(registration_id)
     assert notice.message["Subject"].startswith(f"Återkallad anmälan {reference}")
     assert f"referens {reference}" in text_of(notice.message)
+    assert "/provider" in links(notice.message)  # like every e-mail to the course contact
     assert notice.message["Reply-To"] is None
     for personal in (NAME, "Greta", jobseeker, PHONE, "070"):
         assert personal.encode() not in notice.data
