@@ -295,7 +295,25 @@ async def test_a_dead_end_is_relaxed_in_the_compiled_path_with_graphql_core_s_an
     before = len(compiled.meili_requests)
     fast = await _body(compiled, UNDERSTOOD, None, variables)
     assert (stats.compiled, stats.fallbacks) == (answered + 1, handed_over)
-    # The search, then its relaxed search: two requests, not the three of graphql-core.
+    # The search, then its relaxed search: two requests, not the three of a hand-over to
+    # graphql-core, which sends two of its own as well.
     assert len(compiled.meili_requests) - before == 2
+    before = len(plain.meili_requests)
     assert fast == await _body(plain, UNDERSTOOD, None, variables)
+    assert len(plain.meili_requests) - before == 2
     assert orjson.loads(fast)["data"]["searchCourses"]["relaxation"]["kind"] == kind
+
+
+async def test_a_dead_end_with_nothing_to_relax_to_has_graphql_core_s_did_you_mean(
+        plain: Api, compiled: Api) -> None:
+    # "tekniker" without its first letter: the end of the job titles of more occupations
+    # than a relaxed search may take, and no typo Meilisearch forgives.
+    variables = {"q": "ekniker", "interpret": True}
+    await _body(compiled, UNDERSTOOD, None, variables)
+    before = _executor(compiled).stats.compiled
+    fast = await _body(compiled, UNDERSTOOD, None, variables)
+    assert _executor(compiled).stats.compiled == before + 1
+    assert fast == await _body(plain, UNDERSTOOD, None, variables)
+    result = orjson.loads(fast)["data"]["searchCourses"]
+    assert (result["totalCount"], result["relaxation"]) == (0, None)
+    assert "eltekniker" in result["didYouMean"]
