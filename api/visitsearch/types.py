@@ -6,10 +6,13 @@ import datetime
 from enum import Enum
 
 import strawberry
+from strawberry.types import Info
 
+from api.context import Context
 from api.search import enums
 from api.search.course import Course
 from api.search.enums import to_core
+from api.search.loaders import waitlist_length_loader
 from api.search.results import PageInfo
 from api.search.types import StudyVisit
 from core.reference import Reference
@@ -127,8 +130,11 @@ class StudyVisitEdge:
     time_of_day: TimeOfDay = strawberry.field(description="Time of day of the start.")
     distance_km: float | None = strawberry.field(
         description="Distance in km from the 'near' centre; null without 'near'.")
-    waitlist_length: int | None = strawberry.field(
-        description="People on the visit's waitlist; null while visits have no waitlist.")
+
+    @strawberry.field(description="People on the visit's waitlist, read now (the same "
+                                  "number as node.waitlistLength).")
+    async def waitlist_length(self, info: Info[Context, None]) -> int:
+        return await waitlist_length_loader(info).load(str(self.node.id))
 
 
 @strawberry.type(description="A page of study visits.")
@@ -184,7 +190,6 @@ def build_connection(page: model.VisitPage, request: model.VisitSearchRequest,
             weekday=hit.weekday,
             time_of_day=TimeOfDay[hit.time_of_day.upper()],
             distance_km=hit.distance_km,
-            waitlist_length=None,
         ))
     facets = []
     for result in page.facets:
