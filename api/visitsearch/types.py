@@ -43,7 +43,8 @@ class StudyVisitFacetAttribute(Enum):
     TIME_OF_DAY = strawberry.enum_value("TIME_OF_DAY", description="Morning, afternoon, evening.")
 
 
-@strawberry.enum(description="When in the day a visit starts (Swedish time).")
+@strawberry.enum(description="When in the day a visit starts (the local time of its "
+                              "course's country).")
 class TimeOfDay(Enum):
     MORNING = strawberry.enum_value("morning", description="Before 12:00.")
     AFTERNOON = strawberry.enum_value("afternoon", description="From 12:00 to 16:59.")
@@ -77,7 +78,8 @@ class StudyVisitSearchFilterInput:
     dates: VisitDateRangeInput | None = strawberry.field(
         default=None, description="Days the visit starts on (Swedish time).")
     weekdays: list[int] | None = strawberry.field(
-        default=None, description="ISO weekdays, 1 (Monday) to 7 (Sunday), Swedish time.")
+        default=None, description="ISO weekdays, 1 (Monday) to 7 (Sunday), in the local "
+                                   "time of the course's country.")
     times_of_day: list[TimeOfDay] | None = strawberry.field(
         default=None, description="Times of day the visit starts at.")
     only_with_seats_left: bool = strawberry.field(
@@ -126,7 +128,8 @@ class StudyVisitEdge:
     cursor: str = strawberry.field(description="Opaque cursor of this result, for 'after'.")
     node: StudyVisit = strawberry.field(description="The visit; 'seatsLeft' is read now.")
     course: Course = strawberry.field(description="The visit's course.")
-    weekday: int = strawberry.field(description="ISO weekday of the start (Swedish time).")
+    weekday: int = strawberry.field(description="ISO weekday of the start (the local time "
+                                                 "of the course's country).")
     time_of_day: TimeOfDay = strawberry.field(description="Time of day of the start.")
     distance_km: float | None = strawberry.field(
         description="Distance in km from the 'near' centre; null without 'near'.")
