@@ -85,7 +85,24 @@ export function visitFinder() {
     const id = `visits-${name}-${value}`;
     return h("div", { class: "choice" },
       h("input", { type: "checkbox", id, name, value: String(value) }),
-      h("label", { for: id }, label));
+      h("label", { for: id }, label, " ", h("span", { class: "count", id: `${id}-count` })));
+  }
+
+  // The API's disjunctive counts beside the times of day and weekdays: how many visits
+  // each choice gives with the other filters as they are.
+  function showCounts(view, facets) {
+    const names = { TIME_OF_DAY: "times", WEEKDAY: "weekdays" };
+    for (const facet of facets) {
+      const counts = new Map(facet.values.map((v) => [v.value.toUpperCase(), v.count]));
+      for (const input of view.querySelectorAll(`input[name=${names[facet.attribute]}]`)) {
+        const count = counts.get(input.value) ?? 0;
+        const slot = view.querySelector(`#${input.id}-count`);
+        slot.dataset.count = String(count);
+        replaceChildren(slot, h("span", { "aria-hidden": "true" }, formatNumber(count)),
+          h("span", { class: "visually-hidden" },
+            count === 1 ? vt("countOne") : vt("count", { count: formatNumber(count) })));
+      }
+    }
   }
 
   function variables(form, after) {
@@ -163,6 +180,7 @@ export function visitFinder() {
         replaceChildren(list);
         lastDay = null;
         shown = 0;
+        showCounts(view, page.facets);
       }
       append(page.edges);
       shown += page.edges.length;

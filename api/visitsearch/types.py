@@ -6,10 +6,13 @@ import datetime
 from enum import Enum
 
 import strawberry
+from strawberry.types import Info
 
+from api.context import Context
 from api.search import enums
 from api.search.course import Course
 from api.search.enums import to_core
+from api.search.loaders import waitlist_length_loader
 from api.search.results import PageInfo
 from api.search.types import StudyVisit
 from core.reference import Reference
@@ -40,7 +43,8 @@ class StudyVisitFacetAttribute(Enum):
     TIME_OF_DAY = strawberry.enum_value("TIME_OF_DAY", description="Morning, afternoon, evening.")
 
 
-@strawberry.enum(description="When in the day a visit starts (Swedish time).")
+@strawberry.enum(description="When in the day a visit starts (the local time of its "
+                              "course's country).")
 class TimeOfDay(Enum):
     MORNING = strawberry.enum_value("morning", description="Before 12:00.")
     AFTERNOON = strawberry.enum_value("afternoon", description="From 12:00 to 16:59.")
@@ -74,7 +78,8 @@ class StudyVisitSearchFilterInput:
     dates: VisitDateRangeInput | None = strawberry.field(
         default=None, description="Days the visit starts on (Swedish time).")
     weekdays: list[int] | None = strawberry.field(
-        default=None, description="ISO weekdays, 1 (Monday) to 7 (Sunday), Swedish time.")
+        default=None, description="ISO weekdays, 1 (Monday) to 7 (Sunday), in the local "
+                                   "time of the course's country.")
     times_of_day: list[TimeOfDay] | None = strawberry.field(
         default=None, description="Times of day the visit starts at.")
     only_with_seats_left: bool = strawberry.field(
@@ -123,12 +128,16 @@ class StudyVisitEdge:
     cursor: str = strawberry.field(description="Opaque cursor of this result, for 'after'.")
     node: StudyVisit = strawberry.field(description="The visit; 'seatsLeft' is read now.")
     course: Course = strawberry.field(description="The visit's course.")
-    weekday: int = strawberry.field(description="ISO weekday of the start (Swedish time).")
+    weekday: int = strawberry.field(description="ISO weekday of the start (the local time "
+                                                 "of the course's country).")
     time_of_day: TimeOfDay = strawberry.field(description="Time of day of the start.")
     distance_km: float | None = strawberry.field(
         description="Distance in km from the 'near' centre; null without 'near'.")
-    waitlist_length: int | None = strawberry.field(
-        description="People on the visit's waitlist; null while visits have no waitlist.")
+
+    @strawberry.field(description="People on the visit's waitlist, read now (the same "
+                                  "number as node.waitlistLength).")
+    async def waitlist_length(self, info: Info[Context, None]) -> int:
+        return await waitlist_length_loader(info).load(str(self.node.id))
 
 
 @strawberry.type(description="A page of study visits.")
@@ -184,7 +193,6 @@ def build_connection(page: model.VisitPage, request: model.VisitSearchRequest,
             weekday=hit.weekday,
             time_of_day=TimeOfDay[hit.time_of_day.upper()],
             distance_km=hit.distance_km,
-            waitlist_length=None,
         ))
     facets = []
     for result in page.facets:

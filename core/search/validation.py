@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Iterator, Sequence
+from typing import Protocol
 
 from core.errors import InputError
 from core.reference import Reference
@@ -56,10 +57,26 @@ def validate_page_size(first: int, max_page_size: int, argument: str = "first") 
         raise InputError(argument, f"at most {max_page_size} results per page")
 
 
-def validate_filter(course_filter: CourseFilter, reference: Reference,
-                    prefix: str = "filter") -> None:
-    """Codes must be known or well-formed, ranges ordered, lists bounded."""
-    f = course_filter
+class CodedFilter(Protocol):
+    """The code lists the course search and the visit search share."""
+
+    @property
+    def regions(self) -> Sequence[str]: ...
+    @property
+    def municipalities(self) -> Sequence[str]: ...
+    @property
+    def occupation_fields(self) -> Sequence[str]: ...
+    @property
+    def occupations(self) -> Sequence[str]: ...
+    @property
+    def languages(self) -> Sequence[str]: ...
+    @property
+    def providers(self) -> Sequence[str]: ...
+
+
+def validate_codes(f: CodedFilter, reference: Reference, prefix: str = "filter") -> None:
+    """Places of every country the index holds must be known, the other codes well-formed,
+    every list bounded."""
     nordic = nordic_places()
     _codes(f.regions, KnownCodes(reference.regions, nordic.regions), f"{prefix}.regions",
            "region code")
@@ -69,14 +86,21 @@ def validate_filter(course_filter: CourseFilter, reference: Reference,
            f"{prefix}.occupationFields", "occupation field")
     _pattern(f.occupations, OCCUPATION_CODE, f"{prefix}.occupations",
              "an occupation code: SSYK (four digits), DK-<DISCO-08> or NO-<STYRK-08>")
-    _codes(f.countries, COUNTRIES, f"{prefix}.countries", "country")
-    _pattern(f.isco_codes, ISCO_CODE, f"{prefix}.iscoCodes",
-             "an ISCO-08 unit group of four digits")
     _pattern(f.languages, LANGUAGE_CODE, f"{prefix}.languages",
              "an ISO 639-1 code of two lower-case letters")
     _pattern(f.providers, ORGANISATION_NUMBER, f"{prefix}.providers",
              "an organisation number NNNNNN-NNNN, a CVR number or a Norwegian organisation "
              "number")
+
+
+def validate_filter(course_filter: CourseFilter, reference: Reference,
+                    prefix: str = "filter") -> None:
+    """Codes must be known or well-formed, ranges ordered, lists bounded."""
+    f = course_filter
+    validate_codes(f, reference, prefix)
+    _codes(f.countries, COUNTRIES, f"{prefix}.countries", "country")
+    _pattern(f.isco_codes, ISCO_CODE, f"{prefix}.iscoCodes",
+             "an ISCO-08 unit group of four digits")
     for name, values in (("programmeTypes", f.programme_types), ("paces", f.paces),
                          ("schedules", f.schedules), ("deliveries", f.deliveries)):
         _bounded(values, f"{prefix}.{name}")

@@ -41,6 +41,7 @@ from core.search.model import GeoCircle
 from core.search.validation import (
     MAX_VALUES_PER_FILTER,
     resolve_near,
+    validate_codes,
     validate_page_size,
     validate_query,
 )
@@ -94,12 +95,7 @@ class VisitSearchService:
         for facet in VisitFacet:
             if len(where.selected(facet)) > MAX_VALUES_PER_FILTER:
                 raise InputError("filter", f"at most {MAX_VALUES_PER_FILTER} values per facet")
-        for code in where.regions:
-            if code not in self.reference.regions:
-                raise InputError("filter.regions", "not a Swedish region code")
-        for code in where.municipalities:
-            if code not in self.reference.municipalities:
-                raise InputError("filter.municipalities", "not a Swedish municipality code")
+        validate_codes(where, self.reference)
         if any(not 1 <= day <= 7 for day in where.weekdays):
             raise InputError("filter.weekdays", "ISO weekdays: 1 (Monday) to 7 (Sunday)")
         if any(value not in TIMES_OF_DAY for value in where.times_of_day):

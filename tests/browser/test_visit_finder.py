@@ -22,8 +22,10 @@ pytestmark = pytest.mark.browser
 
 SEARCH = """
 query ($filter: StudyVisitSearchFilterInput, $near: NearInput, $sort: StudyVisitSort!) {
-  searchStudyVisits(filter: $filter, near: $near, sort: $sort, first: 20) {
+  searchStudyVisits(filter: $filter, near: $near, sort: $sort, first: 20,
+                    facets: [TIME_OF_DAY, WEEKDAY]) {
     totalCount
+    facets { attribute values { value count } }
     edges { distanceKm node { id start seatsLeft } }
   }
 }
@@ -42,6 +44,18 @@ def wait_for_total(page: Page, total: int) -> None:
     expect(page.locator("#visits-view")).to_have_attribute("data-state", "ready")
 
 
+def expect_counts(page: Page, answer: dict[str, Any]) -> None:
+    """Each time of day and weekday shows the API's disjunctive count (0 when absent)."""
+    names = {"TIME_OF_DAY": "times", "WEEKDAY": "weekdays"}
+    for facet in answer["facets"]:
+        counts = {v["value"].upper(): v["count"] for v in facet["values"]}
+        choices = (["MORNING", "AFTERNOON", "EVENING"] if facet["attribute"] == "TIME_OF_DAY"
+                   else [str(day) for day in range(1, 8)])
+        for value in choices:
+            expect(page.locator(f"#visits-{names[facet['attribute']]}-{value}-count")
+                   ).to_have_attribute("data-count", str(counts.get(value, 0)))
+
+
 def test_visits_grouped_by_day_with_filters_and_distance(page: Page, site: str) -> None:
     page.goto("/#/visits")
     expect(page.get_by_role("heading", level=1)).to_have_text("Studiebesök")
@@ -54,12 +68,14 @@ def test_visits_grouped_by_day_with_filters_and_distance(page: Page, site: str) 
     days = Counter(datetime.fromisoformat(e["node"]["start"]).astimezone(SWEDEN).date()
                    for e in answer["edges"])
     expect(page.locator("#visit-list h3")).to_have_count(len(days))
+    expect_counts(page, answer)
 
-    page.get_by_role("checkbox", name="Förmiddag").check()
+    page.get_by_role("checkbox", name=re.compile("^Förmiddag")).check()
     page.get_by_role("checkbox", name="Bara med lediga platser").check()
     filtered = visits(site, filter={"timesOfDay": ["MORNING"], "onlyWithSeatsLeft": True})
     wait_for_total(page, filtered["totalCount"])
     assert filtered["totalCount"] < answer["totalCount"]
+    expect_counts(page, filtered)  # the times of day still count as if none were chosen
 
     page.locator("#visits-near").select_option("1280")
     near = {"municipalityCode": "1280", "radiusKm": 50}

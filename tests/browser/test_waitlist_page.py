@@ -1,5 +1,6 @@
 """The reference page on a full visit: the registration joins the waitlist and the page
-shows the place in line, in Swedish and in English."""
+shows the place in line, in Swedish and in English, on the course page and inline in the
+visit finder."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from redis.asyncio import Redis
 
 from core.settings import Settings
@@ -18,13 +19,15 @@ from core.visits.store import RegistrationStore, ReserveOutcome
 from tests.conftest import SampleIndex
 
 
-def _small_visit(sample_index: SampleIndex) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A course of the sample with an upcoming visit of few seats."""
+def _small_visit(sample_index: SampleIndex, rank: int = 0
+                 ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A course of the sample with an upcoming visit of few seats (the ``rank``-th
+    smallest, so that two tests fill two visits)."""
     soon = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=2)
     candidates = [(visit["capacity"], document["id"], document, visit)
                   for document in sample_index.documents for visit in document["studyVisits"]
                   if datetime.datetime.fromisoformat(visit["start"]) > soon]
-    _, _, document, visit = min(candidates, key=lambda c: (c[0], c[1]))
+    _, _, document, visit = sorted(candidates, key=lambda c: (c[0], c[1]))[rank]
     return document, visit
 
 
@@ -72,3 +75,39 @@ def test_a_full_visit_takes_a_registration_for_its_waitlist(
         expect(page.locator(".success")).to_contain_text(line)
         expect(success).to_be_focused()
         page.locator(".success .link-button").click()
+
+
+def test_the_visit_finder_offers_the_waitlist_inline_on_a_full_visit(
+    page: Page, site: str, sample_index: SampleIndex, page_settings: Settings,
+) -> None:
+    document, raw = _small_visit(sample_index, rank=1)
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, _fill(page_settings, Visit.from_document(document, raw))
+                      ).result()
+    page.goto("/#/visits")
+    page.locator("#visits-query").fill(document["title"])
+    item = _search_until_listed(page, raw["id"])
+    expect(item.locator(".seats")).to_have_text("Fullbokat")
+    item.get_by_role("button", name="Ställ dig i kö").click()
+    assert page.locator("#reg-waitlist").is_checked()
+    page.locator("#reg-name").fill("Kim Kö")
+    page.locator("#reg-email").fill("finder.queue@example.se")
+    page.locator("#reg-consent").check()
+    page.get_by_role("button", name="Skicka anmälan").click()
+    expect(page.locator("#reg-success")).to_have_text("Du står på väntelistan")
+    expect(page.locator(".success")).to_contain_text("Du är nummer 1 i kön")
+    # searched again, the full visit shows its line, read now
+    item = _search_until_listed(page, raw["id"])
+    expect(item.locator(".seats")).to_have_text("Fullbokat · 1 i kö")
+
+
+def _search_until_listed(page: Page, visit_id: str) -> Locator:
+    """Search the finder's text, then "load more" until the visit is listed."""
+    page.get_by_role("button", name="Sök studiebesök").click()
+    item = page.locator(f"li.visit[data-visit-id='{visit_id}']")
+    for _ in range(100):
+        expect(page.locator("#visits-view")).to_have_attribute("data-state", "ready")
+        if item.count():
+            return item
+        page.locator("#visits-more").click()
+    raise AssertionError(f"{visit_id} is not listed")

@@ -1,5 +1,6 @@
-"""The visit finder against live seats and feed loads: a taken seat shows at once, a
-removed visit leaves the visit index in the same load, a rebuild swaps both indexes."""
+"""The visit finder against live seats and feed loads: a taken seat and a waitlisted
+registration show at once, a removed visit leaves the visit index in the same load, a
+rebuild swaps both indexes."""
 
 from __future__ import annotations
 
@@ -25,21 +26,27 @@ FIND = """
 query Find($filter: StudyVisitSearchFilterInput) {
   searchStudyVisits(filter: $filter, first: 100) {
     totalCount
-    edges { node { id seatsLeft capacity } }
+    edges { waitlistLength node { id seatsLeft capacity waitlistLength } }
   }
 }
 """
 
 
-async def _find(client: httpx.AsyncClient, api: str, only_with_seats_left: bool
-                ) -> dict[str, int]:
+async def _edges(client: httpx.AsyncClient, api: str, only_with_seats_left: bool
+                 ) -> dict[str, dict[str, Any]]:
     response = await client.post(f"{api}/graphql", json={
         "query": FIND, "variables": {"filter": {"onlyWithSeatsLeft": only_with_seats_left}}})
     body = response.json()
     assert "errors" not in body, body
     page = body["data"]["searchStudyVisits"]
     assert page["totalCount"] == len(page["edges"])
-    return {e["node"]["id"]: e["node"]["seatsLeft"] for e in page["edges"]}
+    return {e["node"]["id"]: e for e in page["edges"]}
+
+
+async def _find(client: httpx.AsyncClient, api: str, only_with_seats_left: bool
+                ) -> dict[str, int]:
+    edges = await _edges(client, api, only_with_seats_left)
+    return {visit_id: edge["node"]["seatsLeft"] for visit_id, edge in edges.items()}
 
 
 async def test_the_last_seat_taken_shows_at_once(api: str, visit_index: VisitIndex) -> None:
@@ -59,6 +66,15 @@ async def test_the_last_seat_taken_shows_at_once(api: str, visit_index: VisitInd
         assert set(with_seats) == set(before) - {visit_index.two_seats}
         every = await _find(client, api, False)
         assert every[visit_index.two_seats] == 0
+        # the full visit's waitlist shows on its hit at once
+        full = (await _edges(client, api, False))[visit_index.two_seats]
+        assert (full["waitlistLength"], full["node"]["waitlistLength"]) == (0, 0)
+        queued = await register(client, api, registration_input(
+            visit_index.two_seats, "a3@example.se", joinWaitlistIfFull=True))
+        assert queued["errors"] == []
+        full = (await _edges(client, api, False))[visit_index.two_seats]
+        assert (full["waitlistLength"], full["node"]["waitlistLength"]) == (1, 1)
+        assert visit_index.two_seats not in await _find(client, api, True)
 
 
 def _visit_ids(meili: MeiliServer, index: str) -> set[str]:
