@@ -20,7 +20,7 @@ stored as the registration service stores them, for a visit built here.
 
 Also prints the CPU time per email of both sides (the plain loop's without composing; the
 worker's from its start-up log line to the last arrival), the worker's Redis commands per
-email during 2. (``INFO commandstats``) and its peak resident memory (VmHWM).
+email during 2. (:func:`per_email`) and its peak resident memory (VmHWM).
 ``--profile FILE`` records the worker with py-spy during 2., only samples that hold the
 GIL (its CPU time, not its waits; speedscope JSON, or collapsed stacks when FILE ends in
 ``.txt``), when py-spy is installed.
@@ -242,8 +242,10 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
 
 
 def per_email(commandstats: dict[str, Any], emails: int) -> str:
-    """The worker's Redis commands per email, by command (``INFO commandstats``; a
-    pipeline's commands share one round trip)."""
+    """The worker's Redis commands per email, by command (``INFO commandstats``: the
+    commands a script calls count too; a pipeline's or a MULTI's commands share one round
+    trip). The start-up cron jobs' commands are included (``purge_expired`` reads each
+    registration's TTL)."""
     calls = {name.removeprefix("cmdstat_"): int(stats["calls"])
              for name, stats in commandstats.items()}
     total = sum(calls.values())
