@@ -102,8 +102,9 @@ async def write_confirmed(redis: Redis, script: Any, keys: Sequence[str],
     the script, one round trip: the script as ``EVALSHA`` (a pipeline's registered script
     would cost a ``SCRIPT EXISTS`` first), sent once more after ``SCRIPT LOAD`` when the
     server does not know it (``NOSCRIPT``: it did not run). A wait the server refuses, or
-    no answer within the waits and :data:`CLIENT_MARGIN_SECONDS`, raises (``RedisError``,
-    ``TimeoutError``): then it is unknown whether the script ran.
+    no answer within the waits and :data:`CLIENT_MARGIN_SECONDS` (each time the pipeline is
+    sent), raises (``RedisError``, ``TimeoutError``): then it is unknown whether the script
+    ran.
     """
     reply, waits = await _script_and_waits(redis, script, keys, args, wait)
     if isinstance(reply, NoScriptError):
