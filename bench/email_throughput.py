@@ -19,9 +19,10 @@ stored as the registration service stores them, for a visit built here.
    from a registration's emails queued to each one's arrival at the sink (p50, p95, max).
 
 Also prints the CPU time per email of both sides (the plain loop's without composing; the
-worker's from its start-up log line to the last arrival) and the worker's peak resident
-memory (VmHWM). ``--profile FILE`` records the
-worker with py-spy during 2. (speedscope JSON, or collapsed stacks when FILE ends in
+worker's from its start-up log line to the last arrival), the worker's Redis commands per
+email during 2. (:func:`per_email`) and its peak resident memory (VmHWM).
+``--profile FILE`` records the worker with py-spy during 2., only samples that hold the
+GIL (its CPU time, not its waits; speedscope JSON, or collapsed stacks when FILE ends in
 ``.txt``), when py-spy is installed.
 """
 
@@ -40,6 +41,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import aiosmtplib
 from arq.connections import ArqRedis, RedisSettings, create_pool
@@ -198,6 +200,7 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         visit = sample_visit(int(time.time()) + 10 * 86_400)
         plain, plain_cpu = await plain_loop(settings, sink, args.emails)
         ids = await register(settings, redis, queue, visit, args.emails // 2)
+        await redis.config_resetstat()  # from here on, the worker's commands alone
         worker = worker_process(settings, folder / "worker.log").start()
         assert worker.process is not None
         profiler = _profiler(worker, args.profile)
@@ -211,6 +214,7 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
                 profiler.send_signal(signal.SIGINT)  # py-spy then writes its file
                 profiler.wait(60)
         worker_cpu = cpu_seconds([worker.process.pid]) - worker_cpu
+        commands = await redis.info("commandstats")
         arrivals = await sink.arrivals()
         ours = rate([arrivals[m] for m in expected])
         print(f"{'path':<12} {'emails':>6} {'emails/s':>9} {'ratio':>6} {'CPU ms/email':>13}")
@@ -218,6 +222,7 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
               f"{plain_cpu / args.emails * 1000:>13.2f}")
         print(f"{'worker':<12} {len(expected):>6} {ours:>9.0f} {ours / plain:>6.2f} "
               f"{worker_cpu / len(expected) * 1000:>13.2f}")
+        print(per_email(commands, len(expected)))
         latencies = await paced(settings, sink, redis, queue, visit, args.rate, args.seconds)
         latencies.sort()
         p95 = latencies[int(len(latencies) * 0.95)]
@@ -236,6 +241,20 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         own_redis.stop()
 
 
+def per_email(commandstats: dict[str, Any], emails: int) -> str:
+    """The worker's Redis commands per email, by command (``INFO commandstats``: the
+    commands a script calls count too; a pipeline's or a MULTI's commands share one round
+    trip). The start-up cron jobs' commands are included (``purge_expired`` reads each
+    registration's TTL)."""
+    calls = {name.removeprefix("cmdstat_"): int(stats["calls"])
+             for name, stats in commandstats.items()}
+    total = sum(calls.values())
+    listed = ", ".join(f"{name} {count / emails:.2f}"
+                       for name, count in sorted(calls.items(), key=lambda item: -item[1])
+                       if count / emails >= 0.05)
+    return f"worker's Redis commands per email: {total / emails:.2f} ({listed})"
+
+
 def _profiler(worker: ManagedProcess, path: Path | None) -> subprocess.Popen[bytes] | None:
     """py-spy recording the worker process into ``path``, if asked for."""
     if path is None:
@@ -247,7 +266,7 @@ def _profiler(worker: ManagedProcess, path: Path | None) -> subprocess.Popen[byt
     assert worker.process is not None
     form = "raw" if path.suffix == ".txt" else "speedscope"
     return subprocess.Popen([py_spy, "record", "--pid", str(worker.process.pid), "--format",
-                             form, "--output", str(path), "--rate", "200"],
+                             form, "--output", str(path), "--rate", "200", "--gil"],
                             stdout=subprocess.DEVNULL)
 
 

@@ -44,7 +44,7 @@ from enum import StrEnum
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 from core.errors import ServiceUnavailable
 from core.redis_values import as_text
@@ -99,18 +99,17 @@ async def write_confirmed(redis: Redis, script: Any, keys: Sequence[str],
     exception object when the script failed) and whether the waits confirmed it.
 
     Both waits count the writes of their own connection, so they go in one pipeline with
-    the script. A wait the server refuses, or no answer within the waits and
-    :data:`CLIENT_MARGIN_SECONDS`, raises (``RedisError``, ``TimeoutError``): then it is
-    unknown whether the script ran.
+    the script, one round trip: the script as ``EVALSHA`` (a pipeline's registered script
+    would cost a ``SCRIPT EXISTS`` first), sent once more after ``SCRIPT LOAD`` when the
+    server does not know it (``NOSCRIPT``: it did not run). A wait the server refuses, or
+    no answer within the waits and :data:`CLIENT_MARGIN_SECONDS` (each time the pipeline is
+    sent), raises (``RedisError``, ``TimeoutError``): then it is unknown whether the script
+    ran.
     """
-    async with asyncio.timeout(wait.longest_seconds + CLIENT_MARGIN_SECONDS):
-        async with redis.pipeline(transaction=False) as pipe:
-            await script(keys=keys, args=args, client=pipe)
-            if wait.local:
-                pipe.waitaof(1, 0, wait.timeout_ms)
-            if wait.replicas:
-                pipe.wait(wait.replicas, wait.replica_timeout_ms)
-            reply, *waits = await pipe.execute(raise_on_error=False)
+    reply, waits = await _script_and_waits(redis, script, keys, args, wait)
+    if isinstance(reply, NoScriptError):
+        await redis.script_load(script.script)
+        reply, waits = await _script_and_waits(redis, script, keys, args, wait)
     for answer in waits:
         if isinstance(answer, Exception):
             raise answer
@@ -120,6 +119,19 @@ async def write_confirmed(redis: Redis, script: Any, keys: Sequence[str],
     if wait.replicas:
         confirmed = confirmed and int(waits[0]) >= wait.replicas
     return reply, confirmed
+
+
+async def _script_and_waits(redis: Redis, script: Any, keys: Sequence[str],
+                            args: Sequence[Any], wait: AofWait) -> tuple[Any, list[Any]]:
+    async with asyncio.timeout(wait.longest_seconds + CLIENT_MARGIN_SECONDS):
+        async with redis.pipeline(transaction=False) as pipe:
+            pipe.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)
+            if wait.local:
+                pipe.waitaof(1, 0, wait.timeout_ms)
+            if wait.replicas:
+                pipe.wait(wait.replicas, wait.replica_timeout_ms)
+            reply, *waits = await pipe.execute(raise_on_error=False)
+    return reply, waits
 
 
 def aof_wait(settings: Settings) -> AofWait | None:

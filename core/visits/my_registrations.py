@@ -36,7 +36,7 @@ from core.visits.codec import decode_hash
 from core.visits.models import ErrorCode, FieldError, Language, Registration, RegistrationStatus
 from core.visits.pseudonyms import client_digest, email_digest
 from core.visits.ratelimit import _SCRIPT as SLIDING_WINDOW_SCRIPT
-from core.visits.tokens import TokenError, TokenProblem
+from core.visits.tokens import TokenError, TokenProblem, serializer
 from core.visits.validation import message, normalise_email
 from core.visits.waitlist_reads import waitlist_positions
 
@@ -52,7 +52,7 @@ def index_key(digest: str) -> str:
 
 
 def _serializer(secret_key: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret_key, salt=SALT)
+    return serializer(secret_key, SALT)
 
 
 def issue_my_token(settings: Settings, digest: str, now: float | None = None) -> str:

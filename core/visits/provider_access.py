@@ -46,7 +46,7 @@ from core.visits.models import (
 from core.visits.pseudonyms import email_digest
 from core.visits.service import ActionOutcome, ActionResult, VisitService
 from core.visits.store import TransitionOutcome
-from core.visits.tokens import TokenAction, TokenError, TokenProblem
+from core.visits.tokens import TokenAction, TokenError, TokenProblem, serializer
 from core.visits.visit_records import providers_key, records_key, visit_from_record
 
 SALT = "studyvisit.provider.v1"
@@ -91,7 +91,7 @@ class ProviderVisit:
 
 
 def _serializer(secret_key: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret_key, salt=SALT)
+    return serializer(secret_key, SALT)
 
 
 def organisation_digits(organisation_number: str) -> str:

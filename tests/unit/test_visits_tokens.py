@@ -3,7 +3,16 @@ import time
 import pytest
 from itsdangerous import URLSafeSerializer
 
-from core.visits.tokens import SALT, TokenAction, TokenError, TokenProblem, issue, verify
+from core.visits import my_registrations, provider_access
+from core.visits.tokens import (
+    SALT,
+    TokenAction,
+    TokenError,
+    TokenProblem,
+    issue,
+    serializer,
+    verify,
+)
 
 KEY = "k" * 40
 
@@ -15,6 +24,15 @@ def test_a_token_carries_only_the_id_the_action_and_the_expiry() -> None:
     assert (claims.registration_id, claims.action, claims.expires_at) == (
         "reg1", TokenAction.CONFIRM, expires)
     assert URLSafeSerializer(KEY, salt=SALT).loads(token) == ["reg1", "confirm", expires]
+
+
+@pytest.mark.parametrize("salt", [SALT, my_registrations.SALT, provider_access.SALT])
+def test_the_kept_serializer_signs_as_itsdangerous_default(salt: str) -> None:
+    """Links in emails already sent keep working: the same bytes as before."""
+    payload = ["reg1", "erase", 1_900_000_000]
+    assert serializer(KEY, salt).dumps(payload) == URLSafeSerializer(KEY, salt=salt).dumps(payload)
+    assert serializer(KEY, salt) is serializer(KEY, salt)
+    assert serializer(KEY, salt).dumps(payload) != serializer("j" * 40, salt).dumps(payload)
 
 
 def test_an_expired_token_is_refused() -> None:

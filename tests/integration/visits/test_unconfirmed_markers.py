@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from typing import Any
 
 import pytest
 from arq.connections import ArqRedis
@@ -117,3 +118,30 @@ async def test_a_sent_marker_no_replica_confirms_within_the_lease_is_kept_and_co
                    deadline=time.monotonic())  # the lease is over: no more waiting
     assert unconfirmed() == before + 1  # the operator sees it
     assert await _marker(redis) == "sent:1900000000"  # kept on the master, not undone
+
+
+def _calls(stats: dict[str, Any], command: str) -> int:
+    return int(stats.get(f"cmdstat_{command}", {}).get("calls", 0))
+
+
+async def test_a_waited_for_marker_is_one_script_run_with_its_wait_even_on_a_server_without_it(
+    redis: Redis,
+) -> None:
+    await _stored(redis)
+    waiting = Markers(redis, NO_REPLICA)
+    assert (await waiting.claim(PENDING.id, RECEIPT, "a1", 60_000)).state.value == "CLAIMED"
+    await redis.script_flush()  # as a restarted or newly promoted master: no script known
+    before = await redis.info("commandstats")
+    with pytest.raises(MarkerUnconfirmed):
+        await waiting.commit(PENDING.id, RECEIPT, "a1", 60_000)
+    assert (await _marker(redis)).startswith("committing:")  # written once, then waited for
+    for _ in range(2):  # the second time the server knows the script
+        with pytest.raises(MarkerUnconfirmed):
+            await waiting.finish(PENDING.id, RECEIPT, "a1", "sent:1900000000", confirm=True)
+    after = await redis.info("commandstats")
+    assert await _marker(redis) == "sent:1900000000"
+    assert _calls(after, "script|exists") == _calls(before, "script|exists")  # never asked
+    assert _calls(after, "script|load") - _calls(before, "script|load") == 2  # once per script
+    # refused unknown (NOSCRIPT, nothing ran) and sent again after the load, then known
+    assert _calls(after, "evalsha") - _calls(before, "evalsha") == 2 + 2 + 1
+    assert _calls(after, "wait") - _calls(before, "wait") == 2 + 2 + 1
