@@ -148,8 +148,9 @@ def graphql_outcome(errors: Iterable[GraphQLError]) -> str:
 
 
 class SearchCounters(Collector):
-    """The search cache's hits and misses and the compiled path's answers and hand-overs,
-    read from their own counters at scrape time (summed over this process's apps)."""
+    """The search cache's hits and misses (of whole answers and of parts) and the compiled
+    path's answers and hand-overs, read from their own counters at scrape time (summed
+    over this process's apps)."""
 
     def __init__(self) -> None:
         self._caches: weakref.WeakSet[SearchCache] = weakref.WeakSet()
@@ -167,6 +168,12 @@ class SearchCounters(Collector):
                                     "Search-cache look-ups by result.", labels=["result"])
         cache.add_metric(["hit"], sum(c.hits for c in caches))
         cache.add_metric(["miss"], sum(c.misses for c in caches))
+        parts = CounterMetricFamily(
+            "studyvisits_search_cache_parts",
+            "Look-ups of the queries of multi-searches missed as a whole, by result.",
+            labels=["result"])
+        parts.add_metric(["hit"], sum(c.part_hits for c in caches))
+        parts.add_metric(["miss"], sum(c.part_misses for c in caches))
         compiled = CounterMetricFamily(
             "studyvisits_compiled_search_requests",
             "Search requests answered by the compiled path or handed to graphql-core.",
@@ -174,6 +181,7 @@ class SearchCounters(Collector):
         compiled.add_metric(["compiled"], sum(e.stats.compiled for e in executors))
         compiled.add_metric(["fallback"], sum(e.stats.fallbacks for e in executors))
         yield cache
+        yield parts
         yield compiled
 
 

@@ -43,6 +43,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from procstat import cpu_seconds, pids_listening, rss_bytes
+from prometheus_client.parser import text_string_to_metric_families
 from search_mixes import ALL_MIXES, bodies, first_page_finder
 from search_stack import running_stack
 
@@ -221,6 +222,37 @@ def compare(api_run: Run, meili_run: Run, concurrency: int, duration: int, round
     return api, meili
 
 
+def cache_counts(api: str) -> dict[str, float]:
+    """The API's search-cache counters from its /metrics (of one process: with several
+    workers, of the one that answers): whole answers and parts, found and missed."""
+    text = httpx.get(f"{api}/metrics", timeout=10).text
+    counts: dict[str, float] = {}
+    for family in text_string_to_metric_families(text):
+        if family.name in ("studyvisits_search_cache_requests", "studyvisits_search_cache_parts"):
+            for sample in family.samples:
+                if sample.name.endswith("_total"):
+                    counts[f"{family.name}:{sample.labels['result']}"] = sample.value
+    return counts
+
+
+def cache_line(before: dict[str, float], after: dict[str, float], api: dict[str, Any],
+               meili: dict[str, Any]) -> str:
+    """Hit rates of the cache over a comparison, and CPU time per request of each side."""
+    def found(family: str) -> str:
+        hits, misses = (after.get(f"{family}:{r}", 0) - before.get(f"{family}:{r}", 0)
+                        for r in ("hit", "miss"))
+        return f"{100 * hits / (hits + misses):.0f}%" if hits + misses else "-"
+
+    def per_request(result: dict[str, Any], key: str) -> str:
+        return f"{1000 * result[key] / max(1, result['requests']):.2f}"
+
+    return (f"  cache: {found('studyvisits_search_cache_requests')} of whole answers and "
+            f"{found('studyvisits_search_cache_parts')} of parts (of searches missed "
+            f"whole) found; CPU ms per request: API {per_request(api, 'api_cpu_s')} + "
+            f"Meilisearch {per_request(api, 'meili_cpu_s')} (API's runs), Meilisearch "
+            f"{per_request(meili, 'meili_cpu_s')} (direct)")
+
+
 def _cpu(result: dict[str, Any], key: str) -> str:
     return f"{100 * result[key] / result['wall_s']:.0f}%"
 
@@ -290,11 +322,13 @@ def run(args: argparse.Namespace, api: str, meili: str, key: str, index: str) ->
             window = slice(number * per_run, (number + 1) * per_run)
             api_run = (f"{api}/graphql", api_bodies[window], {"Content-Type": "application/json"})
             meili_run = (f"{meili}/multi-search", meili_bodies[window], meili_headers)
+            counted = cache_counts(api)
             a, m = compare(api_run, meili_run, concurrency, args.duration, args.rounds, monitor)
+            cache = cache_line(counted, cache_counts(api), a, m)
             row = {"mix": mix, "concurrency": concurrency, "api": a, "meilisearch": m,
                    "rps_ratio": a["answered_rps"] / m["answered_rps"],
                    "p50_added_ms": a["p50_ms"] - m["p50_ms"],
-                   "paired_added_ms": a.pop("paired_added_ms")}
+                   "paired_added_ms": a.pop("paired_added_ms"), "cache": cache.strip()}
             paired = row["paired_added_ms"]
             rows.append(row)
             print(f"{mix:<20} {concurrency:>4} | {a['rps']:>9.1f} {a['p50_ms']:>6.2f} "
@@ -302,7 +336,7 @@ def run(args: argparse.Namespace, api: str, meili: str, key: str, index: str) ->
                   f"{_cpu(a, 'meili_cpu_s'):>5} | {m['rps']:>11.1f} {m['p50_ms']:>6.2f} "
                   f"{m['p95_ms']:>6.2f} {m['p99_ms']:>6.2f} {_cpu(m, 'meili_cpu_s'):>5} | "
                   f"{row['rps_ratio']:>5.2f} {row['p50_added_ms']:>+6.2f} "
-                  f"{'' if paired is None else f'{paired:+.2f}':>6}", flush=True)
+                  f"{'' if paired is None else f'{paired:+.2f}':>6}\n{cache}", flush=True)
             for name, result in (("API", a), ("Meilisearch", m)):
                 if result["failed"] or result["socket_errors"]:
                     print(f"  warning: {name}: {result['failed']} failed responses, "

@@ -263,16 +263,16 @@ class Generator:
         if page:
             after = encode_cursor(fingerprint(q, course_filter, None, SortOrder.RELEVANCE, ()),
                                   page * PAGE_SIZE - 1)
-        # As the page: the facets of its lists and study visits, not shown for "load more"
-        # (``@include(if: $withFacets)``), though the API still plans and counts them.
+        # As the page: the facets of its lists and study visits, left out of "load more"
+        # (``@include(if: $withFacets)``), which counts none.
         variables = {"query": q, "filter": selections or {}, "near": None,
                      "sort": "RELEVANCE", "first": PAGE_SIZE, "after": after,
                      "facets": [facet.name for facet in PAGE_FACETS],
                      "withFacets": after is None, "language": language.name}
         return Case(variables, SearchRequest(
             query=q, filter=course_filter, first=PAGE_SIZE, after=after,
-            facets=PAGE_FACETS,
-            language=language, highlights=frozenset(HIGHLIGHTABLE),
+            facets=PAGE_FACETS if after is None else (), language=language,
+            highlights=frozenset(HIGHLIGHTABLE),
             attributes=course_attributes(PAGE_FIELDS, PAGE_SUBFIELDS)))
 
 

@@ -21,9 +21,10 @@ answered from it even when its version is old or its TTL passed, for at most
 says so: ``"extensions": {"stale": true}`` (:func:`mark_stale`). Outdated entries are
 therefore kept (still bounded by number and bytes) until that window has passed.
 
-What is cached is decided by the compiled path: a whole response, or only the
-Meilisearch part when the response has per-request data (seats left of study visits).
-Errors are never cached.
+What is cached is decided by the compiled path: a whole response, or, when the response
+lists study visits, a template of it with Meilisearch's answer (seats left are filled in
+per request; the template holds until a visit it lists starts, then the answer is
+projected anew; see ``api.search.compiled.seat_template``). Errors are never cached.
 
 The parts of a multi-search (the main query and each disjunctive facet's count query) are
 cached too, each under the digest of the query as sent (:func:`part_key`), so that a
@@ -57,7 +58,7 @@ log = logging.getLogger(__name__)
 TTL_SECONDS = 60
 MAX_BYTES = 64 * 1024 * 1024
 RESPONSE = b"R"  # the whole response body
-MEILI = b"M"  # Meilisearch's multi-search answer only
+TEMPLATE = b"T"  # the response with seats left to fill in, and Meilisearch's answer
 PART = b"P"  # Meilisearch's answer to one query of a multi-search
 _WARN_EVERY_SECONDS = 60.0
 VERSION_MAX_AGE = 1.0  # seconds; see SearchCache.lookup

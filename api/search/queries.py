@@ -51,9 +51,9 @@ InterpretPlaceArg = Annotated[bool, _arg(
 class SearchSelection:
     """What a search's selection asks the service for: facets, highlights, node attributes.
 
-    Read from the field's first node with fragments followed and directives ignored, the
-    same for the resolver and the compiled path, so that both send Meilisearch the same
-    queries.
+    Read from the field's first node with fragments followed and ``@skip``/``@include``
+    applied (a "load more" that leaves out ``facets`` counts none), the same for the
+    resolver and the compiled path, so that both send Meilisearch the same queries.
     """
 
     facets: bool

@@ -2,7 +2,8 @@
 
 Meilisearch returns a hit's highlighted copy with every retrieved attribute, so fetching
 only what the selected ``Course`` fields need keeps responses small. Named fragments are
-followed like inline ones (a spread is not a field of the fragment's name).
+followed like inline ones (a spread is not a field of the fragment's name), and what
+``@skip``/``@include`` leave out is not selected.
 """
 
 from __future__ import annotations
@@ -68,10 +69,19 @@ COURSE_FIELD_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 NamesAt = Callable[[Sequence[str]], Iterable[str]]
 
 
+def included(directives: Mapping[str, Mapping[str, object]]) -> bool:
+    """Whether ``@skip``/``@include`` with these arguments (strawberry's ``directives`` of a
+    selection, variables replaced by their values) keep a selection."""
+    return directives.get("skip", {}).get("if") is not True \
+        and directives.get("include", {}).get("if") is not False
+
+
 def selected_names(selections: Iterable[Selection], path: Sequence[str] = ()) -> set[str]:
     """The names of the fields selected at ``path`` (through fragments too)."""
     names: set[str] = set()
     for selection in selections:
+        if not included(selection.directives):
+            continue
         if not isinstance(selection, SelectedField):
             names |= selected_names(selection.selections, path)
             continue

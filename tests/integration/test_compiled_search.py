@@ -317,3 +317,34 @@ async def test_a_dead_end_with_nothing_to_relax_to_has_graphql_core_s_did_you_me
     result = orjson.loads(fast)["data"]["searchCourses"]
     assert (result["totalCount"], result["relaxation"]) == (0, None)
     assert "eltekniker" in result["didYouMean"]
+
+
+LOAD_MORE = """
+query LoadMore($q: String!, $f: CourseFilterInput, $after: String, $withFacets: Boolean!) {
+  searchCourses(query: $q, filter: $f, first: 5, after: $after, facets: [REGION, PACE]) {
+    totalCount
+    facets @include(if: $withFacets) { attribute values { value count } }
+    edges { node { id title @skip(if: $withFacets) } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("with_facets", [True, False])
+async def test_fields_left_out_by_a_directive_are_not_asked_for(
+        plain: Api, compiled: Api, with_facets: bool) -> None:
+    variables = {"q": "", "f": {"regions": ["01"]}, "withFacets": with_facets}
+    for api in (plain, compiled, compiled):
+        before = len(api.meili_requests)
+        data = (await api.data(LOAD_MORE, variables))["searchCourses"]
+        (sent,) = api.meili_requests[before:]
+        main, *counts = orjson.loads(sent.content)["queries"]
+        assert data["edges"]
+        if with_facets:  # pace in the main query, region in its own count query
+            assert main["facets"] == ["pace"] and len(counts) == 1
+            assert main["attributesToRetrieve"] == ["id"]
+            assert [f["attribute"] for f in data["facets"]] == ["REGION", "PACE"]
+        else:  # a "load more": no facet counted, the title fetched
+            assert "facets" not in main and counts == []
+            assert sorted(main["attributesToRetrieve"]) == ["id", "title"]
+            assert "facets" not in data and all(e["node"]["title"] for e in data["edges"])

@@ -3,8 +3,10 @@
 Correctness first: after the indexer completes an update (documents, a rebuild swap, a
 settings change), the very next search shows it, from one API process or from two that
 share the Redis cache (in this process, and as two ``python -m api`` processes); seats
-left are never cached; the parts of a multi-search (each facet's count query) are held
-under the same rule; an indexer that cannot reach Redis changes nothing.
+left are never cached (a response listing study visits is held as a template to fill
+them into, and only until a visit it lists starts); the parts of a multi-search (each
+facet's count query) are held under the same rule; an indexer that cannot reach Redis
+changes nothing.
 """
 
 from __future__ import annotations
@@ -195,6 +197,42 @@ async def test_seats_left_are_fresh_from_a_cached_search(settings: Settings,
         (edge,) = (await _search(api, WITH_SEATS))["edges"]
         assert edge["node"]["studyVisits"][0]["seatsLeft"] == 4
         assert len(api.meili_requests) == sent  # the Meilisearch part came from the cache
+
+
+async def test_a_visit_listed_by_a_cached_answer_leaves_it_when_it_starts(
+        settings: Settings, cli: Any) -> None:
+    course = _course("K1", "Svetsare A")
+    later = course["studyVisits"][0]
+    soon = (datetime.datetime.fromisoformat(later["start"]) - datetime.timedelta(days=1)
+            ).replace(second=30)
+    course["studyVisits"] = [dict(later, id="SB0", start=soon.isoformat()), later]
+    assert cli("load", courses=[course]) == 0
+    async with running_api(settings) as api:
+        service = _executor(api).service
+        service.clock = lambda: soon.timestamp() - 20  # the visit's minute
+        (edge,) = (await _cached(api, WITH_SEATS))["edges"]
+        first, second = edge["node"]["studyVisits"]
+        assert (first["id"], second["id"]) == (f"{DOC}-K1~SB0", f"{DOC}-K1~SB1")
+        service.clock = lambda: soon.timestamp() + 1  # the same minute, the visit started
+        sent = len(api.meili_requests)
+        (edge,) = (await _search(api, WITH_SEATS))["edges"]
+        assert edge["node"]["studyVisits"] == [second]
+        assert len(api.meili_requests) == sent  # Meilisearch's answer held, projected anew
+
+
+async def test_seats_left_are_fresh_from_another_process_s_cached_answer(
+        settings: Settings, cli: Any) -> None:
+    shared = dataclasses.replace(settings, search_cache_redis=True)
+    assert cli("load", courses=[_course("K1", "Svetsare A")]) == 0
+    async with running_api(shared) as first, running_api(shared) as second:
+        (edge,) = (await _cached(first, WITH_SEATS))["edges"]
+        (visit,) = edge["node"]["studyVisits"]
+        await _search(second, WITH_SEATS)  # strawberry registers the document
+        Redis.from_url(settings.redis_url).sadd(active_registrations_key(visit["id"]), "r-1")
+        sent = len(second.meili_requests)
+        (edge,) = (await _search(second, WITH_SEATS))["edges"]
+        assert edge["node"]["studyVisits"] == [dict(visit, seatsLeft=visit["seatsLeft"] - 1)]
+        assert len(second.meili_requests) == sent  # the answer came from the shared cache
 
 
 async def test_a_search_missed_as_a_whole_is_answered_from_its_parts(

@@ -17,6 +17,7 @@ from api.search.selection import (
     COURSE_FIELD_ATTRIBUTES,
     SUBFIELD_ATTRIBUTES,
     course_attributes,
+    included,
     selected_course_attributes,
 )
 from core.reference import load_reference
@@ -136,3 +137,16 @@ def test_selected_course_attributes_follow_sub_selections() -> None:
     assert retrieval_list(selected_course_attributes(lambda path: selected[tuple(path)])) == [
         "id", "municipalityCode", "municipalityName", "regionCode", "_geo", "startDate",
         "contact"]
+
+
+@pytest.mark.parametrize(("directives", "kept"), [
+    ({}, True),
+    ({"skip": {"if": False}}, True), ({"skip": {"if": True}}, False),
+    ({"include": {"if": True}}, True), ({"include": {"if": False}}, False),
+    ({"skip": {"if": True}, "include": {"if": True}}, False),
+    ({"skip": {"if": False}, "include": {"if": False}}, False),
+    ({"deprecated": {}}, True),
+])
+def test_skip_and_include_decide_what_is_selected(
+        directives: dict[str, dict[str, object]], kept: bool) -> None:
+    assert included(directives) is kept

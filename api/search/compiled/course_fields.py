@@ -101,8 +101,8 @@ def _study_visits(d: Doc, p: Projection, a: Any) -> list[VisitSource]:
     return upcoming_visits(d, p.extras[NOW])
 
 
-def _seats_left(v: VisitSource, p: Projection, a: Any) -> int:
-    return max(0, int(v.raw["capacity"]) - int(p.extras[SEATS][v.raw["id"]]))
+def _seats_left(v: VisitSource, p: Projection, a: Any) -> Any:
+    return p.extras[SEATS](v)  # a marker, filled in per request (see .seat_template)
 
 
 def _end(v: VisitSource, p: Projection, a: Any) -> str:

@@ -31,7 +31,15 @@ import orjson
 
 from api.context import Resources
 from api.graphql.strings import has_unencodable
-from api.search.cache import MEILI, RESPONSE, Lookup, SearchCache, mark_stale, part_key
+from api.search.cache import (
+    RESPONSE,
+    TEMPLATE,
+    Entry,
+    Lookup,
+    SearchCache,
+    mark_stale,
+    part_key,
+)
 from api.search.failures import HandOver
 from api.search.queries import search_request
 from api.search.runtime import Menus, SearchRuntime
@@ -49,6 +57,7 @@ from .course_fields import CLOSES_HOURS_BEFORE, MENUS, NOW, REFERENCE, SEATS, up
 from .operation import CompiledOperation, RequestPlan, SearchRoot
 from .plan import Fallback, Projection
 from .registry import Registry
+from .seat_template import SeatMarkers, SeatTemplate, meili_of, template_of
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +147,9 @@ class SearchExecutor:
                    lookup: Lookup | None) -> bytes:
         if lookup is not None and lookup.may_hit:  # a likely hit is answered unplanned
             _, entry = await lookup.result()
-            if entry is not None and entry.kind == RESPONSE:
-                return entry.payload  # only valid requests were stored; planning is pure
+            held = _held(entry, self.service.clock())
+            if held is not None:  # only valid requests were stored; planning is pure
+                return await self._fill(plan, held, False)
         calls: list[SearchCall] = []
         for root in plan.roots:
             if isinstance(root, SearchRoot):
@@ -148,10 +158,11 @@ class SearchExecutor:
         version, entry = await lookup.result() if lookup is not None else (None, None)
         # A look-up without a version could not read Redis: seat counts would fail too.
         redis_down = lookup is not None and version is None
-        if entry is not None and entry.kind == RESPONSE:
-            return entry.payload
-        if entry is not None:
-            return await self._project(plan, variables, calls, orjson.loads(entry.payload),
+        held = _held(entry, self.service.clock())
+        if held is not None:
+            return await self._fill(plan, held, redis_down)
+        if entry is not None:  # a template that no longer holds: projected anew
+            return await self._project(plan, variables, calls, orjson.loads(_meili(entry)),
                                        redis_down)
         if time.monotonic() - self._search_failed_at < SEARCH_DOWN_SECONDS:
             stale = await self._stale(plan, variables, calls, lookup, None, redis_down)
@@ -165,11 +176,13 @@ class SearchExecutor:
             if stale is None:
                 raise HandOver(SEARCH, exc) from exc
             return stale
-        body = await self._project(plan, variables, calls, answer, redis_down)
+        template = self._render(plan, variables, calls, answer)
+        body = await self._fill(plan, template, redis_down)
         if self.cache is not None and lookup is not None and version is not None:
             until = min((call.fresh_until for call in calls), default=math.inf)
             if plan.dynamic:
-                await self.cache.store(lookup.key, version, MEILI, meili, until)
+                await self.cache.store(lookup.key, version, TEMPLATE, template.pack(meili),
+                                       min(until, template.until))
             else:
                 await self.cache.store(lookup.key, version, RESPONSE, body, until)
         return body
@@ -233,16 +246,22 @@ class SearchExecutor:
             return mark_stale(stale.payload)
         try:
             return mark_stale(await self._project(plan, variables, calls,
-                                                  orjson.loads(stale.payload),
-                                                  redis_down))
+                                                  orjson.loads(_meili(stale)), redis_down))
         except HandOver as handover:  # seats failed too: strawberry must call neither
             handover.failures[SEARCH] = failure or ServiceUnavailable(SEARCH)
             raise
 
     async def _project(self, plan: RequestPlan, variables: Any, calls: list[SearchCall],
                        answer: dict[str, Any], redis_down: bool = False) -> bytes:
+        return await self._fill(plan, self._render(plan, variables, calls, answer),
+                                redis_down)
+
+    def _render(self, plan: RequestPlan, variables: Any, calls: list[SearchCall],
+                answer: dict[str, Any]) -> SeatTemplate:
+        """The response to ``answer`` (Meilisearch's), its seats left still to be read."""
         results, relaxed_results = answer["results"], answer.get("relaxed", [])
-        now = datetime.datetime.now(datetime.UTC)
+        # The service's clock, which also dates the "upcoming" study visits it counts.
+        now = datetime.datetime.fromtimestamp(self.service.clock(), datetime.UTC)
         extras: dict[str, Any] = {REFERENCE: self.reference, MENUS: self.menus, NOW: now,
                                   CLOSES_HOURS_BEFORE: self.closes_hours_before}
         projection = Projection(variables, extras)
@@ -264,18 +283,7 @@ class SearchExecutor:
                 relaxed_start = relaxed_end
             pages.append(page)
             start = end
-        if plan.seats:
-            if redis_down:
-                raise HandOver(REGISTRATIONS, ServiceUnavailable(REGISTRATIONS))
-            ids = list(dict.fromkeys(v.raw["id"] for page in pages for doc in page.documents
-                                     for v in upcoming_visits(doc, now)))
-            try:
-                with registrations_outage():
-                    counts = await self.reads.execute(
-                        *[("SCARD", active_registrations_key(i)) for i in ids]) if ids else []
-            except ServiceUnavailable as exc:
-                raise HandOver(REGISTRATIONS, exc) from exc
-            extras[SEATS] = dict(zip(ids, counts, strict=True))
+        markers = extras[SEATS] = SeatMarkers()
         data: dict[str, Any] = {}
         pending = iter(pages)
         for entry in plan.roots:
@@ -283,7 +291,46 @@ class SearchExecutor:
                 data[entry] = "Query"
             else:
                 data[entry.key] = projection.object(entry.plan, next(pending))
-        return orjson.dumps({"data": data})
+        until = math.inf  # the first start of a visit listed: it then leaves the list
+        if plan.dynamic:
+            until = min((v.start.timestamp() for page in pages for doc in page.documents
+                         for v in upcoming_visits(doc, now)), default=math.inf)
+        return markers.template(orjson.dumps({"data": data}), until)
+
+    async def _fill(self, plan: RequestPlan, template: SeatTemplate, redis_down: bool
+                    ) -> bytes:
+        """The response of ``template`` with the seats left read now."""
+        if not plan.seats:
+            return template.fill({})
+        if redis_down:
+            raise HandOver(REGISTRATIONS, ServiceUnavailable(REGISTRATIONS))
+        ids = template.visit_ids()
+        try:
+            with registrations_outage():
+                counts = await self.reads.execute(
+                    *[("SCARD", active_registrations_key(i)) for i in ids]) if ids else []
+        except ServiceUnavailable as exc:
+            raise HandOver(REGISTRATIONS, exc) from exc
+        return template.fill(dict(zip(ids, counts, strict=True)))
+
+
+def _held(entry: Entry | None, now: float) -> SeatTemplate | None:
+    """The response an entry holds, seats left still to be read; None when there is none
+    or its template no longer holds at ``now`` (a visit it lists has started)."""
+    if entry is None:
+        return None
+    if entry.kind == RESPONSE:
+        return SeatTemplate(b"", [entry.payload], [])
+    if entry.kind == TEMPLATE:
+        template = template_of(entry.payload)
+        if template.until > now:
+            return template
+    return None
+
+
+def _meili(entry: Entry) -> bytes:
+    """Meilisearch's answer held in a template's (or an older process's) entry."""
+    return meili_of(entry.payload) if entry.kind == TEMPLATE else entry.payload
 
 
 def search_executor(registry: Registry[CompiledOperation], resources: Resources,

@@ -20,14 +20,17 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLIncludeDirective,
     GraphQLInputObjectType,
     GraphQLInputType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLSkipDirective,
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
+    SelectionNode,
     SelectionSetNode,
     VariableNode,
     get_nullable_type,
@@ -42,6 +45,7 @@ from graphql.execution.values import (
     VariableValues,
     VariableValueSource,
     get_argument_values,
+    get_directive_values,
     get_variable_values,
 )
 from graphql.pyutils import Undefined
@@ -194,17 +198,18 @@ class CompiledOperation:
             node = details[0].node
             roots.append(SearchRoot(key, node, not isinstance(type_, GraphQLNonNull),
                                     compiler.object_plan(inner, details),
-                                    self._selection(node)))
+                                    self._selection(node, variables)))
         return roots
 
     def search_kwargs(self, root: SearchRoot, variables: VariableValues) -> dict[str, Any]:
         """The resolver's keyword arguments, converted by strawberry as for the resolver."""
         return self.convert(get_argument_values(self.search_field, root.node, variables))
 
-    def _selection(self, node: FieldNode) -> SearchSelection:
-        """As the resolver reads it: the first node, fragments followed, no directives."""
-        return SearchSelection.read(
-            lambda path: _ast_names(node.selection_set, tuple(path), self.fragment_nodes))
+    def _selection(self, node: FieldNode, variables: VariableValues) -> SearchSelection:
+        """As the resolver reads it: the first node, fragments followed, ``@skip`` and
+        ``@include`` applied."""
+        return SearchSelection.read(lambda path: _ast_names(
+            node.selection_set, tuple(path), self.fragment_nodes, variables))
 
 
 def _bounded(type_: GraphQLInputType, seen: frozenset[str] = frozenset()) -> bool:
@@ -255,27 +260,38 @@ def _directives(document: DocumentNode) -> Iterator[DirectiveNode]:
 
 
 def _children(selection_set: SelectionSetNode | None,
-              fragments: dict[str, FragmentDefinitionNode]) -> Iterator[FieldNode]:
-    """The fields of a selection set, fragments followed, directives ignored."""
+              fragments: dict[str, FragmentDefinitionNode],
+              variables: VariableValues | None = None) -> Iterator[FieldNode]:
+    """The fields of a selection set, fragments followed; with ``variables``, those that
+    ``@skip``/``@include`` keep (else directives are ignored)."""
     for selection in (selection_set.selections if selection_set else ()):
+        if variables is not None and not _included(selection, variables):
+            continue
         if isinstance(selection, FieldNode):
             yield selection
         elif isinstance(selection, InlineFragmentNode):
-            yield from _children(selection.selection_set, fragments)
+            yield from _children(selection.selection_set, fragments, variables)
         elif isinstance(selection, FragmentSpreadNode):
             fragment = fragments.get(selection.name.value)
             if fragment is not None:
-                yield from _children(fragment.selection_set, fragments)
+                yield from _children(fragment.selection_set, fragments, variables)
+
+
+def _included(node: SelectionNode, variables: VariableValues) -> bool:
+    skip = get_directive_values(GraphQLSkipDirective, node, variables)
+    include = get_directive_values(GraphQLIncludeDirective, node, variables)
+    return not (skip and skip["if"]) and not (include and not include["if"])
 
 
 def _ast_names(selection_set: SelectionSetNode | None, path: tuple[str, ...],
-               fragments: dict[str, FragmentDefinitionNode]) -> set[str]:
+               fragments: dict[str, FragmentDefinitionNode],
+               variables: VariableValues) -> set[str]:
     names: set[str] = set()
-    for field in _children(selection_set, fragments):
+    for field in _children(selection_set, fragments, variables):
         if not path:
             names.add(field.name.value)
         elif field.name.value == path[0]:
-            names |= _ast_names(field.selection_set, path[1:], fragments)
+            names |= _ast_names(field.selection_set, path[1:], fragments, variables)
     return names
 
 

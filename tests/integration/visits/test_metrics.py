@@ -75,6 +75,7 @@ async def test_api_metrics_count_requests_cache_meilisearch_and_registrations(
     assert moved("studyvisits_registrations_total", outcome="invalid") == 1
     assert moved("studyvisits_search_cache_requests_total", result="hit") == 1
     assert moved("studyvisits_search_cache_requests_total", result="miss") == 1
+    assert moved("studyvisits_search_cache_parts_total", result="miss") >= 1  # the miss's
     assert moved("studyvisits_compiled_search_requests_total", path="compiled") == 2
     assert moved("studyvisits_meilisearch_request_duration_seconds_count",
                  endpoint="multi-search") == 2  # the hit sent nothing
