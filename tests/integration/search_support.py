@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import json
 import math
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
+from meilisearch import Client
 from starlette.applications import Starlette
 
 from api.app import create_app
 from core.meili_http import Exchange
 from core.reference import load_reference
 from core.settings import Settings
+from indexer.loader import CourseIndexer
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -220,3 +224,20 @@ async def search_all(api: Api, *, query: str = "", filter: dict[str, Any] | None
             break
         after = page["pageInfo"]["endCursor"]
     return edges, total
+
+
+@contextlib.asynccontextmanager
+async def api_over_feeds(settings: Settings, feeds: Iterable[dict[str, Any]], folder: Path
+                         ) -> AsyncIterator[Api]:
+    """The feeds written to ``folder``, rebuilt into ``settings``' index (every record
+    accepted), and the app running over it."""
+    paths = []
+    for number, feed in enumerate(feeds):
+        path = folder / f"{number}.json"
+        path.write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
+        paths.append(path)
+    client = Client(settings.meili_url, settings.meili_master_key)
+    summary = CourseIndexer(client, settings.meili_index, load_reference(), 120).rebuild(paths)
+    assert summary.rejected == 0, [str(r) for r in summary.rejections]
+    async with running_api(settings) as running:
+        yield running

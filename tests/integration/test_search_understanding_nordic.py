@@ -13,14 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from meilisearch import Client
 
-from core.reference import load_reference
 from devstack.mailsink import MailSink
-from indexer.loader import CourseIndexer
 from tests.conftest import MeiliServer, RedisServer, make_settings
 from tests.factories import make_course, make_feed, organisation_number
-from tests.integration.search_support import Api, running_api
+from tests.integration.search_support import Api, api_over_feeds
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "schema" / "examples" / "valid"
 AARHUS, ESBJERG, ODENSE, SYDDANMARK = "DK-0751", "DK-0561", "DK-0461", "DK-1083"
@@ -72,18 +69,10 @@ def _feeds() -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 async def api(meili_server: MeiliServer, redis_server: RedisServer, smtp_sink: MailSink,
               tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Api]:
-    folder: Path = tmp_path_factory.mktemp("nordic-understanding-feeds")
-    paths = []
-    for number, feed in enumerate(_feeds()):
-        path = folder / f"{number}.json"
-        path.write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
-        paths.append(path)
     settings = make_settings(meili_server, redis_server.url, smtp_sink,
                              MEILI_INDEX="nordic_understanding", SEARCH_CACHE_SIZE="0")
-    client = Client(settings.meili_url, settings.meili_master_key)
-    summary = CourseIndexer(client, settings.meili_index, load_reference(), 120).rebuild(paths)
-    assert summary.rejected == 0, [str(r) for r in summary.rejections]
-    async with running_api(settings) as running:
+    async with api_over_feeds(settings, _feeds(),
+                              tmp_path_factory.mktemp("nordic-understanding-feeds")) as running:
         yield running
 
 
