@@ -14,6 +14,8 @@ from api.search.loaders import seats_taken_loader
 from api.visits.types import StudyVisitFilterInput, StudyVisitListing, study_visit
 from core.errors import InputError
 from core.search.documents import course_from_document
+from core.search.geography import nordic_places
+from core.search.validation import KnownCodes
 from core.visits.catalog import VisitFilter, find_visit_document, list_visits
 from core.visits.validation import valid_visit_id
 
@@ -30,12 +32,13 @@ def _timestamp(value: datetime.datetime | None, argument: str) -> int | None:
 
 def _to_core(info: Info[Context, None], where: StudyVisitFilterInput | None) -> VisitFilter:
     where = where or StudyVisitFilterInput()
-    reference = info.context.resources.reference
-    if where.region_code is not None and where.region_code not in reference.regions:
-        raise InputError("filter.regionCode", "not a Swedish region code")
-    if (where.municipality_code is not None
-            and where.municipality_code not in reference.municipalities):
-        raise InputError("filter.municipalityCode", "not a Swedish municipality code")
+    reference, nordic = info.context.resources.reference, nordic_places()
+    if (where.region_code is not None
+            and where.region_code not in KnownCodes(reference.regions, nordic.regions)):
+        raise InputError("filter.regionCode", "not a known region code")
+    if (where.municipality_code is not None and where.municipality_code
+            not in KnownCodes(reference.municipalities, nordic.municipalities)):
+        raise InputError("filter.municipalityCode", "not a known municipality code")
     start_from = _timestamp(where.start_from, "filter.startFrom")
     now = int(datetime.datetime.now(datetime.UTC).timestamp())
     return VisitFilter(

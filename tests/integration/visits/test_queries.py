@@ -53,6 +53,11 @@ async def test_visits_by_course_region_municipality_and_time(
         assert _ids(await _list(client, api, first=2)) == everything[:2]
         bad = await _list(client, api, filter={"regionCode": "99"})
         assert bad["data"] is None and "regionCode" in bad["errors"][0]["message"]
+        # a Danish or Norwegian place is a known place (with no visits in this index)
+        assert _ids(await _list(client, api, filter={"regionCode": "DK-1084"})) == []
+        assert _ids(await _list(client, api, filter={"municipalityCode": "NO-0301"})) == []
+        unknown = await _list(client, api, filter={"municipalityCode": "DK-9999"})
+        assert unknown["data"] is None and "municipalityCode" in unknown["errors"][0]["message"]
 
 
 async def test_only_visits_with_seats_left(api: str, visit_index: VisitIndex) -> None:
