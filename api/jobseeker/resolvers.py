@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.jobseeker.pages import act_on_own, ics_url, my_registrations, read_token
-from api.search.enums import Language, to_core
+from api.search.enums import Country, Language, to_core
 from api.search.types import StudyVisit
 from api.visits.runtime import client_address
 from api.visits.types import (
@@ -41,6 +41,8 @@ class MyRegistration:
     created_at: datetime.datetime = strawberry.field(description="When it was made.")
     course_title: str = strawberry.field(description="The course's title (Swedish).")
     provider_name: str = strawberry.field(description="The training provider.")
+    country: Country = strawberry.field(
+        description="The provider's country: the visit's times are its time zone's.")
     visit: StudyVisit = strawberry.field(
         description="The visit as registered (seatsLeft is not counted here).")
     waitlist_position: int | None = strawberry.field(
@@ -71,7 +73,7 @@ def _mine(value: models.Registration, base_url: str, token: str) -> MyRegistrati
         id=strawberry.ID(value.id), status=RegistrationStatus[value.status.name],
         created_at=datetime.datetime.fromtimestamp(value.created_at, datetime.UTC),
         course_title=value.visit.course_title, provider_name=value.visit.provider_name,
-        visit=study_visit(value.visit, 0),
+        country=Country(value.visit.country.value), visit=study_visit(value.visit, 0),
         waitlist_position=(value.waitlist_position
                            if value.status is models.RegistrationStatus.WAITLISTED else None),
         ics_url=ics_url(base_url, token, value.id) if value.status.active else None)

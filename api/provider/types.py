@@ -7,7 +7,7 @@ from enum import Enum
 
 import strawberry
 
-from api.search.enums import Language
+from api.search.enums import Country, Language
 from api.search.types import StudyVisit
 from api.visits.types import RegistrationActionResult, RegistrationStatus, study_visit
 from core.visits import models
@@ -50,6 +50,8 @@ class ProviderStudyVisit:
     visit: StudyVisit = strawberry.field(description="The visit, with seats left.")
     course_id: strawberry.ID = strawberry.field(description="The visit's course.")
     course_title: str = strawberry.field(description="The course's title (Swedish).")
+    country: Country = strawberry.field(
+        description="The provider's country: the visit's times are its time zone's.")
     seats_taken: int = strawberry.field(description="Pending and confirmed registrations.")
     attended_count: int = strawberry.field(
         description="How many were marked as attended; kept after personal data is deleted.")
@@ -104,6 +106,7 @@ def provider_visit(item: ProviderVisit) -> ProviderStudyVisit:
         visit=study_visit(item.visit, item.seats_taken),
         course_id=strawberry.ID(item.visit.course_id),
         course_title=item.visit.course_title,
+        country=Country(item.visit.country.value),
         seats_taken=item.seats_taken,
         attended_count=item.attended_count,
         registrations=[provider_registration(r, item.attendance.get(r.id))
