@@ -3,9 +3,9 @@
 
 import { graphql } from "./api.js";
 import { h, replaceChildren } from "./dom.js";
-import { formatDateTime, formatNumber } from "./i18n.js";
+import { formatNumber } from "./i18n.js";
 import { CANCEL_MY_REGISTRATION, ERASE_MY_REGISTRATION, MY_REGISTRATIONS } from "./queries.js";
-import { st } from "./selfservice_text.js";
+import { st, visitTime } from "./selfservice_text.js";
 
 const CANCELLABLE = new Set(["PENDING", "CONFIRMED", "WAITLISTED", "OFFERED"]);
 const TOKEN_PROBLEMS = ["INVALID_TOKEN", "EXPIRED_TOKEN"];
@@ -21,7 +21,7 @@ function registrationItem(registration, index) {
   const headingId = `mine-registration-${index}`;
   const facts = [
     ["provider", registration.providerName],
-    ["when", `${formatDateTime(visit.start, country)} – ${formatDateTime(visit.end, country)}`],
+    ["when", visitTime(visit, country)],
     ["where", `${visit.address.street}, ${visit.address.postalCode} ${visit.address.city}`],
     ["status", st(registration.status)],
     registration.waitlistPosition === null ? null
@@ -33,7 +33,7 @@ function registrationItem(registration, index) {
   }, st(action));
   return h("li", { class: "card self-registration", "data-registration-id": registration.id },
     h("h2", { id: headingId, class: "card-title", tabindex: "-1" }, registration.courseTitle),
-    h("dl", { class: "facts self-facts" }, facts.map(([key, value]) => [h("dt", {}, st(key)), h("dd", {}, value)])),
+    h("dl", { class: "facts" }, facts.map(([key, value]) => [h("dt", {}, st(key)), h("dd", {}, value)])),
     h("div", { class: "row-actions" },
       registration.icsUrl ? h("a", { href: sameOrigin(registration.icsUrl), download: "" }, st("ics")) : "",
       CANCELLABLE.has(registration.status) ? button("cancel") : "",

@@ -9,7 +9,7 @@ import {
   DECIDE_PROVIDER_REGISTRATIONS, MARK_PROVIDER_ATTENDANCE, PROVIDER_STUDY_VISITS,
   UNDO_PROVIDER_CONFIRMATIONS,
 } from "./queries.js";
-import { st } from "./selfservice_text.js";
+import { st, visitTime } from "./selfservice_text.js";
 
 const REASONS = ["OTHER", "VISIT_FULL", "VISIT_CANCELLED", "NOT_SUITABLE"];
 const COLUMNS = ["select", "reference", "name", "email", "phone", "language", "status",
@@ -68,7 +68,7 @@ function visitSection(item, token, index) {
   const captionId = `provider-visit-registrations-${index}`;
   const csv = `/provider/visit.csv?${new URLSearchParams({ token, visit: visit.id, lang: language() })}`;
   const facts = [
-    ["when", `${formatDateTime(visit.start, item.country)} – ${formatDateTime(visit.end, item.country)}`],
+    ["when", visitTime(visit, item.country)],
     ["where", place(visit.address)],
     ["capacity", formatNumber(visit.capacity)], ["taken", formatNumber(item.seatsTaken)],
     ["waitlist", formatNumber(item.waitlistLength)],
@@ -82,8 +82,8 @@ function visitSection(item, token, index) {
   const labelledBy = `${headingId} ${timeId}`;
   return h("section", { class: "self-visit", "aria-labelledby": labelledBy, "data-visit-id": visit.id },
     h("h2", { id: headingId, tabindex: "-1" }, item.courseTitle),
-    h("dl", { class: "facts self-facts" }, facts.map(([key, value]) => [
-      h("dt", {}, st(key)), h("dd", key === "when" ? { id: timeId } : {}, value)])),
+    h("dl", { class: "visit-facts" }, facts.map(([key, value]) => h("div", {},
+      h("dt", {}, st(key)), h("dd", key === "when" ? { id: timeId } : {}, value)))),
     h("p", {}, h("a", { href: csv, download: "", "aria-describedby": labelledBy }, st("csv"))),
     item.registrations.length === 0 ? h("p", { class: "visits-none" }, st("noRegistrations")) : [
       h("div", { class: "table-scroll", role: "region", tabindex: "0",
@@ -121,9 +121,12 @@ export async function renderProviderView(view, token) {
         alert.textContent = st(answer.result);
         replaceChildren(list, h("p", {}, h("a", { href: "#/mine" }, st("newLink"))));
       } else {
-        replaceChildren(list, answer.visits.length
-          ? answer.visits.map((item, index) => visitSection(item, token, index))
-          : h("p", {}, st("noVisits")));
+        const { visits, visitCount } = answer;
+        replaceChildren(list, visits.length
+          ? visits.map((item, index) => visitSection(item, token, index))
+          : h("p", {}, st("noVisits")),
+        visitCount > visits.length
+          ? h("p", {}, st("moreVisits", { shown: visits.length, total: visitCount })) : "");
       }
       view.dataset.state = "ready";
     } catch {

@@ -185,12 +185,14 @@ export const REQUEST_MY_REGISTRATIONS_LINK = `
     }
   }`;
 
-/** The provider's view: its visits with who is coming, by the emailed link's token. */
+/** The provider's view: its visits with who is coming, by the emailed link's token (the
+ * first 100 keep the operation well inside the cost budget; visitCount tells of more). */
 export const PROVIDER_STUDY_VISITS = `
   query ProviderStudyVisits($token: String!) {
     providerStudyVisits(token: $token) {
       result
-      visits {
+      visitCount
+      visits(first: 100) {
         courseTitle country seatsTaken attendedCount waitlistLength
         visit { id start end capacity address { street postalCode city } }
         registrations { id reference name email phone language status createdAt attendance }
@@ -198,24 +200,26 @@ export const PROVIDER_STUDY_VISITS = `
     }
   }`;
 
-const DECISION_OUTCOMES = "result outcomes { registrationId result status }";
-
 export const DECIDE_PROVIDER_REGISTRATIONS = `
   mutation DecideProviderRegistrations($token: String!, $ids: [ID!]!,
                                        $decision: ProviderDecision!, $reason: DeclineReason) {
     decideProviderRegistrations(token: $token, registrationIds: $ids, decision: $decision,
-                                declineReason: $reason) { ${DECISION_OUTCOMES} }
+                                declineReason: $reason) {
+      result outcomes { registrationId result status }
+    }
   }`;
 
 export const UNDO_PROVIDER_CONFIRMATIONS = `
   mutation UndoProviderConfirmations($token: String!, $ids: [ID!]!) {
-    undoProviderConfirmations(token: $token, registrationIds: $ids) { ${DECISION_OUTCOMES} }
+    undoProviderConfirmations(token: $token, registrationIds: $ids) {
+      result outcomes { registrationId result status }
+    }
   }`;
 
 export const MARK_PROVIDER_ATTENDANCE = `
   mutation MarkProviderAttendance($token: String!, $ids: [ID!]!, $attended: Boolean!) {
     markProviderAttendance(token: $token, registrationIds: $ids, attended: $attended) {
-      ${DECISION_OUTCOMES}
+      result outcomes { registrationId result status }
     }
   }`;
 

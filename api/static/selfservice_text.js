@@ -1,7 +1,7 @@
 // The words of the provider's view (#/provider) and the jobseeker's list (#/mine?token=…),
 // in Swedish, English, Danish and Norwegian (Bokmål); the same words as the server pages.
 
-import { language } from "./i18n.js";
+import { formatDateTime, formatTime, language } from "./i18n.js";
 
 const STRINGS = {
   sv: {
@@ -12,7 +12,8 @@ const STRINGS = {
     INVALID_TOKEN: "Länken är inte giltig. Be om en ny länk.",
     EXPIRED_TOKEN: "Länken har gått ut. Be om en ny länk.",
     newLink: "Be om en ny länk",
-    noVisits: "Ni har inga kommande studiebesök.", noRegistrations: "Inga anmälningar än.", registrations: "Anmälningar",
+    noVisits: "Ni har inga kommande studiebesök.",
+    moreVisits: "Här visas de första {shown} av {total} besöken.", noRegistrations: "Inga anmälningar än.", registrations: "Anmälningar",
     noMine: "Du har inga anmälningar.",
     when: "Tid", where: "Plats", capacity: "Platser", taken: "Bokade", waitlist: "Väntelista",
     attendedCount: "Kom på besöket", course: "Utbildning", provider: "Anordnare",
@@ -46,7 +47,8 @@ const STRINGS = {
     INVALID_TOKEN: "The link is not valid. Ask for a new link.",
     EXPIRED_TOKEN: "The link has expired. Ask for a new link.",
     newLink: "Ask for a new link",
-    noVisits: "You have no upcoming study visits.", noRegistrations: "No registrations yet.", registrations: "Registrations",
+    noVisits: "You have no upcoming study visits.",
+    moreVisits: "The first {shown} of {total} visits are shown here.", noRegistrations: "No registrations yet.", registrations: "Registrations",
     noMine: "You have no registrations.",
     when: "Time", where: "Place", capacity: "Seats", taken: "Booked", waitlist: "Waitlist",
     attendedCount: "Attended", course: "Course", provider: "Provider",
@@ -81,7 +83,8 @@ const STRINGS = {
     INVALID_TOKEN: "Linket er ikke gyldigt. Bed om et nyt link.",
     EXPIRED_TOKEN: "Linket er udløbet. Bed om et nyt link.",
     newLink: "Bed om et nyt link",
-    noVisits: "I har ingen kommende studiebesøg.", noRegistrations: "Ingen tilmeldinger endnu.",
+    noVisits: "I har ingen kommende studiebesøg.",
+    moreVisits: "Her vises de første {shown} af {total} besøg.", noRegistrations: "Ingen tilmeldinger endnu.",
     registrations: "Tilmeldinger",
     noMine: "Du har ingen tilmeldinger.",
     when: "Tid", where: "Sted", capacity: "Pladser", taken: "Booket", waitlist: "Venteliste",
@@ -117,7 +120,8 @@ const STRINGS = {
     INVALID_TOKEN: "Lenken er ikke gyldig. Be om en ny lenke.",
     EXPIRED_TOKEN: "Lenken har utløpt. Be om en ny lenke.",
     newLink: "Be om en ny lenke",
-    noVisits: "Dere har ingen kommende studiebesøk.", noRegistrations: "Ingen påmeldinger ennå.",
+    noVisits: "Dere har ingen kommende studiebesøk.",
+    moreVisits: "Her vises de første {shown} av {total} besøkene.", noRegistrations: "Ingen påmeldinger ennå.",
     registrations: "Påmeldinger",
     noMine: "Du har ingen påmeldinger.",
     when: "Tid", where: "Sted", capacity: "Plasser", taken: "Booket", waitlist: "Venteliste",
@@ -156,4 +160,9 @@ export function st(key, vars = {}) {
 export function routeToken(hash) {
   const query = hash.indexOf("?");
   return query < 0 ? "" : new URLSearchParams(hash.slice(query + 1)).get("token") ?? "";
+}
+
+/** A visit's time in its course country's zone, e.g. "tors 10 dec. 13:00–15:00". */
+export function visitTime(visit, country) {
+  return `${formatDateTime(visit.start, country)}–${formatTime(visit.end, country)}`;
 }
