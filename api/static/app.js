@@ -6,12 +6,12 @@ import { coursePage } from "./course.js";
 import { h, replaceChildren } from "./dom.js";
 import { facetAttributes, renderActiveFilters, renderFacets } from "./facets.js";
 import { apiLanguage, language, setLanguage, t, tCount } from "./i18n.js";
+import { renderMyVisits } from "./myvisits.js";
 import { municipalityName, nearCountries, readNear, renderNearOptions, showNear } from "./near.js";
+import { renderProviderView } from "./provider.js";
 import { COURSE, FACET_VALUES, PLACES, SEARCH_COURSES, SUGGESTIONS } from "./queries.js";
 import { renderRanges } from "./ranges.js";
 import { resultCards } from "./results.js";
-import { renderMyVisits } from "./myvisits.js";
-import { renderProviderView } from "./provider.js";
 import { renderSelfService } from "./selfservice.js";
 import { routeToken } from "./selfservice_text.js";
 import { SORTS, emptySearch, hasFilters, parseRoute, searchHash, searchVariables } from "./state.js";
@@ -250,7 +250,8 @@ function setupSearchForm() {
   $("load-more").addEventListener("click", () => runSearch({ more: true }));
   document.querySelector(".skip-link").addEventListener("click", (event) => {
     event.preventDefault(); // keep the search in the URL
-    // The visible view's main heading: the results, the course or the visit results.
+    // The visible view's main heading: a self-service view's, the visit results, the
+    // course or the results.
     const selfService = SELF_SERVICE_VIEWS.map($).find((view) => !view.hidden);
     if (selfService) selfService.querySelector("h1")?.focus();
     else if (!$("visits-view").hidden) visits.focusResults($("visits-view"));

@@ -51,6 +51,7 @@ export async function renderMyVisits(view, token) {
     view.dataset.state = "loading";
     try {
       const { myRegistrations: answer } = await graphql(MY_REGISTRATIONS, { token });
+      if (!list.isConnected) return; // the view was built anew meanwhile
       if (answer.result !== "DONE") {
         alert.textContent = st(answer.result);
         replaceChildren(list, h("p", {}, h("a", { href: "#/mine" }, st("newLink"))));

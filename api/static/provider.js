@@ -117,6 +117,7 @@ export async function renderProviderView(view, token) {
     view.dataset.state = "loading";
     try {
       const { providerStudyVisits: answer } = await graphql(PROVIDER_STUDY_VISITS, { token });
+      if (!list.isConnected) return; // the view was built anew meanwhile
       if (answer.result !== "DONE") {
         alert.textContent = st(answer.result);
         replaceChildren(list, h("p", {}, h("a", { href: "#/mine" }, st("newLink"))));

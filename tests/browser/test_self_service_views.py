@@ -4,8 +4,8 @@ the reference page, in headless Chromium against the real API, Redis and Meilise
 The provider sees exactly its registrations, reaches every control by the keyboard and
 confirms two at once; the jobseeker sees their registration and cancels it by the
 keyboard; both are checked through the API afterwards. Each view is axe-core clean in
-Swedish and English (the jobseeker's in Danish too); a tampered token shows an alert and
-no one's data.
+Swedish and English, the provider's in Norwegian and the jobseeker's in Danish too; a
+tampered token shows an alert and no one's data.
 """
 
 from __future__ import annotations
@@ -132,6 +132,10 @@ def _provider_confirms_two(page: Page, site: str, token: str, saga: str, tor: st
     page.locator("#provider-view[data-state=ready]").wait_for()
     assert view.locator("td[data-column=status]").all_inner_texts() == ["confirmed"] * 2
     assert view.get_by_role("columnheader", name="Reference").count() == 1
+    assert _axe_violations(page) == []
+
+    _open(page, f"/?lang=nb#/provider?token={token}", "Studiebesøkene deres")
+    assert view.locator("td[data-column=status]").all_inner_texts() == ["bekreftet"] * 2
     assert _axe_violations(page) == []
     page.get_by_role("button", name="På svenska").click()
 
