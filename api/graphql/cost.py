@@ -118,7 +118,7 @@ def list_sizes(max_page_size: int) -> dict[tuple[str, str], ListSize]:
         ("StudyVisitConnection", "facets"): ListSize(len(VisitFacet)),
         ("StudyVisitFacet", "values"): ListSize(MAX_VISIT_FACET_VALUES),
         # provider self-service (core/visits/provider_access.py)
-        ("ProviderStudyVisitsPayload", "visits"): ListSize(MAX_VISITS),
+        ("ProviderStudyVisitsPayload", "visits"): ListSize(MAX_VISITS, "first", MAX_VISITS),
         ("ProviderStudyVisit", "registrations"): ListSize(MAX_CAPACITY),
         ("ProviderStudyVisit", "waitlist"): ListSize(MAX_WAITLIST_LISTED),
         ("ProviderDecisionsPayload", "outcomes"): ListSize(MAX_DECISIONS_PER_REQUEST),

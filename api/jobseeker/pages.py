@@ -36,7 +36,7 @@ from core.visits.formatting import visit_when
 from core.visits.ics import domain_of, download
 from core.visits.models import Language, Registration, RegistrationStatus
 from core.visits.my_registrations import MyRegistrations, verify_my_token
-from core.visits.service import ActionResult
+from core.visits.service import ActionOutcome, ActionResult
 from core.visits.tokens import TokenAction, TokenError, TokenProblem
 
 PAGE_PATH = "/mine"
@@ -79,6 +79,17 @@ def read_token(request: Request, token: str) -> str | ActionResult:
     except TokenError as exc:
         return (ActionResult.EXPIRED_TOKEN if exc.problem is TokenProblem.EXPIRED
                 else ActionResult.INVALID_TOKEN)
+
+
+async def act_on_own(request: Request, digest: str, registration_id: str, action: TokenAction
+                     ) -> ActionOutcome:
+    """Cancel or erase one of the address's registrations (NOT_FOUND when it is not
+    theirs): the page's POST and the GraphQL mutations."""
+    if not await my_registrations(request).owns(digest, registration_id):
+        return ActionOutcome(ActionResult.NOT_FOUND)
+    outcome = await visit_service(request).apply(registration_id, action)
+    log.info("my study visits action: action=%s result=%s", action.value, outcome.result.value)
+    return outcome
 
 
 def _problem(result: ActionResult, lang: Language) -> HTMLResponse:
@@ -146,11 +157,12 @@ async def _act(request: Request) -> Response:
         return _problem(digest, lang)
     action = {"cancel": TokenAction.CANCEL, "erase": TokenAction.ERASE}.get(
         field(fields, "action"))
-    registration_id = field(fields, "registration")
-    if action is None or not await my_registrations(request).owns(digest, registration_id):
-        return page(t["not_found_title"], f"<p>{e(t['not_found'])}</p>", lang, 404)
-    outcome = await visit_service(request).apply(registration_id, action)
-    log.info("my study visits action: action=%s result=%s", action.value, outcome.result.value)
+    not_found = page(t["not_found_title"], f"<p>{e(t['not_found'])}</p>", lang, 404)
+    if action is None:
+        return not_found
+    outcome = await act_on_own(request, digest, field(fields, "registration"), action)
+    if outcome.result is ActionResult.NOT_FOUND:
+        return not_found
     back = f"{base_path(request)}{PAGE_PATH}?" + urlencode({"token": token, "lang": lang.value})
     link = f'<p><a href="{e(back)}">{e(_TITLE[lang])}</a></p>'
     if outcome.result is not ActionResult.DONE:

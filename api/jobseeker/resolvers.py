@@ -1,5 +1,5 @@
-"""The jobseeker's self-service in GraphQL: ask for the "my study visits" link, and list
-the registrations with its token. Thin resolvers over
+"""The jobseeker's self-service in GraphQL: ask for the "my study visits" link, list the
+registrations with its token, and cancel or erase one of them. Thin resolvers over
 :class:`core.visits.my_registrations.MyRegistrations`."""
 
 from __future__ import annotations
@@ -11,19 +11,27 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.jobseeker.pages import ics_url, my_registrations, read_token
-from api.search.enums import Language, to_core
+from api.jobseeker.pages import act_on_own, ics_url, my_registrations, read_token
+from api.search.enums import Country, Language, to_core
 from api.search.types import StudyVisit
 from api.visits.runtime import client_address
 from api.visits.types import (
+    RegistrationActionPayload,
     RegistrationActionResult,
     RegistrationError,
     RegistrationStatus,
+    action_payload,
     error,
     study_visit,
 )
 from core.visits import models
 from core.visits.service import ActionResult
+from core.visits.tokens import TokenAction
+
+MyToken = Annotated[str, strawberry.argument(
+    description="The token of the emailed \"my study visits\" link.")]
+MyRegistrationId = Annotated[strawberry.ID, strawberry.argument(
+    description="One of the registrations myRegistrations lists for that token.")]
 
 
 @strawberry.type(description="One of the jobseeker's own registrations.")
@@ -33,6 +41,8 @@ class MyRegistration:
     created_at: datetime.datetime = strawberry.field(description="When it was made.")
     course_title: str = strawberry.field(description="The course's title (Swedish).")
     provider_name: str = strawberry.field(description="The training provider.")
+    country: Country = strawberry.field(
+        description="The provider's country: the visit's times are its time zone's.")
     visit: StudyVisit = strawberry.field(
         description="The visit as registered (seatsLeft is not counted here).")
     waitlist_position: int | None = strawberry.field(
@@ -63,7 +73,7 @@ def _mine(value: models.Registration, base_url: str, token: str) -> MyRegistrati
         id=strawberry.ID(value.id), status=RegistrationStatus[value.status.name],
         created_at=datetime.datetime.fromtimestamp(value.created_at, datetime.UTC),
         course_title=value.visit.course_title, provider_name=value.visit.provider_name,
-        visit=study_visit(value.visit, 0),
+        country=Country(value.visit.country.value), visit=study_visit(value.visit, 0),
         waitlist_position=(value.waitlist_position
                            if value.status is models.RegistrationStatus.WAITLISTED else None),
         ics_url=ics_url(base_url, token, value.id) if value.status.active else None)
@@ -74,7 +84,7 @@ class JobseekerQuery:
     @strawberry.field(description="The registrations of the address the token was sent to.")
     async def my_registrations(
         self, info: Info[Context, None],
-        token: Annotated[str, strawberry.argument(description="The emailed link's token.")],
+        token: MyToken,
     ) -> MyRegistrationsPayload:
         request = info.context.request
         digest = read_token(request, token)
@@ -99,3 +109,29 @@ class JobseekerMutation:
         outcome = await my_registrations(request).request_link(
             email, to_core(language, models.Language), client_address(request))
         return RequestMyRegistrationsLinkPayload(errors=[error(e) for e in outcome.errors])
+
+    @strawberry.mutation(description="Cancel one of the token's registrations (also leaving "
+                                     "the waitlist); frees the seat. NOT_FOUND for a "
+                                     "registration of another address.")
+    async def cancel_my_registration(self, info: Info[Context, None], token: MyToken,
+                                     registration_id: MyRegistrationId
+                                     ) -> RegistrationActionPayload:
+        return await _act(info, token, registration_id, TokenAction.CANCEL)
+
+    @strawberry.mutation(description="Delete one of the token's registrations and its personal "
+                                     "data now (right to erasure). NOT_FOUND for a "
+                                     "registration of another address.")
+    async def erase_my_registration(self, info: Info[Context, None], token: MyToken,
+                                    registration_id: MyRegistrationId
+                                    ) -> RegistrationActionPayload:
+        return await _act(info, token, registration_id, TokenAction.ERASE)
+
+
+async def _act(info: Info[Context, None], token: str, registration_id: strawberry.ID,
+               action: TokenAction) -> RegistrationActionPayload:
+    request = info.context.request
+    digest = read_token(request, token)
+    if isinstance(digest, ActionResult):
+        return action_payload(digest, None)
+    outcome = await act_on_own(request, digest, str(registration_id), action)
+    return action_payload(outcome.result, outcome.status)

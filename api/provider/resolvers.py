@@ -46,10 +46,10 @@ class ProviderQuery:
         access = provider_access(info.context.request)
         claims = access.claims(token)
         if isinstance(claims, ActionResult):
-            return ProviderStudyVisitsPayload(result=token_result(claims), visits=[])
+            return ProviderStudyVisitsPayload(result=token_result(claims), listed=[])
         listing = await access.list_visits(claims)
         return ProviderStudyVisitsPayload(result=token_result(ActionResult.DONE),
-                                          visits=[provider_visit(item) for item in listing])
+                                          listed=[provider_visit(item) for item in listing])
 
 
 def _batch(info: Info[Context, None], token: str, registration_ids: list[strawberry.ID]

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
-from api.search.enums import Language
+from api.search.enums import Country, Language
 from api.search.types import StudyVisit
 from api.visits.types import RegistrationActionResult, RegistrationStatus, study_visit
+from core.errors import InputError
 from core.visits import models
 from core.visits.attendance import Attendance, MarkResult
-from core.visits.provider_access import DecisionOutcome, ProviderVisit
+from core.visits.provider_access import MAX_VISITS, DecisionOutcome, ProviderVisit
 from core.visits.service import ActionResult
 from core.visits.short_reference import short_reference
 
@@ -50,6 +52,8 @@ class ProviderStudyVisit:
     visit: StudyVisit = strawberry.field(description="The visit, with seats left.")
     course_id: strawberry.ID = strawberry.field(description="The visit's course.")
     course_title: str = strawberry.field(description="The course's title (Swedish).")
+    country: Country = strawberry.field(
+        description="The provider's country: the visit's times are its time zone's.")
     seats_taken: int = strawberry.field(description="Pending and confirmed registrations.")
     attended_count: int = strawberry.field(
         description="How many were marked as attended; kept after personal data is deleted.")
@@ -65,8 +69,21 @@ class ProviderStudyVisit:
 class ProviderStudyVisitsPayload:
     result: RegistrationActionResult = strawberry.field(
         description="DONE, or INVALID_TOKEN / EXPIRED_TOKEN (then `visits` is empty).")
-    visits: list[ProviderStudyVisit] = strawberry.field(
-        description="Upcoming visits whose course names the token's contact, by start.")
+    listed: strawberry.Private[list[ProviderStudyVisit]]
+
+    @strawberry.field(description="Upcoming visits whose course names the token's contact, by "
+                                  "start: the first `first` of them.")
+    def visits(self, first: Annotated[int, strawberry.argument(
+            description=f"At most this many (0 to {MAX_VISITS}); asking for fewer keeps "
+                        "the operation's cost down.")] = MAX_VISITS,
+               ) -> list[ProviderStudyVisit]:
+        if not 0 <= first <= MAX_VISITS:
+            raise InputError("first", f"between 0 and {MAX_VISITS}")
+        return self.listed[:first]
+
+    @strawberry.field(description="How many visits there are in all.")
+    def visit_count(self) -> int:
+        return len(self.listed)
 
 
 @strawberry.type(description="What became of one registration of a decision.")
@@ -104,6 +121,7 @@ def provider_visit(item: ProviderVisit) -> ProviderStudyVisit:
         visit=study_visit(item.visit, item.seats_taken),
         course_id=strawberry.ID(item.visit.course_id),
         course_title=item.visit.course_title,
+        country=Country(item.visit.country.value),
         seats_taken=item.seats_taken,
         attended_count=item.attended_count,
         registrations=[provider_registration(r, item.attendance.get(r.id))

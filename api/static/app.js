@@ -6,11 +6,14 @@ import { coursePage } from "./course.js";
 import { h, replaceChildren } from "./dom.js";
 import { facetAttributes, renderActiveFilters, renderFacets } from "./facets.js";
 import { apiLanguage, language, setLanguage, t, tCount } from "./i18n.js";
+import { renderMyVisits } from "./myvisits.js";
 import { municipalityName, nearCountries, readNear, renderNearOptions, showNear } from "./near.js";
+import { renderProviderView } from "./provider.js";
 import { COURSE, FACET_VALUES, PLACES, SEARCH_COURSES, SUGGESTIONS } from "./queries.js";
 import { renderRanges } from "./ranges.js";
 import { resultCards } from "./results.js";
 import { renderSelfService } from "./selfservice.js";
+import { routeToken } from "./selfservice_text.js";
 import { SORTS, emptySearch, hasFilters, parseRoute, searchHash, searchVariables } from "./state.js";
 import { renderUnderstanding } from "./understanding.js";
 import { visitFinder } from "./visits.js";
@@ -160,22 +163,29 @@ async function showCourse(id) {
   view.querySelector("h1").focus();
 }
 
-/** "My study visits" (#/mine): the link forms, in place of the other views. */
-function showSelfService() {
-  for (const id of ["search-view", "course-view", "visits-view"]) $(id).hidden = true;
-  const view = $("mine-view");
-  renderSelfService(view);
-  view.hidden = false;
+const SELF_SERVICE_VIEWS = ["mine-view", "provider-view"];
+
+/** "My study visits" (#/mine: the link forms; with the emailed link's token, the list) or
+ * the provider's view (#/provider?token=…), in place of the other views. */
+function showSelfService(id) {
+  for (const other of ["search-view", "course-view", "visits-view", ...SELF_SERVICE_VIEWS]) {
+    $(other).hidden = other !== id;
+  }
+  const view = $(id);
+  const token = routeToken(location.hash);
+  if (id === "provider-view") renderProviderView(view, token);
+  else if (token) renderMyVisits(view, token);
+  else renderSelfService(view);
   document.title = view.querySelector("h1").textContent;
 }
 
 function route() {
   if (location.hash && !location.hash.startsWith("#/")) return; // an in-page anchor
-  if (location.hash.startsWith("#/mine")) {
-    showSelfService();
+  if (location.hash.startsWith("#/mine") || location.hash.startsWith("#/provider")) {
+    showSelfService(location.hash.startsWith("#/mine") ? "mine-view" : "provider-view");
     return;
   }
-  $("mine-view").hidden = true;
+  for (const id of SELF_SERVICE_VIEWS) $(id).hidden = true;
   if (location.hash.startsWith("#/visits")) {
     showVisits();
     return;
@@ -240,8 +250,11 @@ function setupSearchForm() {
   $("load-more").addEventListener("click", () => runSearch({ more: true }));
   document.querySelector(".skip-link").addEventListener("click", (event) => {
     event.preventDefault(); // keep the search in the URL
-    // The visible view's main heading: the results, the course or the visit results.
-    if (!$("visits-view").hidden) visits.focusResults($("visits-view"));
+    // The visible view's main heading: a self-service view's, the visit results, the
+    // course or the results.
+    const selfService = SELF_SERVICE_VIEWS.map($).find((view) => !view.hidden);
+    if (selfService) selfService.querySelector("h1")?.focus();
+    else if (!$("visits-view").hidden) visits.focusResults($("visits-view"));
     else if (!$("course-view").hidden) $("course-view").querySelector("h1")?.focus();
     else $("results-heading").focus();
   });

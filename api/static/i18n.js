@@ -711,3 +711,10 @@ export function formatDateTime(isoDateTime, country) {
     timeZone: timeZoneOf(country),
   }).format(new Date(isoDateTime));
 }
+
+/** A date-time's clock time as e.g. "09:00", in the time of the course's country. */
+export function formatTime(isoDateTime, country) {
+  return new Intl.DateTimeFormat(LOCALES[current], {
+    hour: "2-digit", minute: "2-digit", timeZone: timeZoneOf(country),
+  }).format(new Date(isoDateTime));
+}

@@ -184,3 +184,63 @@ export const REQUEST_MY_REGISTRATIONS_LINK = `
       errors { field message code }
     }
   }`;
+
+/** The provider's view: its visits with who is coming, by the emailed link's token (the
+ * first 100 keep the operation well inside the cost budget; visitCount tells of more). */
+export const PROVIDER_STUDY_VISITS = `
+  query ProviderStudyVisits($token: String!) {
+    providerStudyVisits(token: $token) {
+      result
+      visitCount
+      visits(first: 100) {
+        courseTitle country seatsTaken attendedCount waitlistLength
+        visit { id start end capacity address { street postalCode city } }
+        registrations { id reference name email phone language status createdAt attendance }
+      }
+    }
+  }`;
+
+export const DECIDE_PROVIDER_REGISTRATIONS = `
+  mutation DecideProviderRegistrations($token: String!, $ids: [ID!]!,
+                                       $decision: ProviderDecision!, $reason: DeclineReason) {
+    decideProviderRegistrations(token: $token, registrationIds: $ids, decision: $decision,
+                                declineReason: $reason) {
+      result outcomes { registrationId result status }
+    }
+  }`;
+
+export const UNDO_PROVIDER_CONFIRMATIONS = `
+  mutation UndoProviderConfirmations($token: String!, $ids: [ID!]!) {
+    undoProviderConfirmations(token: $token, registrationIds: $ids) {
+      result outcomes { registrationId result status }
+    }
+  }`;
+
+export const MARK_PROVIDER_ATTENDANCE = `
+  mutation MarkProviderAttendance($token: String!, $ids: [ID!]!, $attended: Boolean!) {
+    markProviderAttendance(token: $token, registrationIds: $ids, attended: $attended) {
+      result outcomes { registrationId result status }
+    }
+  }`;
+
+/** The jobseeker's own registrations, by the "my study visits" link's token. */
+export const MY_REGISTRATIONS = `
+  query MyRegistrations($token: String!) {
+    myRegistrations(token: $token) {
+      result
+      registrations {
+        id status courseTitle providerName country waitlistPosition icsUrl
+        visit { id start end address { street postalCode city } }
+      }
+    }
+  }`;
+
+export const CANCEL_MY_REGISTRATION = `
+  mutation CancelMyRegistration($token: String!, $id: ID!) {
+    cancelMyRegistration(token: $token, registrationId: $id) { result status }
+  }`;
+
+export const ERASE_MY_REGISTRATION = `
+  mutation EraseMyRegistration($token: String!, $id: ID!) {
+    eraseMyRegistration(token: $token, registrationId: $id) { result status }
+  }`;

@@ -26,7 +26,10 @@ def test_queries_js_exports_the_operations() -> None:
     operations = page_operations()
     assert set(operations) == {
         "SEARCH_COURSES", "SUGGESTIONS", "PLACES", "COURSE", "REGISTER_FOR_STUDY_VISIT",
-        "SEARCH_STUDY_VISITS", "FACET_VALUES", "REQUEST_MY_REGISTRATIONS_LINK"}
+        "SEARCH_STUDY_VISITS", "FACET_VALUES", "REQUEST_MY_REGISTRATIONS_LINK",
+        "PROVIDER_STUDY_VISITS", "DECIDE_PROVIDER_REGISTRATIONS", "UNDO_PROVIDER_CONFIRMATIONS",
+        "MARK_PROVIDER_ATTENDANCE", "MY_REGISTRATIONS", "CANCEL_MY_REGISTRATION",
+        "ERASE_MY_REGISTRATION"}
     for name, text in operations.items():
         assert "${" not in text, f"{name} must be a plain string, copyable as it is"
         (definition,) = parse(text).definitions

@@ -43,6 +43,8 @@ CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 
 LIST = """query($t: String!) { providerStudyVisits(token: $t) { result visits {
   visit { id } seatsTaken registrations { id reference name email status } } } }"""
+FIRST_VISITS = """query($t: String!, $n: Int!) { providerStudyVisits(token: $t) {
+  visitCount visits(first: $n) { visit { id } } } }"""
 DECIDE = """mutation($t: String!, $ids: [ID!]!, $d: ProviderDecision!, $r: DeclineReason) {
   decideProviderRegistrations(token: $t, registrationIds: $ids, decision: $d,
                               declineReason: $r) {
@@ -199,6 +201,14 @@ async def test_graphql_lists_and_declines_several(
         assert sorted(r["id"] for r in visit["registrations"]) == sorted(karins)
         assert {r["reference"] for r in visit["registrations"]} == {
             short_reference(rid) for rid in karins}
+        first_two = await _gql(client, api, FIRST_VISITS, t=token, n=2)
+        assert first_two == {"visitCount": 4, "visits": [
+            {"visit": {"id": v["visit"]["id"]}} for v in listed["visits"][:2]]}
+        too_many = (await client.post(f"{api}/graphql", json={
+            "query": FIRST_VISITS, "variables": {"t": token, "n": 201}})).json()
+        assert too_many["data"] is None
+        assert too_many["errors"][0]["extensions"] == {
+            "code": "BAD_USER_INPUT", "argument": "first"}
         olle_token = issue_provider_token(vsettings, ORG, OLLE)
         [olle_visit] = (await _gql(client, api, LIST, t=olle_token))["visits"]
         assert [r["name"] for r in olle_visit["registrations"]] == ["Olles Gäst"]
