@@ -748,7 +748,8 @@ const STRINGS = {
   },
 };
 
-const LOCALES = { sv: "sv-SE", da: "da-DK", nb: "nb-NO", en: "en-GB" };
+/** The Intl locale of each UI language. */
+export const LOCALES = { sv: "sv-SE", da: "da-DK", nb: "nb-NO", en: "en-GB" };
 // A study visit's times are those of its course's country, wherever the page is read
 // (core/visits/formatting.py writes e-mails in the same zones).
 const TIME_ZONES = { SE: "Europe/Stockholm", DK: "Europe/Copenhagen", NO: "Europe/Oslo" };

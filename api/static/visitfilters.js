@@ -5,12 +5,11 @@
 
 import { h, replaceChildren } from "./dom.js";
 import { listFacet } from "./facets.js";
-import { formatDate, formatNumber, language, t, tCount } from "./i18n.js";
-import { TIMES, VISIT_FACETS, WEEKDAYS, emptyVisitSearch, hasVisitFilters } from "./visitstate.js";
+import { LOCALES, formatDate, formatNumber, language, t, tCount } from "./i18n.js";
 import { validRange } from "./state.js";
+import { TIMES, VISIT_FACETS, WEEKDAYS, emptyVisitSearch, hasVisitFilters } from "./visitstate.js";
 
 const NAMES = { prefix: "visits", count: "visits.count" };
-const LOCALES = { sv: "sv-SE", da: "da-DK", nb: "nb-NO", en: "en-GB" };
 
 /** The fixed controls (times, weekdays, dates, seats, open), built once per language;
  * current() is the search they change, syncVisitControls shows one. */
@@ -98,9 +97,9 @@ export function showVisitFacets(view, container, facets, search, onChange) {
   }
 }
 
-/** Every active filter but the text as a removable chip, and "clear all". labels: the last
- * facets (for the values' labels); placeName(code) names a municipality. After a removal
- * focus moves to focusTarget. */
+/** Every active filter but the text as a removable chip, and "clear all". facets: the
+ * result's (for the values' labels); placeName(code) names a municipality; after a removal
+ * focus moves to focusTarget(). */
 export function visitChips(container, facets, search, onChange, placeName, focusTarget) {
   const labels = new Map(facets.map((f) => [f.attribute, new Map(f.values.map((v) => [v.value, v.label]))]));
   const chips = [];

@@ -4,7 +4,7 @@
 
 import { graphql, isAbort } from "./api.js";
 import { h, replaceChildren } from "./dom.js";
-import { apiLanguage, formatNumber, language, t, tCount, timeZoneOf } from "./i18n.js";
+import { LOCALES, apiLanguage, formatNumber, language, t, tCount, timeZoneOf } from "./i18n.js";
 import { municipalityName, nearCountries, readNear, renderNearOptions, showNear } from "./near.js";
 import { SEARCH_STUDY_VISITS } from "./queries.js";
 import { closingText, registrationClosed, renderRegistration } from "./registration.js";
@@ -12,8 +12,6 @@ import { seatsText, textLang, untranslatedNote, visitTime } from "./results.js";
 import { courseHash } from "./state.js";
 import { showVisitFacets, syncVisitControls, visitChips, visitControls } from "./visitfilters.js";
 import { hasVisitFilters, visitHash, visitVariables } from "./visitstate.js";
-
-const LOCALES = { sv: "sv-SE", da: "da-DK", nb: "nb-NO", en: "en-GB" };
 
 // Days and times are those of the visit's course's country.
 function dayOf(iso, country) {
@@ -35,7 +33,8 @@ function clock(iso, country) {
 }
 
 /** The view: call render(view, places, search) to (re)build it in the current language for
- * a visit search (places: each country's regions with their municipalities, by country code). */
+ * a visit search and run it (places: each country's regions with their municipalities, by
+ * country code). */
 export function visitFinder() {
   let controller = null;
   let endCursor = null;
@@ -136,9 +135,11 @@ export function visitFinder() {
     }
   }
 
-  /** Build the view's controls and results for the current search (once per language, places
-   * and route), and run it. */
-  function build() {
+  function render(element, placesByCountry, visitSearch) {
+    view = element;
+    places = placesByCountry;
+    search = visitSearch;
+    view.dataset.hash = visitHash(search);
     list = h("div", { id: "visit-list", class: "visit-days" });
     const near = h("select", { id: "visits-near", name: "near" });
     const radius = h("select", { id: "visits-radius", name: "radius" });
@@ -178,14 +179,6 @@ export function visitFinder() {
             onClick: () => run(true) }, t("visits.more")))));
     syncVisitControls(view, search);
     run(false);
-  }
-
-  function render(element, placesByCountry, visitSearch) {
-    view = element;
-    places = placesByCountry;
-    search = visitSearch;
-    view.dataset.hash = visitHash(search);
-    build();
   }
 
   return { render, focusResults: (element) => element.querySelector("#visits-results-heading")?.focus() };
