@@ -16,6 +16,7 @@ import { renderSelfService } from "./selfservice.js";
 import { routeToken } from "./selfservice_text.js";
 import { SORTS, emptySearch, hasFilters, parseRoute, searchHash, searchVariables } from "./state.js";
 import { renderUnderstanding } from "./understanding.js";
+import { parseVisitHash, visitHash } from "./visitstate.js";
 import { visitFinder } from "./visits.js";
 
 const $ = (id) => document.getElementById(id);
@@ -30,15 +31,17 @@ let lastSearchHash = "#/";
 let lastCourseId = null;
 const visits = visitFinder();
 
-/** The visit finder (#/visits) in place of the search and course views. */
+/** The visit finder (#/visits?…) in place of the search and course views; rebuilt for
+ * another search in the URL, a language or the places. */
 function showVisits() {
   $("search-view").hidden = true;
   $("course-view").hidden = true;
   const view = $("visits-view");
-  const shape = `${language()} ${Object.keys(places).length}`; // rebuilt for a language or the places
-  if (view.hidden || view.dataset.shape !== shape) {
+  const search = parseVisitHash(location.hash);
+  const shape = `${language()} ${Object.keys(places).length}`;
+  if (view.hidden || view.dataset.shape !== shape || view.dataset.hash !== visitHash(search)) {
     view.dataset.shape = shape;
-    visits.render(view, places);
+    visits.render(view, places, search);
   }
   view.hidden = false;
   document.title = view.querySelector("h1").textContent;

@@ -60,31 +60,41 @@ export function renderFacets(container, facets, search, onChange, findValues) {
   if (focusedId) document.getElementById(focusedId)?.focus();
 }
 
-function listFacet(facet, key, search, onChange, rerender) {
+/** The course search's facets: ids start with "facet-", counts are of courses. */
+const COURSE_FACETS = { prefix: "facet", count: "facet.count" };
+
+/**
+ * A facet's values as a fieldset of checkboxes with their counts (the first few, and a
+ * "show all" toggle for the rest). onChange(next) gets a copy of search with the value
+ * added to or removed from search.filter[key]; rerender() redraws after the toggle.
+ * names: the id prefix and the key of the count's text ({ prefix, count }).
+ */
+export function listFacet(facet, key, search, onChange, rerender, names = COURSE_FACETS) {
   const { attribute, values } = facet;
-  const open = expanded.has(attribute);
+  const open = expanded.has(`${names.prefix}-${attribute}`);
   const shown = open ? values : values.filter((v, i) => i < COLLAPSED_SIZE || v.selected);
-  const legendId = `facet-${attribute}-legend`;
-  const listId = `facet-${attribute}-list`;
+  const legendId = `${names.prefix}-${attribute}-legend`;
+  const listId = `${names.prefix}-${attribute}-list`;
   const toggle = values.length > COLLAPSED_SIZE
     ? h("button", {
-      type: "button", class: "link-button", id: `facet-${attribute}-toggle`,
+      type: "button", class: "link-button", id: `${names.prefix}-${attribute}-toggle`,
       "aria-expanded": String(open), "aria-controls": listId,
       onClick: () => {
-        if (open) expanded.delete(attribute); else expanded.add(attribute);
+        if (open) expanded.delete(`${names.prefix}-${attribute}`);
+        else expanded.add(`${names.prefix}-${attribute}`);
         rerender();
       },
     }, open ? t("filters.showFewer") : t("filters.showAll", { count: values.length }))
     : null;
-  return h("fieldset", { class: "facet", id: `facet-${attribute}`, "data-attribute": attribute },
+  return h("fieldset", { class: "facet", id: `${names.prefix}-${attribute}`, "data-attribute": attribute },
     h("legend", { id: legendId }, t(`facet.${attribute}`)),
-    h("ul", { id: listId, role: "list" }, valueRows(attribute, key, shown, search, onChange)),
+    h("ul", { id: listId, role: "list" }, valueRows(attribute, key, shown, search, onChange, names)),
     toggle);
 }
 
-function valueRows(attribute, key, values, search, onChange) {
+function valueRows(attribute, key, values, search, onChange, names = COURSE_FACETS) {
   return values.map((value) => {
-    const id = `facet-${attribute}-${value.value}`;
+    const id = `${names.prefix}-${attribute}-${value.value}`;
     return h("li", { "data-value": value.value },
       h("input", {
         type: "checkbox", id, value: value.value, checked: value.selected,
@@ -101,7 +111,7 @@ function valueRows(attribute, key, values, search, onChange) {
         h("span", { class: "facet-label" }, value.label), " ",
         h("span", { class: "count", "data-count": value.count },
           h("span", { "aria-hidden": "true" }, String(value.count)),
-          h("span", { class: "visually-hidden" }, t("facet.count", { count: value.count })))));
+          h("span", { class: "visually-hidden" }, tCount(names.count, value.count)))));
   });
 }
 

@@ -159,16 +159,18 @@ mutation RegisterForStudyVisit($input: RegisterForStudyVisitInput!) {
 }`;
 
 /** The visit finder ("Studiebesök"): upcoming visits with their courses, seats left read
- * now, the distance when searching near a place, and facet counts for the filters. */
+ * now, the distance when searching near a place, and disjunctive facet counts for the
+ * filters ("load more" sends `after` and `withFacets: false`). */
 export const SEARCH_STUDY_VISITS = `
 query SearchStudyVisits($query: String!, $filter: StudyVisitSearchFilterInput, $near: NearInput,
                         $sort: StudyVisitSort!, $first: Int!, $after: String,
+                        $facets: [StudyVisitFacetAttribute!], $withFacets: Boolean!,
                         $language: Language!) {
   searchStudyVisits(query: $query, filter: $filter, near: $near, sort: $sort, first: $first,
-                    after: $after, facets: [TIME_OF_DAY, WEEKDAY], language: $language) {
+                    after: $after, facets: $facets, language: $language) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    facets { attribute values { value label count selected } }
+    facets @include(if: $withFacets) { attribute values { value label count selected } }
     edges {
       distanceKm
       node { id start durationMinutes capacity seatsLeft waitlistLength registrationClosesAt

@@ -115,3 +115,20 @@ def phone_page(browser: Browser, site: str) -> Iterator[Page]:
     finally:
         context.close()
     assert problems.errors == []
+
+
+@pytest.fixture
+def axe_page(browser: Browser, site: str) -> Iterator[Page]:
+    """A desktop window that lets axe-core's script in (the page's CSP allows only its own
+    scripts); script errors still fail the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site,
+                                  timezone_id="Europe/Stockholm", bypass_csp=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert errors == []

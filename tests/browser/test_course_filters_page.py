@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -17,7 +16,7 @@ from tests.browser.test_self_service_pages import _axe_violations
 from tests.conftest import SampleIndex
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -140,23 +139,6 @@ def test_facet_value_search_finds_values_of_the_long_lists(
     expect(page.locator("#facet-MUNICIPALITY-found")).to_have_text("Inga träffar")
     search_field.fill("")
     expect(page.locator("#facet-MUNICIPALITY-list li").first).to_be_visible()
-
-
-@pytest.fixture
-def axe_page(browser: Browser, site: str) -> Iterator[Page]:
-    """A desktop window that lets axe-core's script in (the page's CSP allows only its own
-    scripts); script errors still fail the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site,
-                                  timezone_id="Europe/Stockholm", bypass_csp=True)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        yield page
-    finally:
-        context.close()
-    assert errors == []
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])

@@ -1,8 +1,8 @@
 """The reference search page in Danish and Norwegian over an index of Swedish, Danish and
 Norwegian courses: the language switch (kept in the URL), the country filter's counts and
-the region facet of the chosen country against the API's own answers, a visit's time in
-its course's country's zone, the "near" picker's Danish and Norwegian kommuner, and
-axe-core."""
+the region facet of the chosen country (in the course search and the visit finder) against
+the API's own answers, a visit's time in its course's country's zone, the "near" picker's
+Danish and Norwegian kommuner, and axe-core."""
 
 from __future__ import annotations
 
@@ -75,6 +75,12 @@ def nordic_page(browser: Browser, nordic_site: str) -> Iterator[Page]:
         context.close()
     assert errors == []
 
+VISIT_REGIONS = """
+query ($language: Language!) {
+  searchStudyVisits(first: 0, facets: [REGION], language: $language) {
+    facets { values { value label count } } } }"""
+
+
 
 def facets(site: str, language: str, course_filter: dict[str, Any] | None = None
            ) -> tuple[int, dict[str, dict[str, tuple[int, str]]]]:
@@ -130,6 +136,25 @@ def test_the_country_filter_in_danish_and_norwegian(
     page.goto(f"/?lang={language}#/visits")
     expect(page.locator("#visits-view")).to_have_attribute("data-state", "ready")
     assert _axe_violations(page) == []
+
+    # The visit finder's region facet: the API's labels and counts; choosing one of the
+    # country's regions narrows the list to its count.
+    visit_regions = {v["value"]: (v["count"], v["label"]) for v in graphql(
+        nordic_site, VISIT_REGIONS, {"language": language.upper()}
+    )["searchStudyVisits"]["facets"][0]["values"]}
+    toggle = page.locator("#visits-REGION-toggle")
+    if toggle.count():
+        toggle.click()
+    rows: list[list[str]] = page.locator("#visits-REGION-list li").evaluate_all(
+        "rows => rows.map(r => [r.dataset.value, r.querySelector('.count').dataset.count,"
+        " r.querySelector('.facet-label').textContent])")
+    assert {value: (int(count), label) for value, count, label in rows} == visit_regions
+    region = next(code for code in visit_regions if code.startswith(f"{country}-"))
+    page.locator(f"#visits-REGION-{region}").check()
+    expect(page.locator("#visits-count")).to_have_attribute("data-total",
+                                                            str(visit_regions[region][0]))
+    expect(page).to_have_url(re.compile(rf"#/visits\?regions={region}$"))
+    expect(page.locator("#visits-active-filters .chip")).to_contain_text(visit_regions[region][1])
 
 
 def test_the_language_switch_keeps_its_choice_in_the_url_and_works_by_keyboard(
