@@ -117,3 +117,12 @@ def test_failed_batch_of_a_load_withdraws_nothing(
                              make_feed([make_course("N1"), make_course("N2")], ORG_A))])
     # The failed batch wrote nothing, and nothing of the provider was withdrawn.
     assert _ids(settings, indexer.index_uid) == {f"{A}-K1", f"{A}-K2"}
+
+
+def test_waiting_for_a_task_past_its_deadline_fails_loudly(settings: Settings) -> None:
+    client = _client(settings)
+    uid = f"{settings.meili_index}_deadline"
+    task = client.index(uid).add_documents([{"id": f"d{i}", "n": i} for i in range(20_000)])
+    with pytest.raises(TaskFailed, match=f"task {task.task_uid} did not finish within 0 s"):
+        wait_for_task(client, task, 0)
+    assert wait_for_task(client, task, 60).status == "succeeded"
