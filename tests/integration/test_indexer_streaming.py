@@ -56,7 +56,7 @@ def test_batch_writer_posts_full_batches_and_checks_every_task(settings: Setting
     writer = BatchWriter(client, uid, lambda task: wait_for_task(client, task, 30),
                          lines.append, batch_size=3)
     writer.add_all({"id": f"d{i}", "n": i} for i in range(7))
-    assert len(writer.tasks) == 2  # two full batches already posted, one document pending
+    assert len(writer.tasks) == 2 and writer.size == 1  # two batches posted, one pending
     assert writer.finish() == 7
     assert len(lines) == 3 and lines[-1].startswith(f"{uid}: 7/7 documents indexed")
     assert _ids(settings, uid) == {f"d{i}" for i in range(7)}
