@@ -17,7 +17,8 @@ into a fresh index with the declared settings:
   checks and the swap).
 
 Each mode runs in a child process of its own, which reports its peak resident memory
-(``ru_maxrss``); the ratio is raw seconds / mode seconds (1.0 = as fast as the engine).
+(``VmHWM``: the child's ``ru_maxrss`` would start at this process's peak, which holds the
+generated feeds); the ratio is raw seconds / mode seconds (1.0 = as fast as the engine).
 The modes run in turn, in reverse order every second round.
 
 CPU accounting, over each mode's timed span: the seconds (user + system) used by the
@@ -37,7 +38,6 @@ import argparse
 import datetime
 import json
 import os
-import resource
 import secrets
 import subprocess
 import sys
@@ -48,7 +48,7 @@ from typing import Any
 
 import orjson
 from meilisearch import Client
-from procstat import cpu_seconds
+from procstat import cpu_seconds, peak_rss_bytes
 
 from core.reference import load_reference
 from devstack.meilisearch_binary import ensure_meilisearch
@@ -69,7 +69,7 @@ def folder_size(path: Path) -> int:
 
 
 def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak_rss_bytes() / 2**20
 
 
 class Clock:
