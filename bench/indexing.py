@@ -19,16 +19,17 @@ into a fresh index with the declared settings:
 Each mode runs in a child process of its own, which reports its peak resident memory
 (``VmHWM``: the child's ``ru_maxrss`` would start at this process's peak, which holds the
 generated feeds); the ratio is raw seconds / mode seconds (1.0 = as fast as the engine).
-The modes run in turn, in reverse order every second round.
+The modes run in turn, in reverse order every second round. No Redis is involved: the
+loads write no visit records (the CLI's loads also write those to Redis afterwards).
 
 CPU accounting, over each mode's timed span: the seconds (user + system) used by the
 Meilisearch process (``/proc/<pid>/stat``) and by our own process (``time.process_time``),
 and for the raw side also what it spent before its clock started (reading, validating,
-mapping, serialising: "prep"). Both share the machine's cores, so a mode can take no less
-than (engine CPU + our CPU) / cores seconds: the "bound" column, and "best" the ratio that
+mapping, serialising). Both share the machine's cores, so a mode can take no less than
+(engine CPU + our CPU) / cores seconds: the "bound" column, and "best" the ratio that
 bound would give (raw seconds / bound). A mode whose ratio is below 0.8 while its best is
-above it loses time to waiting (the engine's batching), not to CPU. No Redis is involved: the
-loads write no visit records (the CLI's loads also write those to Redis afterwards).
+above it loses time to waiting (the engine's batching), not to CPU. "batches" counts the
+engine's batches that added documents (``GET /batches``): each has a cost of its own.
 Nothing outside the temporary folder is touched.
 """
 
@@ -72,11 +73,29 @@ def peak_rss_mib() -> float:
     return peak_rss_bytes() / 2**20
 
 
-class Clock:
-    """Wall seconds, our CPU seconds and the engine's CPU seconds from its start."""
+def last_batch(client: Client) -> int:
+    batches = client.get_batches({"limit": 1}).results
+    return batches[0].uid if batches else -1
 
-    def __init__(self, engine_pid: int) -> None:
+
+def document_batches(client: Client, after: int) -> int:
+    """The engine's batches that added documents since batch ``after``."""
+    count = 0
+    for batch in client.get_batches({"limit": 1000}).results:
+        types = (batch.stats or {}).get("types")
+        if batch.uid > after and isinstance(types, dict) and "documentAdditionOrUpdate" in types:
+            count += 1
+    return count
+
+
+class Clock:
+    """Wall seconds, our CPU seconds and the engine's CPU seconds and document batches from
+    its start."""
+
+    def __init__(self, client: Client, engine_pid: int) -> None:
+        self.client = client
         self.engine = [engine_pid]
+        self.batch = last_batch(client)
         self.started = time.monotonic()
         self.ours = time.process_time()
         self.engine_cpu = cpu_seconds(self.engine)
@@ -85,6 +104,7 @@ class Clock:
         return {"seconds": time.monotonic() - self.started,
                 "cpu_ours": time.process_time() - self.ours,
                 "cpu_engine": cpu_seconds(self.engine) - self.engine_cpu,
+                "batches": document_batches(self.client, self.batch),
                 "peak_rss_mib": peak_rss_mib()}
 
 
@@ -105,7 +125,7 @@ def raw(client: Client, indexer: CourseIndexer, paths: list[Path], uid: str,
     prep = time.process_time() - prep
     indexer.apply_settings(uid)
     indexer.apply_visit_settings(visit_uid)
-    clock = Clock(engine_pid)
+    clock = Clock(client, engine_pid)
     tasks = [client.index(target).add_documents_raw(body, primary_key="id",
                                                     content_type="application/json")
              for target, body in bodies]
@@ -122,7 +142,7 @@ def child(mode: str, url: str, key: str, uid: str, folder: Path,
     paths = sorted(folder.glob("*.json"))
     if mode == "raw":
         return raw(client, indexer, paths, uid, engine_pid)
-    clock = Clock(engine_pid)
+    clock = Clock(client, engine_pid)
     summary = indexer.rebuild(paths) if mode == "rebuild" else indexer.load(paths)
     return {**clock.read(), "documents": summary.indexed, "rejected": summary.rejected}
 
@@ -176,7 +196,7 @@ def main(argv: list[str]) -> int:
                   f"(engine CPU + our CPU) / {CORES}, best = raw seconds / bound")
             print(f"{'round':>5} {'mode':<8} {'documents':>9} {'seconds':>8} {'docs/s':>7} "
                   f"{'ratio':>6} {'CPU engine':>10} {'CPU ours':>8} {'bound':>6} "
-                  f"{'best':>5} {'peak RSS MiB':>12}")
+                  f"{'best':>5} {'batches':>7} {'peak RSS MiB':>12}")
             for number in range(1, args.rounds + 1):
                 results: dict[str, dict[str, Any]] = {}
                 # The modes take turns in going first, so that a drift in the shared
@@ -198,7 +218,7 @@ def main(argv: list[str]) -> int:
                           f"{raw_seconds / result['seconds']:>6.2f} "
                           f"{result['cpu_engine']:>10.1f} {result['cpu_ours']:>8.1f} "
                           f"{bound:>6.1f} {raw_seconds / bound:>5.2f} "
-                          f"{result['peak_rss_mib']:>12.0f}")
+                          f"{result['batches']:>7} {result['peak_rss_mib']:>12.0f}")
                 print(f"{'':>5} raw: {results['raw']['cpu_prep']:.1f} CPU seconds before its "
                       "clock (reading, validating, mapping, serialising both indexes)")
         finally:
