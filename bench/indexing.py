@@ -17,9 +17,19 @@ into a fresh index with the declared settings:
   checks and the swap).
 
 Each mode runs in a child process of its own, which reports its peak resident memory
-(``ru_maxrss``); the ratio is raw seconds / mode seconds (1.0 = as fast as the engine).
+(``VmHWM``: the child's ``ru_maxrss`` would start at this process's peak, which holds the
+generated feeds); the ratio is raw seconds / mode seconds (1.0 = as fast as the engine).
 The modes run in turn, in reverse order every second round. No Redis is involved: the
 loads write no visit records (the CLI's loads also write those to Redis afterwards).
+
+CPU accounting, over each mode's timed span: the seconds (user + system) used by the
+Meilisearch process (``/proc/<pid>/stat``) and by our own process (``time.process_time``),
+and for the raw side also what it spent before its clock started (reading, validating,
+mapping, serialising). Both share the machine's cores, so a mode can take no less than
+(engine CPU + our CPU) / cores seconds: the "bound" column, and "best" the ratio that
+bound would give (raw seconds / bound). A mode whose ratio is below 0.8 while its best is
+above it loses time to waiting (the engine's batching), not to CPU. "batches" counts the
+engine's batches that added documents (``GET /batches``): each has a cost of its own.
 Nothing outside the temporary folder is touched.
 """
 
@@ -28,7 +38,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import resource
+import os
 import secrets
 import subprocess
 import sys
@@ -39,6 +49,7 @@ from typing import Any
 
 import orjson
 from meilisearch import Client
+from procstat import cpu_seconds, peak_rss_bytes
 
 from core.reference import load_reference
 from devstack.meilisearch_binary import ensure_meilisearch
@@ -51,6 +62,7 @@ from indexer.visit_documents import visit_documents, visit_index_uid
 
 TIMEOUT = 1800.0
 MODES = ("raw", "load", "rebuild")
+CORES = os.cpu_count() or 1
 
 
 def folder_size(path: Path) -> int:
@@ -58,12 +70,49 @@ def folder_size(path: Path) -> int:
 
 
 def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak_rss_bytes() / 2**20
 
 
-def raw(client: Client, indexer: CourseIndexer, paths: list[Path], uid: str) -> dict[str, Any]:
+def last_batch(client: Client) -> int:
+    batches = client.get_batches({"limit": 1}).results
+    return batches[0].uid if batches else -1
+
+
+def document_batches(client: Client, after: int) -> int:
+    """The engine's batches that added documents since batch ``after``."""
+    count = 0
+    for batch in client.get_batches({"limit": 1000}).results:
+        types = (batch.stats or {}).get("types")
+        if batch.uid > after and isinstance(types, dict) and "documentAdditionOrUpdate" in types:
+            count += 1
+    return count
+
+
+class Clock:
+    """Wall seconds, our CPU seconds and the engine's CPU seconds and document batches from
+    its start."""
+
+    def __init__(self, client: Client, engine_pid: int) -> None:
+        self.client = client
+        self.engine = [engine_pid]
+        self.batch = last_batch(client)
+        self.started = time.monotonic()
+        self.ours = time.process_time()
+        self.engine_cpu = cpu_seconds(self.engine)
+
+    def read(self) -> dict[str, float]:
+        return {"seconds": time.monotonic() - self.started,
+                "cpu_ours": time.process_time() - self.ours,
+                "cpu_engine": cpu_seconds(self.engine) - self.engine_cpu,
+                "batches": document_batches(self.client, self.batch),
+                "peak_rss_mib": peak_rss_mib()}
+
+
+def raw(client: Client, indexer: CourseIndexer, paths: list[Path], uid: str,
+        engine_pid: int) -> dict[str, Any]:
     """The engine alone: the mapped documents of both indexes (courses and study visits, as
     a load writes them) posted as batches all at once."""
+    prep = time.process_time()
     feeds, _ = indexer.read(paths)
     documents = [doc for feed in feeds for doc in indexer._documents(feed, "raw")]
     visits = [visit for doc in documents for visit in visit_documents(doc)]
@@ -73,33 +122,36 @@ def raw(client: Client, indexer: CourseIndexer, paths: list[Path], uid: str) -> 
     bodies += [(visit_uid, orjson.dumps(visits[i:i + BATCH_SIZE]))
                for i in range(0, len(visits), BATCH_SIZE)]
     del feeds
+    prep = time.process_time() - prep
     indexer.apply_settings(uid)
     indexer.apply_visit_settings(visit_uid)
-    started = time.monotonic()
+    clock = Clock(client, engine_pid)
     tasks = [client.index(target).add_documents_raw(body, primary_key="id",
                                                     content_type="application/json")
              for target, body in bodies]
     for task in tasks:
         wait_for_task(client, task, TIMEOUT)
-    return {"seconds": time.monotonic() - started, "documents": len(documents),
-            "visits": len(visits), "peak_rss_mib": peak_rss_mib()}
+    return {**clock.read(), "documents": len(documents), "visits": len(visits),
+            "cpu_prep": prep}
 
 
-def child(mode: str, url: str, key: str, uid: str, folder: Path) -> dict[str, Any]:
+def child(mode: str, url: str, key: str, uid: str, folder: Path,
+          engine_pid: int) -> dict[str, Any]:
     client = Client(url, key, timeout=120)
     indexer = CourseIndexer(client, uid, load_reference(), TIMEOUT)
     paths = sorted(folder.glob("*.json"))
     if mode == "raw":
-        return raw(client, indexer, paths, uid)
-    started = time.monotonic()
+        return raw(client, indexer, paths, uid, engine_pid)
+    clock = Clock(client, engine_pid)
     summary = indexer.rebuild(paths) if mode == "rebuild" else indexer.load(paths)
-    return {"seconds": time.monotonic() - started, "documents": summary.indexed,
-            "rejected": summary.rejected, "peak_rss_mib": peak_rss_mib()}
+    return {**clock.read(), "documents": summary.indexed, "rejected": summary.rejected}
 
 
-def run_child(mode: str, url: str, key: str, uid: str, folder: Path) -> dict[str, Any]:
+def run_child(mode: str, url: str, key: str, uid: str, folder: Path,
+              engine_pid: int) -> dict[str, Any]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", mode, url, key, uid, str(folder)],
+        [sys.executable, __file__, "--child", mode, url, key, uid, str(folder),
+         str(engine_pid)],
         check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(out.stdout)
     return result
@@ -113,8 +165,8 @@ def drop(client: Client, uid: str) -> None:
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--child"]:
-        mode, url, key, uid, folder = argv[1:6]
-        print(json.dumps(child(mode, url, key, uid, Path(folder))))
+        mode, url, key, uid, folder, pid = argv[1:7]
+        print(json.dumps(child(mode, url, key, uid, Path(folder), int(pid))))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--courses", type=int, default=100_000)
@@ -138,8 +190,13 @@ def main(argv: list[str]) -> int:
         )
         try:
             client = Client(url, key, timeout=120)
+            assert server.process is not None
+            engine_pid = server.process.pid
+            print(f"CPU seconds over each mode's timed span; {CORES}-core bound = "
+                  f"(engine CPU + our CPU) / {CORES}, best = raw seconds / bound")
             print(f"{'round':>5} {'mode':<8} {'documents':>9} {'seconds':>8} {'docs/s':>7} "
-                  f"{'ratio':>6} {'peak RSS MiB':>12}")
+                  f"{'ratio':>6} {'CPU engine':>10} {'CPU ours':>8} {'bound':>6} "
+                  f"{'best':>5} {'batches':>7} {'peak RSS MiB':>12}")
             for number in range(1, args.rounds + 1):
                 results: dict[str, dict[str, Any]] = {}
                 # The modes take turns in going first, so that a drift in the shared
@@ -147,17 +204,23 @@ def main(argv: list[str]) -> int:
                 order = MODES if number % 2 else MODES[::-1]
                 for mode in order:
                     uid = f"courses_{mode}"
-                    results[mode] = run_child(mode, url, key, uid, work / "feeds")
+                    results[mode] = run_child(mode, url, key, uid, work / "feeds", engine_pid)
                     if mode == "rebuild":
                         size = folder_size(work / "meili" / "data.ms")
                     drop(client, uid)
+                raw_seconds = results["raw"]["seconds"]
                 for mode in MODES:
                     result = results[mode]
-                    ratio = results["raw"]["seconds"] / result["seconds"]
                     rate = result["documents"] / result["seconds"]
+                    bound = (result["cpu_engine"] + result["cpu_ours"]) / CORES
                     print(f"{number:>5} {mode:<8} {result['documents']:>9} "
-                          f"{result['seconds']:>8.1f} {rate:>7.0f} {ratio:>6.2f} "
-                          f"{result['peak_rss_mib']:>12.0f}")
+                          f"{result['seconds']:>8.1f} {rate:>7.0f} "
+                          f"{raw_seconds / result['seconds']:>6.2f} "
+                          f"{result['cpu_engine']:>10.1f} {result['cpu_ours']:>8.1f} "
+                          f"{bound:>6.1f} {raw_seconds / bound:>5.2f} "
+                          f"{result['batches']:>7} {result['peak_rss_mib']:>12.0f}")
+                print(f"{'':>5} raw: {results['raw']['cpu_prep']:.1f} CPU seconds before its "
+                      "clock (reading, validating, mapping, serialising both indexes)")
         finally:
             server.stop()
     print(f"data.ms on disk after the last rebuild: {size / 1e6:.1f} MB")

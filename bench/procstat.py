@@ -68,3 +68,15 @@ def rss_bytes(pids: list[int]) -> int:
         except OSError:
             continue
     return total
+
+
+def peak_rss_bytes(pid: int | str = "self") -> int:
+    """The highest resident memory of a process since it started (``VmHWM``).
+
+    Not ``getrusage``'s ``ru_maxrss``: Linux carries it over ``fork``, so a child started
+    by a large parent reports at least the parent's peak, whatever it used itself.
+    """
+    for line in (PROC / str(pid) / "status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise LookupError(f"no VmHWM for process {pid}")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import fastjsonschema
+import jsonschema_rs
 import orjson
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
@@ -115,10 +115,14 @@ def _course_validator() -> Draft202012Validator:
 
 
 @cache
-def _fast_course_check() -> Any:
-    """The course schema compiled to Python: about ten times faster than jsonschema.
+def _fast_course_validator() -> jsonschema_rs.Validator:
+    """The course schema compiled by jsonschema-rs (Rust), with the same format checks.
 
-    Only a course it rejects is run through jsonschema, for the precise explanation.
+    Only a course it rejects is run through jsonschema, for the precise explanation. On
+    20,000 generated courses: 0.5-0.8 CPU seconds against 1.8-2.2 for fastjsonschema,
+    which this replaced (jsonschema takes about ten times as long as fastjsonschema). Like
+    fastjsonschema, and unlike jsonschema, its patterns' ``$`` does not accept a trailing
+    newline (an id ending in one would break the whole batch it is posted in).
     """
     outer = feed_validator().schema
     schema = {"$defs": outer["$defs"], "$ref": "#/$defs/course"}
@@ -138,7 +142,7 @@ def _fast_course_check() -> Any:
         "email": _check_email,
         "uri": _check_uri,
     }
-    return fastjsonschema.compile(schema, formats=formats)
+    return jsonschema_rs.validator_for(schema, formats=formats, validate_formats=True)
 
 
 def _field_path(error: ValidationError, prefix: str = "") -> str:
@@ -279,14 +283,18 @@ def _record_id(course: Any, index: int) -> str:
 
 
 def _check_course(course: Any, reference: Reference, country: Country) -> tuple[str, str] | None:
-    try:
-        _fast_course_check()(course)
-    except fastjsonschema.JsonSchemaValueException as fast_error:
+    fast = _fast_course_validator()
+    if not fast.is_valid(course):
         error = _best_error(_course_validator().iter_errors(course))
         if error is not None:
             return _field_path(error), _reason(error)
-        path = ".".join(str(p) for p in fast_error.path[1:]) or "(root)"
-        return path, str(fast_error.message)
+        # Only the compiled check's stricter patterns (see above) get here.
+        fast_error = next(fast.iter_errors(course))
+        path = ".".join(str(p) for p in fast_error.instance_path) or "(root)"
+        kind = fast_error.kind
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Pattern) and "u0000" in kind.pattern:
+            return path, "contains control characters"
+        return path, fast_error.message
     return check_course_rules(course, reference, country)
 
 

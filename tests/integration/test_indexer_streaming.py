@@ -56,7 +56,7 @@ def test_batch_writer_posts_full_batches_and_checks_every_task(settings: Setting
     writer = BatchWriter(client, uid, lambda task: wait_for_task(client, task, 30),
                          lines.append, batch_size=3)
     writer.add_all({"id": f"d{i}", "n": i} for i in range(7))
-    assert len(writer.tasks) == 2  # two full batches already posted, one document pending
+    assert len(writer.tasks) == 2 and writer.size == 1  # two batches posted, one pending
     assert writer.finish() == 7
     assert len(lines) == 3 and lines[-1].startswith(f"{uid}: 7/7 documents indexed")
     assert _ids(settings, uid) == {f"d{i}" for i in range(7)}
@@ -117,3 +117,12 @@ def test_failed_batch_of_a_load_withdraws_nothing(
                              make_feed([make_course("N1"), make_course("N2")], ORG_A))])
     # The failed batch wrote nothing, and nothing of the provider was withdrawn.
     assert _ids(settings, indexer.index_uid) == {f"{A}-K1", f"{A}-K2"}
+
+
+def test_waiting_for_a_task_past_its_deadline_fails_loudly(settings: Settings) -> None:
+    client = _client(settings)
+    uid = f"{settings.meili_index}_deadline"
+    task = client.index(uid).add_documents([{"id": f"d{i}", "n": i} for i in range(20_000)])
+    with pytest.raises(TaskFailed, match=f"task {task.task_uid} did not finish within 0 s"):
+        wait_for_task(client, task, 0)
+    assert wait_for_task(client, task, 60).status == "succeeded"
