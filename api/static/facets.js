@@ -175,53 +175,74 @@ function visitsFacet(value, search, onChange) {
             h("span", { class: "visually-hidden" }, t("facet.count", { count: value.count })))))));
 }
 
-/** Every active filter as a removable chip (facet values labelled from the facets, the
- * ranges, study visits, the place), and a "clear all" button when anything is selected.
- * placeName(code) names a municipality. */
-export function renderActiveFilters(container, facets, search, onChange, placeName) {
-  const labels = new Map(facets.map((f) => [f.attribute, new Map(f.values.map((v) => [v.value, v.label]))]));
+/** The active filters of a search as removable chips. add(text, remove) adds one, whose
+ * remove(next) edits a copy of the search; facetValues(facets, attributes) adds one per
+ * selected value, labelled from the result's facets; near(placeName) adds the place;
+ * render(container, clearId, anySelected, cleared) shows them and, when anything is
+ * selected, a "clear all" button that changes the search to cleared(). After a removal or a
+ * clear, refocus() moves the focus (the button that had it goes away). */
+export function chipList(search, onChange, refocus) {
   const chips = [];
-  const chip = (text, remove) => chips.push(h("li", {},
+  const change = (next) => {
+    onChange(next);
+    refocus();
+  };
+  const add = (text, remove) => chips.push(h("li", {},
     h("button", {
       type: "button", class: "chip", "aria-label": t("chip.remove", { name: text }),
       onClick: () => {
         const next = structuredClone(search);
         remove(next);
-        onChange(next);
-        focusResults();
+        change(next);
       },
     }, h("span", {}, text), h("span", { "aria-hidden": "true" }, " ×"))));
-  for (const { attribute, key } of [...FACETS, { attribute: "OCCUPATION", key: "occupations" }]) {
-    for (const value of search.filter[key]) {
-      const label = labels.get(attribute)?.get(value) ?? value;
-      chip(`${t(`facet.${attribute}`)}: ${label}`, (next) => {
-        next.filter[key] = next.filter[key].filter((v) => v !== value);
-      });
-    }
-  }
+  return {
+    add,
+    facetValues(facets, attributes) {
+      const labels = new Map(facets.map((f) => [f.attribute, new Map(f.values.map((v) => [v.value, v.label]))]));
+      for (const { attribute, key } of attributes) {
+        for (const value of search.filter[key]) {
+          const label = labels.get(attribute)?.get(value) ?? value;
+          add(`${t(`facet.${attribute}`)}: ${label}`, (next) => {
+            next.filter[key] = next.filter[key].filter((v) => v !== value);
+          });
+        }
+      }
+    },
+    near(placeName) {
+      if (search.near) {
+        add(t("chip.near", { km: search.near.radiusKm, name: placeName(search.near.municipalityCode) }),
+          (next) => { next.near = null; });
+      }
+    },
+    render(container, clearId, anySelected, cleared) {
+      replaceChildren(container,
+        chips.length ? h("ul", { class: "chips", role: "list", "aria-label": t("filters.active") }, chips) : null,
+        anySelected ? h("button", {
+          type: "button", class: "link-button", id: clearId, onClick: () => change(cleared()),
+        }, t("filters.clear")) : null);
+    },
+  };
+}
+
+/** Every active filter as a removable chip (facet values labelled from the facets, the
+ * ranges, study visits, the place), and a "clear all" button when anything is selected.
+ * placeName(code) names a municipality. */
+export function renderActiveFilters(container, facets, search, onChange, placeName) {
+  const chips = chipList(search, onChange, focusResults);
+  chips.facetValues(facets, [...FACETS, { attribute: "OCCUPATION", key: "occupations" }]);
   for (const key of RANGE_KEYS) {
     const value = search.range[key];
     if (value) {
       const text = key === "from" || key === "to" ? formatDate(value) : value;
-      chip(t(`chip.${key}`, { value: text }), (next) => { next.range[key] = ""; });
+      chips.add(t(`chip.${key}`, { value: text }), (next) => { next.range[key] = ""; });
     }
   }
-  if (search.withVisits) chip(t(`facet.${UPCOMING}`), (next) => { next.withVisits = false; });
-  if (search.near) {
-    chip(t("chip.near", { km: search.near.radiusKm, name: placeName(search.near.municipalityCode) }),
-      (next) => { next.near = null; });
-  }
-  replaceChildren(container,
-    chips.length ? h("ul", { class: "chips", role: "list", "aria-label": t("filters.active") }, chips) : null,
-    hasFilters(search) ? h("button", {
-      type: "button", class: "link-button", id: "clear-filters",
-      onClick: () => {
-        const next = { ...emptySearch(), query: search.query, sort: search.sort,
-          interpretPlace: search.interpretPlace };
-        onChange(next);
-        focusResults();
-      },
-    }, t("filters.clear")) : null);
+  if (search.withVisits) chips.add(t(`facet.${UPCOMING}`), (next) => { next.withVisits = false; });
+  chips.near(placeName);
+  chips.render(container, "clear-filters", hasFilters(search), () => ({
+    ...emptySearch(), query: search.query, sort: search.sort, interpretPlace: search.interpretPlace,
+  }));
 }
 
 /** The button that had focus goes away with its filter; continue at the results. */

@@ -4,7 +4,7 @@
 // left" / "only open for registration". Every change gives onChange a copy of the search.
 
 import { h, replaceChildren } from "./dom.js";
-import { listFacet } from "./facets.js";
+import { chipList, listFacet } from "./facets.js";
 import { LOCALES, formatDate, formatNumber, language, t, tCount } from "./i18n.js";
 import { validRange } from "./state.js";
 import { TIMES, VISIT_FACETS, WEEKDAYS, emptyVisitSearch, hasVisitFilters } from "./visitstate.js";
@@ -101,47 +101,21 @@ export function showVisitFacets(view, container, facets, search, onChange) {
  * result's (for the values' labels); placeName(code) names a municipality; after a removal
  * focus moves to focusTarget(). */
 export function visitChips(container, facets, search, onChange, placeName, focusTarget) {
-  const labels = new Map(facets.map((f) => [f.attribute, new Map(f.values.map((v) => [v.value, v.label]))]));
-  const chips = [];
-  const chip = (text, remove) => chips.push(h("li", {},
-    h("button", {
-      type: "button", class: "chip", "aria-label": t("chip.remove", { name: text }),
-      onClick: () => {
-        const next = structuredClone(search);
-        remove(next);
-        onChange(next);
-        focusTarget()?.focus();
-      },
-    }, h("span", {}, text), h("span", { "aria-hidden": "true" }, " ×"))));
-  for (const { attribute, key } of VISIT_FACETS) {
-    for (const value of search.filter[key]) {
-      chip(`${t(`facet.${attribute}`)}: ${labels.get(attribute)?.get(value) ?? value}`,
-        (next) => { next.filter[key] = next.filter[key].filter((v) => v !== value); });
-    }
-  }
+  const chips = chipList(search, onChange, () => focusTarget()?.focus());
+  chips.facetValues(facets, VISIT_FACETS);
   for (const time of search.times) {
-    chip(t(`time.${time}`), (next) => { next.times = next.times.filter((v) => v !== time); });
+    chips.add(t(`time.${time}`), (next) => { next.times = next.times.filter((v) => v !== time); });
   }
   for (const day of search.weekdays) {
-    chip(weekdayLabel(day), (next) => { next.weekdays = next.weekdays.filter((v) => v !== day); });
+    chips.add(weekdayLabel(day), (next) => { next.weekdays = next.weekdays.filter((v) => v !== day); });
   }
-  if (search.from) chip(t("visits.chipFrom", { value: formatDate(search.from) }), (next) => { next.from = ""; });
-  if (search.to) chip(t("visits.chipTo", { value: formatDate(search.to) }), (next) => { next.to = ""; });
-  if (search.seats) chip(t("visits.chipSeats"), (next) => { next.seats = false; });
-  if (search.open) chip(t("visits.chipOpen"), (next) => { next.open = false; });
-  if (search.near) {
-    chip(t("chip.near", { km: search.near.radiusKm, name: placeName(search.near.municipalityCode) }),
-      (next) => { next.near = null; });
-  }
-  replaceChildren(container,
-    chips.length ? h("ul", { class: "chips", role: "list", "aria-label": t("filters.active") }, chips) : null,
-    hasVisitFilters(search) ? h("button", {
-      type: "button", class: "link-button", id: "visits-clear-filters",
-      onClick: () => {
-        onChange({ ...emptyVisitSearch(), query: search.query });
-        focusTarget()?.focus();
-      },
-    }, t("filters.clear")) : null);
+  if (search.from) chips.add(t("visits.chipFrom", { value: formatDate(search.from) }), (next) => { next.from = ""; });
+  if (search.to) chips.add(t("visits.chipTo", { value: formatDate(search.to) }), (next) => { next.to = ""; });
+  if (search.seats) chips.add(t("visits.chipSeats"), (next) => { next.seats = false; });
+  if (search.open) chips.add(t("visits.chipOpen"), (next) => { next.open = false; });
+  chips.near(placeName);
+  chips.render(container, "visits-clear-filters", hasVisitFilters(search),
+    () => ({ ...emptyVisitSearch(), query: search.query }));
 }
 
 function weekdayLabel(day) {
