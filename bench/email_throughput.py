@@ -32,10 +32,8 @@ import argparse
 import asyncio
 import os
 import re
-import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -63,7 +61,7 @@ from devstack.processes import ManagedProcess, free_port
 from workers.emails import MailKind, OutgoingMail, compose
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from procstat import cpu_seconds
+from procstat import cpu_seconds, py_spy_recording
 
 # The two emails of a registration, as the worker composes them.
 OWED = ((MailKind.PROVIDER_NOTIFICATION, Job.PROVIDER_NOTIFICATION),
@@ -203,16 +201,13 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         await redis.config_resetstat()  # from here on, the worker's commands alone
         worker = worker_process(settings, folder / "worker.log").start()
         assert worker.process is not None
-        profiler = _profiler(worker, args.profile)
-        expected = expected_message_ids(ids)
-        await until(lambda: _started(folder / "worker.log"), 60, "the worker's start")
-        worker_cpu = cpu_seconds([worker.process.pid])
-        try:
+        form = "raw" if args.profile is not None and args.profile.suffix == ".txt" else "speedscope"
+        with py_spy_recording(worker.process.pid, args.profile, "--format", form,
+                              "--rate", "200", "--gil"):
+            expected = expected_message_ids(ids)
+            await until(lambda: _started(folder / "worker.log"), 60, "the worker's start")
+            worker_cpu = cpu_seconds([worker.process.pid])
             await until(_received(sink, expected), 600, "the worker's emails")
-        finally:
-            if profiler is not None:
-                profiler.send_signal(signal.SIGINT)  # py-spy then writes its file
-                profiler.wait(60)
         worker_cpu = cpu_seconds([worker.process.pid]) - worker_cpu
         commands = await redis.info("commandstats")
         arrivals = await sink.arrivals()
@@ -253,21 +248,6 @@ def per_email(commandstats: dict[str, Any], emails: int) -> str:
                        for name, count in sorted(calls.items(), key=lambda item: -item[1])
                        if count / emails >= 0.05)
     return f"worker's Redis commands per email: {total / emails:.2f} ({listed})"
-
-
-def _profiler(worker: ManagedProcess, path: Path | None) -> subprocess.Popen[bytes] | None:
-    """py-spy recording the worker process into ``path``, if asked for."""
-    if path is None:
-        return None
-    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-    if not Path(py_spy).exists():
-        print("--profile: py-spy is not installed; not profiled", flush=True)
-        return None
-    assert worker.process is not None
-    form = "raw" if path.suffix == ".txt" else "speedscope"
-    return subprocess.Popen([py_spy, "record", "--pid", str(worker.process.pid), "--format",
-                             form, "--output", str(path), "--rate", "200", "--gil"],
-                            stdout=subprocess.DEVNULL)
 
 
 async def _started(log: Path) -> bool:

@@ -6,7 +6,14 @@ listening socket (uvicorn's supervisor and all its workers share it).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -80,3 +87,26 @@ def peak_rss_bytes(pid: int | str = "self") -> int:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) * 1024
     raise LookupError(f"no VmHWM for process {pid}")
+
+
+@contextlib.contextmanager
+def py_spy_recording(pid: int, path: Path | None, *options: str,
+                     attach_seconds: float = 0.0) -> Iterator[None]:
+    """py-spy records the process into ``path`` while the block runs (nothing when ``path``
+    is ``None`` or py-spy is not installed), with ``options`` (``--format``, ``--rate``,
+    ``--gil``); it writes its file when stopped. ``attach_seconds``: a pause for it to
+    attach before the block."""
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if path is not None and not Path(py_spy).exists():
+        print("--profile: py-spy is not installed; not profiled", flush=True)
+    if path is None or not Path(py_spy).exists():
+        yield
+        return
+    recorder = subprocess.Popen([py_spy, "record", "--pid", str(pid), "--output", str(path),
+                                 *options], stdout=subprocess.DEVNULL)
+    time.sleep(attach_seconds)
+    try:
+        yield
+    finally:
+        recorder.send_signal(signal.SIGINT)  # py-spy then writes its file
+        recorder.wait(60)

@@ -39,9 +39,7 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -50,6 +48,7 @@ from pathlib import Path
 import httpx
 import orjson
 from meilisearch import Client
+from procstat import py_spy_recording
 from redis import Redis
 from search_load import Monitor, run_wrk
 
@@ -145,21 +144,6 @@ async def _warm_up(base: str, bodies: list[bytes]) -> None:
                 raise RuntimeError(f"warm-up registration refused: {response.text}")
 
 
-def _profiler(api: ManagedProcess, path: Path | None) -> subprocess.Popen[bytes] | None:
-    """py-spy recording the API process into ``path`` (speedscope JSON), if asked for."""
-    if path is None:
-        return None
-    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-    if not Path(py_spy).exists():
-        print("--profile: py-spy is not installed; not profiled", flush=True)
-        return None
-    assert api.process is not None
-    process = subprocess.Popen([py_spy, "record", "--pid", str(api.process.pid), "--format",
-                                "speedscope", "--output", str(path), "--rate", "100"])
-    time.sleep(1.0)  # attached before the burst
-    return process
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--registrations", type=int, default=2000,
@@ -232,14 +216,12 @@ def main(argv: list[str]) -> int:
                 # before it stops, and each must be an email of its own
                 bodies = _bodies(api_visits[shift:] + api_visits[:shift],
                                  count + 2 * args.concurrency, f"r{number}")
-                profiler = _profiler(api, args.profile if number == 0 else None)
-                try:
+                assert api.process is not None
+                with py_spy_recording(api.process.pid, args.profile if number == 0 else None,
+                                      "--format", "speedscope", "--rate", "100",
+                                      attach_seconds=1.0):  # attached before the burst
                     burst = run_wrk(f"{base}/graphql", bodies, args.concurrency, 600, count,
                                     {"Content-Type": "application/json"}, monitor)
-                finally:
-                    if profiler is not None:
-                        profiler.send_signal(signal.SIGINT)  # py-spy then writes its file
-                        profiler.wait(60)
                 answered = int(burst["requests"])
                 stored = _stored(redis, api_visits) - before
                 if burst["failed"] or burst["socket_errors"] or stored < answered:
