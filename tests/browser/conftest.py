@@ -21,12 +21,13 @@ from tests.browser.support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     browser_missing,
+    open_page,
 )
 from tests.conftest import RedisServer, SampleIndex
 from tests.live_app import serve
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
+    from playwright.sync_api import Browser, Page
 
 REGISTRATIONS_DB = 7
 
@@ -75,26 +76,6 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
-@dataclasses.dataclass
-class PageProblems:
-    """What the page reported that it should not: script errors and CSP violations."""
-
-    errors: list[str] = dataclasses.field(default_factory=list)
-
-
-def open_page(browser: Browser, site: str, viewport: ViewportSize
-              ) -> tuple[Page, PageProblems, BrowserContext]:
-    context = browser.new_context(viewport=viewport, base_url=site,
-                                  timezone_id="Europe/Stockholm")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    problems = PageProblems()
-    page.on("pageerror", lambda error: problems.errors.append(f"page error: {error}"))
-    page.on("console", lambda message: problems.errors.append(f"console: {message.text}")
-            if message.type == "error" else None)
-    return page, problems, context
-
-
 @pytest.fixture
 def page(browser: Browser, site: str) -> Iterator[Page]:
     """A fresh browser context on a desktop-sized window; fails on script or CSP errors."""
@@ -121,14 +102,10 @@ def phone_page(browser: Browser, site: str) -> Iterator[Page]:
 def axe_page(browser: Browser, site: str) -> Iterator[Page]:
     """A desktop window that lets axe-core's script in (the page's CSP allows only its own
     scripts); script errors still fail the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site,
-                                  timezone_id="Europe/Stockholm", bypass_csp=True)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, problems, context = open_page(browser, site, {"width": 1280, "height": 900},
+                                        bypass_csp=True)
     try:
         yield page
     finally:
         context.close()
-    assert errors == []
+    assert problems.errors == []

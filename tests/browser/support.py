@@ -8,6 +8,7 @@ on machines without it.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import importlib.util
 import math
 import os
@@ -21,7 +22,7 @@ from core.settings import Settings
 from tests.live_app import run_worker
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -150,3 +151,26 @@ UNLABELLED_CONTROLS = """
                    && e.textContent.trim())))
   .map((e) => e.outerHTML.slice(0, 80))
 """
+
+
+@dataclasses.dataclass
+class PageProblems:
+    """What the page reported that it should not: script errors and CSP violations."""
+
+    errors: list[str] = dataclasses.field(default_factory=list)
+
+
+def open_page(browser: Browser, site: str, viewport: ViewportSize,
+              timezone_id: str = "Europe/Stockholm", bypass_csp: bool = False
+              ) -> tuple[Page, PageProblems, BrowserContext]:
+    """A fresh context and page that note script errors; ``bypass_csp`` lets axe-core's
+    script in (the page's CSP allows only its own scripts)."""
+    context = browser.new_context(viewport=viewport, base_url=site, timezone_id=timezone_id,
+                                  bypass_csp=bypass_csp)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    problems = PageProblems()
+    page.on("pageerror", lambda error: problems.errors.append(f"page error: {error}"))
+    page.on("console", lambda message: problems.errors.append(f"console: {message.text}")
+            if message.type == "error" else None)
+    return page, problems, context

@@ -21,7 +21,7 @@ from core.reference import load_reference
 from devstack.mailsink import MailSink
 from devstack.sample_feeds import generate_feeds
 from indexer.loader import CourseIndexer
-from tests.browser.support import UNLABELLED_CONTROLS, graphql, screenshot
+from tests.browser.support import UNLABELLED_CONTROLS, graphql, open_page, screenshot
 from tests.browser.test_search_page import expect
 from tests.browser.test_self_service_pages import _axe_violations
 from tests.conftest import MeiliServer, RedisServer, make_settings
@@ -61,19 +61,13 @@ def nordic_site(meili_server: MeiliServer, redis_server: RedisServer, smtp_sink:
 @pytest.fixture
 def nordic_page(browser: Browser, nordic_site: str) -> Iterator[Page]:
     """A desktop window that lets axe-core's script in; script errors fail the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=nordic_site,
-                                  timezone_id="Europe/Copenhagen", bypass_csp=True)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text)
-            if message.type == "error" else None)
+    page, problems, context = open_page(browser, nordic_site, {"width": 1280, "height": 900},
+                                        timezone_id="Europe/Copenhagen", bypass_csp=True)
     try:
         yield page
     finally:
         context.close()
-    assert errors == []
+    assert problems.errors == []
 
 VISIT_REGIONS = """
 query ($language: Language!) {
