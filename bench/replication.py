@@ -27,7 +27,10 @@ import asyncio
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+
+from redis.asyncio import Redis
 
 from core.durability import aof_wait
 from core.errors import ServiceUnavailable
@@ -79,15 +82,20 @@ async def reserves(settings: Settings, tag: str, count: int, concurrency: int) -
                 raise RuntimeError(f"reserve {i}: {reserved.outcome}")
 
     unavailable: list[int] = []
-    try:
-        started = time.perf_counter()
-        await asyncio.gather(*(one_task() for _ in range(concurrency)))
-        seconds = time.perf_counter() - started
-    finally:
-        await redis.aclose()
+    seconds = await _timed(one_task, concurrency, redis)
     if unavailable:
         print(f"  {len(unavailable)} of {count} answered SERVICE_UNAVAILABLE (not counted)")
     return (count - len(unavailable)) / seconds
+
+
+async def _timed(task: Callable[[], Awaitable[None]], concurrency: int, redis: Redis) -> float:
+    """Seconds for ``concurrency`` copies of ``task`` to finish; ``redis`` is closed after."""
+    try:
+        started = time.perf_counter()
+        await asyncio.gather(*(task() for _ in range(concurrency)))
+        return time.perf_counter() - started
+    finally:
+        await redis.aclose()
 
 
 async def marker_cycles(settings: Settings, tag: str, count: int, concurrency: int) -> float:
@@ -113,12 +121,7 @@ async def marker_cycles(settings: Settings, tag: str, count: int, concurrency: i
             except MarkerUnconfirmed:
                 unconfirmed.append(i)
 
-    try:
-        started = time.perf_counter()
-        await asyncio.gather(*(one_task() for _ in range(concurrency)))
-        seconds = time.perf_counter() - started
-    finally:
-        await redis.aclose()
+    seconds = await _timed(one_task, concurrency, redis)
     if unconfirmed:
         print(f"  {len(unconfirmed)} of {count} not confirmed in time (counted)")
     return count / seconds
