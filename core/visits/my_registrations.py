@@ -150,6 +150,7 @@ class MyRegistrations:
         raw = await result(self.redis.hgetall(keys.registration(registration_id)))
         return decode_hash({as_text(k): as_text(v) for k, v in raw.items()}) if raw else None
 
+    @registrations_call
     async def owns(self, digest: str, registration_id: str) -> bool:
         """Whether the registration is one of the address's (for cancel and erase)."""
         if not 0 < len(registration_id) <= 64:

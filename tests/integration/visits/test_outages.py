@@ -7,6 +7,7 @@ within the deadline with a typed error, and nothing is half-written.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import time
@@ -19,6 +20,8 @@ import pytest
 
 from core.redis_clients import job_queue
 from core.visits import keys
+from core.visits.my_registrations import issue_my_token
+from core.visits.pseudonyms import email_digest
 from core.visits.tokens import TokenAction, issue
 from devstack.mailsink import MailSink
 from indexer.documents import course_document_id, study_visit_id
@@ -156,3 +159,33 @@ async def test_reconciliation_with_meilisearch_stalled_cancels_nothing_within_th
     redis = stack.sync_redis()
     assert redis.hget(keys.registration(registration_id), "status") == b"PENDING"
     assert redis.smembers(keys.active(VISIT)) == {registration_id.encode()}
+
+
+MINE = ("mutation($t: String!, $id: ID!) { %s(token: $t, registrationId: $id) "
+        "{ result status } }")
+
+
+async def test_my_registrations_cancel_and_erase_fail_fast_with_redis_stalled_or_dead(
+        stack: OutageStack, api: str) -> None:
+    async with httpx.AsyncClient(timeout=30) as client:
+        body, _ = await _register(client, api, "fia@example.se")
+        registration_id = body["data"]["registerForStudyVisit"]["registration"]["id"]
+        token = issue_my_token(stack.settings,
+                               email_digest(stack.settings.secret_key, "fia@example.se"))
+        answers = []
+        for outage in ("stalled", "dead"):
+            for mutation in ("cancelMyRegistration", "eraseMyRegistration"):
+                with stalled(stack.redis) if outage == "stalled" else contextlib.nullcontext():
+                    response, seconds = await timed(client.post(f"{api}/graphql", json={
+                        "query": MINE % mutation,
+                        "variables": {"t": token, "id": registration_id}}))
+                answers.append((response.json(), seconds))
+            if outage == "stalled":  # nothing was changed while Redis was stopped
+                redis = stack.sync_redis()
+                assert redis.hget(keys.registration(registration_id), "status") == b"PENDING"
+                assert redis.smembers(keys.active(VISIT)) == {registration_id.encode()}
+                stack.redis.kill()
+    for answer, seconds in answers:
+        assert seconds < BOUND_SECONDS, seconds
+        service_unavailable(answer)
+        assert_no_address(json.dumps(answer), stack.redis_port)
