@@ -186,3 +186,23 @@ async def test_the_visit_list_with_meilisearch_stalled_fails_fast_and_typed(
     assert seconds < BOUND_SECONDS, seconds
     assert_no_address(response.text, stack.meili_port)
     service_unavailable(response.json())
+
+
+SUGGEST = """query S($q: String!) {
+  suggestions(prefix: $q, first: 6, language: DA) { text kind occupationCode iscoCode }
+}"""
+
+
+async def test_suggestions_with_meilisearch_stalled_or_dead_fail_fast_and_typed(
+        stack: OutageStack, api: str) -> None:
+    async with httpx.AsyncClient() as client:
+        warm, _ = await _query(client, api, SUGGEST, "svejse")
+        assert "errors" not in warm, warm
+        with stalled(stack.meili):
+            stalled_body, stalled_seconds = await _query(client, api, SUGGEST, "svets")
+        stack.meili.kill()
+        dead_body, dead_seconds = await _query(client, api, SUGGEST, "sveis")
+    for body, seconds in ((stalled_body, stalled_seconds), (dead_body, dead_seconds)):
+        assert seconds < BOUND_SECONDS, seconds
+        assert_no_address(json.dumps(body), stack.meili_port)
+        service_unavailable(body)
